@@ -1,0 +1,51 @@
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "sim/random_stream.hpp"
+
+namespace chiptrail::sim {
+
+// Sampling functions written in the project on top of RandomStream::uniform01, by inverse CDF
+// where a closed form exists, so that a seed gives the same numbers with every standard library
+// (std:: distributions do not) and a draw maps monotonically to its uniform (good for common
+// random numbers). Parameters are assumed valid; validation belongs to whoever reads them.
+
+inline double uniform(RandomStream& rs, double lo, double hi) {
+  return lo + (hi - lo) * rs.uniform01();
+}
+
+// Exponential with the given mean (= 1/rate).
+double exponential(RandomStream& rs, double mean);
+
+double normal(RandomStream& rs, double mean, double sd);
+
+// Lognormal: exp(N(mu, sigma)), with mu and sigma those of the underlying normal.
+double lognormal(RandomStream& rs, double mu, double sigma);
+
+// Triangular on [lo, hi] with the given mode.
+double triangular(RandomStream& rs, double lo, double mode, double hi);
+
+inline bool bernoulli(RandomStream& rs, double p) {
+  return rs.uniform01() < p;
+}
+
+// Poisson with the given mean: inversion below 30, Hörmann's PTRS rejection above (as numpy).
+std::int64_t poisson(RandomStream& rs, double mean);
+
+// Picks index i with probability weights[i] / sum(weights), by one uniform and a binary search
+// over the cumulative weights. Weights must be non-negative with a positive sum.
+class DiscreteChoice {
+ public:
+  explicit DiscreteChoice(std::span<const double> weights);
+  std::size_t operator()(RandomStream& rs) const;
+  [[nodiscard]] std::size_t size() const { return cumulative_.size(); }
+  [[nodiscard]] double probability(std::size_t i) const;
+
+ private:
+  std::vector<double> cumulative_;
+};
+
+}  // namespace chiptrail::sim

@@ -1,0 +1,37 @@
+#include "sim/intervals.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include "sim/special_functions.hpp"
+
+namespace chiptrail::sim {
+
+Interval student_t_interval(const RunningStats& stats, double level) {
+  return student_t_interval(stats.mean(), stats.sd(), stats.count(), level);
+}
+
+Interval student_t_interval(double mean, double sd, std::uint64_t n, double level) {
+  if (n < 2) {
+    constexpr double inf = std::numeric_limits<double>::infinity();
+    return {-inf, inf};
+  }
+  const double df = static_cast<double>(n - 1);
+  const double half =
+      student_t_quantile(0.5 + level / 2.0, df) * sd / std::sqrt(static_cast<double>(n));
+  return {mean - half, mean + half};
+}
+
+Interval wilson_interval(std::uint64_t successes, std::uint64_t trials, double level) {
+  if (trials == 0) return {0.0, 1.0};
+  const double n = static_cast<double>(trials);
+  const double p = static_cast<double>(successes) / n;
+  const double z = normal_quantile(0.5 + level / 2.0);
+  const double z2 = z * z;
+  const double centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
+  const double half = z / (1.0 + z2 / n) * std::sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n));
+  // Clamp rounding spill at the ends: at p = 0 the low end is 0 exactly in exact arithmetic.
+  return {std::fmax(0.0, centre - half), std::fmin(1.0, centre + half)};
+}
+
+}  // namespace chiptrail::sim

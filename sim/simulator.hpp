@@ -1,0 +1,80 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "sim/event_queue.hpp"
+#include "sim/process.hpp"
+#include "sim/time.hpp"
+
+namespace chiptrail::sim {
+
+// One discrete-event simulation: a clock, the pending events, and the processes alive in it.
+// A Simulator is a plain value with no shared or global state, so any number of them can run
+// side by side on different threads. It is not itself thread-safe: one thread drives one
+// simulator. It is neither copyable nor movable because processes hold a pointer to it.
+class Simulator {
+ public:
+  Simulator() = default;
+  Simulator(const Simulator&) = delete;
+  Simulator& operator=(const Simulator&) = delete;
+  ~Simulator();
+
+  [[nodiscard]] Time now() const { return now_; }
+
+  // Schedules an action; throws std::invalid_argument for a time in the past.
+  EventHandle schedule_at(Time t, Action&& action);
+  EventHandle schedule_in(Time delay, Action&& action);
+  bool cancel(EventHandle h) { return queue_.cancel(h); }
+
+  // Runs events in (time, sequence) order until none are left or stop() is called.
+  void run();
+  // Runs every event with time <= t, then advances the clock to t (unless stopped first).
+  void run_until(Time t);
+  // Makes run/run_until return after the event that is executing now.
+  void stop() { stopped_ = true; }
+
+  [[nodiscard]] std::size_t pending_events() const { return queue_.size(); }
+  [[nodiscard]] std::uint64_t events_processed() const { return events_processed_; }
+  [[nodiscard]] std::size_t live_processes() const { return live_processes_; }
+  [[nodiscard]] const EventQueue& queue() const { return queue_; }
+
+  // Starts a process: it first runs at the current time, after the events already scheduled
+  // for that time. The simulator takes ownership of its frame.
+  ProcessHandle spawn(std::string name, Process process);
+
+  // `co_await sim.delay(d)` inside a process: resume after d of simulated time.
+  class DelayAwaiter {
+   public:
+    bool await_ready() const noexcept { return false; }
+    void await_suspend(ProcessCoroutine h) const;
+    void await_resume() const noexcept {}
+
+   private:
+    friend class Simulator;
+    DelayAwaiter(Simulator& sim, Time d) : sim_(sim), delay_(d) {}
+    Simulator& sim_;
+    Time delay_;
+  };
+  [[nodiscard]] DelayAwaiter delay(Time d);
+
+  // Resumes a suspended process at the current time, through the event queue so the tie rule
+  // holds. Used by the awaitables of this library (signals, process completion).
+  void wake(ProcessCoroutine h);
+
+ private:
+  void resume(ProcessCoroutine h);
+  void finish(ProcessCoroutine h);
+  void unlink(ProcessPromise& p);
+  void loop(Time limit);
+
+  EventQueue queue_;
+  Time now_ = Time::zero();
+  bool stopped_ = false;
+  bool running_ = false;
+  std::uint64_t events_processed_ = 0;
+  ProcessPromise* processes_ = nullptr;  // head of the intrusive list of live processes
+  std::size_t live_processes_ = 0;
+};
+
+}  // namespace chiptrail::sim

@@ -1,0 +1,29 @@
+// build/chiptrail-bench: engine benchmarks (hold, phold). Output is key=value lines on stdout.
+#include <CLI/CLI.hpp>
+
+#include "bench/benchmarks.hpp"
+
+int main(int argc, char** argv) {
+  using namespace chiptrail::bench;
+  CLI::App app{"chiptrail engine benchmarks"};
+  app.require_subcommand(1);
+
+  HoldOptions hold;
+  CLI::App* h = app.add_subcommand("hold", "Hold model: engine vs a raw std::priority_queue loop");
+  h->add_option("--pending", hold.pending, "Pending events")->check(CLI::PositiveNumber);
+  h->add_option("--events", hold.events, "Events to process")->check(CLI::PositiveNumber);
+  h->add_option("--seed", hold.seed, "Seed");
+  h->callback([&] { run_hold(hold); });
+
+  PholdOptions phold;
+  CLI::App* p = app.add_subcommand("phold", "PHOLD (ROSS's definition)");
+  p->add_option("--lps", phold.lps, "Logical processes")->check(CLI::PositiveNumber);
+  p->add_option("--end", phold.end, "End time in PHOLD units")->check(CLI::PositiveNumber);
+  p->add_option("--remote", phold.remote_fraction, "Fraction of remote events")
+      ->check(CLI::Range(0.0, 1.0));
+  p->add_option("--seed", phold.seed, "Seed");
+  p->callback([&] { run_phold(phold); });
+
+  CLI11_PARSE(app, argc, argv);
+  return 0;
+}

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+
+namespace chiptrail::bench {
+
+struct HoldOptions {
+  std::uint64_t pending = 10000;
+  std::uint64_t events = 5000000;
+  std::uint64_t seed = 1;
+};
+// Prints key=value lines for the engine (callbacks and coroutines) and a raw priority-queue
+// loop doing the same work.
+void run_hold(const HoldOptions& o);
+
+struct PholdOptions {
+  std::uint64_t lps = 1000;
+  double end = 1000.0;  // in PHOLD time units
+  double remote_fraction = 0.25;
+  std::uint64_t seed = 1;
+};
+void run_phold(const PholdOptions& o);
+
+// PHOLD and hold draw Exp(1) delays; one time unit is this many ticks, so that rounding to
+// whole ticks does not create artificial ties.
+inline constexpr double kTicksPerUnit = 1e6;
+
+inline double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace chiptrail::bench

@@ -1,0 +1,33 @@
+// The chiptrail command line. Each subcommand lives in its own file and registers itself on the
+// CLI11 app here; data goes to stdout, diagnostics to stderr, and the exit code follows
+// sysexits(3) (see exit_codes.hpp).
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
+#include <string>
+
+#include "cli/demo_command.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/version.hpp"
+
+int main(int argc, char** argv) {
+  using namespace chiptrail::cli;
+  CLI::App app{
+      "chiptrail: discrete-event simulation of AI-chip supply chains and the "
+      "export-control measures that try to detect diversion"};
+  app.set_version_flag("--version",
+                       std::string("chiptrail ") + kVersion + " (" + kGitRevision + ")");
+  app.require_subcommand(1);
+  int exit_code = kOk;
+  add_demo_command(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int cli_code = app.exit(e);
+    return cli_code == 0 ? kOk : kUsage;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "chiptrail: internal error: %s\n", e.what());
+    return kSoftware;
+  }
+  return exit_code;
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs, with apt-get, whatever chiptrail's build needs and this Debian 12 machine lacks.
+# Sourced by quickstart.sh and test.sh; safe to run again (installs nothing when all is there).
+set -euo pipefail
+
+CHIPTRAIL_PACKAGES=(
+  g++ cmake ninja-build git pkg-config
+  libboost-graph-dev libeigen3-dev libprotobuf-dev protobuf-compiler
+  libspdlog-dev libfmt-dev doctest-dev libcli11-dev librandom123-dev
+)
+
+chiptrail_install_packages() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" ||
+      missing+=("$pkg")
+  done
+  if ((${#missing[@]} > 0)); then
+    echo "chiptrail setup: installing ${missing[*]}" >&2
+    local sudo=""
+    if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+      "${missing[@]}" >/dev/null
+  fi
+}
+
+chiptrail_install_packages "${CHIPTRAIL_PACKAGES[@]}"
