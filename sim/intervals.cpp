@@ -30,8 +30,10 @@ Interval wilson_interval(std::uint64_t successes, std::uint64_t trials, double l
   const double z2 = z * z;
   const double centre = (p + z2 / (2.0 * n)) / (1.0 + z2 / n);
   const double half = z / (1.0 + z2 / n) * std::sqrt(p * (1.0 - p) / n + z2 / (4.0 * n * n));
-  // Clamp rounding spill at the ends: at p = 0 the low end is 0 exactly in exact arithmetic.
-  return {std::fmax(0.0, centre - half), std::fmin(1.0, centre + half)};
+  // At k = 0 (k = n) the low (high) end is exactly 0 (1); floating point leaves ~1e-19 there.
+  const double low = successes == 0 ? 0.0 : std::fmax(0.0, centre - half);
+  const double high = successes == trials ? 1.0 : std::fmin(1.0, centre + half);
+  return {low, high};
 }
 
 }  // namespace chiptrail::sim

@@ -5,10 +5,14 @@
 #include <cstdio>
 #include <exception>
 #include <string>
+#include <vector>
 
 #include "cli/demo_command.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/run_command.hpp"
+#include "cli/validate_command.hpp"
 #include "cli/version.hpp"
+#include "models/policies/policy_registry.hpp"
 
 int main(int argc, char** argv) {
   using namespace chiptrail::cli;
@@ -19,6 +23,12 @@ int main(int argc, char** argv) {
                        std::string("chiptrail ") + kVersion + " (" + kGitRevision + ")");
   app.require_subcommand(1);
   int exit_code = kOk;
+  const std::vector<std::string> command_line(argv, argv + argc);
+  chiptrail::models::PolicyRegistry registry;
+  chiptrail::models::register_builtin_policies(registry);
+  add_run_command(app, registry, command_line, exit_code);
+  add_validate_command(app, registry, exit_code);
+  add_graph_command(app, registry, exit_code);
   add_demo_command(app, exit_code);
   try {
     app.parse(argc, argv);

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <variant>
+#include <vector>
+
+#include "sim/distributions.hpp"
+#include "sim/random_stream.hpp"
+
+namespace chiptrail::models {
+
+// A validated random quantity from a scenario (the proto Distribution message as a value).
+class Distribution {
+ public:
+  struct Fixed {
+    double value;
+  };
+  struct Uniform {
+    double min, max;
+  };
+  struct Exponential {
+    double mean;
+  };
+  struct Normal {
+    double mean, sd;
+  };
+  struct LogNormal {
+    double mu, sigma;
+  };
+  struct Triangular {
+    double min, mode, max;
+  };
+  struct Empirical {
+    std::vector<double> values;
+    sim::DiscreteChoice choice;
+  };
+  using Kind = std::variant<Fixed, Uniform, Exponential, Normal, LogNormal, Triangular, Empirical>;
+
+  Distribution() : kind_(Fixed{0.0}) {}
+  explicit Distribution(Kind k) : kind_(std::move(k)) {}
+
+  // A draw, never negative when `non_negative` (times and counts): normals are truncated at 0
+  // by clamping, which the README documents.
+  [[nodiscard]] double sample(sim::RandomStream& rs, bool non_negative = true) const;
+  [[nodiscard]] double mean() const;
+  [[nodiscard]] const Kind& kind() const { return kind_; }
+
+ private:
+  Kind kind_;
+};
+
+}  // namespace chiptrail::models

@@ -1,0 +1,125 @@
+#include "models/network.hpp"
+
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/dijkstra_shortest_paths.hpp>
+#include <boost/property_map/function_property_map.hpp>
+#include <limits>
+#include <unordered_map>
+
+namespace chiptrail::models {
+
+const char* to_string(NodeKind k) {
+  switch (k) {
+    case NodeKind::kVendor:
+      return "vendor";
+    case NodeKind::kDistributor:
+      return "distributor";
+    case NodeKind::kDataCenter:
+      return "data_center";
+    case NodeKind::kDealer:
+      return "dealer";
+    case NodeKind::kBorderCrossing:
+      return "border_crossing";
+    case NodeKind::kTransitHub:
+      return "transit_hub";
+    case NodeKind::kEndFacility:
+      return "end_facility";
+  }
+  return "?";
+}
+
+const char* to_string(TransportMode m) {
+  switch (m) {
+    case TransportMode::kAir:
+      return "air";
+    case TransportMode::kSea:
+      return "sea";
+    case TransportMode::kTruck:
+      return "truck";
+    case TransportMode::kHandCarry:
+      return "hand_carry";
+  }
+  return "?";
+}
+
+struct Network::Impl {
+  using Graph =
+      boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, NodeInfo, EdgeInfo>;
+  using EdgeDescriptor = Graph::edge_descriptor;
+  Graph graph;
+  std::vector<EdgeDescriptor> edges;  // by EdgeIndex
+  std::unordered_map<std::string, NodeIndex> by_id;
+};
+
+Network::Network() : impl_(std::make_unique<Impl>()) {}
+Network::Network(Network&&) noexcept = default;
+Network& Network::operator=(Network&&) noexcept = default;
+Network::~Network() = default;
+
+std::size_t Network::node_count() const {
+  return boost::num_vertices(impl_->graph);
+}
+std::size_t Network::edge_count() const {
+  return impl_->edges.size();
+}
+const NodeInfo& Network::node(NodeIndex i) const {
+  return impl_->graph[i];
+}
+const EdgeInfo& Network::edge(EdgeIndex e) const {
+  return impl_->graph[impl_->edges[e]];
+}
+NodeIndex Network::edge_source(EdgeIndex e) const {
+  return boost::source(impl_->edges[e], impl_->graph);
+}
+NodeIndex Network::edge_target(EdgeIndex e) const {
+  return boost::target(impl_->edges[e], impl_->graph);
+}
+
+NodeIndex Network::add_node(NodeInfo info) {
+  const std::string id = info.id;
+  const NodeIndex v = boost::add_vertex(std::move(info), impl_->graph);
+  impl_->by_id.emplace(id, v);
+  return v;
+}
+
+EdgeIndex Network::add_edge(NodeIndex from, NodeIndex to, EdgeInfo info) {
+  impl_->edges.push_back(boost::add_edge(from, to, std::move(info), impl_->graph).first);
+  return impl_->edges.size() - 1;
+}
+
+std::optional<NodeIndex> Network::find(const std::string& id) const {
+  const auto it = impl_->by_id.find(id);
+  if (it == impl_->by_id.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<EdgeIndex> Network::fastest_edge(NodeIndex from, NodeIndex to) const {
+  std::optional<EdgeIndex> best;
+  for (EdgeIndex e = 0; e < impl_->edges.size(); ++e) {
+    if (edge_source(e) == from && edge_target(e) == to &&
+        (!best || edge(e).transit_days.mean() < edge(*best).transit_days.mean())) {
+      best = e;
+    }
+  }
+  return best;
+}
+
+std::vector<EdgeIndex> Network::shortest_path(NodeIndex from, NodeIndex to) const {
+  const std::size_t n = node_count();
+  std::vector<NodeIndex> predecessor(n);
+  std::vector<double> distance(n, std::numeric_limits<double>::infinity());
+  const Impl::Graph& g = impl_->graph;
+  const auto weight = boost::make_function_property_map<Impl::EdgeDescriptor, double>(
+      [&g](const Impl::EdgeDescriptor& e) { return g[e].transit_days.mean(); });
+  boost::dijkstra_shortest_paths(
+      g, from,
+      boost::predecessor_map(predecessor.data()).distance_map(distance.data()).weight_map(weight));
+  std::vector<EdgeIndex> path;
+  if (from == to || distance[to] == std::numeric_limits<double>::infinity()) return path;
+  // Among parallel edges, the one Dijkstra relaxed is a fastest one.
+  for (NodeIndex v = to; v != from; v = predecessor[v])
+    path.push_back(*fastest_edge(predecessor[v], v));
+  return {path.rbegin(), path.rend()};
+}
+
+}  // namespace chiptrail::models

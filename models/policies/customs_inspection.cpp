@@ -1,0 +1,48 @@
+#include "models/policies/customs_inspection.hpp"
+
+#include <cmath>
+#include <string>
+
+#include "chiptrail/v1/scenario.pb.h"
+#include "models/policies/policy_registry.hpp"
+#include "sim/distributions.hpp"
+
+namespace chiptrail::models {
+
+Decision CustomsInspection::on_border(const PolicyContext& ctx) const {
+  // Draws in a fixed order, both always taken, so that changing one probability leaves the
+  // other decisions of this lot unchanged (common random numbers across scenarios).
+  const bool inspected = sim::bernoulli(ctx.rng, p_.inspection_rate);
+  const double u = ctx.rng.uniform01();
+  if (!inspected) return {};
+  Decision d{Verdict::kPass, 1.0};
+  const double p_find = !ctx.lot.diverted    ? p_.false_positive_probability
+                        : ctx.lot.relabelled ? p_.relabelled_detection_probability
+                                             : p_.detection_probability;
+  if (u < p_find) d.verdict = Verdict::kSeize;
+  return d;
+}
+
+namespace {
+double probability(double value, const char* field) {
+  if (!(value >= 0.0 && value <= 1.0)) {
+    throw PolicyConfigError(field, std::string(field) + " must be a probability in [0, 1], got " +
+                                       std::to_string(value));
+  }
+  return value;
+}
+}  // namespace
+
+std::unique_ptr<Policy> make_customs_inspection(const v1::Policy& config) {
+  const v1::CustomsInspection& c = config.customs_inspection();
+  CustomsInspection::Parameters p;
+  p.inspection_rate = probability(c.inspection_rate(), "inspection_rate");
+  p.detection_probability = probability(c.detection_probability(), "detection_probability");
+  p.relabelled_detection_probability =
+      probability(c.relabelled_detection_probability(), "relabelled_detection_probability");
+  p.false_positive_probability =
+      probability(c.false_positive_probability(), "false_positive_probability");
+  return std::make_unique<CustomsInspection>(p);
+}
+
+}  // namespace chiptrail::models

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <memory>
+
+#include "models/policies/policy.hpp"
+
+namespace chiptrail::v1 {
+class Policy;
+}
+
+namespace chiptrail::models {
+
+// Customs at border crossings and transit hubs. Each consignment passing a node in scope is
+// inspected with probability `inspection_rate` (one unit of effort). An inspection finds a
+// diverted consignment with `detection_probability`, or `relabelled_detection_probability` when
+// it was declared as other goods, and holds a legitimate lot with `false_positive_probability`.
+class CustomsInspection : public Policy {
+ public:
+  struct Parameters {
+    double inspection_rate = 0;
+    double detection_probability = 1;
+    double relabelled_detection_probability = 0;
+    double false_positive_probability = 0;
+  };
+  explicit CustomsInspection(const Parameters& p) : p_(p) {}
+  Decision on_border(const PolicyContext& ctx) const override;
+
+ private:
+  Parameters p_;
+};
+
+std::unique_ptr<Policy> make_customs_inspection(const v1::Policy& config);
+
+}  // namespace chiptrail::models

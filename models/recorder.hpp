@@ -1,0 +1,41 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "models/lot.hpp"
+#include "models/policies/policy.hpp"
+#include "sim/time.hpp"
+
+namespace chiptrail::models {
+
+// A detection with its attribution.
+struct DetectionEvent {
+  std::size_t policy = 0;  // index into World::policies
+  NodeIndex node = 0;
+  bool has_node = false;
+  Stage stage = Stage::kSale;
+  Verdict verdict = Verdict::kSeize;
+  sim::Time time;
+};
+
+// Receives what happens in one replication. The model reports; recorders decide what to keep
+// (metrics now, an event trace later), so the model never knows which outputs are wanted.
+class Recorder {
+ public:
+  virtual ~Recorder() = default;
+  // A lot was sold and entered the chain.
+  virtual void lot_created(const Lot& lot, sim::Time t) = 0;
+  // A policy found a diverted lot or consignment. With kSeize or kDisable its chips leave the
+  // chain.
+  virtual void detected(const Lot& lot, const DetectionEvent& d) = 0;
+  // A policy wrongly held a legitimate lot (it then goes on).
+  virtual void false_positive(const Lot& lot, const DetectionEvent& d) = 0;
+  // A legitimate lot was installed at its data center, or a diverted lot reached its end
+  // facility (reassembled from the consignments that got through).
+  virtual void delivered(const Lot& lot, sim::Time t) = 0;
+  // A policy spent effort (units already multiplied into dollars by the model).
+  virtual void cost(std::size_t policy, double usd) = 0;
+};
+
+}  // namespace chiptrail::models

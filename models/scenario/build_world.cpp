@@ -1,0 +1,527 @@
+#include "models/scenario/build_world.hpp"
+
+#include <cmath>
+#include <set>
+#include <sstream>
+
+#include "chiptrail/v1/scenario.pb.h"
+#include "models/scenario/input_error.hpp"
+
+namespace chiptrail::models {
+namespace {
+
+std::string quoted(const std::string& s) {
+  return "\"" + s + "\"";
+}
+
+std::string number(double x) {
+  std::ostringstream os;
+  os << x;
+  return os.str();
+}
+
+class WorldBuilder {
+ public:
+  WorldBuilder(const ScenarioFile& file, const PolicyRegistry& registry)
+      : file_(file), registry_(registry), s_(*file.message) {}
+
+  World build() {
+    world_.name = s_.metadata().name();
+    world_.description = s_.metadata().description();
+    world_.seed = s_.seed();
+    world_.replications = s_.replications() == 0 ? 100 : s_.replications();
+    if (!positive_finite(s_.horizon_days())) {
+      error(FieldPath{} / "horizon_days",
+            "must be a positive number of days, got " + number(s_.horizon_days()));
+    } else {
+      world_.horizon = sim::Time::from_days(s_.horizon_days());
+    }
+    chips();
+    nodes();
+    edges();
+    flows();
+    policies();
+    if (!errors_.empty()) throw InvalidInput(std::move(errors_));
+    return std::move(world_);
+  }
+
+ private:
+  void error(const FieldPath& where, const std::string& message) {
+    const auto [line, column] = file_.locator.locate(where);
+    errors_.push_back({file_.path, line, column, where.to_string(), message});
+  }
+
+  static bool positive_finite(double x) { return std::isfinite(x) && x > 0; }
+
+  bool check_probability(const FieldPath& where, double p) {
+    if (p >= 0.0 && p <= 1.0) return true;
+    error(where, "must be a probability in [0, 1], got " + number(p));
+    return false;
+  }
+
+  bool check_non_negative(const FieldPath& where, double x, const char* what) {
+    if (std::isfinite(x) && x >= 0) return true;
+    error(where, std::string("must be a non-negative ") + what + ", got " + number(x));
+    return false;
+  }
+
+  // A distribution of a quantity that cannot be negative (times, chip counts).
+  Distribution distribution(const FieldPath& where, const v1::Distribution& d, bool required) {
+    using K = Distribution;
+    const auto finite = [&](const FieldPath& p, double x) {
+      if (std::isfinite(x)) return true;
+      error(p, "must be a finite number, got " + number(x));
+      return false;
+    };
+    switch (d.kind_case()) {
+      case v1::Distribution::KIND_NOT_SET:
+        if (required)
+          error(where,
+                "is required: set one of fixed, uniform, exponential, normal, "
+                "lognormal, triangular, empirical");
+        return {};
+      case v1::Distribution::kFixed:
+        if (!check_non_negative(where / "fixed", d.fixed(), "value")) return {};
+        return Distribution{K::Fixed{d.fixed()}};
+      case v1::Distribution::kUniform: {
+        const auto& u = d.uniform();
+        const FieldPath p = where / "uniform";
+        if (!check_non_negative(p / "min", u.min(), "value") || !finite(p / "max", u.max()))
+          return {};
+        if (u.max() < u.min()) {
+          error(p / "max",
+                "must be at least min (" + number(u.min()) + "), got " + number(u.max()));
+          return {};
+        }
+        return Distribution{K::Uniform{u.min(), u.max()}};
+      }
+      case v1::Distribution::kExponential: {
+        const FieldPath p = where / "exponential" / "mean";
+        if (!positive_finite(d.exponential().mean())) {
+          error(p, "must be positive, got " + number(d.exponential().mean()));
+          return {};
+        }
+        return Distribution{K::Exponential{d.exponential().mean()}};
+      }
+      case v1::Distribution::kNormal: {
+        const FieldPath p = where / "normal";
+        if (!finite(p / "mean", d.normal().mean()) ||
+            !check_non_negative(p / "sd", d.normal().sd(), "standard deviation")) {
+          return {};
+        }
+        return Distribution{K::Normal{d.normal().mean(), d.normal().sd()}};
+      }
+      case v1::Distribution::kLognormal: {
+        const FieldPath p = where / "lognormal";
+        if (!finite(p / "mu", d.lognormal().mu()) ||
+            !check_non_negative(p / "sigma", d.lognormal().sigma(), "sigma")) {
+          return {};
+        }
+        return Distribution{K::LogNormal{d.lognormal().mu(), d.lognormal().sigma()}};
+      }
+      case v1::Distribution::kTriangular: {
+        const auto& t = d.triangular();
+        const FieldPath p = where / "triangular";
+        if (!check_non_negative(p / "min", t.min(), "value") || !finite(p / "mode", t.mode()) ||
+            !finite(p / "max", t.max())) {
+          return {};
+        }
+        if (!(t.min() <= t.mode() && t.mode() <= t.max())) {
+          error(p, "needs min <= mode <= max, got " + number(t.min()) + ", " + number(t.mode()) +
+                       ", " + number(t.max()));
+          return {};
+        }
+        return Distribution{K::Triangular{t.min(), t.mode(), t.max()}};
+      }
+      case v1::Distribution::kEmpirical: {
+        const auto& e = d.empirical();
+        const FieldPath p = where / "empirical";
+        if (e.values().empty()) {
+          error(p / "values", "needs at least one value");
+          return {};
+        }
+        bool ok = true;
+        for (int i = 0; i < e.values_size(); ++i) {
+          ok &=
+              check_non_negative(p.at("values", static_cast<std::size_t>(i)), e.values(i), "value");
+        }
+        std::vector<double> weights(e.weights().begin(), e.weights().end());
+        if (weights.empty()) weights.assign(static_cast<std::size_t>(e.values_size()), 1.0);
+        if (weights.size() != static_cast<std::size_t>(e.values_size())) {
+          error(p / "weights", "needs one weight per value (" + std::to_string(e.values_size()) +
+                                   "), got " + std::to_string(weights.size()));
+          return {};
+        }
+        double total = 0;
+        for (std::size_t i = 0; i < weights.size(); ++i) {
+          ok &= check_non_negative(p.at("weights", i), weights[i], "weight");
+          total += weights[i];
+        }
+        if (!ok) return {};
+        if (!(total > 0)) {
+          error(p / "weights", "must not all be zero");
+          return {};
+        }
+        return Distribution{
+            K::Empirical{{e.values().begin(), e.values().end()}, sim::DiscreteChoice(weights)}};
+      }
+    }
+    return {};
+  }
+
+  void chips() {
+    for (int i = 0; i < s_.chips_size(); ++i) {
+      const auto& c = s_.chips(i);
+      const FieldPath p = FieldPath{}.at("chips", static_cast<std::size_t>(i));
+      if (c.model().empty()) error(p / "model", "is required");
+      if (!chip_index_.emplace(c.model(), world_.chips.size()).second) {
+        error(p / "model", "duplicate chip model " + quoted(c.model()));
+      }
+      check_non_negative(p / "price_usd", c.price_usd(), "price");
+      world_.chips.push_back({c.model(), c.generation(), c.price_usd(), c.controlled()});
+    }
+  }
+
+  void nodes() {
+    std::set<std::string> seen;
+    for (int i = 0; i < s_.nodes_size(); ++i) {
+      const auto& n = s_.nodes(i);
+      const FieldPath p = FieldPath{}.at("nodes", static_cast<std::size_t>(i));
+      if (n.id().empty()) error(p / "id", "is required");
+      if (!seen.insert(n.id()).second) error(p / "id", "duplicate node id " + quoted(n.id()));
+      if (n.kind() == v1::NODE_KIND_UNSPECIFIED) error(p / "kind", "is required");
+      if (!(n.latitude() >= -90 && n.latitude() <= 90)) {
+        error(p / "latitude", "must be in [-90, 90], got " + number(n.latitude()));
+      }
+      if (!(n.longitude() >= -180 && n.longitude() <= 180)) {
+        error(p / "longitude", "must be in [-180, 180], got " + number(n.longitude()));
+      }
+      NodeInfo info;
+      info.id = n.id();
+      info.kind = static_cast<NodeKind>(std::max(0, static_cast<int>(n.kind()) - 1));
+      info.name = n.name().empty() ? n.id() : n.name();
+      info.country = n.country();
+      info.latitude = n.latitude();
+      info.longitude = n.longitude();
+      info.capacity_chips = n.capacity_chips();
+      info.processing_days = distribution(p / "processing_days", n.processing_days(), false);
+      world_.network.add_node(std::move(info));
+    }
+  }
+
+  std::optional<NodeIndex> node_ref(const FieldPath& where, const std::string& id) {
+    if (id.empty()) {
+      error(where, "is required");
+      return std::nullopt;
+    }
+    const auto n = world_.network.find(id);
+    if (!n) error(where, "unknown node " + quoted(id));
+    return n;
+  }
+
+  void edges() {
+    for (int i = 0; i < s_.edges_size(); ++i) {
+      const auto& e = s_.edges(i);
+      const FieldPath p = FieldPath{}.at("edges", static_cast<std::size_t>(i));
+      const auto from = node_ref(p / "from", e.from());
+      const auto to = node_ref(p / "to", e.to());
+      if (e.mode() == v1::TRANSPORT_MODE_UNSPECIFIED) error(p / "mode", "is required");
+      check_non_negative(p / "cost_usd", e.cost_usd(), "cost");
+      EdgeInfo info;
+      info.mode = static_cast<TransportMode>(std::max(0, static_cast<int>(e.mode()) - 1));
+      info.transit_days = distribution(p / "transit_days", e.transit_days(), true);
+      info.cost_usd = e.cost_usd();
+      if (from && to) world_.network.add_edge(*from, *to, std::move(info));
+    }
+  }
+
+  // A path given as node ids must follow edges; returns its edges.
+  std::optional<std::vector<EdgeIndex>> explicit_path(
+      const FieldPath& where, const google::protobuf::RepeatedPtrField<std::string>& ids,
+      const char* field) {
+    std::vector<NodeIndex> nodes;
+    bool ok = true;
+    for (int k = 0; k < ids.size(); ++k) {
+      const auto n = node_ref(where.at(field, static_cast<std::size_t>(k)), ids[k]);
+      if (n) nodes.push_back(*n);
+      ok &= n.has_value();
+    }
+    if (!ok) return std::nullopt;
+    if (nodes.size() < 2) {
+      error(where / field, "needs at least two nodes");
+      return std::nullopt;
+    }
+    std::vector<EdgeIndex> path;
+    for (std::size_t k = 1; k < nodes.size(); ++k) {
+      // Among parallel edges, take the fastest, as the router would.
+      const std::optional<EdgeIndex> best = world_.network.fastest_edge(nodes[k - 1], nodes[k]);
+      if (!best) {
+        error(where.at(field, k), "is not a path: no edge from " +
+                                      quoted(ids[static_cast<int>(k - 1)]) + " to " +
+                                      quoted(ids[static_cast<int>(k)]));
+        return std::nullopt;
+      }
+      path.push_back(*best);
+    }
+    return path;
+  }
+
+  std::optional<std::vector<EdgeIndex>> routed_path(const FieldPath& where, NodeIndex from,
+                                                    NodeIndex to) {
+    if (from == to) return std::vector<EdgeIndex>{};
+    auto path = world_.network.shortest_path(from, to);
+    if (path.empty()) {
+      error(where, "no path from " + quoted(world_.network.node(from).id) + " to " +
+                       quoted(world_.network.node(to).id));
+      return std::nullopt;
+    }
+    return path;
+  }
+
+  void flows() {
+    std::set<std::string> seen;
+    for (int i = 0; i < s_.flows_size(); ++i) {
+      const auto& f = s_.flows(i);
+      const FieldPath p = FieldPath{}.at("flows", static_cast<std::size_t>(i));
+      Flow flow;
+      flow.id = f.id();
+      if (f.id().empty()) error(p / "id", "is required");
+      if (!seen.insert(f.id()).second) error(p / "id", "duplicate flow id " + quoted(f.id()));
+      if (f.kind() == v1::FLOW_KIND_UNSPECIFIED)
+        error(p / "kind", "is required: LEGITIMATE or DIVERSION");
+      flow.diversion = f.kind() == v1::DIVERSION;
+      const auto chip = chip_index_.find(f.chip_model());
+      if (chip == chip_index_.end()) {
+        error(p / "chip_model", f.chip_model().empty()
+                                    ? "is required"
+                                    : "unknown chip model " + quoted(f.chip_model()));
+      } else {
+        flow.chip_model = chip->second;
+      }
+      arrivals(p / "arrivals", f.arrivals(), flow);
+      flow.lot_chips = distribution(p / "lot_chips", f.lot_chips(), true);
+      if (f.packaging() == v1::PACKAGING_UNSPECIFIED) {
+        error(p / "packaging", "is required: SERVER_8, TRAY_4 or LOOSE");
+      }
+      flow.packaging = static_cast<Packaging>(std::max(0, static_cast<int>(f.packaging()) - 1));
+      flow.declared_end_user = f.declared_end_user();
+      flow.true_end_user = f.true_end_user();
+      route(p, f, flow);
+      if (flow.diversion) tactics(p / "tactics", f, flow);
+      world_.flows.push_back(std::move(flow));
+    }
+  }
+
+  void arrivals(const FieldPath& p, const v1::Arrivals& a, Flow& flow) {
+    switch (a.kind_case()) {
+      case v1::Arrivals::KIND_NOT_SET:
+        error(p, "is required: set poisson_per_year or schedule");
+        break;
+      case v1::Arrivals::kPoissonPerYear:
+        if (!positive_finite(a.poisson_per_year())) {
+          error(p / "poisson_per_year",
+                "must be a positive rate, got " + number(a.poisson_per_year()));
+        }
+        flow.poisson_per_year = a.poisson_per_year();
+        break;
+      case v1::Arrivals::kSchedule:
+        if (a.schedule().at_days().empty())
+          error(p / "schedule" / "at_days", "needs at least one time");
+        for (int k = 0; k < a.schedule().at_days_size(); ++k) {
+          const double t = a.schedule().at_days(k);
+          if (check_non_negative((p / "schedule").at("at_days", static_cast<std::size_t>(k)), t,
+                                 "time")) {
+            flow.schedule_days.push_back(t);
+          }
+        }
+        break;
+    }
+  }
+
+  void route(const FieldPath& p, const v1::Flow& f, Flow& flow) {
+    const bool has_explicit = !f.route().empty();
+    const bool has_routed = !f.source().empty() || !f.destination().empty();
+    if (has_explicit == has_routed) {
+      error(has_explicit ? p / "source" : p / "route",
+            "set either route (explicit node ids) or source and destination");
+      return;
+    }
+    if (has_explicit) {
+      const auto path = explicit_path(p, f.route(), "route");
+      if (!path) return;
+      flow.route = *path;
+      flow.source = world_.network.edge_source(path->front());
+      flow.destination = world_.network.edge_target(path->back());
+    } else {
+      const auto from = node_ref(p / "source", f.source());
+      const auto to = node_ref(p / "destination", f.destination());
+      if (!from || !to) return;
+      const auto path = routed_path(p / "destination", *from, *to);
+      if (!path) return;
+      flow.route = *path;
+      flow.source = *from;
+      flow.destination = *to;
+    }
+    if (world_.network.node(flow.destination).kind != NodeKind::kDataCenter) {
+      error(has_explicit ? p / "route" : p / "destination",
+            "must end at a DATA_CENTER node, but " +
+                quoted(world_.network.node(flow.destination).id) + " is a " +
+                to_string(world_.network.node(flow.destination).kind));
+    }
+  }
+
+  void tactics(const FieldPath& p, const v1::Flow& f, Flow& flow) {
+    if (!f.has_tactics()) {
+      error(p, "is required for DIVERSION flows");
+      return;
+    }
+    const v1::Tactics& t = f.tactics();
+    Tactics& out = flow.tactics;
+    out.operate_days = distribution(p / "operate_days", t.operate_days(), false);
+    out.reassembly_days = distribution(p / "reassembly_days", t.reassembly_days(), false);
+    if (t.consignment_chips() == 0) error(p / "consignment_chips", "must be at least 1");
+    out.consignment_chips = t.consignment_chips();
+    if (check_probability(p / "relabel_probability", t.relabel_probability())) {
+      out.relabel_probability = t.relabel_probability();
+    }
+    // The onward path from the data center to the end facility.
+    std::vector<EdgeIndex> onward;
+    const bool has_explicit = !t.onward_route().empty();
+    if (has_explicit == !t.end_facility().empty()) {
+      error(has_explicit ? p / "end_facility" : p / "onward_route",
+            "set either onward_route (explicit node ids) or end_facility");
+      return;
+    }
+    if (has_explicit) {
+      const auto path = explicit_path(p, t.onward_route(), "onward_route");
+      if (!path) return;
+      if (world_.network.edge_source(path->front()) != flow.destination) {
+        error(p.at("onward_route", 0), "must start at the flow's data center " +
+                                           quoted(world_.network.node(flow.destination).id));
+        return;
+      }
+      onward = *path;
+    } else {
+      const auto end = node_ref(p / "end_facility", t.end_facility());
+      if (!end) return;
+      const auto path = routed_path(p / "end_facility", flow.destination, *end);
+      if (!path) return;
+      onward = *path;
+    }
+    out.end_facility =
+        onward.empty() ? flow.destination : world_.network.edge_target(onward.back());
+    if (world_.network.node(out.end_facility).kind != NodeKind::kEndFacility) {
+      error(has_explicit ? p / "onward_route" : p / "end_facility",
+            "must end at an END_FACILITY node, but " +
+                quoted(world_.network.node(out.end_facility).id) + " is a " +
+                to_string(world_.network.node(out.end_facility).kind));
+      return;
+    }
+    // Where the lot is dismantled: the given dealer, else the first dealer on the way, else the
+    // data center itself.
+    std::size_t split_at = 0;  // number of onward edges travelled as a whole lot
+    if (!t.dismantle_at().empty()) {
+      const auto d = node_ref(p / "dismantle_at", t.dismantle_at());
+      if (!d) return;
+      bool found = *d == flow.destination;
+      for (std::size_t k = 0; k < onward.size() && !found; ++k) {
+        if (world_.network.edge_target(onward[k]) == *d) {
+          split_at = k + 1;
+          found = true;
+        }
+      }
+      if (!found) {
+        error(p / "dismantle_at", quoted(t.dismantle_at()) + " is not on the onward path");
+        return;
+      }
+    } else {
+      for (std::size_t k = 0; k < onward.size(); ++k) {
+        if (world_.network.node(world_.network.edge_target(onward[k])).kind == NodeKind::kDealer) {
+          split_at = k + 1;
+          break;
+        }
+      }
+    }
+    out.dismantle_at =
+        split_at == 0 ? flow.destination : world_.network.edge_target(onward[split_at - 1]);
+    out.to_dismantle.assign(onward.begin(), onward.begin() + static_cast<std::ptrdiff_t>(split_at));
+    out.to_end.assign(onward.begin() + static_cast<std::ptrdiff_t>(split_at), onward.end());
+  }
+
+  void policies() {
+    std::set<std::string> seen;
+    for (int i = 0; i < s_.policies_size(); ++i) {
+      const auto& pol = s_.policies(i);
+      const FieldPath p = FieldPath{}.at("policies", static_cast<std::size_t>(i));
+      PolicyInstance inst;
+      inst.name = pol.name();
+      if (pol.name().empty()) error(p / "name", "is required");
+      if (!seen.insert(pol.name()).second)
+        error(p / "name", "duplicate policy name " + quoted(pol.name()));
+      if (check_non_negative(p / "start_days", pol.start_days(), "time")) {
+        inst.start = sim::Time::from_days(pol.start_days());
+      }
+      if (check_non_negative(p / "cost_per_unit_usd", pol.cost_per_unit_usd(), "cost")) {
+        inst.cost_per_unit_usd = pol.cost_per_unit_usd();
+      }
+      scope(p / "scope", pol.scope(), inst.scope);
+      if (pol.kind_case() == v1::Policy::KIND_NOT_SET) {
+        error(p, "needs a policy kind, e.g. customs_inspection { ... }");
+        continue;
+      }
+      const auto* oneof_field = pol.GetReflection()->GetOneofFieldDescriptor(
+          pol, v1::Policy::descriptor()->oneof_decl(0));
+      const std::string field_name = oneof_field->name();
+      inst.kind = pol.kind_case() == v1::Policy::kCustom ? pol.custom().kind() : field_name;
+      const PolicyRegistry::Factory* factory = registry_.find(inst.kind);
+      if (factory == nullptr) {
+        error(p / field_name, "no policy of kind " + quoted(inst.kind) + " is registered");
+        continue;
+      }
+      try {
+        inst.policy = (*factory)(pol);
+      } catch (const PolicyConfigError& e) {
+        error(p / field_name / e.field(), e.what());
+        continue;
+      }
+      world_.policies.push_back(std::move(inst));
+    }
+  }
+
+  void scope(const FieldPath& p, const v1::Scope& in, Scope& out) {
+    for (int k = 0; k < in.nodes_size(); ++k) {
+      if (const auto n = node_ref(p.at("nodes", static_cast<std::size_t>(k)), in.nodes(k))) {
+        out.nodes.push_back(*n);
+      }
+    }
+    out.countries.assign(in.countries().begin(), in.countries().end());
+    for (int k = 0; k < in.chip_models_size(); ++k) {
+      const auto c = chip_index_.find(in.chip_models(k));
+      if (c == chip_index_.end()) {
+        error(p.at("chip_models", static_cast<std::size_t>(k)),
+              "unknown chip model " + quoted(in.chip_models(k)));
+      } else {
+        out.chip_models.push_back(c->second);
+      }
+    }
+  }
+
+  const ScenarioFile& file_;
+  const PolicyRegistry& registry_;
+  const v1::Scenario& s_;
+  World world_;
+  std::map<std::string, std::size_t> chip_index_;
+  std::vector<InputError> errors_;
+};
+
+}  // namespace
+
+World build_world(const ScenarioFile& file, const PolicyRegistry& registry) {
+  return WorldBuilder(file, registry).build();
+}
+
+World load_world(const std::string& path, const PolicyRegistry& registry) {
+  return build_world(read_scenario_file(path), registry);
+}
+
+}  // namespace chiptrail::models

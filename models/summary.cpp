@@ -1,0 +1,88 @@
+#include "models/summary.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include "sim/intervals.hpp"
+#include "sim/running_stats.hpp"
+
+namespace chiptrail::models {
+
+namespace {
+const RateDefinition* find_rate(const std::string& name) {
+  for (const RateDefinition& r : rate_definitions()) {
+    if (name == r.rate) return &r;
+  }
+  return nullptr;
+}
+}  // namespace
+
+std::vector<MetricSummary> summarize(const std::vector<RunMetrics>& runs, double level) {
+  std::vector<MetricSummary> out;
+  if (runs.empty()) return out;
+  for (const std::string& name : runs.front().names) {
+    MetricSummary s;
+    s.metric = name;
+    sim::RunningStats per_run;
+    for (const RunMetrics& r : runs) {
+      const double v = r.get(name);
+      if (!std::isnan(v)) per_run.add(v);
+    }
+    s.sd = per_run.count() > 1 ? per_run.sd() : std::numeric_limits<double>::quiet_NaN();
+    if (const RateDefinition* rate = find_rate(name)) {
+      double successes = 0, trials = 0;
+      for (const RunMetrics& r : runs) {
+        successes += r.get(rate->numerator);
+        trials += r.get(rate->denominator);
+      }
+      const double ratio =
+          trials > 0 ? successes / trials : std::numeric_limits<double>::quiet_NaN();
+      s.mean = ratio;
+      if (rate->independent_units) {
+        const auto k = static_cast<std::uint64_t>(successes);
+        const auto n = static_cast<std::uint64_t>(trials);
+        const sim::Interval ci = sim::wilson_interval(k, n, level);
+        s.n = n;
+        s.ci_low = ci.low;
+        s.ci_high = ci.high;
+        s.ci_method = "wilson";
+      } else {
+        // Ratio of means R = sum(x)/sum(y): Var(R) ~ sum((x_i - R y_i)^2) / (n (n-1) ybar^2).
+        sim::RunningStats residual, denominator;
+        for (const RunMetrics& r : runs) {
+          const double y = r.get(rate->denominator);
+          if (!(y > 0)) continue;
+          residual.add(r.get(rate->numerator) - ratio * y);
+          denominator.add(y);
+        }
+        const std::uint64_t n = residual.count();
+        s.n = n;
+        s.ci_method = "ratio";
+        if (n > 1) {
+          // The residuals sum to zero by construction, so their sample variance is the
+          // sum of squares over n - 1.
+          const sim::Interval ci = sim::student_t_interval(0.0, residual.sd(), n, level);
+          const double scale = 1.0 / denominator.mean();
+          s.ci_low = std::fmax(0.0, ratio + ci.low * scale);
+          s.ci_high = std::fmin(1.0, ratio + ci.high * scale);
+        } else {
+          s.ci_low = 0.0;
+          s.ci_high = 1.0;
+        }
+      }
+    } else {
+      const sim::Interval ci = sim::student_t_interval(per_run, level);
+      s.n = per_run.count();
+      s.mean = per_run.mean();
+      s.ci_low = per_run.count() > 0 ? ci.low : std::numeric_limits<double>::quiet_NaN();
+      s.ci_high = per_run.count() > 0 ? ci.high : std::numeric_limits<double>::quiet_NaN();
+      // A constant metric has a zero-width interval; say so rather than print -inf..inf.
+      if (per_run.count() > 1 && per_run.sd() == 0) s.ci_low = s.ci_high = s.mean;
+      s.ci_method = "student-t";
+    }
+    out.push_back(s);
+  }
+  return out;
+}
+
+}  // namespace chiptrail::models

@@ -1,0 +1,31 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/run_metrics.hpp"
+
+namespace chiptrail::models {
+
+// One metric summarised over replications.
+//  - Rates are pooled: numerator and denominator summed over all replications, so a run with 2
+//    lots does not weigh as much as one with 2,000. Rates of independent units (lots) get a
+//    Wilson interval, n = pooled trials. Rates of units that move together (chips) get the
+//    ratio estimator's interval across replications (delta method, Student-t), n = the
+//    replications with a non-zero denominator; its method is "ratio".
+//  - Everything else: mean over the replications where it is defined (not NaN), Student-t
+//    interval, n = those replications.
+struct MetricSummary {
+  std::string metric;
+  std::uint64_t n = 0;
+  double mean = 0;
+  double sd = 0;
+  double ci_low = 0;
+  double ci_high = 0;
+  std::string ci_method;  // "wilson", "ratio" or "student-t"
+};
+
+std::vector<MetricSummary> summarize(const std::vector<RunMetrics>& runs, double level);
+
+}  // namespace chiptrail::models

@@ -1,0 +1,81 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/distribution.hpp"
+#include "models/lot.hpp"
+#include "models/network.hpp"
+#include "models/policies/policy.hpp"
+#include "sim/time.hpp"
+
+namespace chiptrail::models {
+
+struct ChipModel {
+  std::string model;
+  std::string generation;
+  double price_usd = 0;
+  bool controlled = true;
+};
+
+// How a diversion flow's lots leave their data center; paths are resolved edge lists.
+struct Tactics {
+  Distribution operate_days;
+  std::uint64_t consignment_chips = 0;
+  double relabel_probability = 0;
+  Distribution reassembly_days;
+  NodeIndex dismantle_at = 0;
+  NodeIndex end_facility = 0;
+  std::vector<EdgeIndex> to_dismantle;  // data center -> dealer, as whole lots
+  std::vector<EdgeIndex> to_end;        // dealer -> end facility, as consignments
+};
+
+struct Flow {
+  std::string id;
+  bool diversion = false;
+  std::size_t chip_model = 0;
+  double poisson_per_year = 0;  // used when `schedule_days` is empty
+  std::vector<double> schedule_days;
+  Distribution lot_chips;
+  Packaging packaging = Packaging::kServer8;
+  std::vector<EdgeIndex> route;  // source -> data center
+  NodeIndex source = 0;
+  NodeIndex destination = 0;
+  std::string declared_end_user;
+  std::string true_end_user;
+  Tactics tactics;  // diversion flows only
+};
+
+// Where and on what a policy acts. Empty sets mean everywhere / every chip.
+struct Scope {
+  std::vector<NodeIndex> nodes;
+  std::vector<std::string> countries;
+  std::vector<std::size_t> chip_models;
+  [[nodiscard]] bool covers(const NodeInfo* node, NodeIndex index, std::size_t chip_model) const;
+};
+
+struct PolicyInstance {
+  std::string name;
+  std::string kind;
+  Scope scope;
+  sim::Time start;
+  double cost_per_unit_usd = 0;
+  std::shared_ptr<const Policy> policy;
+};
+
+// A validated scenario: everything one replication needs, with no protobuf in sight.
+struct World {
+  std::string name;
+  std::string description;
+  sim::Time horizon;
+  std::vector<ChipModel> chips;
+  Network network;
+  std::vector<Flow> flows;
+  std::vector<PolicyInstance> policies;
+  std::uint32_t replications = 1;
+  std::uint64_t seed = 1;
+};
+
+}  // namespace chiptrail::models

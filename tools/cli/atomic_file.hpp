@@ -1,0 +1,12 @@
+#pragma once
+
+#include <string>
+
+namespace chiptrail::cli {
+
+// Writes `contents` to `path` atomically: into a temporary file beside it, flushed to disk,
+// then renamed over the target. A reader (or a run killed midway) sees the old file or the new
+// one, never a torn one. Throws std::runtime_error naming the path on failure.
+void write_file_atomically(const std::string& path, const std::string& contents);
+
+}  // namespace chiptrail::cli

@@ -1,0 +1,39 @@
+#include "cli/manifest.hpp"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <cstdio>
+
+#include "chiptrail/v1/scenario.pb.h"
+#include "cli/text_format.hpp"
+#include "cli/version.hpp"
+#include "sim/random_stream.hpp"
+
+namespace chiptrail::cli {
+
+std::string manifest_json(const models::ScenarioFile& scenario, std::uint64_t replications,
+                          std::uint64_t seed, const std::vector<std::string>& command_line) {
+  std::string resolved;
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  if (!google::protobuf::util::MessageToJsonString(*scenario.message, &resolved, options).ok()) {
+    resolved = "null";
+  }
+  char hash[17];
+  std::snprintf(hash, sizeof hash, "%016llx",
+                static_cast<unsigned long long>(sim::stream_key(scenario.text)));
+  std::string args = "[";
+  for (std::size_t i = 0; i < command_line.size(); ++i) {
+    args += (i ? ", " : "") + json_string(command_line[i]);
+  }
+  args += "]";
+  return "{\n  \"tool\": \"chiptrail\",\n  \"version\": " + json_string(kVersion) +
+         ",\n  \"git_revision\": " + json_string(kGitRevision) +
+         ",\n  \"scenario_path\": " + json_string(scenario.path) +
+         ",\n  \"scenario_fnv1a64\": " + json_string(hash) +
+         ",\n  \"replications\": " + std::to_string(replications) +
+         ",\n  \"seed\": " + std::to_string(seed) + ",\n  \"command_line\": " + args +
+         ",\n  \"resolved_scenario\": " + resolved + "\n}\n";
+}
+
+}  // namespace chiptrail::cli

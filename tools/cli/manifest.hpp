@@ -1,0 +1,17 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/scenario/scenario_file.hpp"
+
+namespace chiptrail::cli {
+
+// manifest.json: what produced a set of outputs — tool version and git revision, the scenario
+// file's path and FNV-1a 64 hash, the resolved scenario as JSON, replications, seed and the
+// command line — so that any result can be traced and rerun.
+std::string manifest_json(const models::ScenarioFile& scenario, std::uint64_t replications,
+                          std::uint64_t seed, const std::vector<std::string>& command_line);
+
+}  // namespace chiptrail::cli

@@ -1,0 +1,99 @@
+#include "cli/run_command.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "cli/atomic_file.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/load_scenario.hpp"
+#include "cli/manifest.hpp"
+#include "cli/run_outputs.hpp"
+#include "models/supply_chain_model.hpp"
+#include "sim/replication_runner.hpp"
+
+namespace chiptrail::cli {
+namespace {
+
+struct RunOptions {
+  std::string scenario;
+  std::optional<std::uint32_t> replications;
+  std::optional<std::uint64_t> seed;
+  unsigned threads = std::max(1U, std::thread::hardware_concurrency());
+  std::string out;
+  std::string format = "table";
+  std::vector<std::string> command_line;
+};
+
+int write_outputs(const RunOptions& o, const LoadedScenario& loaded, const RunReport& report) {
+  try {
+    std::filesystem::create_directories(o.out);
+    write_file_atomically(o.out + "/runs.csv", runs_csv(report));
+    write_file_atomically(o.out + "/summary.csv", summary_csv(report));
+    write_file_atomically(o.out + "/manifest.json", manifest_json(loaded.file, report.runs.size(),
+                                                                  report.seed, o.command_line));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "chiptrail: %s\n", e.what());
+    return kIoError;
+  }
+  return kOk;
+}
+
+int run(const RunOptions& o, const models::PolicyRegistry& registry) {
+  std::optional<LoadedScenario> loaded;
+  if (const int code = load_scenario(o.scenario, registry, loaded); code != kOk) return code;
+  models::World& world = loaded->world;
+  if (o.seed) world.seed = *o.seed;
+  if (o.replications) world.replications = *o.replications;
+
+  RunReport report;
+  report.scenario_name = world.name.empty() ? o.scenario : world.name;
+  report.seed = world.seed;
+  report.runs = sim::run_replications<models::RunMetrics>(
+      world.replications, o.threads,
+      [&world](std::size_t r) { return models::run_replication(world, r); });
+  report.summary = models::summarize(report.runs, report.ci_level);
+
+  if (o.format == "csv") {
+    std::fputs(summary_csv(report).c_str(), stdout);
+  } else if (o.format == "json") {
+    std::fputs(summary_json(report).c_str(), stdout);
+  } else {
+    std::printf("%s: %u replications, seed %llu, horizon %.0f days\n", report.scenario_name.c_str(),
+                world.replications, static_cast<unsigned long long>(world.seed),
+                world.horizon.to_days());
+    std::fputs(summary_table(report).c_str(), stdout);
+  }
+  std::fflush(stdout);
+  if (!o.out.empty()) return write_outputs(o, *loaded, report);
+  return kOk;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, const models::PolicyRegistry& registry,
+                     const std::vector<std::string>& command_line, int& exit_code) {
+  auto o = std::make_shared<RunOptions>();
+  CLI::App* cmd = app.add_subcommand("run",
+                                     "Run replications of a scenario and print detection "
+                                     "rates and other metrics with 95% CIs");
+  cmd->add_option("scenario", o->scenario, "Scenario file (.textproto or .json)")->required();
+  cmd->add_option("--replications,-n", o->replications,
+                  "Replications (default: the scenario's, else 100)")
+      ->check(CLI::Range(1U, 100000000U));
+  cmd->add_option("--seed", o->seed, "Master seed (default: the scenario's)");
+  cmd->add_option("--threads,-j", o->threads, "Worker threads (results do not depend on it)")
+      ->check(CLI::Range(1U, 1024U));
+  cmd->add_option("--out,-o", o->out, "Directory for runs.csv, summary.csv, manifest.json");
+  cmd->add_option("--format", o->format, "Summary on stdout: table, csv or json")
+      ->check(CLI::IsMember({"table", "csv", "json"}));
+  cmd->callback([o, &registry, &command_line, &exit_code] {
+    o->command_line = command_line;
+    exit_code = run(*o, registry);
+  });
+}
+
+}  // namespace chiptrail::cli

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/run_metrics.hpp"
+#include "models/summary.hpp"
+
+namespace chiptrail::cli {
+
+// What a run produced, ready to be written in any of the output forms.
+struct RunReport {
+  std::string scenario_name;
+  std::uint64_t seed = 0;
+  std::vector<models::RunMetrics> runs;  // by replication
+  std::vector<models::MetricSummary> summary;
+  double ci_level = 0.95;
+};
+
+// runs.csv: run_id, point_id, replication, seed, then one column per metric.
+std::string runs_csv(const RunReport& r);
+// summary.csv: point_id, metric, n, mean, sd, ci_low, ci_high, ci_level, ci_method.
+std::string summary_csv(const RunReport& r);
+// The summary as a JSON document.
+std::string summary_json(const RunReport& r);
+// The summary as an aligned table for people.
+std::string summary_table(const RunReport& r);
+
+}  // namespace chiptrail::cli

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace chiptrail::cli {
+
+// Shortest decimal that reads back as the same double (std::to_chars): byte-stable output on
+// every machine. NaN is written "nan" and infinities "inf" / "-inf".
+std::string format_number(double x);
+
+// A JSON number, or null for NaN and infinities (which JSON cannot hold).
+std::string json_number(double x);
+
+// A JSON string literal with the required escapes.
+std::string json_string(std::string_view s);
+
+// A CSV field, quoted when it holds a comma, quote or line break (RFC 4180).
+std::string csv_field(std::string_view s);
+
+}  // namespace chiptrail::cli

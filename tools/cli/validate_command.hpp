@@ -1,0 +1,16 @@
+#pragma once
+
+#include <CLI/App.hpp>
+
+#include "models/policies/policy_registry.hpp"
+
+namespace chiptrail::cli {
+
+// `chiptrail validate FILE`: prints every error (file:line:column: field: message) and exits 65,
+// or a one-line description of the valid scenario and exits 0.
+void add_validate_command(CLI::App& app, const models::PolicyRegistry& registry, int& exit_code);
+
+// `chiptrail graph SCENARIO`: the network as Graphviz DOT on stdout.
+void add_graph_command(CLI::App& app, const models::PolicyRegistry& registry, int& exit_code);
+
+}  // namespace chiptrail::cli
