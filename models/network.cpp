@@ -3,7 +3,6 @@
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/dijkstra_shortest_paths.hpp>
 #include <boost/property_map/function_property_map.hpp>
-#include <limits>
 #include <unordered_map>
 
 namespace chiptrail::models {
@@ -107,7 +106,7 @@ std::optional<EdgeIndex> Network::fastest_edge(NodeIndex from, NodeIndex to) con
 std::vector<EdgeIndex> Network::shortest_path(NodeIndex from, NodeIndex to) const {
   const std::size_t n = node_count();
   std::vector<NodeIndex> predecessor(n);
-  std::vector<double> distance(n, std::numeric_limits<double>::infinity());
+  std::vector<double> distance(n);
   const Impl::Graph& g = impl_->graph;
   const auto weight = boost::make_function_property_map<Impl::EdgeDescriptor, double>(
       [&g](const Impl::EdgeDescriptor& e) { return g[e].transit_days.mean(); });
@@ -115,7 +114,9 @@ std::vector<EdgeIndex> Network::shortest_path(NodeIndex from, NodeIndex to) cons
       g, from,
       boost::predecessor_map(predecessor.data()).distance_map(distance.data()).weight_map(weight));
   std::vector<EdgeIndex> path;
-  if (from == to || distance[to] == std::numeric_limits<double>::infinity()) return path;
+  // Dijkstra leaves unreached nodes as their own predecessor (and their distance at
+  // numeric_limits<double>::max(), not infinity).
+  if (from == to || predecessor[to] == to) return path;
   // Among parallel edges, the one Dijkstra relaxed is a fastest one.
   for (NodeIndex v = to; v != from; v = predecessor[v])
     path.push_back(*fastest_edge(predecessor[v], v));

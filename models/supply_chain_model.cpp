@@ -38,17 +38,24 @@ class Replication {
   Replication(const World& world, std::uint64_t replication, Recorder& recorder)
       : world_(world), replication_(replication), recorder_(recorder) {}
 
-  std::uint64_t run() {
+  SimulationSummary run() {
     for (std::size_t f = 0; f < world_.flows.size(); ++f) {
       simulator_.spawn("arrivals " + world_.flows[f].id, arrivals(f));
     }
     simulator_.run_until(world_.horizon);
-    std::uint64_t in_pipeline = 0;
-    for (const auto& [id, chips] : live_chips_) in_pipeline += chips;
-    return in_pipeline;
+    SimulationSummary out;
+    for (const auto& [id, chips] : live_chips_) out.chips_in_pipeline += chips;
+    out.events = simulator_.events_processed();
+    out.peak_lots_in_flight = peak_live_lots_;
+    return out;
   }
 
  private:
+  void hold(const Lot& lot) {
+    live_chips_[lot.id] = lot.chips;
+    peak_live_lots_ = std::max(peak_live_lots_, live_chips_.size());
+  }
+
   sim::RandomStream stream(std::uint64_t key, std::uint64_t entity) const {
     return sim::RandomStream({world_.seed, replication_, key, entity});
   }
@@ -91,7 +98,7 @@ class Replication {
     lot.chips = unit * static_cast<std::uint64_t>(std::max(1.0, units));
     lot.first_serial = lot.id << 16;
     recorder_.lot_created(lot, simulator_.now());
-    live_chips_[lot.id] = lot.chips;
+    hold(lot);
     simulator_.spawn("lot " + std::to_string(lot.id), journey(lot));
   }
 
@@ -194,7 +201,7 @@ class Replication {
     for (Lot& part : parts) {
       sim::RandomStream relabel = stream(kRelabelStream, part.id);
       part.relabelled = sim::bernoulli(relabel, tactics.relabel_probability);
-      live_chips_[part.id] = part.chips;
+      hold(part);
       handles.push_back(
           simulator_.spawn("consignment " + std::to_string(part.id), consignment(part, arrived)));
     }
@@ -217,20 +224,20 @@ class Replication {
   std::uint64_t replication_;
   Recorder& recorder_;
   std::unordered_map<std::uint64_t, std::uint64_t> live_chips_;  // lot id -> chips in the chain
+  std::size_t peak_live_lots_ = 0;
   sim::Simulator simulator_;  // last: its processes refer to the members above
 };
 
 }  // namespace
 
-std::uint64_t simulate(const World& world, std::uint64_t replication, Recorder& recorder) {
+SimulationSummary simulate(const World& world, std::uint64_t replication, Recorder& recorder) {
   Replication r(world, replication, recorder);
   return r.run();
 }
 
 RunMetrics run_replication(const World& world, std::uint64_t replication) {
   MetricsRecorder recorder(world);
-  const std::uint64_t in_pipeline = simulate(world, replication, recorder);
-  return recorder.finish(in_pipeline);
+  return recorder.finish(simulate(world, replication, recorder).chips_in_pipeline);
 }
 
 }  // namespace chiptrail::models

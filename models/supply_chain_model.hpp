@@ -8,10 +8,16 @@
 
 namespace chiptrail::models {
 
-// Simulates one replication of `world` up to its horizon, reporting to `recorder`. Returns the
-// chips still in the chain at the horizon (in transit, installed before diversion, or waiting
-// for reassembly), counted from the lots alive in the model.
-std::uint64_t simulate(const World& world, std::uint64_t replication, Recorder& recorder);
+struct SimulationSummary {
+  // Chips still in the chain at the horizon (in transit, installed before diversion, waiting
+  // for reassembly), counted from the lots alive in the model.
+  std::uint64_t chips_in_pipeline = 0;
+  std::uint64_t events = 0;             // engine events processed
+  std::size_t peak_lots_in_flight = 0;  // most lots and consignments alive at once
+};
+
+// Simulates one replication of `world` up to its horizon, reporting to `recorder`.
+SimulationSummary simulate(const World& world, std::uint64_t replication, Recorder& recorder);
 
 // One replication with the standard metrics.
 RunMetrics run_replication(const World& world, std::uint64_t replication);

@@ -6,4 +6,4 @@ source tools/setup.sh
 cmake --preset release >/dev/null
 cmake --build build --target chiptrail
 ./build/chiptrail --version
-./build/chiptrail demo
+./build/chiptrail run scenarios/blackwell_sea.textproto

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 CHIPTRAIL_PACKAGES=(
-  g++ cmake ninja-build git pkg-config
+  g++ cmake ninja-build git pkg-config python3
   libboost-graph-dev libeigen3-dev libprotobuf-dev protobuf-compiler
   libspdlog-dev libfmt-dev doctest-dev libcli11-dev librandom123-dev
 )

@@ -34,7 +34,10 @@ std::pair<int, int> FieldLocator::locate(const FieldPath& path) const {
     if (field == nullptr) break;
     const int index = field->is_repeated() ? step.index : -1;
     if (field->is_repeated() && index < 0) break;
-    const auto loc = tree->GetLocation(field, index);
+    auto loc = tree->GetLocation(field, index);
+    // Elements of a list written as `f: [a, b]` may carry no position of their own: point at
+    // the list (its first element) rather than at the enclosing message.
+    if (loc.line < 0 && index > 0) loc = tree->GetLocation(field, 0);
     if (loc.line < 0) break;  // not written: keep the ancestor's position
     best = {loc.line + 1, loc.column + 1};
     if (field->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) break;

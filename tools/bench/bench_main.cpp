@@ -24,6 +24,13 @@ int main(int argc, char** argv) {
   p->add_option("--seed", phold.seed, "Seed");
   p->callback([&] { run_phold(phold); });
 
+  ModelOptions model;
+  CLI::App* m = app.add_subcommand("model", "The supply-chain model at 1x and 10x volume");
+  m->add_option("--scenario", model.scenario, "Scenario file")->check(CLI::ExistingFile);
+  m->add_option("--replications", model.replications, "Replications per volume")
+      ->check(CLI::PositiveNumber);
+  m->callback([&] { run_model(model); });
+
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <string>
 
 namespace chiptrail::bench {
 
@@ -21,6 +22,13 @@ struct PholdOptions {
   std::uint64_t seed = 1;
 };
 void run_phold(const PholdOptions& o);
+
+struct ModelOptions {
+  std::string scenario = "scenarios/blackwell_sea.textproto";
+  std::uint64_t replications = 50;
+};
+// The supply-chain model on a scenario at 1x and 10x volume.
+void run_model(const ModelOptions& o);
 
 // PHOLD and hold draw Exp(1) delays; one time unit is this many ticks, so that rounding to
 // whole ticks does not create artificial ties.
