@@ -7,6 +7,7 @@
 namespace chiptrail::models {
 
 enum class Packaging { kServer8, kTray4, kLoose };
+enum class Sophistication { kLow, kMedium, kHigh };
 
 inline std::uint64_t chips_per_unit(Packaging p) {
   switch (p) {
@@ -32,7 +33,14 @@ struct Lot {
   std::uint64_t first_serial = 0;  // serials [first_serial, first_serial + chips)
   bool diverted = false;
   bool relabelled = false;
+  Sophistication buyer_sophistication = Sophistication::kMedium;
+  std::uint32_t payment_layers = 0;  // third countries the payment went through
 };
+
+// The id of the lot as sold, for a lot or any consignment split from it.
+inline std::uint64_t sold_lot_id(std::uint64_t id) {
+  return id & ((std::uint64_t{1} << 48) - 1);
+}
 
 // Splits a lot into consignments of at most `consignment_chips` chips, loose (dismantled),
 // with consecutive serial ranges. Chips are conserved: the parts' chips sum to lot.chips.

@@ -5,10 +5,15 @@ namespace chiptrail::models {
 MetricsRecorder::MetricsRecorder(const World& world)
     : world_(world), by_policy_(world.policies.size()) {}
 
+double MetricsRecorder::h100e(const Lot& lot) const {
+  return static_cast<double>(lot.chips) * world_.chips[lot.chip_model].h100_equivalents;
+}
+
 void MetricsRecorder::lot_created(const Lot& lot, sim::Time t) {
   if (lot.diverted) {
     ++lots_diverted_;
     chips_diverted_ += lot.chips;
+    h100e_diverted_ += h100e(lot);
   } else {
     ++lots_legitimate_;
     chips_legitimate_ += lot.chips;
@@ -17,7 +22,7 @@ void MetricsRecorder::lot_created(const Lot& lot, sim::Time t) {
 }
 
 void MetricsRecorder::detected(const Lot& lot, const DetectionEvent& d) {
-  const std::uint64_t sold_id = lot.parent != 0 ? lot.parent : lot.id;
+  const std::uint64_t sold_id = sold_lot_id(lot.id);
   PolicyTotals& p = by_policy_[d.policy];
   if (detected_lots_.insert(sold_id).second) {
     ++p.lots;  // the lot is credited to the policy that found it first
@@ -28,14 +33,27 @@ void MetricsRecorder::detected(const Lot& lot, const DetectionEvent& d) {
   if (d.verdict == Verdict::kSeize || d.verdict == Verdict::kDisable) p.chips += lot.chips;
 }
 
-void MetricsRecorder::false_positive(const Lot&, const DetectionEvent&) {
-  ++false_positive_lots_;
+// A legitimate lot counts once, however many times it is wrongly held.
+void MetricsRecorder::false_positive(const Lot& lot, const DetectionEvent&) {
+  if (false_positive_ids_.insert(sold_lot_id(lot.id)).second) ++false_positive_lots_;
+}
+
+void MetricsRecorder::would_flag(const Lot& lot, std::size_t policy) {
+  by_policy_[policy].flagged.insert(sold_lot_id(lot.id));
+}
+
+void MetricsRecorder::disabled_after_delivery(const Lot& delivered, const DetectionEvent& d) {
+  chips_delivered_restricted_ -= delivered.chips;
+  h100e_delivered_restricted_ -= h100e(delivered);
+  --lots_delivered_restricted_;
+  detected(delivered, d);
 }
 
 void MetricsRecorder::delivered(const Lot& lot, sim::Time) {
   if (lot.diverted) {
     ++lots_delivered_restricted_;
     chips_delivered_restricted_ += lot.chips;
+    h100e_delivered_restricted_ += h100e(lot);
   } else {
     chips_delivered_legitimate_ += lot.chips;
   }
@@ -64,6 +82,8 @@ RunMetrics MetricsRecorder::finish(std::uint64_t chips_in_pipeline) const {
   m.set("detection_rate_chips", ratio(chips_detected, chips_diverted_));
   m.set("lots_delivered_restricted", d(lots_delivered_restricted_));
   m.set("chips_delivered_restricted", d(chips_delivered_restricted_));
+  m.set("h100e_diverted", h100e_diverted_);
+  m.set("h100e_delivered_restricted", h100e_delivered_restricted_);
   m.set("mean_time_to_detection_days", time_to_detection_days_.mean());
   m.set("lots_legitimate", d(lots_legitimate_));
   m.set("chips_legitimate", d(chips_legitimate_));
@@ -77,6 +97,7 @@ RunMetrics MetricsRecorder::finish(std::uint64_t chips_in_pipeline) const {
   for (std::size_t i = 0; i < by_policy_.size(); ++i) {
     const std::string& name = world_.policies[i].name;
     m.set("lots_detected_by." + name, d(by_policy_[i].lots));
+    m.set("lots_flagged_by." + name, d(by_policy_[i].flagged.size()));
     m.set("chips_detected_by." + name, d(by_policy_[i].chips));
     m.set("cost_usd_by." + name, by_policy_[i].cost_usd);
   }

@@ -36,6 +36,12 @@ class Recorder {
   virtual void delivered(const Lot& lot, sim::Time t) = 0;
   // A policy spent effort (units already multiplied into dollars by the model).
   virtual void cost(std::size_t policy, double usd) = 0;
+  // A policy returned a finding on a diverted lot, whether or not it was the one that acted
+  // (several policies at one point, or a later one): measures the overlap between measures.
+  virtual void would_flag(const Lot& lot, std::size_t policy) = 0;
+  // Chips already delivered to their end user were remotely disabled: they move from
+  // delivered to disabled.
+  virtual void disabled_after_delivery(const Lot& delivered, const DetectionEvent& d) = 0;
 };
 
 }  // namespace chiptrail::models

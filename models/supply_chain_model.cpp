@@ -3,11 +3,14 @@
 //   diverted: operated for a dwell time -> removed -> carried to a dealer -> dismantled into
 //   consignments -> each crosses borders on its own -> reassembled -> delivered to the end
 //   facility.
-// Policies act at each stage through the hooks of Policy; a seizure ends the lot or consignment.
+// Policies act through the hooks of Policy: at the stages a lot passes (sale, shipment, border,
+// installation), at audits of the data centers (periodic processes per site), and on operating
+// chips (periodic processes per lot). A seizure or disable takes chips out of the chain.
 #include "models/supply_chain_model.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -25,13 +28,31 @@ constexpr std::uint64_t kLotSizeStream = sim::stream_key("lot-size");
 constexpr std::uint64_t kTransitStream = sim::stream_key("transit");
 constexpr std::uint64_t kDwellStream = sim::stream_key("dwell");
 constexpr std::uint64_t kRelabelStream = sim::stream_key("relabel");
+constexpr std::uint64_t kAuditStream = sim::stream_key("audit-visits");
 
 // The stream of one policy's decisions at one stage and node: mixing the three keeps every
 // policy's draws independent of every other's and of the order in which they are asked.
-std::uint64_t policy_stream(const std::string& name, Stage stage, NodeIndex node) {
+std::uint64_t policy_stream(const std::string& name, Stage stage, std::uint64_t place) {
   return sim::stream_key(name) ^ (static_cast<std::uint64_t>(stage) + 1) * 0x9E3779B97F4A7C15ULL ^
-         (static_cast<std::uint64_t>(node) + 1) * 0xC2B2AE3D27D4EB4FULL;
+         (place + 1) * 0xC2B2AE3D27D4EB4FULL;
 }
+
+bool stops(Verdict v) {
+  return v == Verdict::kSeize || v == Verdict::kDisable;
+}
+
+// What the model knows of a lot as sold, shared by its journey, its consignments and the
+// periodic checks on it.
+struct SoldLot {
+  Lot lot;
+  std::optional<NodeIndex> site;          // the data center it was installed at (the record)
+  bool at_site = false;                   // still installed there
+  std::optional<NodeIndex> operating_at;  // online at this node
+  sim::Time offline_since;
+  std::optional<Lot> delivered;      // reassembled at its end facility
+  std::vector<std::uint64_t> parts;  // ids it has had in the chain: itself, consignments
+  std::size_t live_parts = 0;        // how many of those are still in the chain
+};
 
 class Replication {
  public:
@@ -42,23 +63,47 @@ class Replication {
     for (std::size_t f = 0; f < world_.flows.size(); ++f) {
       simulator_.spawn("arrivals " + world_.flows[f].id, arrivals(f));
     }
+    for (std::size_t p = 0; p < world_.policies.size(); ++p) {
+      if (world_.policies[p].policy->audits_per_site_per_year() <= 0) continue;
+      for (NodeIndex n = 0; n < world_.network.node_count(); ++n) {
+        const NodeInfo& node = world_.network.node(n);
+        if (node.kind == NodeKind::kDataCenter && world_.policies[p].scope.covers_place(&node, n)) {
+          simulator_.spawn("audits " + world_.policies[p].name + " " + node.id, audits(p, n));
+        }
+      }
+    }
     simulator_.run_until(world_.horizon);
     SimulationSummary out;
-    for (const auto& [id, chips] : live_chips_) out.chips_in_pipeline += chips;
+    for (const auto& [id, lot] : live_) out.chips_in_pipeline += lot.chips;
     out.events = simulator_.events_processed();
     out.peak_lots_in_flight = peak_live_lots_;
     return out;
   }
 
  private:
-  void hold(const Lot& lot) {
-    live_chips_[lot.id] = lot.chips;
-    peak_live_lots_ = std::max(peak_live_lots_, live_chips_.size());
-  }
-
   sim::RandomStream stream(std::uint64_t key, std::uint64_t entity) const {
     return sim::RandomStream({world_.seed, replication_, key, entity});
   }
+  // A uniform fixed for (policy, sold lot): the same at every decision on that lot.
+  double lot_uniform(const PolicyInstance& p, std::uint64_t lot_id) const {
+    return stream(sim::stream_key(p.name) ^ 0x5bd1e9955bd1e995ULL, sold_lot_id(lot_id)).uniform01();
+  }
+  sim::Time days(double d) const { return sim::Time::from_days(d); }
+
+  void hold(const Lot& lot) {
+    live_[lot.id] = lot;
+    SoldLot& sold = sold_.at(sold_lot_id(lot.id));
+    sold.parts.push_back(lot.id);
+    ++sold.live_parts;
+    peak_live_lots_ = std::max(peak_live_lots_, live_.size());
+  }
+  // Takes a lot or consignment out of the chain (delivered, merged, seized or disabled).
+  void release(std::uint64_t id) {
+    if (live_.erase(id) != 0) --sold_.at(sold_lot_id(id)).live_parts;
+  }
+  bool alive(std::uint64_t id) const { return live_.count(id) != 0; }
+
+  // ---- arrivals and the journey -------------------------------------------------------------
 
   sim::Process arrivals(std::size_t f) {
     const Flow& flow = world_.flows[f];
@@ -67,7 +112,7 @@ class Replication {
       std::vector<double> at = flow.schedule_days;
       std::sort(at.begin(), at.end());
       for (double day : at) {
-        const sim::Time t = sim::Time::from_days(day);
+        const sim::Time t = days(day);
         if (t >= world_.horizon) break;
         co_await simulator_.delay(t - simulator_.now());
         start_lot(f, ++n);
@@ -77,7 +122,7 @@ class Replication {
     sim::RandomStream rs = stream(kArrivalsStream, f);
     const double mean_gap_days = 365.0 / flow.poisson_per_year;
     for (;;) {
-      const sim::Time gap = sim::Time::from_days(sim::exponential(rs, mean_gap_days));
+      const sim::Time gap = days(sim::exponential(rs, mean_gap_days));
       if (simulator_.now() + gap >= world_.horizon) co_return;
       co_await simulator_.delay(gap);
       start_lot(f, ++n);
@@ -92,110 +137,48 @@ class Replication {
     lot.chip_model = flow.chip_model;
     lot.packaging = flow.packaging;
     lot.diverted = flow.diversion;
+    lot.buyer_sophistication = flow.buyer_sophistication;
+    lot.payment_layers = flow.payment_layers;
     sim::RandomStream rs = stream(kLotSizeStream, lot.id);
     const std::uint64_t unit = chips_per_unit(flow.packaging);
     const double units = std::round(flow.lot_chips.sample(rs) / static_cast<double>(unit));
     lot.chips = unit * static_cast<std::uint64_t>(std::max(1.0, units));
     lot.first_serial = lot.id << 16;
     recorder_.lot_created(lot, simulator_.now());
+    sold_.emplace(lot.id, SoldLot{lot, {}, false, {}, {}, {}, {}, 0});
     hold(lot);
     simulator_.spawn("lot " + std::to_string(lot.id), journey(lot));
-  }
-
-  // Asks every policy in force and in scope; returns true when the lot was stopped.
-  bool enforce(Stage stage, const Lot& lot, const NodeInfo* node, NodeIndex node_index,
-               const EdgeInfo* edge) {
-    for (std::size_t i = 0; i < world_.policies.size(); ++i) {
-      const PolicyInstance& p = world_.policies[i];
-      if (simulator_.now() < p.start || !p.scope.covers(node, node_index, lot.chip_model)) continue;
-      sim::RandomStream rng = stream(policy_stream(p.name, stage, node_index), lot.id);
-      const PolicyContext ctx{lot, node, edge, simulator_.now(), rng};
-      Decision d;
-      switch (stage) {
-        case Stage::kSale:
-          d = p.policy->on_sale(ctx);
-          break;
-        case Stage::kShipment:
-          d = p.policy->on_shipment(ctx);
-          break;
-        case Stage::kBorder:
-          d = p.policy->on_border(ctx);
-          break;
-        case Stage::kInstallation:
-          d = p.policy->on_installation(ctx);
-          break;
-        case Stage::kAudit:
-          d = p.policy->on_audit(ctx);
-          break;
-        case Stage::kOperation:
-          d = p.policy->on_operation(ctx);
-          break;
-      }
-      if (d.effort_units > 0) recorder_.cost(i, d.effort_units * p.cost_per_unit_usd);
-      if (d.verdict == Verdict::kPass) continue;
-      const DetectionEvent event{i,     node_index, node != nullptr,
-                                 stage, d.verdict,  simulator_.now()};
-      if (!lot.diverted) {
-        recorder_.false_positive(lot, event);
-        continue;
-      }
-      recorder_.detected(lot, event);
-      if (d.verdict == Verdict::kSeize || d.verdict == Verdict::kDisable) {
-        live_chips_.erase(lot.id);
-        return true;
-      }
-    }
-    return false;
-  }
-
-  // Moves a lot along a path: processing at each node it leaves, transit on each edge, the
-  // shipment hook on arrival and the border hook at border crossings and transit hubs.
-  sim::Process travel(const Lot& lot, const std::vector<EdgeIndex>& path, bool& stopped) {
-    const Network& net = world_.network;
-    sim::RandomStream rs = stream(kTransitStream, lot.id);
-    for (EdgeIndex e : path) {
-      const NodeInfo& from = net.node(net.edge_source(e));
-      co_await simulator_.delay(sim::Time::from_days(from.processing_days.sample(rs)));
-      const EdgeInfo& edge = net.edge(e);
-      co_await simulator_.delay(sim::Time::from_days(edge.transit_days.sample(rs)));
-      const NodeIndex to = net.edge_target(e);
-      const NodeInfo& node = net.node(to);
-      if (enforce(Stage::kShipment, lot, &node, to, &edge)) {
-        stopped = true;
-        co_return;
-      }
-      if ((node.kind == NodeKind::kBorderCrossing || node.kind == NodeKind::kTransitHub) &&
-          enforce(Stage::kBorder, lot, &node, to, &edge)) {
-        stopped = true;
-        co_return;
-      }
-    }
   }
 
   sim::Process journey(Lot lot) {
     const Flow& flow = world_.flows[lot.flow];
     const Network& net = world_.network;
-    if (enforce(Stage::kSale, lot, &net.node(flow.source), flow.source, nullptr)) co_return;
+    if (enforce(Stage::kSale, lot, &net.node(flow.source), flow.source, nullptr, {})) co_return;
     bool stopped = false;
     co_await simulator_.spawn("travel", travel(lot, flow.route, stopped));
     if (stopped) co_return;
-    if (enforce(Stage::kInstallation, lot, &net.node(flow.destination), flow.destination,
-                nullptr)) {
-      co_return;
-    }
+    const NodeIndex dc = flow.destination;
+    if (enforce(Stage::kInstallation, lot, &net.node(dc), dc, nullptr, {})) co_return;
+    install(lot, dc);
     if (!lot.diverted) {
-      live_chips_.erase(lot.id);
+      release(lot.id);
       recorder_.delivered(lot, simulator_.now());
       co_return;
     }
     const Tactics& tactics = flow.tactics;
     sim::RandomStream dwell = stream(kDwellStream, lot.id);
-    co_await simulator_.delay(sim::Time::from_days(tactics.operate_days.sample(dwell)));
+    co_await simulator_.delay(days(tactics.operate_days.sample(dwell)));
+    // Diverters do not move chips out while an announced visit is pending: they wait it out.
+    while (announced_until_[dc] > simulator_.now()) {
+      co_await simulator_.delay(announced_until_[dc] - simulator_.now() + sim::Time::hours(1));
+    }
+    if (!alive(lot.id)) co_return;  // caught while installed (a tip, a payment investigation)
+    remove_from_site(lot.id);
     co_await simulator_.spawn("travel", travel(lot, tactics.to_dismantle, stopped));
     if (stopped) co_return;
 
     std::vector<Lot> parts = split(lot, tactics.consignment_chips);
-    live_chips_.erase(lot.id);
+    release(lot.id);
     std::vector<sim::ProcessHandle> handles;
     std::vector<Lot> arrived;
     for (Lot& part : parts) {
@@ -206,11 +189,16 @@ class Replication {
           simulator_.spawn("consignment " + std::to_string(part.id), consignment(part, arrived)));
     }
     for (sim::ProcessHandle& h : handles) co_await h;
+    co_await simulator_.delay(days(tactics.reassembly_days.sample(dwell)));
+    // Parts may have been seized or disabled while waiting for reassembly.
+    std::erase_if(arrived, [this](const Lot& part) { return !alive(part.id); });
     if (arrived.empty()) co_return;
-
-    co_await simulator_.delay(sim::Time::from_days(tactics.reassembly_days.sample(dwell)));
-    for (const Lot& part : arrived) live_chips_.erase(part.id);
-    recorder_.delivered(merge(lot, arrived), simulator_.now());
+    for (const Lot& part : arrived) release(part.id);
+    const Lot whole = merge(lot, arrived);
+    SoldLot& sold = sold_.at(lot.id);
+    sold.delivered = whole;
+    sold.operating_at = tactics.end_facility;
+    recorder_.delivered(whole, simulator_.now());
   }
 
   sim::Process consignment(Lot part, std::vector<Lot>& arrived) {
@@ -220,11 +208,229 @@ class Replication {
     if (!stopped) arrived.push_back(part);
   }
 
+  // Moves a lot along a path: processing at each node it leaves, transit on each edge, the
+  // shipment hook on arrival and the border hook at border crossings and transit hubs. Stops
+  // when the lot is taken out of the chain, here or by a delayed verdict while it travels.
+  sim::Process travel(const Lot& lot, const std::vector<EdgeIndex>& path, bool& stopped) {
+    const Network& net = world_.network;
+    sim::RandomStream rs = stream(kTransitStream, lot.id);
+    for (EdgeIndex e : path) {
+      const NodeInfo& from = net.node(net.edge_source(e));
+      co_await simulator_.delay(days(from.processing_days.sample(rs)));
+      const EdgeInfo& edge = net.edge(e);
+      co_await simulator_.delay(days(edge.transit_days.sample(rs)));
+      const NodeIndex to = net.edge_target(e);
+      const NodeInfo& node = net.node(to);
+      if (!alive(lot.id) || enforce(Stage::kShipment, lot, &node, to, &edge, e) ||
+          ((node.kind == NodeKind::kBorderCrossing || node.kind == NodeKind::kTransitHub) &&
+           enforce(Stage::kBorder, lot, &node, to, &edge, e))) {
+        stopped = true;
+        co_return;
+      }
+    }
+  }
+
+  void install(const Lot& lot, NodeIndex dc) {
+    SoldLot& sold = sold_.at(lot.id);
+    sold.site = dc;
+    sold.at_site = true;
+    sold.operating_at = dc;
+    site_lots_[dc].push_back(lot.id);
+    for (std::size_t p = 0; p < world_.policies.size(); ++p) {
+      const PolicyInstance& inst = world_.policies[p];
+      if (inst.policy->operation_interval() > sim::Time::zero() &&
+          inst.scope.covers_chip(lot.chip_model)) {
+        simulator_.spawn("operation " + inst.name, operation(p, lot.id));
+      }
+    }
+  }
+
+  void remove_from_site(std::uint64_t id) {
+    SoldLot& sold = sold_.at(id);
+    sold.at_site = false;
+    sold.operating_at.reset();
+    sold.offline_since = simulator_.now();
+  }
+
+  // ---- enforcement ----------------------------------------------------------------------------
+
+  static Decision ask(const Policy& policy, Stage stage, const PolicyContext& ctx) {
+    switch (stage) {
+      case Stage::kSale:
+        return policy.on_sale(ctx);
+      case Stage::kShipment:
+        return policy.on_shipment(ctx);
+      case Stage::kBorder:
+        return policy.on_border(ctx);
+      case Stage::kInstallation:
+        return policy.on_installation(ctx);
+      case Stage::kAudit:
+        return policy.on_audit(ctx);
+      case Stage::kOperation:
+        return policy.on_operation(ctx);
+    }
+    return {};
+  }
+
+  // Asks every policy in force and in scope at a point the lot passes. Every finding is
+  // recorded (overlap); the first seizure or disable acts and takes the lot (or consignment)
+  // out of the chain, and the function returns true. Delayed verdicts are scheduled.
+  bool enforce(Stage stage, const Lot& lot, const NodeInfo* node, NodeIndex node_index,
+               const EdgeInfo* edge, std::optional<EdgeIndex> edge_index) {
+    bool stopped = false;
+    for (std::size_t i = 0; i < world_.policies.size(); ++i) {
+      const PolicyInstance& p = world_.policies[i];
+      if (simulator_.now() < p.start || !p.scope.covers_chip(lot.chip_model) ||
+          !p.scope.covers_place(node, node_index) ||
+          (stage == Stage::kShipment && !p.scope.covers_edge(edge_index))) {
+        continue;
+      }
+      sim::RandomStream rng = stream(policy_stream(p.name, stage, node_index), lot.id);
+      PolicyContext ctx{lot, node, edge, simulator_.now(), rng};
+      ctx.lot_uniform = lot_uniform(p, lot.id);
+      const Decision d = ask(*p.policy, stage, ctx);
+      if (d.effort_units > 0) recorder_.cost(i, d.effort_units * p.cost_per_unit_usd);
+      if (d.verdict == Verdict::kPass || stopped) {
+        if (d.verdict != Verdict::kPass && lot.diverted) recorder_.would_flag(lot, i);
+        continue;
+      }
+      const DetectionEvent event{i,     node_index, node != nullptr,
+                                 stage, d.verdict,  simulator_.now()};
+      if (!lot.diverted) {
+        recorder_.false_positive(lot, event);
+        continue;
+      }
+      recorder_.would_flag(lot, i);
+      if (d.delay > sim::Time::zero()) {
+        const std::uint64_t id = sold_lot_id(lot.id);
+        simulator_.schedule_in(d.delay, [this, id, event] { act_on_sold_lot(id, event); });
+        continue;
+      }
+      recorder_.detected(lot, event);
+      if (stops(d.verdict)) {
+        release(lot.id);
+        stopped = true;
+      }
+    }
+    return stopped;
+  }
+
+  // A verdict on a sold lot as a whole, wherever its chips are now: every part still in the
+  // chain is seized or disabled (or flagged); chips already delivered can only be disabled (or
+  // the lot flagged).
+  void act_on_sold_lot(std::uint64_t id, DetectionEvent event) {
+    event.time = simulator_.now();
+    SoldLot& sold = sold_.at(id);
+    std::vector<std::uint64_t> parts;
+    for (const std::uint64_t part_id : sold.parts) {
+      if (alive(part_id)) parts.push_back(part_id);
+    }
+    for (std::uint64_t part_id : parts) {
+      recorder_.detected(live_.at(part_id), event);
+      if (stops(event.verdict)) release(part_id);
+    }
+    if (stops(event.verdict) && !parts.empty() && sold.at_site) {
+      sold.at_site = false;  // seized or disabled where it was installed
+      sold.operating_at.reset();
+    }
+    if (!sold.delivered) return;
+    if (event.verdict == Verdict::kDisable) {
+      recorder_.disabled_after_delivery(*sold.delivered, event);
+      sold.delivered.reset();
+      sold.operating_at.reset();
+    } else if (parts.empty()) {
+      DetectionEvent flag = event;
+      flag.verdict = Verdict::kFlag;  // found after arrival: nothing left to seize
+      recorder_.detected(*sold.delivered, flag);
+    }
+  }
+
+  // Whether any of the lot's chips are still somewhere the model tracks: installed at its site,
+  // in transit, or delivered.
+  static bool in_chain(const SoldLot& sold) {
+    return sold.at_site || sold.delivered || sold.live_parts > 0;
+  }
+
+  // Visits to one data center by one audit policy, at its Poisson rate.
+  sim::Process audits(std::size_t p, NodeIndex site) {
+    const PolicyInstance& inst = world_.policies[p];
+    const Policy& policy = *inst.policy;
+    sim::RandomStream visits = stream(kAuditStream ^ sim::stream_key(inst.name), site);
+    const double mean_gap_days = 365.0 / policy.audits_per_site_per_year();
+    const sim::Time notice = policy.audit_notice();
+    const NodeInfo& node = world_.network.node(site);
+    for (std::uint64_t visit = 0;; ++visit) {
+      const sim::Time at = simulator_.now() + days(sim::exponential(visits, mean_gap_days));
+      if (notice > sim::Time::zero()) {
+        co_await simulator_.delay(std::max(simulator_.now(), at - notice) - simulator_.now());
+        announced_until_[site] = std::max(announced_until_[site], at);
+      }
+      co_await simulator_.delay(at - simulator_.now());
+      if (simulator_.now() < inst.start) continue;
+      recorder_.cost(p, inst.cost_per_unit_usd);  // one visit
+      for (const std::uint64_t id : site_lots_[site]) {
+        const SoldLot& sold = sold_.at(id);
+        if (!in_chain(sold)) continue;  // seized or disabled: no longer on record
+        if (!inst.scope.covers_chip(sold.lot.chip_model)) continue;
+        sim::RandomStream rng = stream(policy_stream(inst.name, Stage::kAudit, visit), id);
+        PolicyContext ctx{sold.lot, &node, nullptr, simulator_.now(), rng};
+        ctx.lot_uniform = lot_uniform(inst, id);
+        ctx.present = sold.at_site;
+        ctx.missing_chips = sold.at_site ? 0 : sold.lot.chips;
+        const Decision d = policy.on_audit(ctx);
+        if (d.effort_units > 0) recorder_.cost(p, d.effort_units * inst.cost_per_unit_usd);
+        if (d.verdict == Verdict::kPass) continue;
+        DetectionEvent event{p, site, true, Stage::kAudit, d.verdict, simulator_.now()};
+        if (!sold.lot.diverted) {
+          recorder_.false_positive(sold.lot, event);
+          continue;
+        }
+        recorder_.would_flag(sold.lot, p);
+        act_on_sold_lot(id, event);
+      }
+    }
+  }
+
+  // Periodic checks of one lot's chips by one operation policy (location verification,
+  // heartbeats), from installation until the lot leaves the chain or is first found in breach.
+  sim::Process operation(std::size_t p, std::uint64_t id) {
+    const PolicyInstance& inst = world_.policies[p];
+    const Policy& policy = *inst.policy;
+    for (std::uint64_t check = 0;; ++check) {
+      co_await simulator_.delay(policy.operation_interval());
+      SoldLot& sold = sold_.at(id);
+      if (!in_chain(sold)) co_return;
+      if (simulator_.now() < inst.start) continue;
+      const NodeInfo* node = sold.operating_at ? &world_.network.node(*sold.operating_at) : nullptr;
+      const NodeIndex where = sold.operating_at.value_or(world_.network.node_count());
+      sim::RandomStream rng = stream(policy_stream(inst.name, Stage::kOperation, check), id);
+      PolicyContext ctx{sold.delivered ? *sold.delivered : sold.lot, node, nullptr,
+                        simulator_.now(), rng};
+      ctx.offline_for = node ? sim::Time::zero() : simulator_.now() - sold.offline_since;
+      ctx.lot_uniform = lot_uniform(inst, id);
+      const Decision d = policy.on_operation(ctx);
+      if (d.effort_units > 0) recorder_.cost(p, d.effort_units * inst.cost_per_unit_usd);
+      if (d.verdict == Verdict::kPass) continue;
+      const DetectionEvent event{p,         where,           node != nullptr, Stage::kOperation,
+                                 d.verdict, simulator_.now()};
+      if (!sold.lot.diverted) {
+        recorder_.false_positive(sold.lot, event);
+        co_return;
+      }
+      recorder_.would_flag(sold.lot, p);
+      act_on_sold_lot(id, event);
+      co_return;
+    }
+  }
+
   const World& world_;
   std::uint64_t replication_;
   Recorder& recorder_;
-  std::unordered_map<std::uint64_t, std::uint64_t> live_chips_;  // lot id -> chips in the chain
+  std::unordered_map<std::uint64_t, Lot> live_;  // lots and consignments in the chain, by id
   std::size_t peak_live_lots_ = 0;
+  std::unordered_map<std::uint64_t, SoldLot> sold_;  // by sold lot id (references stay valid)
+  std::unordered_map<NodeIndex, std::vector<std::uint64_t>> site_lots_;  // installed, by site
+  std::unordered_map<NodeIndex, sim::Time> announced_until_;  // pending announced audit visits
   sim::Simulator simulator_;  // last: its processes refer to the members above
 };
 

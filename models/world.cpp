@@ -4,11 +4,17 @@
 
 namespace chiptrail::models {
 
-bool Scope::covers(const NodeInfo* node, NodeIndex index, std::size_t chip_model) const {
-  if (!chip_models.empty() &&
-      std::find(chip_models.begin(), chip_models.end(), chip_model) == chip_models.end()) {
-    return false;
-  }
+bool Scope::covers_chip(std::size_t chip_model) const {
+  return chip_models.empty() ||
+         std::find(chip_models.begin(), chip_models.end(), chip_model) != chip_models.end();
+}
+
+bool Scope::covers_edge(std::optional<EdgeIndex> edge) const {
+  if (edges.empty()) return true;
+  return edge && std::find(edges.begin(), edges.end(), *edge) != edges.end();
+}
+
+bool Scope::covers_place(const NodeInfo* node, NodeIndex index) const {
   if (node == nullptr) return nodes.empty() && countries.empty();
   if (!nodes.empty() && std::find(nodes.begin(), nodes.end(), index) == nodes.end()) return false;
   if (!countries.empty() &&

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@ struct ChipModel {
   std::string generation;
   double price_usd = 0;
   bool controlled = true;
+  double h100_equivalents = 1;  // performance relative to one H100
 };
 
 // How a diversion flow's lots leave their data center; paths are resolved edge lists.
@@ -46,6 +48,8 @@ struct Flow {
   std::string declared_end_user;
   std::string true_end_user;
   Tactics tactics;  // diversion flows only
+  Sophistication buyer_sophistication = Sophistication::kMedium;
+  std::uint32_t payment_layers = 0;
 };
 
 // Where and on what a policy acts. Empty sets mean everywhere / every chip.
@@ -53,7 +57,12 @@ struct Scope {
   std::vector<NodeIndex> nodes;
   std::vector<std::string> countries;
   std::vector<std::size_t> chip_models;
-  [[nodiscard]] bool covers(const NodeInfo* node, NodeIndex index, std::size_t chip_model) const;
+  std::vector<EdgeIndex> edges;  // when set, shipments along these edges only
+  [[nodiscard]] bool covers_chip(std::size_t chip_model) const;
+  // A place: a node (its id and country), or no node at all (an offline chip), which only a
+  // scope without nodes and countries covers.
+  [[nodiscard]] bool covers_place(const NodeInfo* node, NodeIndex index) const;
+  [[nodiscard]] bool covers_edge(std::optional<EdgeIndex> edge) const;
 };
 
 struct PolicyInstance {

@@ -1,10 +1,7 @@
 #include "models/policies/customs_inspection.hpp"
 
-#include <cmath>
-#include <string>
-
 #include "chiptrail/v1/scenario.pb.h"
-#include "models/policies/policy_registry.hpp"
+#include "models/policies/parameters.hpp"
 #include "sim/distributions.hpp"
 
 namespace chiptrail::models {
@@ -12,8 +9,9 @@ namespace chiptrail::models {
 Decision CustomsInspection::on_border(const PolicyContext& ctx) const {
   // Draws in a fixed order, both always taken, so that changing one probability leaves the
   // other decisions of this lot unchanged (common random numbers across scenarios).
-  const bool inspected = sim::bernoulli(ctx.rng, p_.inspection_rate);
+  const bool selected = sim::bernoulli(ctx.rng, p_.inspection_rate);
   const double u = ctx.rng.uniform01();
+  const bool inspected = selected && (!p_.size_based || ctx.lot.chips >= p_.min_chips);
   if (!inspected) return {};
   Decision d{Verdict::kPass, 1.0};
   const double p_find = !ctx.lot.diverted    ? p_.false_positive_probability
@@ -22,16 +20,6 @@ Decision CustomsInspection::on_border(const PolicyContext& ctx) const {
   if (u < p_find) d.verdict = Verdict::kSeize;
   return d;
 }
-
-namespace {
-double probability(double value, const char* field) {
-  if (!(value >= 0.0 && value <= 1.0)) {
-    throw PolicyConfigError(field, std::string(field) + " must be a probability in [0, 1], got " +
-                                       std::to_string(value));
-  }
-  return value;
-}
-}  // namespace
 
 std::unique_ptr<Policy> make_customs_inspection(const v1::Policy& config) {
   const v1::CustomsInspection& c = config.customs_inspection();
@@ -42,6 +30,11 @@ std::unique_ptr<Policy> make_customs_inspection(const v1::Policy& config) {
       probability(c.relabelled_detection_probability(), "relabelled_detection_probability");
   p.false_positive_probability =
       probability(c.false_positive_probability(), "false_positive_probability");
+  p.size_based = c.selection() == v1::SIZE_BASED;
+  p.min_chips = c.min_chips();
+  if (p.size_based && p.min_chips == 0) {
+    throw PolicyConfigError("min_chips", "SIZE_BASED selection needs min_chips of at least 1");
+  }
   return std::make_unique<CustomsInspection>(p);
 }
 

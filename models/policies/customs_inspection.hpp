@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
 
 #include "models/policies/policy.hpp"
@@ -11,9 +12,11 @@ class Policy;
 namespace chiptrail::models {
 
 // Customs at border crossings and transit hubs. Each consignment passing a node in scope is
-// inspected with probability `inspection_rate` (one unit of effort). An inspection finds a
-// diverted consignment with `detection_probability`, or `relabelled_detection_probability` when
-// it was declared as other goods, and holds a legitimate lot with `false_positive_probability`.
+// selected for inspection with probability `inspection_rate` (one unit of effort); with
+// size-based selection, consignments of fewer than `min_chips` chips are never selected, which
+// is how small split consignments slip through. An inspection finds a diverted consignment with
+// `detection_probability`, or `relabelled_detection_probability` when relabelling defeated the
+// document check, and holds a legitimate lot with `false_positive_probability`.
 class CustomsInspection : public Policy {
  public:
   struct Parameters {
@@ -21,6 +24,8 @@ class CustomsInspection : public Policy {
     double detection_probability = 1;
     double relabelled_detection_probability = 0;
     double false_positive_probability = 0;
+    bool size_based = false;
+    std::uint64_t min_chips = 0;
   };
   explicit CustomsInspection(const Parameters& p) : p_(p) {}
   Decision on_border(const PolicyContext& ctx) const override;

@@ -22,18 +22,39 @@ enum class Verdict {
 };
 
 struct Decision {
+  // A constructor rather than an aggregate, so `{Verdict::kSeize, 1}` needs no trailing fields.
+  Decision(Verdict v = Verdict::kPass, double effort = 0, sim::Time after = {})  // NOLINT
+      : verdict(v), effort_units(effort), delay(after) {}
+
   Verdict verdict = Verdict::kPass;
   double effort_units = 0;  // units of effort spent (inspections, visits); costed by the scenario
+  // When positive, the verdict takes effect this long after the decision (a tip or a payment
+  // investigation that takes time): then whatever of the lot is still in the chain is seized or
+  // disabled, or an arrived lot is flagged.
+  sim::Time delay;
 };
 
 // What a policy may look at when it acts: read-only views and its own random stream, addressed
 // by (policy, stage, node, lot), so its draws never shift anyone else's.
 struct PolicyContext {
+  PolicyContext(const Lot& l, const NodeInfo* n, const EdgeInfo* e, sim::Time t,
+                sim::RandomStream& r)
+      : lot(l), node(n), edge(e), now(t), rng(r) {}
+
   const Lot& lot;
-  const NodeInfo* node;  // null where the stage has no node
+  const NodeInfo* node;  // where the lot is; null where the stage has none (an offline chip)
   const EdgeInfo* edge;  // the edge just travelled, for shipments and border crossings
   sim::Time now;
   sim::RandomStream& rng;
+  // Audits: whether the lot recorded at the audited site is still installed there, and how many
+  // of its chips are missing.
+  bool present = true;
+  std::uint64_t missing_chips = 0;
+  // Operation checks: how long the chips have been silent (zero while they operate online).
+  sim::Time offline_for;
+  // A uniform in (0, 1) fixed for this policy and this sold lot, the same at every decision:
+  // for lasting properties of a lot (enrolled in an opt-in scheme, firmware defeated).
+  double lot_uniform = 0.5;
 };
 
 // An enforcement measure. Each hook returns a Decision; the defaults do nothing, so a policy
@@ -42,6 +63,15 @@ struct PolicyContext {
 class Policy {
  public:
   virtual ~Policy() = default;
+
+  // Scheduling the model does on a policy's behalf. Audits: visits per year to each data center
+  // in scope, each calling on_audit for every lot recorded there; announced audits give
+  // `audit_notice` of warning. Operation: on_operation for every lot in scope, every
+  // `operation_interval`, from installation on.
+  [[nodiscard]] virtual double audits_per_site_per_year() const { return 0; }
+  [[nodiscard]] virtual sim::Time audit_notice() const { return {}; }
+  [[nodiscard]] virtual sim::Time operation_interval() const { return {}; }
+
   virtual Decision on_sale(const PolicyContext&) const { return {}; }
   virtual Decision on_shipment(const PolicyContext&) const { return {}; }
   virtual Decision on_border(const PolicyContext&) const { return {}; }

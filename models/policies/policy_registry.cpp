@@ -1,6 +1,13 @@
 #include "models/policies/policy_registry.hpp"
 
+#include "models/policies/customer_vetting.hpp"
 #include "models/policies/customs_inspection.hpp"
+#include "models/policies/end_use_check.hpp"
+#include "models/policies/financial_flow_analysis.hpp"
+#include "models/policies/heartbeat.hpp"
+#include "models/policies/location_verification.hpp"
+#include "models/policies/serial_registry.hpp"
+#include "models/policies/whistleblower_tips.hpp"
 
 namespace chiptrail::models {
 
@@ -40,7 +47,14 @@ std::vector<std::string> PolicyRegistry::kinds() const {
 }
 
 void register_builtin_policies(PolicyRegistry& registry) {
+  registry.add("customer_vetting", make_customer_vetting);
   registry.add("customs_inspection", make_customs_inspection);
+  registry.add("end_use_check", make_end_use_check);
+  registry.add("serial_registry", make_serial_registry);
+  registry.add("location_verification", make_location_verification);
+  registry.add("heartbeat", make_heartbeat);
+  registry.add("whistleblower_tips", make_whistleblower_tips);
+  registry.add("financial_flow_analysis", make_financial_flow_analysis);
 }
 
 }  // namespace chiptrail::models

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "chiptrail/v1/scenario.pb.h"
+#include "models/scenario/distribution_from_proto.hpp"
 #include "models/scenario/input_error.hpp"
 
 namespace chiptrail::models {
@@ -47,8 +48,8 @@ class WorldBuilder {
 
  private:
   void error(const FieldPath& where, const std::string& message) {
-    const auto [line, column] = file_.locator.locate(where);
-    errors_.push_back({file_.path, line, column, where.to_string(), message});
+    const SourceLocation at = file_.locator.locate(where);
+    errors_.push_back({at.file, at.line, at.column, where.to_string(), message});
   }
 
   static bool positive_finite(double x) { return std::isfinite(x) && x > 0; }
@@ -67,106 +68,12 @@ class WorldBuilder {
 
   // A distribution of a quantity that cannot be negative (times, chip counts).
   Distribution distribution(const FieldPath& where, const v1::Distribution& d, bool required) {
-    using K = Distribution;
-    const auto finite = [&](const FieldPath& p, double x) {
-      if (std::isfinite(x)) return true;
-      error(p, "must be a finite number, got " + number(x));
-      return false;
-    };
-    switch (d.kind_case()) {
-      case v1::Distribution::KIND_NOT_SET:
-        if (required)
-          error(where,
-                "is required: set one of fixed, uniform, exponential, normal, "
-                "lognormal, triangular, empirical");
-        return {};
-      case v1::Distribution::kFixed:
-        if (!check_non_negative(where / "fixed", d.fixed(), "value")) return {};
-        return Distribution{K::Fixed{d.fixed()}};
-      case v1::Distribution::kUniform: {
-        const auto& u = d.uniform();
-        const FieldPath p = where / "uniform";
-        if (!check_non_negative(p / "min", u.min(), "value") || !finite(p / "max", u.max()))
-          return {};
-        if (u.max() < u.min()) {
-          error(p / "max",
-                "must be at least min (" + number(u.min()) + "), got " + number(u.max()));
-          return {};
-        }
-        return Distribution{K::Uniform{u.min(), u.max()}};
-      }
-      case v1::Distribution::kExponential: {
-        const FieldPath p = where / "exponential" / "mean";
-        if (!positive_finite(d.exponential().mean())) {
-          error(p, "must be positive, got " + number(d.exponential().mean()));
-          return {};
-        }
-        return Distribution{K::Exponential{d.exponential().mean()}};
-      }
-      case v1::Distribution::kNormal: {
-        const FieldPath p = where / "normal";
-        if (!finite(p / "mean", d.normal().mean()) ||
-            !check_non_negative(p / "sd", d.normal().sd(), "standard deviation")) {
-          return {};
-        }
-        return Distribution{K::Normal{d.normal().mean(), d.normal().sd()}};
-      }
-      case v1::Distribution::kLognormal: {
-        const FieldPath p = where / "lognormal";
-        if (!finite(p / "mu", d.lognormal().mu()) ||
-            !check_non_negative(p / "sigma", d.lognormal().sigma(), "sigma")) {
-          return {};
-        }
-        return Distribution{K::LogNormal{d.lognormal().mu(), d.lognormal().sigma()}};
-      }
-      case v1::Distribution::kTriangular: {
-        const auto& t = d.triangular();
-        const FieldPath p = where / "triangular";
-        if (!check_non_negative(p / "min", t.min(), "value") || !finite(p / "mode", t.mode()) ||
-            !finite(p / "max", t.max())) {
-          return {};
-        }
-        if (!(t.min() <= t.mode() && t.mode() <= t.max())) {
-          error(p, "needs min <= mode <= max, got " + number(t.min()) + ", " + number(t.mode()) +
-                       ", " + number(t.max()));
-          return {};
-        }
-        return Distribution{K::Triangular{t.min(), t.mode(), t.max()}};
-      }
-      case v1::Distribution::kEmpirical: {
-        const auto& e = d.empirical();
-        const FieldPath p = where / "empirical";
-        if (e.values().empty()) {
-          error(p / "values", "needs at least one value");
-          return {};
-        }
-        bool ok = true;
-        for (int i = 0; i < e.values_size(); ++i) {
-          ok &=
-              check_non_negative(p.at("values", static_cast<std::size_t>(i)), e.values(i), "value");
-        }
-        std::vector<double> weights(e.weights().begin(), e.weights().end());
-        if (weights.empty()) weights.assign(static_cast<std::size_t>(e.values_size()), 1.0);
-        if (weights.size() != static_cast<std::size_t>(e.values_size())) {
-          error(p / "weights", "needs one weight per value (" + std::to_string(e.values_size()) +
-                                   "), got " + std::to_string(weights.size()));
-          return {};
-        }
-        double total = 0;
-        for (std::size_t i = 0; i < weights.size(); ++i) {
-          ok &= check_non_negative(p.at("weights", i), weights[i], "weight");
-          total += weights[i];
-        }
-        if (!ok) return {};
-        if (!(total > 0)) {
-          error(p / "weights", "must not all be zero");
-          return {};
-        }
-        return Distribution{
-            K::Empirical{{e.values().begin(), e.values().end()}, sim::DiscreteChoice(weights)}};
-      }
+    try {
+      return distribution_from_proto(d, required);
+    } catch (const PolicyConfigError& e) {
+      error(where.dotted(e.field()), e.what());
+      return {};
     }
-    return {};
   }
 
   void chips() {
@@ -178,7 +85,12 @@ class WorldBuilder {
         error(p / "model", "duplicate chip model " + quoted(c.model()));
       }
       check_non_negative(p / "price_usd", c.price_usd(), "price");
-      world_.chips.push_back({c.model(), c.generation(), c.price_usd(), c.controlled()});
+      double h100e = c.h100_equivalents() == 0 ? 1.0 : c.h100_equivalents();
+      if (!positive_finite(h100e)) {
+        error(p / "h100_equivalents", "must be positive, got " + number(h100e));
+        h100e = 1.0;
+      }
+      world_.chips.push_back({c.model(), c.generation(), c.price_usd(), c.controlled(), h100e});
     }
   }
 
@@ -306,6 +218,10 @@ class WorldBuilder {
       flow.packaging = static_cast<Packaging>(std::max(0, static_cast<int>(f.packaging()) - 1));
       flow.declared_end_user = f.declared_end_user();
       flow.true_end_user = f.true_end_user();
+      flow.buyer_sophistication = f.buyer_sophistication() == v1::LOW    ? Sophistication::kLow
+                                  : f.buyer_sophistication() == v1::HIGH ? Sophistication::kHigh
+                                                                         : Sophistication::kMedium;
+      flow.payment_layers = f.payment_layers();
       route(p, f, flow);
       if (flow.diversion) tactics(p / "tactics", f, flow);
       world_.flows.push_back(std::move(flow));
@@ -481,7 +397,7 @@ class WorldBuilder {
       try {
         inst.policy = (*factory)(pol);
       } catch (const PolicyConfigError& e) {
-        error(p / field_name / e.field(), e.what());
+        error((p / field_name).dotted(e.field()), e.what());
         continue;
       }
       world_.policies.push_back(std::move(inst));
@@ -495,6 +411,26 @@ class WorldBuilder {
       }
     }
     out.countries.assign(in.countries().begin(), in.countries().end());
+    for (int k = 0; k < in.edges_size(); ++k) {
+      const FieldPath where = p.at("edges", static_cast<std::size_t>(k));
+      const std::string& text = in.edges(k);
+      const std::size_t arrow = text.find("->");
+      if (arrow == std::string::npos) {
+        error(where, "must be written \"from->to\", got " + quoted(text));
+        continue;
+      }
+      const auto from = node_ref(where, text.substr(0, arrow));
+      const auto to = node_ref(where, text.substr(arrow + 2));
+      if (!from || !to) continue;
+      bool found = false;
+      for (EdgeIndex e = 0; e < world_.network.edge_count(); ++e) {
+        if (world_.network.edge_source(e) == *from && world_.network.edge_target(e) == *to) {
+          out.edges.push_back(e);
+          found = true;
+        }
+      }
+      if (!found) error(where, "no edge " + quoted(text));
+    }
     for (int k = 0; k < in.chip_models_size(); ++k) {
       const auto c = chip_index_.find(in.chip_models(k));
       if (c == chip_index_.end()) {

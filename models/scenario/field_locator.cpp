@@ -3,6 +3,8 @@
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/text_format.h>
 
+#include <cstdlib>
+
 namespace chiptrail::models {
 
 std::string FieldPath::to_string() const {
@@ -15,16 +17,61 @@ std::string FieldPath::to_string() const {
   return s;
 }
 
-FieldLocator::FieldLocator() = default;
-FieldLocator::FieldLocator(const google::protobuf::Descriptor* root,
+FieldPath FieldPath::dotted(const std::string& relative) const {
+  FieldPath p = *this;
+  std::size_t start = 0;
+  while (start < relative.size()) {
+    std::size_t end = relative.find('.', start);
+    if (end == std::string::npos) end = relative.size();
+    std::string part = relative.substr(start, end - start);
+    int index = -1;
+    if (const std::size_t bracket = part.find('['); bracket != std::string::npos) {
+      index = std::atoi(part.c_str() + bracket + 1);
+      part.resize(bracket);
+    }
+    p.steps_.push_back({part, index});
+    start = end + 1;
+  }
+  return p;
+}
+
+FieldLocator::FieldLocator(std::string file) : file_(std::move(file)) {}
+FieldLocator::FieldLocator(std::string file, const google::protobuf::Descriptor* root,
                            std::unique_ptr<google::protobuf::TextFormat::ParseInfoTree> tree)
-    : root_(root), tree_(std::move(tree)) {}
+    : file_(std::move(file)), root_(root), tree_(std::move(tree)) {}
 FieldLocator::FieldLocator(FieldLocator&&) noexcept = default;
 FieldLocator& FieldLocator::operator=(FieldLocator&&) noexcept = default;
 FieldLocator::~FieldLocator() = default;
 
-std::pair<int, int> FieldLocator::locate(const FieldPath& path) const {
-  std::pair<int, int> best{0, 0};
+void FieldLocator::set_base(FieldLocator base, std::map<std::string, int> base_counts) {
+  base_ = std::make_unique<FieldLocator>(std::move(base));
+  base_counts_ = std::move(base_counts);
+}
+
+SourceLocation FieldLocator::locate(const FieldPath& path) const {
+  if (base_ == nullptr || path.steps().empty() || root_ == nullptr) return locate_here(path);
+  const FieldPath::Step& first = path.steps().front();
+  const google::protobuf::FieldDescriptor* field = root_->FindFieldByName(first.field);
+  if (field == nullptr) return locate_here(path);
+  if (field->is_repeated()) {
+    const auto it = base_counts_.find(first.field);
+    const int from_base = it == base_counts_.end() ? 0 : it->second;
+    if (first.index < from_base) return base_->locate(path);
+    FieldPath shifted =
+        FieldPath{}.at(first.field, static_cast<std::size_t>(first.index - from_base));
+    for (std::size_t i = 1; i < path.steps().size(); ++i) {
+      const FieldPath::Step& s = path.steps()[i];
+      shifted =
+          s.index >= 0 ? shifted.at(s.field, static_cast<std::size_t>(s.index)) : shifted / s.field;
+    }
+    return locate_here(shifted);
+  }
+  const bool written_here = tree_ != nullptr && tree_->GetLocation(field, -1).line >= 0;
+  return written_here ? locate_here(path) : base_->locate(path);
+}
+
+SourceLocation FieldLocator::locate_here(const FieldPath& path) const {
+  SourceLocation best{file_, 0, 0};
   if (tree_ == nullptr) return best;
   const google::protobuf::Descriptor* desc = root_;
   const google::protobuf::TextFormat::ParseInfoTree* tree = tree_.get();
@@ -39,7 +86,8 @@ std::pair<int, int> FieldLocator::locate(const FieldPath& path) const {
     // the list (its first element) rather than at the enclosing message.
     if (loc.line < 0 && index > 0) loc = tree->GetLocation(field, 0);
     if (loc.line < 0) break;  // not written: keep the ancestor's position
-    best = {loc.line + 1, loc.column + 1};
+    best.line = loc.line + 1;
+    best.column = loc.column + 1;
     if (field->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) break;
     tree = tree->GetTreeForNested(field, index);
     desc = field->message_type();

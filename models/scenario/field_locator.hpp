@@ -2,30 +2,49 @@
 
 #include <google/protobuf/text_format.h>
 
+#include <map>
 #include <memory>
+#include <string>
 #include <utility>
 
 #include "models/scenario/field_path.hpp"
 
 namespace chiptrail::models {
 
+struct SourceLocation {
+  std::string file;
+  int line = 0;  // 1-based; 0 when unknown
+  int column = 0;
+};
+
 // Finds where a field was written in a text-format file, from the parser's ParseInfoTree.
 // A field that was not written (a missing value) is placed at its nearest written ancestor.
+// For a scenario that `extends` another, the locator is layered: top-level repeated elements
+// that came from the base file, and singular fields this file did not write, are looked up in
+// the base's locator, so an error points into the file that holds the offending text.
 class FieldLocator {
  public:
-  FieldLocator();  // knows nothing: every lookup gives {0, 0}
-  FieldLocator(const google::protobuf::Descriptor* root,
+  explicit FieldLocator(std::string file = {});  // knows no positions: lines are 0
+  FieldLocator(std::string file, const google::protobuf::Descriptor* root,
                std::unique_ptr<google::protobuf::TextFormat::ParseInfoTree> tree);
   FieldLocator(FieldLocator&&) noexcept;
   FieldLocator& operator=(FieldLocator&&) noexcept;
   ~FieldLocator();
 
-  // 1-based (line, column), or {0, 0} when unknown.
-  [[nodiscard]] std::pair<int, int> locate(const FieldPath& path) const;
+  // Layers this file's locator over the base's; `base_counts` gives, per top-level repeated
+  // field, how many elements the base contributed (they come first after merging).
+  void set_base(FieldLocator base, std::map<std::string, int> base_counts);
+
+  [[nodiscard]] SourceLocation locate(const FieldPath& path) const;
 
  private:
+  [[nodiscard]] SourceLocation locate_here(const FieldPath& path) const;
+
+  std::string file_;
   const google::protobuf::Descriptor* root_ = nullptr;
   std::unique_ptr<google::protobuf::TextFormat::ParseInfoTree> tree_;
+  std::unique_ptr<FieldLocator> base_;
+  std::map<std::string, int> base_counts_;
 };
 
 }  // namespace chiptrail::models

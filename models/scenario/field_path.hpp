@@ -20,6 +20,8 @@ class FieldPath {
   [[nodiscard]] FieldPath at(const std::string& field, std::size_t index) const {
     return with({field, static_cast<int>(index)});
   }
+  // Appends a relative path written "a.b[2].c" (as factories report fields); "" adds nothing.
+  [[nodiscard]] FieldPath dotted(const std::string& relative) const;
   [[nodiscard]] const std::vector<Step>& steps() const { return steps_; }
   [[nodiscard]] std::string to_string() const;
 

@@ -4,8 +4,10 @@
 #include <google/protobuf/text_format.h>
 #include <google/protobuf/util/json_util.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "chiptrail/v1/scenario.pb.h"
@@ -46,6 +48,7 @@ ScenarioFile parse_scenario_text(const std::string& path, std::string text) {
   file.path = path;
   file.text = std::move(text);
   file.message = std::make_unique<v1::Scenario>();
+  file.locator = FieldLocator(path);
   std::vector<InputError> errors;
   if (ends_with(path, ".json")) {
     google::protobuf::util::JsonParseOptions options;
@@ -64,13 +67,58 @@ ScenarioFile parse_scenario_text(const std::string& path, std::string text) {
     if (!parser.ParseFromString(file.text, file.message.get()) && errors.empty()) {
       errors.push_back({path, 0, 0, "", "could not parse the file as protobuf text format"});
     }
-    file.locator = FieldLocator(v1::Scenario::descriptor(), std::move(tree));
+    file.locator = FieldLocator(path, v1::Scenario::descriptor(), std::move(tree));
   }
   if (!errors.empty()) throw InvalidInput(std::move(errors));
   return file;
 }
 
-ScenarioFile read_scenario_file(const std::string& path) {
+namespace {
+
+ScenarioFile read_one(const std::string& path, std::vector<std::string>& chain);
+
+// Merges `file` onto the scenario it extends, if any.
+void apply_extends(ScenarioFile& file, std::vector<std::string>& chain) {
+  const std::string relative = file.message->extends();
+  if (relative.empty()) return;
+  const std::filesystem::path base_path = std::filesystem::path(file.path).parent_path() / relative;
+  const auto [line, column] = [&] {
+    const SourceLocation at = file.locator.locate(FieldPath{} / "extends");
+    return std::pair{at.line, at.column};
+  }();
+  if (chain.size() >= 16) {
+    throw InvalidInput(
+        {{file.path, line, column, "extends", "scenarios extend each other more than 16 deep"}});
+  }
+  std::error_code ec;
+  const std::string key = std::filesystem::weakly_canonical(base_path, ec).string();
+  if (std::find(chain.begin(), chain.end(), key) != chain.end()) {
+    throw InvalidInput(
+        {{file.path, line, column, "extends", "extends itself through " + relative}});
+  }
+  if (!std::filesystem::exists(base_path, ec)) {
+    throw InvalidInput(
+        {{file.path, line, column, "extends", "no such file: " + base_path.string()}});
+  }
+  chain.push_back(key);
+  ScenarioFile base = read_one(base_path.string(), chain);
+  chain.pop_back();
+  std::map<std::string, int> base_counts;
+  const google::protobuf::Descriptor* d = v1::Scenario::descriptor();
+  const google::protobuf::Reflection* r = base.message->GetReflection();
+  for (int i = 0; i < d->field_count(); ++i) {
+    const google::protobuf::FieldDescriptor* f = d->field(i);
+    if (f->is_repeated()) base_counts[f->name()] = r->FieldSize(*base.message, f);
+  }
+  auto merged = std::make_unique<v1::Scenario>(*base.message);
+  merged->MergeFrom(*file.message);
+  merged->clear_extends();
+  file.message = std::move(merged);
+  file.text = base.text + file.text;  // what the manifest hashes covers the base too
+  file.locator.set_base(std::move(base.locator), std::move(base_counts));
+}
+
+ScenarioFile read_one(const std::string& path, std::vector<std::string>& chain) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) throw MissingInput(path + ": is a directory");
   std::ifstream in(path, std::ios::binary);
@@ -78,7 +126,18 @@ ScenarioFile read_scenario_file(const std::string& path) {
   std::ostringstream buffer;
   buffer << in.rdbuf();
   if (in.bad()) throw MissingInput(path + ": cannot read the file");
-  return parse_scenario_text(path, std::move(buffer).str());
+  ScenarioFile file = parse_scenario_text(path, std::move(buffer).str());
+  apply_extends(file, chain);
+  return file;
+}
+
+}  // namespace
+
+ScenarioFile read_scenario_file(const std::string& path) {
+  std::vector<std::string> chain;
+  std::error_code ec;
+  chain.push_back(std::filesystem::weakly_canonical(path, ec).string());
+  return read_one(path, chain);
 }
 
 }  // namespace chiptrail::models

@@ -14,7 +14,7 @@ namespace chiptrail::models {
 // A scenario file parsed into its protobuf message, with what is needed to point at its fields.
 struct ScenarioFile {
   std::string path;
-  std::string text;  // the bytes read, for hashing into manifests
+  std::string text;  // the bytes read (bases first), for hashing into manifests
   std::unique_ptr<v1::Scenario> message;
   FieldLocator locator;
 
@@ -26,6 +26,7 @@ struct ScenarioFile {
 
 // Reads a .textproto (protobuf text format) or .json (protobuf JSON mapping) scenario. Throws
 // MissingInput when the file cannot be read and InvalidInput listing every syntax error.
+// A scenario that `extends` another is merged onto it (recursively, cycles refused).
 ScenarioFile read_scenario_file(const std::string& path);
 
 // Same, from text already in memory; `path` names it in errors and picks the format.

@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -183,8 +184,9 @@ TEST_CASE("a policy registered by the embedding program runs in a scenario") {
     return std::make_unique<LargeOrderScreening>(
         p.at("threshold"), p.contains("catch_rate") ? p.at("catch_rate") : 0.5);
   });
-  CHECK(registry.kinds() ==
-        std::vector<std::string>{"customs_inspection", "large_order_screening"});
+  const auto kinds = registry.kinds();
+  CHECK(std::find(kinds.begin(), kinds.end(), "large_order_screening") != kinds.end());
+  CHECK(kinds.size() == 9);  // the eight built-in measures and this one
   const std::string flows =
       "flows { id: \"small\" kind: DIVERSION chip_model: \"B200\" packaging: LOOSE\n"
       "  arrivals { schedule { at_days: [1, 2, 3] } } lot_chips { fixed: 8 } route: [\"v\", "

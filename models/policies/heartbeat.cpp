@@ -1,0 +1,33 @@
+#include "models/policies/heartbeat.hpp"
+
+#include <algorithm>
+
+#include "chiptrail/v1/scenario.pb.h"
+#include "models/policies/parameters.hpp"
+#include "sim/distributions.hpp"
+
+namespace chiptrail::models {
+
+sim::Time Heartbeat::operation_interval() const {
+  return std::max(sim::Time::seconds(1), sim::Time::from_days(p_.interval_days));
+}
+
+Decision Heartbeat::on_operation(const PolicyContext& ctx) const {
+  const bool disable = sim::bernoulli(ctx.rng, p_.disable_probability);
+  if (ctx.lot_uniform < p_.attack_success_probability) return {};  // firmware defeated
+  if (ctx.offline_for <= sim::Time::from_days(p_.grace_days)) return {Verdict::kPass, 1.0, {}};
+  return {disable ? Verdict::kDisable : Verdict::kFlag, 1.0, {}};
+}
+
+std::unique_ptr<Policy> make_heartbeat(const v1::Policy& config) {
+  const v1::Heartbeat& c = config.heartbeat();
+  Heartbeat::Parameters p;
+  p.interval_days = positive(c.interval_days(), "interval_days");
+  p.grace_days = non_negative(c.grace_days(), "grace_days");
+  p.disable_probability = probability(c.disable_probability(), "disable_probability");
+  p.attack_success_probability =
+      probability(c.attack_success_probability(), "attack_success_probability");
+  return std::make_unique<Heartbeat>(p);
+}
+
+}  // namespace chiptrail::models

@@ -1,0 +1,76 @@
+#include "models/policies/location_verification.hpp"
+
+#include <algorithm>
+#include <limits>
+
+#include "chiptrail/v1/scenario.pb.h"
+#include "models/policies/parameters.hpp"
+
+namespace chiptrail::models {
+
+sim::Time LocationVerification::operation_interval() const {
+  return std::max(sim::Time::seconds(1), sim::Time::from_days(p_.challenge_interval_days));
+}
+
+double LocationVerification::nearest_landmark_km(double latitude, double longitude) const {
+  double best = std::numeric_limits<double>::infinity();
+  for (const Landmark& l : p_.landmarks) {
+    best = std::min(best, great_circle_km(latitude, longitude, l.latitude, l.longitude));
+  }
+  return best;
+}
+
+Decision LocationVerification::on_operation(const PolicyContext& ctx) const {
+  if (ctx.lot_uniform >= p_.opt_in_share) return {};  // not enrolled: never challenged
+  bool violation = false;
+  if (ctx.node == nullptr) {
+    violation = p_.require_heartbeat && ctx.offline_for > sim::Time::from_days(p_.max_offline_days);
+  } else {
+    // The chip passes if any landmark answers in time; the draws for every landmark are taken
+    // in a fixed order so decisions stay comparable across scenarios.
+    double fastest = std::numeric_limits<double>::infinity();
+    for (const Landmark& l : p_.landmarks) {
+      const double km =
+          great_circle_km(ctx.node->latitude, ctx.node->longitude, l.latitude, l.longitude);
+      fastest = std::min(fastest, p_.rtt.sample_ms(km, ctx.rng));
+    }
+    violation = fastest > p_.max_rtt_ms;
+  }
+  if (!violation) return {Verdict::kPass, 1.0, {}};
+  return {p_.disable_on_violation ? Verdict::kDisable : Verdict::kFlag, 1.0, {}};
+}
+
+std::unique_ptr<Policy> make_location_verification(const v1::Policy& config) {
+  const v1::LocationVerification& c = config.location_verification();
+  LocationVerification::Parameters p;
+  if (c.landmarks().empty()) throw PolicyConfigError("landmarks", "needs at least one landmark");
+  for (int i = 0; i < c.landmarks_size(); ++i) {
+    const auto& l = c.landmarks(i);
+    if (!(l.latitude() >= -90 && l.latitude() <= 90 && l.longitude() >= -180 &&
+          l.longitude() <= 180)) {
+      throw PolicyConfigError("landmarks[" + std::to_string(i) + "]",
+                              "latitude must be in [-90, 90] and longitude in [-180, 180]");
+    }
+    p.landmarks.push_back({l.name(), l.latitude(), l.longitude()});
+  }
+  p.challenge_interval_days = positive(c.challenge_interval_days(), "challenge_interval_days");
+  p.max_rtt_ms = positive(c.max_rtt_ms(), "max_rtt_ms");
+  p.rtt.fiber_speed_fraction = c.fiber_speed_fraction() == 0 ? 0.67 : c.fiber_speed_fraction();
+  if (!(p.rtt.fiber_speed_fraction > 0 && p.rtt.fiber_speed_fraction <= 1)) {
+    throw PolicyConfigError("fiber_speed_fraction", "must be in (0, 1]: nothing beats light");
+  }
+  p.rtt.path_stretch = c.path_stretch() == 0 ? 1.3 : c.path_stretch();
+  if (!(p.rtt.path_stretch >= 1 && std::isfinite(p.rtt.path_stretch))) {
+    throw PolicyConfigError("path_stretch",
+                            "must be at least 1: a cable is never shorter than the great circle");
+  }
+  p.rtt.overhead_ms = non_negative(c.overhead_ms(), "overhead_ms");
+  p.rtt.jitter_ms = non_negative(c.jitter_ms(), "jitter_ms");
+  p.opt_in_share = c.opt_in_share() == 0 ? 1.0 : probability(c.opt_in_share(), "opt_in_share");
+  p.require_heartbeat = c.require_heartbeat();
+  p.max_offline_days = non_negative(c.max_offline_days(), "max_offline_days");
+  p.disable_on_violation = c.on_violation() == v1::DISABLE;
+  return std::make_unique<LocationVerification>(std::move(p));
+}
+
+}  // namespace chiptrail::models

@@ -1,0 +1,108 @@
+#include "models/scenario/distribution_from_proto.hpp"
+
+#include <cmath>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "chiptrail/v1/scenario.pb.h"
+#include "models/policies/policy_registry.hpp"
+
+namespace chiptrail::models {
+namespace {
+
+std::string number(double x) {
+  std::ostringstream os;
+  os << x;
+  return os.str();
+}
+
+void finite(const std::string& field, double x) {
+  if (!std::isfinite(x))
+    throw PolicyConfigError(field, "must be a finite number, got " + number(x));
+}
+void non_negative(const std::string& field, double x, const char* what) {
+  if (!(std::isfinite(x) && x >= 0)) {
+    throw PolicyConfigError(field,
+                            std::string("must be a non-negative ") + what + ", got " + number(x));
+  }
+}
+
+}  // namespace
+
+Distribution distribution_from_proto(const v1::Distribution& d, bool required) {
+  using K = Distribution;
+  switch (d.kind_case()) {
+    case v1::Distribution::KIND_NOT_SET:
+      if (required) {
+        throw PolicyConfigError("",
+                                "is required: set one of fixed, uniform, exponential, normal, "
+                                "lognormal, triangular, empirical");
+      }
+      return {};
+    case v1::Distribution::kFixed:
+      non_negative("fixed", d.fixed(), "value");
+      return Distribution{K::Fixed{d.fixed()}};
+    case v1::Distribution::kUniform: {
+      const auto& u = d.uniform();
+      non_negative("uniform.min", u.min(), "value");
+      finite("uniform.max", u.max());
+      if (u.max() < u.min()) {
+        throw PolicyConfigError("uniform.max", "must be at least min (" + number(u.min()) +
+                                                   "), got " + number(u.max()));
+      }
+      return Distribution{K::Uniform{u.min(), u.max()}};
+    }
+    case v1::Distribution::kExponential:
+      if (!(std::isfinite(d.exponential().mean()) && d.exponential().mean() > 0)) {
+        throw PolicyConfigError("exponential.mean",
+                                "must be positive, got " + number(d.exponential().mean()));
+      }
+      return Distribution{K::Exponential{d.exponential().mean()}};
+    case v1::Distribution::kNormal:
+      finite("normal.mean", d.normal().mean());
+      non_negative("normal.sd", d.normal().sd(), "standard deviation");
+      return Distribution{K::Normal{d.normal().mean(), d.normal().sd()}};
+    case v1::Distribution::kLognormal:
+      finite("lognormal.mu", d.lognormal().mu());
+      non_negative("lognormal.sigma", d.lognormal().sigma(), "sigma");
+      return Distribution{K::LogNormal{d.lognormal().mu(), d.lognormal().sigma()}};
+    case v1::Distribution::kTriangular: {
+      const auto& t = d.triangular();
+      non_negative("triangular.min", t.min(), "value");
+      finite("triangular.mode", t.mode());
+      finite("triangular.max", t.max());
+      if (!(t.min() <= t.mode() && t.mode() <= t.max())) {
+        throw PolicyConfigError("triangular", "needs min <= mode <= max, got " + number(t.min()) +
+                                                  ", " + number(t.mode()) + ", " + number(t.max()));
+      }
+      return Distribution{K::Triangular{t.min(), t.mode(), t.max()}};
+    }
+    case v1::Distribution::kEmpirical: {
+      const auto& e = d.empirical();
+      if (e.values().empty())
+        throw PolicyConfigError("empirical.values", "needs at least one value");
+      for (int i = 0; i < e.values_size(); ++i) {
+        non_negative("empirical.values[" + std::to_string(i) + "]", e.values(i), "value");
+      }
+      std::vector<double> weights(e.weights().begin(), e.weights().end());
+      if (weights.empty()) weights.assign(static_cast<std::size_t>(e.values_size()), 1.0);
+      if (weights.size() != static_cast<std::size_t>(e.values_size())) {
+        throw PolicyConfigError("empirical.weights",
+                                "needs one weight per value (" + std::to_string(e.values_size()) +
+                                    "), got " + std::to_string(weights.size()));
+      }
+      double total = 0;
+      for (std::size_t i = 0; i < weights.size(); ++i) {
+        non_negative("empirical.weights[" + std::to_string(i) + "]", weights[i], "weight");
+        total += weights[i];
+      }
+      if (!(total > 0)) throw PolicyConfigError("empirical.weights", "must not all be zero");
+      return Distribution{
+          K::Empirical{{e.values().begin(), e.values().end()}, sim::DiscreteChoice(weights)}};
+    }
+  }
+  return {};
+}
+
+}  // namespace chiptrail::models

@@ -1,0 +1,419 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <string>
+
+#include "chiptrail/v1/scenario.pb.h"
+#include "models/location_physics.hpp"
+#include "models/policies/customer_vetting.hpp"
+#include "models/policies/customs_inspection.hpp"
+#include "models/policies/end_use_check.hpp"
+#include "models/policies/financial_flow_analysis.hpp"
+#include "models/policies/heartbeat.hpp"
+#include "models/policies/location_verification.hpp"
+#include "models/policies/serial_registry.hpp"
+#include "models/policies/whistleblower_tips.hpp"
+#include "models/scenario_test_support.hpp"
+#include "models/supply_chain_model.hpp"
+#include "sim/intervals.hpp"
+
+using namespace chiptrail;
+using models::Decision;
+using models::Lot;
+using models::NodeInfo;
+using models::PolicyContext;
+using models::Verdict;
+using testing::base_scenario;
+using testing::world_from_text;
+
+namespace {
+
+Lot diverted_lot(std::uint64_t chips = 64) {
+  Lot lot;
+  lot.id = 1;
+  lot.chips = chips;
+  lot.diverted = true;
+  return lot;
+}
+
+NodeInfo place(double lat, double lon) {
+  NodeInfo n;
+  n.latitude = lat;
+  n.longitude = lon;
+  return n;
+}
+
+// How often a policy's hook returns `verdict` over many independent streams.
+template <typename Hook>
+double frequency(Hook hook, Verdict verdict, int n = 20000) {
+  int hits = 0;
+  for (int i = 0; i < n; ++i) {
+    sim::RandomStream rng({99, static_cast<std::uint64_t>(i), 1, 2});
+    if (hook(rng).verdict == verdict) ++hits;
+  }
+  return static_cast<double>(hits) / n;
+}
+
+bool near_probability(double observed, double p, int n = 20000) {
+  // 99.9% Wilson interval of the observed frequency must contain p.
+  return sim::wilson_interval(static_cast<std::uint64_t>(std::llround(observed * n)),
+                              static_cast<std::uint64_t>(n), 0.999)
+      .contains(p);
+}
+
+}  // namespace
+
+TEST_CASE("customer vetting: catch odds follow the buyer's sophistication") {
+  const models::CustomerVetting vetting({0.6, 0.3, 0.05, 0.01});
+  for (const auto& [level, p] : {std::pair{models::Sophistication::kLow, 0.6},
+                                 std::pair{models::Sophistication::kMedium, 0.3},
+                                 std::pair{models::Sophistication::kHigh, 0.05}}) {
+    Lot lot = diverted_lot();
+    lot.buyer_sophistication = level;
+    const double f = frequency(
+        [&](sim::RandomStream& rng) {
+          return vetting.on_sale(PolicyContext(lot, nullptr, nullptr, {}, rng));
+        },
+        Verdict::kSeize);
+    CHECK(near_probability(f, p));
+  }
+  Lot legit = diverted_lot();
+  legit.diverted = false;
+  const double fp = frequency(
+      [&](sim::RandomStream& rng) {
+        return vetting.on_sale(PolicyContext(legit, nullptr, nullptr, {}, rng));
+      },
+      Verdict::kSeize);
+  CHECK(near_probability(fp, 0.01));
+}
+
+TEST_CASE("customs: size-based selection lets small consignments through") {
+  models::CustomsInspection::Parameters p;
+  p.inspection_rate = 1;
+  p.detection_probability = 1;
+  p.size_based = true;
+  p.min_chips = 16;
+  const models::CustomsInspection customs(p);
+  sim::RandomStream rng({1, 0, 0, 0});
+  const Lot small = diverted_lot(8), large = diverted_lot(16);
+  CHECK(customs.on_border(PolicyContext(small, nullptr, nullptr, {}, rng)).verdict ==
+        Verdict::kPass);
+  CHECK(customs.on_border(PolicyContext(large, nullptr, nullptr, {}, rng)).verdict ==
+        Verdict::kSeize);
+  Lot relabelled = diverted_lot(64);
+  relabelled.relabelled = true;
+  p.size_based = false;
+  p.relabelled_detection_probability = 0.25;
+  const models::CustomsInspection documents(p);
+  const double f = frequency(
+      [&](sim::RandomStream& r) {
+        return documents.on_border(PolicyContext(relabelled, nullptr, nullptr, {}, r));
+      },
+      Verdict::kSeize);
+  CHECK(near_probability(f, 0.25));
+}
+
+TEST_CASE("end-use checks: installed lots pass, missing lots are found unless covered up") {
+  models::EndUseCheck::Parameters p;
+  p.visits_per_site_per_year = 2;
+  const Lot lot = diverted_lot();
+  sim::RandomStream rng({1, 0, 0, 0});
+  const models::EndUseCheck surprise(p);
+  PolicyContext here(lot, nullptr, nullptr, {}, rng);
+  CHECK(surprise.on_audit(here).verdict == Verdict::kPass);  // a phantom site passes
+  PolicyContext gone(lot, nullptr, nullptr, {}, rng);
+  gone.present = false;
+  gone.missing_chips = 64;
+  CHECK(surprise.on_audit(gone).verdict == Verdict::kFlag);
+  CHECK(surprise.audit_notice() == sim::Time::zero());
+  p.announced = true;
+  p.notice_days = 14;
+  p.cover_up_probability = 1;
+  const models::EndUseCheck announced(p);
+  CHECK(announced.on_audit(gone).verdict == Verdict::kPass);
+  CHECK(announced.audit_notice() == sim::Time::days(14));
+  CHECK(announced.audits_per_site_per_year() == 2);
+}
+
+TEST_CASE("serial registry: DOMAIN.md case 2, 1 - (1 - f)^k") {
+  const auto registry = [](double f) { return models::SerialRegistry({1, f, 0}); };
+  CHECK(registry(0.01).detection_probability(8) == doctest::Approx(0.0773).epsilon(1e-3));
+  CHECK(registry(0.01).detection_probability(72) == doctest::Approx(0.515).epsilon(1e-3));
+  CHECK(registry(0.001).detection_probability(1000) == doctest::Approx(0.632).epsilon(1e-3));
+  // Labels moved to decoys thin the effective sample: f (1 - q).
+  CHECK(models::SerialRegistry({1, 0.02, 0.5}).detection_probability(72) ==
+        doctest::Approx(registry(0.01).detection_probability(72)));
+  const models::SerialRegistry r = registry(0.01);
+  Lot lot = diverted_lot(72);
+  const double f = frequency(
+      [&](sim::RandomStream& rng) {
+        PolicyContext c(lot, nullptr, nullptr, {}, rng);
+        c.present = false;
+        c.missing_chips = 72;
+        return r.on_audit(c);
+      },
+      Verdict::kFlag);
+  CHECK(near_probability(f, 0.5151));
+}
+
+TEST_CASE("great-circle distances match DOMAIN.md") {
+  const auto km = models::great_circle_km;
+  CHECK(km(1.3521, 103.8198, 22.5431, 114.0579) ==
+        doctest::Approx(2608).epsilon(0.01));  // Singapore-Shenzhen
+  // Singapore-Kuala Lumpur: 309 km between these city points; DOMAIN.md's 316 uses other
+  // reference points in the two cities, hence 3% here.
+  CHECK(km(1.3521, 103.8198, 3.1390, 101.6869) == doctest::Approx(316).epsilon(0.03));
+  CHECK(km(21.0278, 105.8342, 22.5431, 114.0579) ==
+        doctest::Approx(866).epsilon(0.01));  // Hanoi-Shenzhen
+  CHECK(km(1.3521, 103.8198, 30.2741, 120.1551) ==
+        doctest::Approx(3653).epsilon(0.01));  // Singapore-Hangzhou
+  CHECK(models::light_bound_rtt_ms(150) ==
+        doctest::Approx(1.0007).epsilon(1e-3));  // 150 km per ms of RTT
+}
+
+namespace {
+models::LocationVerification::Parameters singapore_landmark(double max_rtt_ms) {
+  models::LocationVerification::Parameters p;
+  p.landmarks = {{"Singapore", 1.3521, 103.8198}};
+  p.max_rtt_ms = max_rtt_ms;
+  p.rtt = {0.67, 1.3, 2.0, 1.0};
+  return p;
+}
+}  // namespace
+
+TEST_CASE("location verification never passes a chip beyond the light-speed bound, for any seed") {
+  // Points on a spiral out to ~5,000 km; for each, many seeds. Whenever even light could not make
+  // the round trip in time, the chip must be in violation; a relay can only add delay.
+  const models::LocationVerification lv(singapore_landmark(10.0));
+  const Lot lot = diverted_lot();
+  int beyond = 0, within_passed = 0;
+  for (int k = 0; k < 400; ++k) {
+    const NodeInfo where =
+        place(1.35 + 0.11 * k * std::cos(k * 0.7), 103.8 + 0.11 * k * std::sin(k * 0.7));
+    const double km = lv.nearest_landmark_km(where.latitude, where.longitude);
+    const bool impossible = models::light_bound_rtt_ms(km) > 10.0;
+    for (std::uint64_t seed = 0; seed < 50; ++seed) {
+      sim::RandomStream rng({seed, static_cast<std::uint64_t>(k), 3, 4});
+      const Decision d = lv.on_operation(PolicyContext(lot, &where, nullptr, {}, rng));
+      if (impossible) {
+        ++beyond;
+        REQUIRE(d.verdict == Verdict::kFlag);
+      } else if (d.verdict == Verdict::kPass) {
+        ++within_passed;
+      }
+    }
+  }
+  CHECK(beyond > 1000);         // the property was exercised
+  CHECK(within_passed > 1000);  // and nearby chips do pass
+}
+
+TEST_CASE("location verification: Johor passes, Hangzhou fails, near borders it cannot tell") {
+  const models::LocationVerification lv(singapore_landmark(10.0));
+  const Lot lot = diverted_lot();
+  const NodeInfo johor = place(1.66, 103.60), hangzhou = place(30.27, 120.16);
+  int johor_flags = 0;
+  for (std::uint64_t s = 0; s < 200; ++s) {
+    sim::RandomStream a({s, 0, 0, 0}), b({s, 1, 0, 0});
+    johor_flags +=
+        lv.on_operation(PolicyContext(lot, &johor, nullptr, {}, a)).verdict != Verdict::kPass;
+    CHECK(lv.on_operation(PolicyContext(lot, &hangzhou, nullptr, {}, b)).verdict == Verdict::kFlag);
+  }
+  // Johor: 0.45 ms propagation + 2 ms overhead + Exp(1 ms) jitter exceeds 10 ms only when the
+  // jitter tops 7.5 ms: probability e^-7.5 = 0.06%.
+  CHECK(johor_flags <= 2);
+}
+
+TEST_CASE("location verification: offline chips only with a heartbeat; opt-in coverage") {
+  auto p = singapore_landmark(10.0);
+  const Lot lot = diverted_lot();
+  sim::RandomStream rng({1, 0, 0, 0});
+  PolicyContext offline(lot, nullptr, nullptr, {}, rng);
+  offline.offline_for = sim::Time::days(30);
+  CHECK(models::LocationVerification(p).on_operation(offline).verdict == Verdict::kPass);
+  p.require_heartbeat = true;
+  p.max_offline_days = 14;
+  p.disable_on_violation = true;
+  CHECK(models::LocationVerification(p).on_operation(offline).verdict == Verdict::kDisable);
+  offline.offline_for = sim::Time::days(10);
+  CHECK(models::LocationVerification(p).on_operation(offline).verdict == Verdict::kPass);
+  p.opt_in_share = 0.3;
+  offline.offline_for = sim::Time::days(30);
+  offline.lot_uniform = 0.5;  // this lot is not enrolled
+  CHECK(models::LocationVerification(p).on_operation(offline).verdict == Verdict::kPass);
+  offline.lot_uniform = 0.2;
+  CHECK(models::LocationVerification(p).on_operation(offline).verdict == Verdict::kDisable);
+}
+
+TEST_CASE("heartbeat: silence past the grace period disables; attacks defeat it") {
+  const Lot lot = diverted_lot();
+  sim::RandomStream rng({1, 0, 0, 0});
+  PolicyContext ctx(lot, nullptr, nullptr, {}, rng);
+  ctx.offline_for = sim::Time::days(3);
+  CHECK(models::Heartbeat({1, 7, 1, 0}).on_operation(ctx).verdict == Verdict::kPass);
+  ctx.offline_for = sim::Time::days(8);
+  CHECK(models::Heartbeat({1, 7, 1, 0}).on_operation(ctx).verdict == Verdict::kDisable);
+  CHECK(models::Heartbeat({1, 7, 0, 0}).on_operation(ctx).verdict == Verdict::kFlag);
+  ctx.lot_uniform = 0.05;
+  CHECK(models::Heartbeat({1, 7, 1, 0.1}).on_operation(ctx).verdict == Verdict::kPass);
+}
+
+TEST_CASE("tips grow with the reward and act after a delay; payments weaken with layering") {
+  models::WhistleblowerTips::Parameters t;
+  t.base_probability = 0.1;
+  t.reward_share = 0.2;
+  t.reward_elasticity = 5;
+  t.delay_days = models::Distribution{models::Distribution::Fixed{30}};
+  const models::WhistleblowerTips tips(t);
+  CHECK(tips.tip_probability() == doctest::Approx(0.2));
+  const Lot lot = diverted_lot();
+  const double f = frequency(
+      [&](sim::RandomStream& rng) {
+        return tips.on_border(PolicyContext(lot, nullptr, nullptr, {}, rng));
+      },
+      Verdict::kSeize);
+  CHECK(near_probability(f, 0.2));
+  for (std::uint64_t s = 0;; ++s) {
+    sim::RandomStream rng({s, 0, 0, 0});
+    const Decision d = tips.on_sale(PolicyContext(lot, nullptr, nullptr, {}, rng));
+    if (d.verdict == Verdict::kSeize) {
+      CHECK(d.delay == sim::Time::days(30));
+      break;
+    }
+  }
+  models::FinancialFlowAnalysis::Parameters f2;
+  f2.detection_probability = 0.5;
+  f2.evasion_per_layer = 0.5;
+  Lot layered = diverted_lot();
+  layered.payment_layers = 2;
+  CHECK(models::FinancialFlowAnalysis(f2).flag_probability(layered) == doctest::Approx(0.125));
+}
+
+// ---- whole-model checks against closed forms ---------------------------------------------------
+
+TEST_CASE("DOMAIN.md case 1: four independent layers in series detect 1 - prod(1 - p_i) = 0.3632") {
+  std::string text = R"(horizon_days: 200
+chips { model: "B200" }
+nodes { id: "v" kind: VENDOR }
+nodes { id: "dc" kind: DATA_CENTER }
+nodes { id: "h1" kind: TRANSIT_HUB }
+nodes { id: "h2" kind: TRANSIT_HUB }
+nodes { id: "h3" kind: TRANSIT_HUB }
+nodes { id: "h4" kind: BORDER_CROSSING }
+nodes { id: "end" kind: END_FACILITY }
+edges { from: "v" to: "dc" mode: AIR transit_days { fixed: 1 } }
+edges { from: "dc" to: "h1" mode: TRUCK transit_days { fixed: 1 } }
+edges { from: "h1" to: "h2" mode: TRUCK transit_days { fixed: 1 } }
+edges { from: "h2" to: "h3" mode: TRUCK transit_days { fixed: 1 } }
+edges { from: "h3" to: "h4" mode: TRUCK transit_days { fixed: 1 } }
+edges { from: "h4" to: "end" mode: TRUCK transit_days { fixed: 1 } }
+flows { id: "d" kind: DIVERSION chip_model: "B200" packaging: LOOSE
+  arrivals { poisson_per_year: 1000 } lot_chips { fixed: 8 } route: ["v", "dc"]
+  tactics { consignment_chips: 8 end_facility: "end" } }
+)";
+  const double p[] = {0.02, 0.05, 0.10, 0.24};
+  for (int i = 0; i < 4; ++i) {
+    text += "policies { name: \"c" + std::to_string(i + 1) + "\" scope { nodes: \"h" +
+            std::to_string(i + 1) +
+            "\" } customs_inspection { inspection_rate: " + std::to_string(p[i]) +
+            " detection_probability: 1 } }\n";
+  }
+  const models::World w = world_from_text(text);
+  std::uint64_t caught = 0, resolved = 0;
+  for (std::uint64_t r = 0; r < 10; ++r) {
+    const models::RunMetrics m = models::run_replication(w, r);
+    caught += static_cast<std::uint64_t>(m.get("lots_detected"));
+    resolved +=
+        static_cast<std::uint64_t>(m.get("lots_detected") + m.get("lots_delivered_restricted"));
+  }
+  CHECK(resolved > 4000);
+  CHECK(sim::wilson_interval(caught, resolved, 0.999).contains(0.3632));
+}
+
+TEST_CASE("DOMAIN.md case 2 through the model: registry rounds find a missing lot") {
+  // One lot per replication, gone from its site from day 1 to the horizon at day 101. Rounds
+  // come as a Poisson process (3.65 a year: one expected in the window), each finding the lot
+  // with p = 1 - 0.99^72, so P(found) = 1 - exp(-1 * p) = 0.4026 (the Poisson generating
+  // function). Replications are independent, so a Wilson interval over them applies.
+  const std::string text =
+      base_scenario() +
+      "flows { id: \"d\" kind: DIVERSION chip_model: \"B200\" packaging: LOOSE\n"
+      "  arrivals { schedule { at_days: [0] } } lot_chips { fixed: 72 } route: [\"v\", \"dc\"]\n"
+      "  tactics { consignment_chips: 72 end_facility: \"end\" } }\n"
+      "policies { name: \"registry\" serial_registry { rounds_per_site_per_year: 3.65\n"
+      "  sampling_fraction: 0.01 } }\n";
+  std::string horizon_101 = text;
+  horizon_101.replace(0, std::string("horizon_days: 100").size(), "horizon_days: 101");
+  const models::World w = world_from_text(horizon_101);
+  const int n = 3000;
+  std::uint64_t found = 0;
+  for (int r = 0; r < n; ++r) {
+    found += static_cast<std::uint64_t>(
+        models::run_replication(w, static_cast<std::uint64_t>(r)).get("lots_detected"));
+  }
+  const double expected = 1 - std::exp(-(1 - std::pow(0.99, 72)));
+  CHECK(sim::wilson_interval(found, n, 0.999).contains(expected));
+}
+
+TEST_CASE("remotely disabled chips count as disabled, not delivered, and chips are conserved") {
+  const std::string text = base_scenario() + testing::diversion_flow(40, 64, 16) +
+                           "policies { name: \"hb\" heartbeat { interval_days: 0.5 grace_days: 0 "
+                           "disable_probability: 1 } }\n";
+  const models::World w = world_from_text(text);
+  const models::RunMetrics m = models::run_replication(w, 0);
+  CHECK(m.get("chips_delivered_restricted") == 0);
+  CHECK(m.get("chips_disabled") == 40 * 64);
+  CHECK(m.get("lots_detected_by.hb") == 40);
+  CHECK(m.get("chips_diverted") + m.get("chips_legitimate") ==
+        m.get("chips_delivered_legitimate") + m.get("chips_delivered_restricted") +
+            m.get("chips_seized") + m.get("chips_disabled") + m.get("chips_in_pipeline"));
+}
+
+TEST_CASE("location verification disables chips operating at the end facility after delivery") {
+  // No heartbeat requirement and long transits do not matter: the chips are caught once they
+  // operate in Hangzhou-like distance from the only landmark, after they were delivered.
+  std::string text = base_scenario() + testing::diversion_flow(10, 64, 64);
+  // Put the data center next to the landmark and the end facility 3,000 km away.
+  text.replace(text.find("nodes { id: \"dc\" kind: DATA_CENTER }"), 36,
+               "nodes { id: \"dc\" kind: DATA_CENTER latitude: 1.35 longitude: 103.8 }");
+  text.replace(text.find("nodes { id: \"end\" kind: END_FACILITY }"), 38,
+               "nodes { id: \"end\" kind: END_FACILITY latitude: 30.27 longitude: 120.16 }");
+  text +=
+      "policies { name: \"lv\" location_verification { landmarks { latitude: 1.35 longitude: "
+      "103.82 }\n"
+      "  challenge_interval_days: 1 max_rtt_ms: 10 on_violation: DISABLE } }\n";
+  const models::World w = world_from_text(text);
+  const models::RunMetrics m = models::run_replication(w, 0);
+  CHECK(m.get("lots_delivered_restricted") == 0);  // all delivered, then all disabled
+  CHECK(m.get("chips_disabled") == 10 * 64);
+  CHECK(m.get("false_positive_lots") == 0);
+}
+
+TEST_CASE("announced visits are timed around; surprise visits find lots gone") {
+  const auto detected = [](const std::string& check) {
+    const std::string text =
+        base_scenario() + testing::diversion_flow(20, 64, 64) +
+        "policies { name: \"euc\" end_use_check { visits_per_site_per_year: 36.5 " + check +
+        " } }\n";
+    const models::World w = world_from_text(text);
+    double total = 0;
+    for (std::uint64_t r = 0; r < 5; ++r)
+      total += models::run_replication(w, r).get("lots_detected");
+    return total;
+  };
+  // Surprise visits every ~10 days over 100 days find nearly every lot that left.
+  CHECK(detected("") > 80);
+  // Announced with certain cover-up: never.
+  CHECK(detected("announced: true notice_days: 7 cover_up_probability: 1") == 0);
+}
+
+TEST_CASE("a tip acts after its delay on whatever is still in the chain") {
+  const std::string text = base_scenario() + testing::diversion_flow(10, 64, 16) +
+                           "policies { name: \"tips\" whistleblower_tips { base_probability: 1\n"
+                           "  delay_days { fixed: 0.5 } } }\n";
+  const models::World w = world_from_text(text);
+  const models::RunMetrics m = models::run_replication(w, 0);
+  // Tipped at sale, seized half a day later, still on the first leg.
+  CHECK(m.get("lots_detected_by.tips") == 10);
+  CHECK(m.get("chips_seized") == 640);
+  CHECK(m.get("mean_time_to_detection_days") == doctest::Approx(0.5));
+}
