@@ -1,5 +1,8 @@
 #include <doctest/doctest.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -186,4 +189,76 @@ TEST_CASE("a missing file and a directory are reported as missing input") {
                   models::MissingInput);
   CHECK_THROWS_AS(models::read_scenario_file(CHIPTRAIL_SOURCE_DIR "/scenarios"),
                   models::MissingInput);
+}
+
+namespace {
+// Writes `text` to `name` in a fresh directory for this test run; returns the path.
+std::string write_temp(const std::string& dir, const std::string& name, const std::string& text) {
+  std::filesystem::create_directories(dir);
+  const std::string path = dir + "/" + name;
+  std::ofstream(path) << text;
+  return path;
+}
+}  // namespace
+
+TEST_CASE("a scenario that extends another merges onto it, and errors point into the right file") {
+  const std::string dir = std::filesystem::temp_directory_path().string() + "/chiptrail_extends_" +
+                          std::to_string(::getpid());
+  write_temp(dir, "base.textproto",
+             base_scenario() + testing::diversion_flow(2, 8, 8) +
+                 "policies { name: \"c\" customs_inspection { inspection_rate: 0.1 } }\n");
+  const std::string variant =
+      write_temp(dir, "variant.textproto",
+                 "extends: \"base.textproto\"\n"
+                 "horizon_days: 50\n"
+                 "policies { name: \"v\" customs_inspection { inspection_rate: 0.2 } }\n");
+  const models::World w = models::load_world(variant, builtin_registry());
+  CHECK(w.horizon == sim::Time::days(50));  // replaced
+  REQUIRE(w.policies.size() == 2);          // appended
+  CHECK(w.policies[0].name == "c");
+  CHECK(w.policies[1].name == "v");
+  CHECK(w.flows.size() == 1);
+
+  // An error in the variant's own policy: the variant file, its line.
+  const std::string bad_variant = write_temp(dir, "bad_variant.textproto",
+                                             "extends: \"base.textproto\"\n"
+                                             "policies { name: \"v\"\n"
+                                             "  customs_inspection { inspection_rate: 2 } }\n");
+  try {
+    models::load_world(bad_variant, builtin_registry());
+    FAIL("expected an error");
+  } catch (const models::InvalidInput& e) {
+    REQUIRE(e.errors().size() == 1);
+    CHECK(e.errors()[0].file == bad_variant);
+    CHECK(e.errors()[0].line == 3);
+    CHECK(e.errors()[0].field == "policies[1].customs_inspection.inspection_rate");
+  }
+  // An error in an element that came from the base is located in the base file.
+  const std::string base_bad = write_temp(
+      dir, "base_bad.textproto",
+      base_scenario() + "edges { from: \"v\" to: \"x\" mode: AIR transit_days { fixed: 1 } }\n");
+  const std::string on_bad =
+      write_temp(dir, "on_bad.textproto", "extends: \"base_bad.textproto\"\n");
+  try {
+    models::load_world(on_bad, builtin_registry());
+    FAIL("expected an error");
+  } catch (const models::InvalidInput& e) {
+    REQUIRE(e.errors().size() == 1);
+    CHECK(e.errors()[0].file == base_bad);
+    CHECK(e.errors()[0].line == 10);
+  }
+  // Cycles and missing bases are refused with the extends line.
+  write_temp(dir, "a.textproto", "extends: \"b.textproto\"\n");
+  const std::string b =
+      write_temp(dir, "b.textproto", "horizon_days: 5\nextends: \"a.textproto\"\n");
+  try {
+    models::load_world(b, builtin_registry());
+    FAIL("expected an error");
+  } catch (const models::InvalidInput& e) {
+    CHECK(e.errors()[0].message.find("extends itself") != std::string::npos);
+  }
+  const std::string orphan =
+      write_temp(dir, "orphan.textproto", "extends: \"nowhere.textproto\"\n");
+  CHECK_THROWS_AS(models::load_world(orphan, builtin_registry()), models::InvalidInput);
+  std::filesystem::remove_all(dir);
 }
