@@ -1,6 +1,5 @@
 #include "models/scenario/scenario_file.hpp"
 
-#include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
 #include <google/protobuf/util/json_util.h>
 
@@ -12,6 +11,7 @@
 
 #include "chiptrail/v1/scenario.pb.h"
 #include "models/scenario/input_error.hpp"
+#include "models/scenario/text_format_errors.hpp"
 
 namespace chiptrail::models {
 
@@ -21,20 +21,6 @@ ScenarioFile& ScenarioFile::operator=(ScenarioFile&&) noexcept = default;
 ScenarioFile::~ScenarioFile() = default;
 
 namespace {
-
-class CollectErrors : public google::protobuf::io::ErrorCollector {
- public:
-  CollectErrors(const std::string& file, std::vector<InputError>& out) : file_(file), out_(out) {}
-  // Positions arrive zero-based; a line of -1 means the error has no position.
-  void AddError(int line, google::protobuf::io::ColumnNumber column,
-                const std::string& message) override {
-    out_.push_back({file_, line + 1, column + 1, "", message});
-  }
-
- private:
-  const std::string& file_;
-  std::vector<InputError>& out_;
-};
 
 bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() &&
@@ -60,7 +46,7 @@ ScenarioFile parse_scenario_text(const std::string& path, std::string text) {
     }
   } else {
     auto tree = std::make_unique<google::protobuf::TextFormat::ParseInfoTree>();
-    CollectErrors collector(path, errors);
+    TextFormatErrors collector(path, errors);
     google::protobuf::TextFormat::Parser parser;
     parser.RecordErrorsTo(&collector);
     parser.WriteLocationsTo(tree.get());

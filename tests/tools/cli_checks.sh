@@ -73,6 +73,73 @@ case "$case_name" in
     "$chiptrail" graph "$src/scenarios/blackwell_sea.textproto" >"$work/g.dot"
     grep -q '"dc_johor" -> "dealer_kl"' "$work/g.dot"
     ;;
+  sweep_plan)
+    "$chiptrail" plan "$src/tests/data/small_sweep.textproto" >"$work/plan.csv" 2>"$work/plan.err"
+    [[ $(wc -l <"$work/plan.csv") -eq 25 ]]  # header + 4 points x 6 replications
+    [[ $(sed -n 2p "$work/plan.csv") == "0,0,0,0.05,0" ]]
+    [[ $(sed -n 8p "$work/plan.csv") == "6,1,0,0.05,1" ]]  # the last factor varies fastest
+    grep -q "24 runs" "$work/plan.err"
+    expect_exit 65 "$chiptrail" plan "$src/tests/data/bad_sweep.textproto"
+    grep -q "bad_sweep.textproto:3:.*no policies with name = \"nobody\"" "$work/stderr"
+    grep -q "bad_sweep.textproto:4:.*makes the scenario invalid" "$work/stderr"
+    ;;
+  shipped_sweeps)
+    for sweep in "$src"/scenarios/sweeps/*.textproto; do
+      "$chiptrail" plan "$sweep" >"$work/plan.csv" 2>/dev/null
+      [[ $(wc -l <"$work/plan.csv") -gt 100 ]]
+    done
+    "$chiptrail" plan "$src/scenarios/sweeps/customs_malaysia_thailand.textproto" 2>/dev/null | grep -q "^300,3,0,0,0.15$"
+    ;;
+  sweep_threads)
+    "$chiptrail" sweep "$src/tests/data/small_sweep.textproto" --out "$work/j1" -j 1 2>/dev/null
+    "$chiptrail" sweep "$src/tests/data/small_sweep.textproto" --out "$work/j2" -j 2 2>/dev/null
+    for f in runs.csv summary.csv paired.csv manifest.json; do cmp "$work/j1/$f" "$work/j2/$f"; done
+    [[ ! -e "$work/j1/.journal" ]]
+    ;;
+  sweep_shards)
+    "$chiptrail" sweep "$src/tests/data/small_sweep.textproto" --out "$work/full" 2>/dev/null
+    "$chiptrail" sweep "$src/tests/data/small_sweep.textproto" --out "$work/s0" --shard 0/2 2>/dev/null
+    "$chiptrail" sweep "$src/tests/data/small_sweep.textproto" --out "$work/s1" --shard 1/2 2>/dev/null
+    expect_exit 65 "$chiptrail" merge "$work/merged" "$work/s0"  # a shard missing
+    expect_exit 65 "$chiptrail" merge "$work/merged" "$work/s0" "$work/s0"
+    "$chiptrail" merge "$work/merged" "$work/s1" "$work/s0"
+    for f in runs.csv summary.csv paired.csv manifest.json; do cmp "$work/full/$f" "$work/merged/$f"; done
+    expect_exit 64 "$chiptrail" sweep "$src/tests/data/small_sweep.textproto" --out "$work/x" --shard 2/2
+    ;;
+  sweep_resume)
+    sweep="$src/tests/data/resume_sweep.textproto"
+    "$chiptrail" sweep "$sweep" --out "$work/whole" -j 2 2>/dev/null
+    # kill -9 midway: wait until some runs are in the journal, then kill without warning.
+    "$chiptrail" sweep "$sweep" --out "$work/killed" -j 1 2>/dev/null &
+    pid=$!
+    for _ in $(seq 1 400); do
+      [[ -f "$work/killed/.journal" ]] && (( $(wc -l <"$work/killed/.journal") > 30 )) && break
+      sleep 0.01
+    done
+    kill -9 $pid
+    wait $pid || true
+    lines=$(wc -l <"$work/killed/.journal")
+    (( lines > 30 && lines < 401 )) || { echo "journal has $lines lines: not killed midway" >&2; exit 1; }
+    printf '999,1,2,3' >>"$work/killed/.journal"  # a torn last line, as a kill mid-write leaves
+    expect_exit 64 "$chiptrail" sweep "$sweep" --out "$work/killed"  # refuses without --resume
+    "$chiptrail" sweep "$sweep" --out "$work/killed" --resume -j 2 2>/dev/null
+    for f in runs.csv summary.csv paired.csv manifest.json; do cmp "$work/whole/$f" "$work/killed/$f"; done
+    # Ctrl-C: stops cleanly with 130, keeps what was done, and --resume finishes it.
+    "$chiptrail" sweep "$sweep" --out "$work/int" -j 1 2>/dev/null &
+    pid=$!
+    for _ in $(seq 1 400); do
+      [[ -f "$work/int/.journal" ]] && (( $(wc -l <"$work/int/.journal") > 30 )) && break
+      sleep 0.01
+    done
+    kill -INT $pid
+    set +e
+    wait $pid
+    code=$?
+    set -e
+    [[ $code -eq 130 ]] || { echo "Ctrl-C gave exit $code" >&2; exit 1; }
+    "$chiptrail" sweep "$sweep" --out "$work/int" --resume 2>/dev/null
+    for f in runs.csv summary.csv paired.csv manifest.json; do cmp "$work/whole/$f" "$work/int/$f"; done
+    ;;
   *)
     echo "unknown case $case_name" >&2
     exit 2

@@ -31,6 +31,12 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   m->callback([&] { run_model(model); });
 
+  SweepBenchOptions sweep;
+  CLI::App* sw = app.add_subcommand("sweep", "Sweep runs/s on 1 and 2 threads, and the ratio");
+  sw->add_option("--scenario", sweep.scenario, "Scenario file")->check(CLI::ExistingFile);
+  sw->add_option("--runs", sweep.runs, "Runs per measurement")->check(CLI::PositiveNumber);
+  sw->callback([&] { run_sweep_bench(sweep); });
+
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

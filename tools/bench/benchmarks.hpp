@@ -39,3 +39,12 @@ inline double seconds_since(std::chrono::steady_clock::time_point start) {
 }
 
 }  // namespace chiptrail::bench
+
+namespace chiptrail::bench {
+struct SweepBenchOptions {
+  std::string scenario = "scenarios/blackwell_sea.textproto";
+  std::uint64_t runs = 400;
+};
+// Sweep throughput: the same runs on 1 and on 2 worker threads, and the ratio.
+void run_sweep_bench(const SweepBenchOptions& o);
+}  // namespace chiptrail::bench

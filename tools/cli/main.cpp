@@ -10,6 +10,7 @@
 #include "cli/demo_command.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/run_command.hpp"
+#include "cli/sweep_command.hpp"
 #include "cli/validate_command.hpp"
 #include "cli/version.hpp"
 #include "models/policies/policy_registry.hpp"
@@ -29,6 +30,7 @@ int main(int argc, char** argv) {
   add_run_command(app, registry, command_line, exit_code);
   add_validate_command(app, registry, exit_code);
   add_graph_command(app, registry, exit_code);
+  add_sweep_commands(app, registry, exit_code);
   add_demo_command(app, exit_code);
   try {
     app.parse(argc, argv);

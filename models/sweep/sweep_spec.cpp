@@ -1,0 +1,284 @@
+#include "models/sweep/sweep_spec.hpp"
+
+#include <google/protobuf/text_format.h>
+#include <google/protobuf/util/json_util.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "chiptrail/v1/scenario.pb.h"
+#include "chiptrail/v1/sweep.pb.h"
+#include "models/metrics_recorder.hpp"
+#include "models/scenario/build_world.hpp"
+#include "models/scenario/field_locator.hpp"
+#include "models/scenario/input_error.hpp"
+#include "models/scenario/text_format_errors.hpp"
+#include "models/sweep/field_setter.hpp"
+#include "sim/designs.hpp"
+
+namespace chiptrail::models {
+namespace {
+
+std::string number(double x) {
+  std::ostringstream os;
+  os << x;
+  return os.str();
+}
+
+class SweepBuilder {
+ public:
+  SweepBuilder(const std::string& path, const PolicyRegistry& registry)
+      : path_(path), registry_(registry) {}
+
+  SweepSpec build() {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path_, ec)) throw MissingInput(path_ + ": is a directory");
+    std::ifstream in(path_, std::ios::binary);
+    if (!in) throw MissingInput(path_ + ": cannot open the file");
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    spec_.path = path_;
+    spec_.text = std::move(buffer).str();
+
+    auto tree = std::make_unique<google::protobuf::TextFormat::ParseInfoTree>();
+    TextFormatErrors collector(path_, errors_);
+    google::protobuf::TextFormat::Parser parser;
+    parser.RecordErrorsTo(&collector);
+    parser.WriteLocationsTo(tree.get());
+    if (!parser.ParseFromString(spec_.text, &sweep_)) {
+      if (errors_.empty()) errors_.push_back({path_, 0, 0, "", "could not parse the sweep"});
+      throw InvalidInput(std::move(errors_));
+    }
+    locator_ = FieldLocator(path_, v1::Sweep::descriptor(), std::move(tree));
+
+    spec_.name = sweep_.name();
+    spec_.replications = sweep_.replications() == 0 ? 10 : sweep_.replications();
+    spec_.seed = sweep_.seed();
+    spec_.common_random_numbers = sweep_.common_random_numbers();
+    spec_.metrics.assign(sweep_.metrics().begin(), sweep_.metrics().end());
+    google::protobuf::util::JsonPrintOptions options;
+    options.preserve_proto_field_names = true;
+    (void)google::protobuf::util::MessageToJsonString(sweep_, &spec_.resolved_json, options);
+
+    if (!load_base()) throw InvalidInput(std::move(errors_));
+    factors();
+    design();
+    metrics();
+    if (!errors_.empty()) throw InvalidInput(std::move(errors_));
+    return std::move(spec_);
+  }
+
+ private:
+  void error(const FieldPath& where, const std::string& message) {
+    const SourceLocation at = locator_.locate(where);
+    errors_.push_back({at.file, at.line, at.column, where.to_string(), message});
+  }
+
+  bool load_base() {
+    if (sweep_.scenario().empty()) {
+      error(FieldPath{} / "scenario", "is required: the base scenario's path");
+      return false;
+    }
+    const std::string base =
+        (std::filesystem::path(path_).parent_path() / sweep_.scenario()).string();
+    try {
+      spec_.base = read_scenario_file(base);
+      base_world_names_ = MetricsRecorder(build_world(spec_.base, registry_)).finish(0).names;
+    } catch (const MissingInput& e) {
+      error(FieldPath{} / "scenario", e.what());
+      return false;
+    } catch (const InvalidInput& e) {
+      error(FieldPath{} / "scenario", "the base scenario is invalid:\n" + std::string(e.what()));
+      return false;
+    }
+    return true;
+  }
+
+  // Checks a value for a factor by applying it to the base and building the world.
+  void check_value(const FieldPath& where, const std::string& factor_path, double value) {
+    v1::Scenario copy = *spec_.base.message;
+    try {
+      set_numeric_field(copy, factor_path, value);
+    } catch (const std::invalid_argument& e) {
+      error(where, e.what());
+      return;
+    }
+    ScenarioFile probe;
+    probe.path = spec_.base.path;
+    probe.message = std::make_unique<v1::Scenario>(copy);
+    try {
+      (void)build_world(probe, registry_);
+    } catch (const InvalidInput& e) {
+      error(where, "value " + number(value) +
+                       " makes the scenario invalid: " + e.errors().front().message);
+    }
+  }
+
+  void factors() {
+    if (sweep_.factors().empty()) error(FieldPath{} / "factors", "needs at least one factor");
+    std::set<std::string> names;
+    for (int i = 0; i < sweep_.factors_size(); ++i) {
+      const v1::Factor& f = sweep_.factors(i);
+      const FieldPath p = FieldPath{}.at("factors", static_cast<std::size_t>(i));
+      SweepFactor out;
+      out.path = f.path();
+      out.name = f.name().empty() ? f.path() : f.name();
+      if (f.path().empty()) {
+        error(p / "path", "is required");
+        continue;
+      }
+      if (!names.insert(out.name).second) error(p / "name", "duplicate factor name " + out.name);
+      const bool sampled = sweep_.design_case() == v1::Sweep::kLatinHypercube ||
+                           sweep_.design_case() == v1::Sweep::kSaltelli ||
+                           sweep_.design_case() == v1::Sweep::kMorris;
+      if (sampled) {
+        if (!f.has_range() || !(std::isfinite(f.range().min()) && std::isfinite(f.range().max()) &&
+                                f.range().min() <= f.range().max())) {
+          error(p / "range", "sampled designs need range { min max } with min <= max");
+          continue;
+        }
+        out.min = f.range().min();
+        out.max = f.range().max();
+        check_value(p / "range" / "min", f.path(), out.min);
+        check_value(p / "range" / "max", f.path(), out.max);
+      } else {
+        if (!f.values().empty() && f.has_grid()) error(p / "grid", "set either values or grid");
+        out.values.assign(f.values().begin(), f.values().end());
+        if (f.has_grid()) {
+          const auto& g = f.grid();
+          if (!(std::isfinite(g.start()) && std::isfinite(g.stop()) && g.step() > 0 &&
+                g.stop() >= g.start())) {
+            error(p / "grid", "needs start <= stop and step > 0");
+            continue;
+          }
+          const auto count =
+              static_cast<long>(std::floor((g.stop() - g.start()) / g.step() + 1e-9)) + 1;
+          if (count > 100000) {
+            error(p / "grid", "gives more than 100,000 values");
+            continue;
+          }
+          for (long k = 0; k < count; ++k) {
+            // Rounded to 12 significant digits so 0 + 3 * 0.05 reads 0.15, not 0.15000000000000002.
+            const double v = g.start() + static_cast<double>(k) * g.step();
+            const double scale =
+                v == 0 ? 1 : std::pow(10.0, 11 - std::floor(std::log10(std::fabs(v))));
+            out.values.push_back(std::round(v * scale) / scale);
+          }
+        }
+        if (out.values.empty()) {
+          error(p, "needs values [...] or grid { start stop step }");
+          continue;
+        }
+        for (std::size_t k = 0; k < out.values.size(); ++k) {
+          check_value(f.values().empty() ? p / "grid" : p.at("values", k), f.path(), out.values[k]);
+        }
+      }
+      spec_.factors.push_back(out);
+    }
+  }
+
+  void design() {
+    const std::size_t k = spec_.factors.size();
+    if (!errors_.empty() || k == 0) return;
+    std::vector<sim::DesignPoint> unit;
+    const FieldPath p{};
+    switch (sweep_.design_case()) {
+      case v1::Sweep::DESIGN_NOT_SET:
+      case v1::Sweep::kFullFactorial: {
+        spec_.design = "full_factorial";
+        std::vector<std::size_t> levels;
+        std::uint64_t total = 1;
+        for (const SweepFactor& f : spec_.factors) {
+          levels.push_back(f.values.size());
+          total *= f.values.size();
+        }
+        if (total > 10'000'000) {
+          error(p / "factors",
+                "the full factorial has " + std::to_string(total) + " points (limit 10,000,000)");
+          return;
+        }
+        for (const sim::DesignPoint& d : sim::full_factorial(levels)) {
+          SweepPoint point;
+          for (std::size_t f = 0; f < k; ++f) {
+            point.values.push_back(
+                spec_.factors[f].values[static_cast<std::size_t>(d.coordinates[f])]);
+          }
+          spec_.points.push_back(point);
+        }
+        return;
+      }
+      case v1::Sweep::kLatinHypercube:
+        spec_.design = "latin_hypercube";
+        if (sweep_.latin_hypercube().n() == 0)
+          return error(p / "latin_hypercube" / "n", "must be at least 1");
+        unit = sim::latin_hypercube(k, sweep_.latin_hypercube().n(), spec_.seed);
+        break;
+      case v1::Sweep::kSaltelli:
+        spec_.design = "saltelli";
+        if (sweep_.saltelli().n() < 2) return error(p / "saltelli" / "n", "must be at least 2");
+        unit = sim::saltelli(k, sweep_.saltelli().n(), spec_.seed);
+        break;
+      case v1::Sweep::kMorris: {
+        spec_.design = "morris";
+        const auto& m = sweep_.morris();
+        if (m.r() == 0) return error(p / "morris" / "r", "must be at least 1");
+        if (m.levels() < 2 || m.levels() % 2 != 0) {
+          return error(p / "morris" / "levels",
+                       "must be even and at least 2 (so steps stay on the grid)");
+        }
+        unit = sim::morris(k, m.r(), m.levels(), spec_.seed);
+        break;
+      }
+    }
+    for (const sim::DesignPoint& d : unit) {
+      SweepPoint point{{}, d.role};
+      for (std::size_t f = 0; f < k; ++f) {
+        const SweepFactor& factor = spec_.factors[f];
+        point.values.push_back(factor.min + d.coordinates[f] * (factor.max - factor.min));
+      }
+      spec_.points.push_back(point);
+    }
+  }
+
+  void metrics() {
+    for (int i = 0; i < sweep_.metrics_size(); ++i) {
+      if (std::find(base_world_names_.begin(), base_world_names_.end(), sweep_.metrics(i)) ==
+          base_world_names_.end()) {
+        error(FieldPath{}.at("metrics", static_cast<std::size_t>(i)),
+              "unknown metric " + sweep_.metrics(i));
+      }
+    }
+  }
+
+  const std::string path_;
+  const PolicyRegistry& registry_;
+  v1::Sweep sweep_;
+  FieldLocator locator_;
+  SweepSpec spec_;
+  std::vector<std::string> base_world_names_;
+  std::vector<InputError> errors_;
+};
+
+}  // namespace
+
+SweepSpec load_sweep(const std::string& path, const PolicyRegistry& registry) {
+  return SweepBuilder(path, registry).build();
+}
+
+World world_for_point(const SweepSpec& spec, std::size_t point, const PolicyRegistry& registry) {
+  ScenarioFile file;
+  file.path = spec.base.path;
+  file.message = std::make_unique<v1::Scenario>(*spec.base.message);
+  for (std::size_t f = 0; f < spec.factors.size(); ++f) {
+    set_numeric_field(*file.message, spec.factors[f].path, spec.points[point].values[f]);
+  }
+  World w = build_world(file, registry);
+  w.seed = spec.seed;
+  w.replications = spec.replications;
+  return w;
+}
+
+}  // namespace chiptrail::models

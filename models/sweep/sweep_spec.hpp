@@ -1,0 +1,61 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/policies/policy_registry.hpp"
+#include "models/scenario/scenario_file.hpp"
+#include "models/world.hpp"
+
+namespace chiptrail::models {
+
+struct SweepFactor {
+  std::string path;
+  std::string name;            // output column
+  std::vector<double> values;  // full factorial levels
+  double min = 0, max = 0;     // sampled designs
+};
+
+struct SweepPoint {
+  std::vector<double> values;  // one per factor
+  std::string role;            // design role ("A", "AB2", "t0.s1.f3"); empty for grids
+};
+
+// A validated sweep: the base scenario, the design points, and how to run them. Run `id`
+// belongs to point id / replications, replication id % replications.
+struct SweepSpec {
+  std::string path;
+  std::string text;  // the sweep file's bytes (hashed into manifests)
+  std::string name;
+  std::string design;  // "full_factorial", "latin_hypercube", "saltelli", "morris"
+  ScenarioFile base;
+  std::vector<SweepFactor> factors;
+  std::vector<SweepPoint> points;
+  std::uint32_t replications = 1;
+  std::uint64_t seed = 0;
+  bool common_random_numbers = false;
+  std::vector<std::string> metrics;  // empty = all
+  std::string resolved_json;         // the sweep as JSON, for manifests
+
+  [[nodiscard]] std::uint64_t runs() const { return points.size() * std::uint64_t{replications}; }
+  [[nodiscard]] std::size_t point_of(std::uint64_t run) const {
+    return static_cast<std::size_t>(run / replications);
+  }
+  [[nodiscard]] std::uint64_t replication_of(std::uint64_t run) const { return run % replications; }
+  // The replication index that addresses a run's random streams: shared by all points with
+  // common random numbers, distinct for every run without.
+  [[nodiscard]] std::uint64_t stream_replication(std::uint64_t run) const {
+    return common_random_numbers ? replication_of(run) : run;
+  }
+};
+
+// Reads and validates a sweep file: every factor path must name a numeric field of the base
+// scenario and every value must leave the scenario valid. Errors carry file:line:column.
+SweepSpec load_sweep(const std::string& path, const PolicyRegistry& registry);
+
+// The World of one design point: the base scenario with the point's factor values applied.
+World world_for_point(const SweepSpec& spec, std::size_t point, const PolicyRegistry& registry);
+
+}  // namespace chiptrail::models

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace chiptrail::sim {
+
+// Runs fn(id) for each id on up to `threads` worker threads, handing each result to
+// done(id, result) under one lock as it completes (in completion order: whoever records the
+// results must key them by id). Workers stop taking new ids once stop() returns true or a run
+// throws; the first exception is rethrown after every worker has finished. Returns how many
+// runs completed.
+template <typename Fn, typename Done, typename Stop>
+std::size_t run_pool(const std::vector<std::uint64_t>& ids, unsigned threads, Fn fn, Done done,
+                     Stop stop) {
+  std::atomic<std::size_t> next{0};
+  std::atomic<std::size_t> completed{0};
+  std::atomic<bool> failed{false};
+  std::exception_ptr error;
+  std::mutex lock;
+  const auto worker = [&] {
+    for (;;) {
+      if (failed.load() || stop()) return;
+      const std::size_t i = next++;
+      if (i >= ids.size()) return;
+      try {
+        auto result = fn(ids[i]);
+        const std::lock_guard<std::mutex> guard(lock);
+        done(ids[i], std::move(result));
+        ++completed;
+      } catch (...) {
+        const std::lock_guard<std::mutex> guard(lock);
+        if (!error) error = std::current_exception();
+        failed = true;
+      }
+    }
+  };
+  const unsigned workers = std::max(
+      1U, std::min<unsigned>(threads, static_cast<unsigned>(std::max<std::size_t>(1, ids.size()))));
+  if (workers == 1) {
+    worker();
+  } else {
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < workers; ++t) pool.emplace_back(worker);
+    for (std::thread& t : pool) t.join();
+  }
+  if (error) std::rethrow_exception(error);
+  return completed.load();
+}
+
+}  // namespace chiptrail::sim

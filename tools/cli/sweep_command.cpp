@@ -1,0 +1,306 @@
+#include "cli/sweep_command.hpp"
+
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <thread>
+
+#include "cli/atomic_file.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/progress.hpp"
+#include "cli/sweep_outputs.hpp"
+#include "cli/text_format.hpp"
+#include "models/metrics_recorder.hpp"
+#include "models/scenario/input_error.hpp"
+#include "models/supply_chain_model.hpp"
+#include "sim/run_journal.hpp"
+#include "sim/run_pool.hpp"
+
+namespace chiptrail::cli {
+namespace {
+
+// Set by SIGINT/SIGTERM; a signal handler can reach nothing but static storage, so this is the
+// one flag of its kind. Workers finish the run in hand and take no more.
+std::atomic<bool>& interrupted() {
+  static std::atomic<bool> flag{false};
+  return flag;
+}
+extern "C" void on_interrupt(int) {
+  interrupted().store(true);
+}
+
+struct Shard {
+  std::uint64_t index = 0, count = 1;
+  [[nodiscard]] bool whole() const { return count == 1; }
+  [[nodiscard]] std::string text() const {
+    return std::to_string(index) + "/" + std::to_string(count);
+  }
+};
+
+std::optional<Shard> parse_shard(const std::string& s) {
+  Shard sh;
+  char slash = 0;
+  std::istringstream in(s);
+  if (!(in >> sh.index >> slash >> sh.count) || slash != '/' || sh.count == 0 ||
+      sh.index >= sh.count || !in.eof()) {
+    return std::nullopt;
+  }
+  return sh;
+}
+
+// Loads a sweep, printing errors the way `validate` does; returns the exit code.
+int load(const std::string& path, const models::PolicyRegistry& registry,
+         std::optional<models::SweepSpec>& spec) {
+  try {
+    spec.emplace(models::load_sweep(path, registry));
+    return kOk;
+  } catch (const models::MissingInput& e) {
+    std::fprintf(stderr, "chiptrail: %s\n", e.what());
+    return kNoInput;
+  } catch (const models::InvalidInput& e) {
+    for (const auto& error : e.errors()) std::fprintf(stderr, "%s\n", error.to_string().c_str());
+    return kDataError;
+  }
+}
+
+std::vector<models::World> build_worlds(const models::SweepSpec& spec,
+                                        const models::PolicyRegistry& registry) {
+  std::vector<models::World> worlds;
+  worlds.reserve(spec.points.size());
+  for (std::size_t p = 0; p < spec.points.size(); ++p)
+    worlds.push_back(models::world_for_point(spec, p, registry));
+  return worlds;
+}
+
+std::string journal_header(const models::SweepSpec& spec, const Shard& shard) {
+  return "chiptrail-journal v1 " + sweep_fingerprint(spec) + " shard " + shard.text();
+}
+
+int plan(const std::string& path, const models::PolicyRegistry& registry) {
+  std::optional<models::SweepSpec> spec;
+  if (const int code = load(path, registry, spec); code != kOk) return code;
+  std::string out = "run_id,point_id,replication";
+  const bool roles = spec->design != "full_factorial";
+  if (roles) out += ",role";
+  for (const auto& f : spec->factors) out += "," + csv_field(f.name);
+  out += "\n";
+  std::fputs(out.c_str(), stdout);
+  for (std::uint64_t id = 0; id < spec->runs(); ++id) {
+    const std::size_t p = spec->point_of(id);
+    std::string line = std::to_string(id) + "," + std::to_string(p) + "," +
+                       std::to_string(spec->replication_of(id));
+    if (roles) line += "," + csv_field(spec->points[p].role);
+    for (const double v : spec->points[p].values) line += "," + format_number(v);
+    line += "\n";
+    std::fputs(line.c_str(), stdout);
+  }
+  std::fprintf(stderr, "%s: %s design, %zu points x %u replications = %llu runs\n", path.c_str(),
+               spec->design.c_str(), spec->points.size(), spec->replications,
+               static_cast<unsigned long long>(spec->runs()));
+  return kOk;
+}
+
+struct SweepOptions {
+  std::string sweep;
+  std::string out;
+  unsigned threads = std::max(1U, std::thread::hardware_concurrency());
+  std::string shard = "0/1";
+  bool resume = false;
+};
+
+int sweep(const SweepOptions& o, const models::PolicyRegistry& registry) {
+  const std::optional<Shard> shard = parse_shard(o.shard);
+  if (!shard) {
+    std::fprintf(stderr, "chiptrail: --shard must be K/N with 0 <= K < N, got %s\n",
+                 o.shard.c_str());
+    return kUsage;
+  }
+  std::optional<models::SweepSpec> spec;
+  if (const int code = load(o.sweep, registry, spec); code != kOk) return code;
+  const std::vector<models::World> worlds = build_worlds(*spec, registry);
+  SweepResults results;
+  results.names = models::MetricsRecorder(worlds.front()).finish(0).names;
+
+  std::vector<std::uint64_t> ids;
+  for (std::uint64_t id = shard->index; id < spec->runs(); id += shard->count) ids.push_back(id);
+  const std::string journal_path = o.out + "/.journal";
+  const std::string header = journal_header(*spec, *shard);
+  try {
+    std::filesystem::create_directories(o.out);
+    if (std::filesystem::exists(journal_path)) {
+      if (!o.resume) {
+        std::fprintf(stderr,
+                     "chiptrail: %s holds an unfinished sweep: add --resume to finish it, "
+                     "or remove %s to start over\n",
+                     o.out.c_str(), journal_path.c_str());
+        return kUsage;
+      }
+      results.runs = sim::RunJournal::read(journal_path, header);
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "chiptrail: %s\n", e.what());
+    return kIoError;
+  }
+  std::vector<std::uint64_t> todo;
+  for (const std::uint64_t id : ids) {
+    if (results.runs.count(id) == 0) todo.push_back(id);
+  }
+
+  interrupted().store(false);
+  const auto previous_int = std::signal(SIGINT, on_interrupt);
+  const auto previous_term = std::signal(SIGTERM, on_interrupt);
+  Progress progress("chiptrail sweep", ids.size(), ids.size() - todo.size());
+  try {
+    sim::RunJournal journal(journal_path, header);
+    sim::run_pool(
+        todo, o.threads,
+        [&](std::uint64_t id) {
+          return models::run_replication(worlds[spec->point_of(id)], spec->stream_replication(id))
+              .values;
+        },
+        [&](std::uint64_t id, std::vector<double> values) {
+          journal.append(id, values);
+          results.runs.emplace(id, std::move(values));
+          progress.tick();
+        },
+        [] { return interrupted().load(); });
+  } catch (const std::exception& e) {
+    std::signal(SIGINT, previous_int);
+    std::signal(SIGTERM, previous_term);
+    std::fprintf(stderr, "\nchiptrail: %s\n", e.what());
+    return kSoftware;
+  }
+  std::signal(SIGINT, previous_int);
+  std::signal(SIGTERM, previous_term);
+  progress.finish();
+  if (interrupted().load()) {
+    std::fprintf(stderr,
+                 "chiptrail: interrupted: %zu of %zu runs done and kept; run again with "
+                 "--resume to finish\n",
+                 results.runs.size(), ids.size());
+    return 130;
+  }
+  try {
+    if (shard->whole()) {
+      write_sweep_outputs(o.out, *spec, results);
+      std::filesystem::remove(journal_path);
+    } else {
+      // A shard keeps its complete results, exactly, for `chiptrail merge`; its runs.csv is for
+      // people and scripts that want to look at one shard.
+      write_file_atomically(o.out + "/runs.csv", sweep_runs_csv(*spec, results));
+      write_file_atomically(o.out + "/manifest.json", sweep_manifest_json(*spec, shard->text()));
+      std::filesystem::rename(journal_path, o.out + "/shard.journal");
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "chiptrail: %s\n", e.what());
+    return kIoError;
+  }
+  return kOk;
+}
+
+int merge(const std::string& out, const std::vector<std::string>& shard_dirs,
+          const models::PolicyRegistry& registry) {
+  std::optional<models::SweepSpec> spec;
+  SweepResults results;
+  std::uint64_t count = 0;
+  std::vector<bool> seen_shard;
+  for (const std::string& dir : shard_dirs) {
+    std::ifstream in(dir + "/manifest.json");
+    if (!in) {
+      std::fprintf(stderr, "chiptrail: %s/manifest.json: cannot open (not a finished shard?)\n",
+                   dir.c_str());
+      return kNoInput;
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    google::protobuf::Struct manifest;
+    if (!google::protobuf::util::JsonStringToMessage(text.str(), &manifest).ok() ||
+        !manifest.fields().contains("shard") || !manifest.fields().contains("sweep_path")) {
+      std::fprintf(stderr, "chiptrail: %s/manifest.json is not a shard's manifest\n", dir.c_str());
+      return kDataError;
+    }
+    const std::optional<Shard> shard = parse_shard(manifest.fields().at("shard").string_value());
+    if (!spec) {
+      if (const int code = load(manifest.fields().at("sweep_path").string_value(), registry, spec);
+          code != kOk)
+        return code;
+      results.names =
+          models::MetricsRecorder(models::world_for_point(*spec, 0, registry)).finish(0).names;
+    }
+    if (!shard || (count != 0 && shard->count != count) ||
+        manifest.fields().at("fingerprint").string_value() != sweep_fingerprint(*spec)) {
+      std::fprintf(stderr, "chiptrail: %s is a shard of another sweep, or of another split\n",
+                   dir.c_str());
+      return kDataError;
+    }
+    count = shard->count;
+    seen_shard.resize(count);
+    if (seen_shard[shard->index]) {
+      std::fprintf(stderr, "chiptrail: shard %s given twice\n", shard->text().c_str());
+      return kDataError;
+    }
+    seen_shard[shard->index] = true;
+    try {
+      for (auto& [id, values] :
+           sim::RunJournal::read(dir + "/shard.journal", journal_header(*spec, *shard))) {
+        results.runs.emplace(id, std::move(values));
+      }
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "chiptrail: %s\n", e.what());
+      return kDataError;
+    }
+  }
+  if (!spec || results.runs.size() != spec->runs()) {
+    std::fprintf(stderr, "chiptrail: the shards hold %zu of %llu runs: some shard is missing\n",
+                 results.runs.size(), spec ? static_cast<unsigned long long>(spec->runs()) : 0ULL);
+    return kDataError;
+  }
+  try {
+    std::filesystem::create_directories(out);
+    write_sweep_outputs(out, *spec, results);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "chiptrail: %s\n", e.what());
+    return kIoError;
+  }
+  return kOk;
+}
+
+}  // namespace
+
+void add_sweep_commands(CLI::App& app, const models::PolicyRegistry& registry, int& exit_code) {
+  auto plan_path = std::make_shared<std::string>();
+  CLI::App* p = app.add_subcommand("plan",
+                                   "List a sweep's runs (run id, point, replication, "
+                                   "factor values) without running them");
+  p->add_option("sweep", *plan_path, "Sweep file (.textproto)")->required();
+  p->callback([plan_path, &registry, &exit_code] { exit_code = plan(*plan_path, registry); });
+
+  auto o = std::make_shared<SweepOptions>();
+  CLI::App* s = app.add_subcommand("sweep",
+                                   "Run a sweep: runs.csv, summary.csv, manifest.json and, "
+                                   "with common random numbers, paired.csv");
+  s->add_option("sweep", o->sweep, "Sweep file (.textproto)")->required();
+  s->add_option("--out,-o", o->out, "Output directory")->required();
+  s->add_option("--threads,-j", o->threads, "Worker threads (results do not depend on it)")
+      ->check(CLI::Range(1U, 1024U));
+  s->add_option("--shard", o->shard, "Run only shard K of N (K/N, 0-based), e.g. for job arrays");
+  s->add_flag("--resume", o->resume, "Finish an interrupted sweep in --out");
+  s->callback([o, &registry, &exit_code] { exit_code = sweep(*o, registry); });
+
+  auto out = std::make_shared<std::string>();
+  auto dirs = std::make_shared<std::vector<std::string>>();
+  CLI::App* m = app.add_subcommand("merge", "Join the output directories of a sweep's shards");
+  m->add_option("out", *out, "Output directory")->required();
+  m->add_option("shards", *dirs, "Shard output directories")->required();
+  m->callback([out, dirs, &registry, &exit_code] { exit_code = merge(*out, *dirs, registry); });
+}
+
+}  // namespace chiptrail::cli

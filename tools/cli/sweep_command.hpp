@@ -1,0 +1,13 @@
+#pragma once
+
+#include <CLI/App.hpp>
+
+#include "models/policies/policy_registry.hpp"
+
+namespace chiptrail::cli {
+
+// `chiptrail plan SWEEP`, `chiptrail sweep SWEEP --out DIR [--threads J] [--shard K/N]
+// [--resume]` and `chiptrail merge OUT SHARD_DIR...`.
+void add_sweep_commands(CLI::App& app, const models::PolicyRegistry& registry, int& exit_code);
+
+}  // namespace chiptrail::cli

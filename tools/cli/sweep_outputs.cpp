@@ -1,0 +1,152 @@
+#include "cli/sweep_outputs.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "cli/atomic_file.hpp"
+#include "cli/text_format.hpp"
+#include "cli/version.hpp"
+#include "models/summary.hpp"
+#include "sim/intervals.hpp"
+#include "sim/random_stream.hpp"
+
+namespace chiptrail::cli {
+namespace {
+
+constexpr double kLevel = 0.95;
+
+bool has_roles(const models::SweepSpec& spec) {
+  return spec.design != "full_factorial";
+}
+
+// Indices into r.names of the metrics the sweep records.
+std::vector<std::size_t> recorded(const models::SweepSpec& spec, const SweepResults& r) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < r.names.size(); ++i) {
+    if (spec.metrics.empty() ||
+        std::find(spec.metrics.begin(), spec.metrics.end(), r.names[i]) != spec.metrics.end()) {
+      out.push_back(i);
+    }
+  }
+  return out;
+}
+
+std::string point_columns_header(const models::SweepSpec& spec) {
+  std::string h = has_roles(spec) ? ",role" : "";
+  for (const models::SweepFactor& f : spec.factors) h += "," + csv_field(f.name);
+  return h;
+}
+
+std::string point_columns(const models::SweepSpec& spec, std::size_t point) {
+  std::string s = has_roles(spec) ? "," + csv_field(spec.points[point].role) : "";
+  for (const double v : spec.points[point].values) s += "," + format_number(v);
+  return s;
+}
+
+std::string hex(std::uint64_t x) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(x));
+  return buf;
+}
+
+}  // namespace
+
+std::string sweep_fingerprint(const models::SweepSpec& spec) {
+  return hex(sim::stream_key(spec.text)) + "-" + hex(sim::stream_key(spec.base.text)) + "-" +
+         kVersion;
+}
+
+std::string sweep_runs_csv(const models::SweepSpec& spec, const SweepResults& r) {
+  const auto keep = recorded(spec, r);
+  std::string out = "run_id,point_id,replication,seed" + point_columns_header(spec);
+  for (const std::size_t i : keep) out += "," + csv_field(r.names[i]);
+  out += "\n";
+  for (const auto& [id, values] : r.runs) {
+    const std::size_t point = spec.point_of(id);
+    out += std::to_string(id) + "," + std::to_string(point) + "," +
+           std::to_string(spec.replication_of(id)) + "," + std::to_string(spec.seed) +
+           point_columns(spec, point);
+    for (const std::size_t i : keep) out += "," + format_number(values[i]);
+    out += "\n";
+  }
+  return out;
+}
+
+std::string sweep_summary_csv(const models::SweepSpec& spec, const SweepResults& r) {
+  const auto keep = recorded(spec, r);
+  std::string out = "point_id" + point_columns_header(spec) +
+                    ",metric,n,mean,sd,ci_low,ci_high,ci_level,ci_method\n";
+  for (std::size_t p = 0; p < spec.points.size(); ++p) {
+    std::vector<models::RunMetrics> runs;
+    for (std::uint64_t rep = 0; rep < spec.replications; ++rep) {
+      runs.push_back({r.names, r.runs.at(p * spec.replications + rep)});
+    }
+    const std::vector<models::MetricSummary> summary = models::summarize(runs, kLevel);
+    for (const std::size_t i : keep) {
+      const models::MetricSummary& s = summary[i];
+      out += std::to_string(p) + point_columns(spec, p) + "," + csv_field(s.metric) + "," +
+             std::to_string(s.n) + "," + format_number(s.mean) + "," + format_number(s.sd) + "," +
+             format_number(s.ci_low) + "," + format_number(s.ci_high) + "," +
+             format_number(kLevel) + "," + s.ci_method + "\n";
+    }
+  }
+  return out;
+}
+
+std::string sweep_paired_csv(const models::SweepSpec& spec, const SweepResults& r) {
+  const auto keep = recorded(spec, r);
+  std::string out = "point_id" + point_columns_header(spec) +
+                    ",metric,n,mean_difference,sd_difference,ci_low,ci_high,ci_level\n";
+  for (std::size_t p = 1; p < spec.points.size(); ++p) {
+    for (const std::size_t i : keep) {
+      sim::RunningStats diff;
+      for (std::uint64_t rep = 0; rep < spec.replications; ++rep) {
+        const double here = r.runs.at(p * spec.replications + rep)[i];
+        const double base = r.runs.at(rep)[i];
+        if (!std::isnan(here) && !std::isnan(base)) diff.add(here - base);
+      }
+      const sim::Interval ci = sim::student_t_interval(diff, kLevel);
+      const bool flat = diff.count() > 1 && diff.sd() == 0;
+      out += std::to_string(p) + point_columns(spec, p) + "," + csv_field(r.names[i]) + "," +
+             std::to_string(diff.count()) + "," + format_number(diff.mean()) + "," +
+             format_number(diff.sd()) + "," + format_number(flat ? diff.mean() : ci.low) + "," +
+             format_number(flat ? diff.mean() : ci.high) + "," + format_number(kLevel) + "\n";
+    }
+  }
+  return out;
+}
+
+std::string sweep_manifest_json(const models::SweepSpec& spec, const std::string& shard) {
+  std::string out =
+      "{\n  \"tool\": \"chiptrail\",\n  \"version\": " + json_string(kVersion) +
+      ",\n  \"git_revision\": " + json_string(kGitRevision) +
+      ",\n  \"sweep_path\": " + json_string(spec.path) +
+      ",\n  \"sweep_fnv1a64\": " + json_string(hex(sim::stream_key(spec.text))) +
+      ",\n  \"scenario_path\": " + json_string(spec.base.path) +
+      ",\n  \"scenario_fnv1a64\": " + json_string(hex(sim::stream_key(spec.base.text))) +
+      ",\n  \"fingerprint\": " + json_string(sweep_fingerprint(spec)) +
+      ",\n  \"design\": " + json_string(spec.design) +
+      ",\n  \"points\": " + std::to_string(spec.points.size()) +
+      ",\n  \"replications\": " + std::to_string(spec.replications) +
+      ",\n  \"runs\": " + std::to_string(spec.runs()) +
+      ",\n  \"seed\": " + std::to_string(spec.seed) +
+      ",\n  \"common_random_numbers\": " + (spec.common_random_numbers ? "true" : "false");
+  if (!shard.empty()) out += ",\n  \"shard\": " + json_string(shard);
+  out += ",\n  \"command_line\": [\"chiptrail\", \"sweep\", " + json_string(spec.path) +
+         ", \"--out\", \"DIR\"]" +
+         ",\n  \"resolved_sweep\": " + (spec.resolved_json.empty() ? "null" : spec.resolved_json) +
+         "\n}\n";
+  return out;
+}
+
+void write_sweep_outputs(const std::string& dir, const models::SweepSpec& spec,
+                         const SweepResults& r) {
+  write_file_atomically(dir + "/runs.csv", sweep_runs_csv(spec, r));
+  write_file_atomically(dir + "/summary.csv", sweep_summary_csv(spec, r));
+  if (spec.common_random_numbers)
+    write_file_atomically(dir + "/paired.csv", sweep_paired_csv(spec, r));
+  write_file_atomically(dir + "/manifest.json", sweep_manifest_json(spec, ""));
+}
+
+}  // namespace chiptrail::cli
