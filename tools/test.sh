@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian 12 machine, builds everything with warnings as errors (in build/) and
 # runs the whole test suite with ctest. With --sanitize, does the same under AddressSanitizer and
-# UndefinedBehaviorSanitizer (in build-asan/). Exits non-zero on any failure.
+# UndefinedBehaviorSanitizer (in build-asan/). With --mpi, installs Open MPI, builds the MPI
+# backend (in build-mpi/) and checks that MPI sweeps match threaded ones byte for byte.
+# Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/setup.sh
@@ -9,6 +11,13 @@ jobs=$(nproc)
 
 preset=ci
 if [[ "${1:-}" == "--sanitize" ]]; then preset=asan; fi
+if [[ "${1:-}" == "--mpi" ]]; then
+  chiptrail_install_packages openmpi-bin libopenmpi-dev
+  cmake --preset mpi >/dev/null
+  cmake --build --preset mpi -j "$jobs" --target chiptrail
+  bash tests/tools/cli_checks.sh sweep_mpi "$PWD/build-mpi/chiptrail" "$PWD"
+  exit 0
+fi
 
 cmake --preset "$preset" >/dev/null
 cmake --build --preset "$preset" -j "$jobs"

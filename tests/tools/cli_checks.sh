@@ -141,6 +141,24 @@ case "$case_name" in
     "$chiptrail" sweep "$sweep" --out "$work/int" --resume 2>/dev/null
     for f in runs.csv summary.csv paired.csv manifest.json; do cmp "$work/whole/$f" "$work/int/$f"; done
     ;;
+  sweep_mpi)
+    # CHIPTRAIL is an MPI build here (tools/test.sh --mpi). 1 rank runs threaded; 2 and 3 ranks
+    # (a coordinator and 1 or 2 workers, oversubscribed as root) must give the same bytes.
+    mpirun=(mpirun --allow-run-as-root --oversubscribe)
+    sweep="$src/tests/data/resume_sweep.textproto"
+    "$chiptrail" sweep "$sweep" --out "$work/threads" -j 2 2>/dev/null
+    for ranks in 2 3; do
+      timeout 300 "${mpirun[@]}" -np $ranks "$chiptrail" sweep "$sweep" --out "$work/mpi$ranks" 2>/dev/null
+      for f in runs.csv summary.csv paired.csv manifest.json; do cmp "$work/threads/$f" "$work/mpi$ranks/$f"; done
+    done
+    # An error on the coordinator (an unfinished sweep without --resume) must end every rank.
+    mkdir -p "$work/busy" && echo "x" >"$work/busy/.journal"
+    set +e
+    timeout 120 "${mpirun[@]}" -np 3 "$chiptrail" sweep "$sweep" --out "$work/busy" >/dev/null 2>&1
+    code=$?
+    set -e
+    [[ $code -ne 0 && $code -ne 124 ]] || { echo "MPI error path: exit $code (124 = hung)" >&2; exit 1; }
+    ;;
   *)
     echo "unknown case $case_name" >&2
     exit 2

@@ -6,19 +6,27 @@
 
 #include <malloc.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <cstdlib>
 #include <new>
 
 namespace {
-std::atomic<std::size_t> in_use{0};
-std::atomic<std::size_t> peak{0};
+// Counting happens only inside an AllocationWindow: otherwise every thread's allocations would
+// hit these shared atomics, and the multi-threaded sweep benchmark would measure their contention.
+std::atomic<bool> counting{false};
+// Signed: a block allocated before the window and freed inside it is subtracted but was never
+// added.
+std::atomic<std::int64_t> in_use{0};
+std::atomic<std::int64_t> peak{0};
 
 void* counted_alloc(std::size_t n) {
   void* p = std::malloc(n == 0 ? 1 : n);
   if (p == nullptr) throw std::bad_alloc();
-  const std::size_t now = in_use += malloc_usable_size(p);
-  std::size_t seen = peak.load();
+  if (!counting.load(std::memory_order_relaxed)) return p;
+  const std::int64_t now = in_use += static_cast<std::int64_t>(malloc_usable_size(p));
+  std::int64_t seen = peak.load();
   while (now > seen && !peak.compare_exchange_weak(seen, now)) {
   }
   return p;
@@ -26,7 +34,8 @@ void* counted_alloc(std::size_t n) {
 
 void counted_free(void* p) noexcept {
   if (p == nullptr) return;
-  in_use -= malloc_usable_size(p);
+  if (counting.load(std::memory_order_relaxed))
+    in_use -= static_cast<std::int64_t>(malloc_usable_size(p));
   std::free(p);
 }
 }  // namespace
@@ -53,16 +62,21 @@ void operator delete[](void* p, std::size_t) noexcept {
 namespace chiptrail::bench {
 
 std::size_t heap_bytes_in_use() {
-  return in_use.load();
+  return static_cast<std::size_t>(std::max<std::int64_t>(0, in_use.load()));
 }
 
-AllocationWindow::AllocationWindow() : start_(in_use.load()) {
-  peak.store(start_);
+AllocationWindow::AllocationWindow() {
+  in_use.store(0);
+  peak.store(0);
+  counting.store(true);
+}
+
+AllocationWindow::~AllocationWindow() {
+  counting.store(false);
 }
 
 std::size_t AllocationWindow::peak_bytes() const {
-  const std::size_t p = peak.load();
-  return p > start_ ? p - start_ : 0;
+  return static_cast<std::size_t>(std::max<std::int64_t>(0, peak.load()));
 }
 
 }  // namespace chiptrail::bench

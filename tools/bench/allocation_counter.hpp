@@ -8,14 +8,15 @@ namespace chiptrail::bench {
 // (benchmark binary only). Single-threaded use: the model benchmark runs in one thread.
 std::size_t heap_bytes_in_use();
 
-// Measures the peak heap growth over its lifetime, relative to its start.
+// Measures the peak of heap bytes allocated within its lifetime and still held (counting is
+// off outside windows). One window at a time.
 class AllocationWindow {
  public:
   AllocationWindow();
+  ~AllocationWindow();
+  AllocationWindow(const AllocationWindow&) = delete;
+  AllocationWindow& operator=(const AllocationWindow&) = delete;
   [[nodiscard]] std::size_t peak_bytes() const;
-
- private:
-  std::size_t start_;
 };
 
 }  // namespace chiptrail::bench

@@ -9,6 +9,9 @@
 
 #include "cli/demo_command.hpp"
 #include "cli/exit_codes.hpp"
+#ifdef CHIPTRAIL_WITH_MPI
+#include "cli/mpi_sweep.hpp"
+#endif
 #include "cli/run_command.hpp"
 #include "cli/sweep_command.hpp"
 #include "cli/validate_command.hpp"
@@ -17,6 +20,9 @@
 
 int main(int argc, char** argv) {
   using namespace chiptrail::cli;
+#ifdef CHIPTRAIL_WITH_MPI
+  const MpiSession mpi(argc, argv);  // only `sweep` uses more than one rank
+#endif
   CLI::App app{
       "chiptrail: discrete-event simulation of AI-chip supply chains and the "
       "export-control measures that try to detect diversion"};

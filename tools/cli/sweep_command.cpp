@@ -15,6 +15,9 @@
 
 #include "cli/atomic_file.hpp"
 #include "cli/exit_codes.hpp"
+#ifdef CHIPTRAIL_WITH_MPI
+#include "cli/mpi_sweep.hpp"
+#endif
 #include "cli/progress.hpp"
 #include "cli/sweep_outputs.hpp"
 #include "cli/text_format.hpp"
@@ -126,6 +129,27 @@ int sweep(const SweepOptions& o, const models::PolicyRegistry& registry) {
   std::optional<models::SweepSpec> spec;
   if (const int code = load(o.sweep, registry, spec); code != kOk) return code;
   const std::vector<models::World> worlds = build_worlds(*spec, registry);
+  const auto run_one = [&](std::uint64_t id) {
+    return models::run_replication(worlds[spec->point_of(id)], spec->stream_replication(id)).values;
+  };
+#ifdef CHIPTRAIL_WITH_MPI
+  // Under mpirun, ranks other than 0 only compute what rank 0 hands them.
+  const bool use_mpi = MpiSession::size() > 1;
+  if (use_mpi && MpiSession::rank() != 0) {
+    serve_runs(run_one);
+    return kOk;
+  }
+  // Rank 0 must release the workers on every path, including early errors.
+  bool workers_released = !use_mpi;
+  struct Release {
+    bool& released;
+    ~Release() {
+      if (!released)
+        coordinate_runs(
+            {}, [](std::uint64_t, std::vector<double>) {}, [] { return true; });
+    }
+  } release{workers_released};
+#endif
   SweepResults results;
   results.names = models::MetricsRecorder(worlds.front()).finish(0).names;
 
