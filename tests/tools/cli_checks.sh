@@ -148,8 +148,12 @@ case "$case_name" in
     sweep="$src/tests/data/resume_sweep.textproto"
     "$chiptrail" sweep "$sweep" --out "$work/threads" -j 2 2>/dev/null
     for ranks in 2 3; do
-      timeout 300 "${mpirun[@]}" -np $ranks "$chiptrail" sweep "$sweep" --out "$work/mpi$ranks" 2>/dev/null
+      timeout 300 "${mpirun[@]}" -np $ranks "$chiptrail" sweep "$sweep" --out "$work/mpi$ranks" 2>"$work/mpi.err"
       for f in runs.csv summary.csv paired.csv manifest.json; do cmp "$work/threads/$f" "$work/mpi$ranks/$f"; done
+      # The runs were really spread: every worker rank did some (not the coordinator alone).
+      counts=$(sed -n 's/^chiptrail sweep: runs done by worker ranks://p' "$work/mpi.err")
+      [[ $(wc -w <<<"$counts") -eq $((ranks - 1)) ]] || { echo "no per-rank counts: $counts" >&2; exit 1; }
+      for c in $counts; do (( c > 0 )) || { echo "a worker rank did no runs: $counts" >&2; exit 1; }; done
     done
     # An error on the coordinator (an unfinished sweep without --resume) must end every rank.
     mkdir -p "$work/busy" && echo "x" >"$work/busy/.journal"

@@ -45,6 +45,7 @@ void coordinate_runs(const std::vector<std::uint64_t>& todo,
   // after it.
   constexpr int kDepth = 2;
   std::vector<int> outstanding(static_cast<std::size_t>(ranks), 0);
+  std::vector<std::uint64_t> done_by(static_cast<std::size_t>(ranks), 0);
   std::vector<bool> stopped(static_cast<std::size_t>(ranks), false);
   int stopped_count = 0, in_flight = 0;
   std::size_t next = 0;
@@ -90,9 +91,16 @@ void coordinate_runs(const std::vector<std::uint64_t>& todo,
       for (const v1::Metric& m : result.metrics()) values.push_back(m.value());
       done(result.run_id(), std::move(values));
       --outstanding[static_cast<std::size_t>(status.MPI_SOURCE)];
+      ++done_by[static_cast<std::size_t>(status.MPI_SOURCE)];
       --in_flight;
     }
     feed(status.MPI_SOURCE);
+  }
+  if (!todo.empty()) {
+    std::string line = "chiptrail sweep: runs done by worker ranks:";
+    for (int w = 1; w < ranks; ++w)
+      line += " " + std::to_string(done_by[static_cast<std::size_t>(w)]);
+    std::fprintf(stderr, "%s\n", line.c_str());
   }
 }
 

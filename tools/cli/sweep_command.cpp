@@ -184,18 +184,22 @@ int sweep(const SweepOptions& o, const models::PolicyRegistry& registry) {
   Progress progress("chiptrail sweep", ids.size(), ids.size() - todo.size());
   try {
     sim::RunJournal journal(journal_path, header);
-    sim::run_pool(
-        todo, o.threads,
-        [&](std::uint64_t id) {
-          return models::run_replication(worlds[spec->point_of(id)], spec->stream_replication(id))
-              .values;
-        },
-        [&](std::uint64_t id, std::vector<double> values) {
-          journal.append(id, values);
-          results.runs.emplace(id, std::move(values));
-          progress.tick();
-        },
-        [] { return interrupted().load(); });
+    const auto record = [&](std::uint64_t id, std::vector<double> values) {
+      journal.append(id, values);
+      results.runs.emplace(id, std::move(values));
+      progress.tick();
+    };
+    const auto stop = [] { return interrupted().load(); };
+#ifdef CHIPTRAIL_WITH_MPI
+    if (use_mpi) {
+      workers_released = true;
+      coordinate_runs(todo, record, stop);
+    } else {
+      sim::run_pool(todo, o.threads, run_one, record, stop);
+    }
+#else
+    sim::run_pool(todo, o.threads, run_one, record, stop);
+#endif
   } catch (const std::exception& e) {
     std::signal(SIGINT, previous_int);
     std::signal(SIGTERM, previous_term);
