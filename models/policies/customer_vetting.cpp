@@ -24,6 +24,20 @@ Decision CustomerVetting::on_sale(const PolicyContext& ctx) const {
   return {sim::bernoulli(ctx.rng, p) ? Verdict::kSeize : Verdict::kPass, 1.0, {}};
 }
 
+std::optional<double> CustomerVetting::memoryless_seize_probability(Stage stage,
+                                                                    const Lot& lot) const {
+  if (stage != Stage::kSale) return 0.0;
+  switch (lot.buyer_sophistication) {
+    case Sophistication::kLow:
+      return p_.catch_low;
+    case Sophistication::kMedium:
+      return p_.catch_medium;
+    case Sophistication::kHigh:
+      return p_.catch_high;
+  }
+  return 0.0;
+}
+
 std::unique_ptr<Policy> make_customer_vetting(const v1::Policy& config) {
   const v1::CustomerVetting& c = config.customer_vetting();
   CustomerVetting::Parameters p;

@@ -22,6 +22,7 @@ class CustomerVetting : public Policy {
   };
   explicit CustomerVetting(const Parameters& p) : p_(p) {}
   Decision on_sale(const PolicyContext& ctx) const override;
+  std::optional<double> memoryless_seize_probability(Stage stage, const Lot& lot) const override;
 
  private:
   Parameters p_;

@@ -21,6 +21,14 @@ Decision CustomsInspection::on_border(const PolicyContext& ctx) const {
   return d;
 }
 
+std::optional<double> CustomsInspection::memoryless_seize_probability(Stage stage,
+                                                                      const Lot& lot) const {
+  if (stage != Stage::kBorder) return 0.0;
+  if (p_.size_based && lot.chips < p_.min_chips) return 0.0;
+  return p_.inspection_rate *
+         (lot.relabelled ? p_.relabelled_detection_probability : p_.detection_probability);
+}
+
 std::unique_ptr<Policy> make_customs_inspection(const v1::Policy& config) {
   const v1::CustomsInspection& c = config.customs_inspection();
   CustomsInspection::Parameters p;

@@ -29,6 +29,7 @@ class CustomsInspection : public Policy {
   };
   explicit CustomsInspection(const Parameters& p) : p_(p) {}
   Decision on_border(const PolicyContext& ctx) const override;
+  std::optional<double> memoryless_seize_probability(Stage stage, const Lot& lot) const override;
 
  private:
   Parameters p_;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "models/lot.hpp"
@@ -68,6 +69,15 @@ class Policy {
   // in scope, each calling on_audit for every lot recorded there; announced audits give
   // `audit_notice` of warning. Operation: on_operation for every lot in scope, every
   // `operation_interval`, from installation on.
+  // For the analytic solver: the probability that this policy seizes `lot` (diverted) at
+  // `stage`, when that probability depends on nothing but the lot and the stage (memoryless per
+  // hop); 0 where the policy does not act. nullopt (the default) means the policy's effect
+  // depends on time or history, and the scenario cannot be solved analytically.
+  [[nodiscard]] virtual std::optional<double> memoryless_seize_probability(Stage,
+                                                                           const Lot&) const {
+    return std::nullopt;
+  }
+
   [[nodiscard]] virtual double audits_per_site_per_year() const { return 0; }
   [[nodiscard]] virtual sim::Time audit_notice() const { return {}; }
   [[nodiscard]] virtual sim::Time operation_interval() const { return {}; }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/analyze_command.hpp"
 #include "cli/demo_command.hpp"
 #include "cli/exit_codes.hpp"
 #ifdef CHIPTRAIL_WITH_MPI
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
   add_run_command(app, registry, command_line, exit_code);
   add_validate_command(app, registry, exit_code);
   add_graph_command(app, registry, exit_code);
+  add_analyze_command(app, registry, exit_code);
   add_sweep_commands(app, registry, exit_code);
   add_demo_command(app, exit_code);
   try {
