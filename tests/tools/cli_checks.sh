@@ -141,6 +141,20 @@ case "$case_name" in
     "$chiptrail" sweep "$sweep" --out "$work/int" --resume 2>/dev/null
     for f in runs.csv summary.csv paired.csv manifest.json; do cmp "$work/whole/$f" "$work/int/$f"; done
     ;;
+  sensitivity)
+    "$chiptrail" sweep "$src/tests/data/saltelli_small.textproto" --out "$work/sa" 2>/dev/null
+    "$chiptrail" sensitivity "$work/sa" >"$work/sa.txt"
+    # With common random numbers, a factor the model never reads has indices of exactly 0, and
+    # the inspection rate matters for what customs finds.
+    grep -q '^chips_detected,irrelevant,0,0,0,0,0,0$' "$work/sa/sensitivity.csv"
+    awk -F, '$1 == "chips_detected" && $2 == "inspection" && $6 > 0.1 {found = 1} END {exit !found}' "$work/sa/sensitivity.csv"
+    "$chiptrail" sweep "$src/tests/data/morris_small.textproto" --out "$work/mo" 2>/dev/null
+    "$chiptrail" sensitivity "$work/mo" >/dev/null
+    grep -q '^chips_detected,irrelevant,0,0,0,10$' "$work/mo/sensitivity.csv"
+    "$chiptrail" sweep "$src/tests/data/small_sweep.textproto" --out "$work/ff" 2>/dev/null
+    expect_exit 65 "$chiptrail" sensitivity "$work/ff"  # a full factorial has no indices
+    expect_exit 66 "$chiptrail" sensitivity "$work/nothing"
+    ;;
   sweep_mpi)
     # CHIPTRAIL is an MPI build here (tools/test.sh --mpi). 1 rank runs threaded; 2 and 3 ranks
     # (a coordinator and 1 or 2 workers, oversubscribed as root) must give the same bytes.

@@ -14,6 +14,7 @@
 #include "cli/mpi_sweep.hpp"
 #endif
 #include "cli/run_command.hpp"
+#include "cli/sensitivity_command.hpp"
 #include "cli/sweep_command.hpp"
 #include "cli/validate_command.hpp"
 #include "cli/version.hpp"
@@ -38,6 +39,7 @@ int main(int argc, char** argv) {
   add_validate_command(app, registry, exit_code);
   add_graph_command(app, registry, exit_code);
   add_analyze_command(app, registry, exit_code);
+  add_sensitivity_command(app, exit_code);
   add_sweep_commands(app, registry, exit_code);
   add_demo_command(app, exit_code);
   try {

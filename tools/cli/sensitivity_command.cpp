@@ -1,0 +1,190 @@
+#include "cli/sensitivity_command.hpp"
+
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli/atomic_file.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/text_format.hpp"
+#include "sim/sensitivity.hpp"
+
+namespace chiptrail::cli {
+namespace {
+
+// One CSV record (RFC 4180 quoting), as written by csv_field.
+std::vector<std::string> split_csv(const std::string& line) {
+  std::vector<std::string> out(1);
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        out.back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        out.back() += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      out.emplace_back();
+    } else {
+      out.back() += c;
+    }
+  }
+  return out;
+}
+
+struct Options {
+  std::string dir;
+  std::size_t bootstrap = 1000;
+  std::uint64_t seed = 1;
+};
+
+int run(const Options& o) {
+  std::ifstream manifest_in(o.dir + "/manifest.json");
+  std::ifstream summary_in(o.dir + "/summary.csv");
+  if (!manifest_in || !summary_in) {
+    std::fprintf(stderr,
+                 "chiptrail: %s: no manifest.json and summary.csv (not a finished sweep?)\n",
+                 o.dir.c_str());
+    return kNoInput;
+  }
+  std::stringstream text;
+  text << manifest_in.rdbuf();
+  google::protobuf::Struct manifest;
+  if (!google::protobuf::util::JsonStringToMessage(text.str(), &manifest).ok() ||
+      !manifest.fields().contains("design")) {
+    std::fprintf(stderr, "chiptrail: %s/manifest.json is not a sweep's manifest\n", o.dir.c_str());
+    return kDataError;
+  }
+  const std::string design = manifest.fields().at("design").string_value();
+  if (design != "saltelli" && design != "morris") {
+    std::fprintf(stderr,
+                 "chiptrail: %s is a %s sweep; sensitivity needs a saltelli or morris design\n",
+                 o.dir.c_str(), design.c_str());
+    return kDataError;
+  }
+  // summary.csv: point_id, role, factor columns..., metric, n, mean, ...
+  std::string line;
+  std::getline(summary_in, line);
+  const std::vector<std::string> header = split_csv(line);
+  std::size_t metric_col = 0;
+  while (metric_col < header.size() && header[metric_col] != "metric") ++metric_col;
+  if (metric_col < 3 || metric_col + 2 >= header.size() || header[1] != "role") {
+    std::fprintf(stderr, "chiptrail: %s/summary.csv has an unexpected header\n", o.dir.c_str());
+    return kDataError;
+  }
+  const std::vector<std::string> factors(header.begin() + 2,
+                                         header.begin() + static_cast<std::ptrdiff_t>(metric_col));
+  const std::size_t k = factors.size();
+  std::vector<std::vector<double>> points;       // factor values by point id
+  std::map<std::string, std::vector<double>> y;  // metric -> mean by point id
+  std::vector<std::string> metric_order;
+  while (std::getline(summary_in, line)) {
+    const std::vector<std::string> row = split_csv(line);
+    if (row.size() != header.size()) continue;
+    const auto point = static_cast<std::size_t>(std::stoull(row[0]));
+    if (points.size() <= point) points.resize(point + 1);
+    if (points[point].empty()) {
+      for (std::size_t f = 0; f < k; ++f) points[point].push_back(std::stod(row[2 + f]));
+    }
+    const std::string& metric = row[metric_col];
+    if (!y.count(metric)) metric_order.push_back(metric);
+    auto& values = y[metric];
+    if (values.size() <= point) values.resize(point + 1, std::numeric_limits<double>::quiet_NaN());
+    values[point] = std::stod(row[metric_col + 2]);
+  }
+
+  std::string csv, table;
+  char buf[512];
+  if (design == "saltelli") {
+    csv = "metric,factor,first_order,first_low,first_high,total,total_low,total_high\n";
+    for (const std::string& metric : metric_order) {
+      const std::vector<double>& v = y[metric];
+      bool defined = true;
+      for (const double x : v) defined &= std::isfinite(x);
+      if (!defined) continue;  // e.g. a rate with no lots at some point
+      const auto idx = sim::sobol_indices(v, k, o.bootstrap, o.seed);
+      table += metric + "\n";
+      for (std::size_t f = 0; f < k; ++f) {
+        const sim::SobolIndex& s = idx[f];
+        csv += csv_field(metric) + "," + csv_field(factors[f]) + "," + format_number(s.first) +
+               "," + format_number(s.first_ci.low) + "," + format_number(s.first_ci.high) + "," +
+               format_number(s.total) + "," + format_number(s.total_ci.low) + "," +
+               format_number(s.total_ci.high) + "\n";
+        std::snprintf(buf, sizeof buf,
+                      "  %-28s S1 %7.3f [%7.3f, %7.3f]   ST %7.3f [%7.3f, %7.3f]\n",
+                      factors[f].c_str(), s.first, s.first_ci.low, s.first_ci.high, s.total,
+                      s.total_ci.low, s.total_ci.high);
+        table += buf;
+      }
+    }
+  } else {
+    const std::size_t trajectories = points.size() / (k + 1);
+    std::vector<std::size_t> moved(points.size(), 0);
+    std::vector<double> step(points.size(), 0.0);
+    for (std::size_t p = 0; p < points.size(); ++p) {
+      if (p % (k + 1) == 0) continue;
+      for (std::size_t f = 0; f < k; ++f) {
+        if (points[p][f] != points[p - 1][f]) {
+          moved[p] = f;
+          step[p] = points[p][f] - points[p - 1][f];
+        }
+      }
+    }
+    csv = "metric,factor,mu,mu_star,sigma,effects\n";
+    for (const std::string& metric : metric_order) {
+      const std::vector<double>& v = y[metric];
+      bool defined = true;
+      for (const double x : v) defined &= std::isfinite(x);
+      if (!defined) continue;
+      const auto m = sim::morris_measures(v, moved, step, k, trajectories);
+      table += metric + "\n";
+      for (std::size_t f = 0; f < k; ++f) {
+        csv += csv_field(metric) + "," + csv_field(factors[f]) + "," + format_number(m[f].mu) +
+               "," + format_number(m[f].mu_star) + "," + format_number(m[f].sigma) + "," +
+               std::to_string(m[f].effects) + "\n";
+        std::snprintf(buf, sizeof buf, "  %-28s mu %10.4g   mu* %10.4g   sigma %10.4g\n",
+                      factors[f].c_str(), m[f].mu, m[f].mu_star, m[f].sigma);
+        table += buf;
+      }
+    }
+  }
+  std::fputs(table.c_str(), stdout);
+  try {
+    write_file_atomically(o.dir + "/sensitivity.csv", csv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "chiptrail: %s\n", e.what());
+    return kIoError;
+  }
+  return kOk;
+}
+
+}  // namespace
+
+void add_sensitivity_command(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<Options>();
+  CLI::App* cmd = app.add_subcommand("sensitivity",
+                                     "Sobol indices (Saltelli sweep) or Morris "
+                                     "measures (Morris sweep) from a sweep's outputs");
+  cmd->add_option("dir", o->dir, "Output directory of a finished sweep")->required();
+  cmd->add_option("--bootstrap", o->bootstrap, "Bootstrap resamples for the Sobol CIs")
+      ->check(CLI::Range(0, 1000000));
+  cmd->add_option("--seed", o->seed, "Seed of the bootstrap");
+  cmd->callback([o, &exit_code] { exit_code = run(*o); });
+}
+
+}  // namespace chiptrail::cli
