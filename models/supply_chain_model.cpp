@@ -72,7 +72,11 @@ class Replication {
         }
       }
     }
-    simulator_.run_until(world_.horizon);
+    if (world_.drain) {
+      simulator_.run();
+    } else {
+      simulator_.run_until(world_.horizon);
+    }
     SimulationSummary out;
     for (const auto& [id, lot] : live_) out.chips_in_pipeline += lot.chips;
     out.events = simulator_.events_processed();

@@ -85,6 +85,10 @@ struct World {
   std::vector<PolicyInstance> policies;
   std::uint32_t replications = 1;
   std::uint64_t seed = 1;
+  // Run past the horizon until every lot has finished its journey (no lot starts after the
+  // horizon). Only for memoryless scenarios, whose event queue empties: the analytic check
+  // compares lots that completed, without the horizon cutting off the slow ones.
+  bool drain = false;
 };
 
 }  // namespace chiptrail::models

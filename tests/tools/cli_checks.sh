@@ -141,6 +141,14 @@ case "$case_name" in
     "$chiptrail" sweep "$sweep" --out "$work/int" --resume 2>/dev/null
     for f in runs.csv summary.csv paired.csv manifest.json; do cmp "$work/whole/$f" "$work/int/$f"; done
     ;;
+  check_analytic)
+    "$chiptrail" run "$src/scenarios/minimal.textproto" --check-analytic -n 400 >"$work/ca.txt"
+    # The simulated share must lie within 3.29 standard errors (99.9%) of the analytic value.
+    awk '$1 == "diverted" {z = $5; ok = (z < 3.29 && z > -3.29)} END {exit !ok}' "$work/ca.txt"
+    grep -q "0.1147" "$work/ca.txt"
+    "$chiptrail" run "$src/scenarios/chip_security_act.textproto" --check-analytic -n 2 >"$work/csa.txt"
+    grep -q "not analysable: policy end_use_2024" "$work/csa.txt"
+    ;;
   sensitivity)
     "$chiptrail" sweep "$src/tests/data/saltelli_small.textproto" --out "$work/sa" 2>/dev/null
     "$chiptrail" sensitivity "$work/sa" >"$work/sa.txt"
