@@ -7,6 +7,7 @@
 #include "chiptrail/v1/scenario.pb.h"
 #include "models/scenario/distribution_from_proto.hpp"
 #include "models/scenario/input_error.hpp"
+#include "models/sweep/field_setter.hpp"
 
 namespace chiptrail::models {
 namespace {
@@ -42,6 +43,7 @@ class WorldBuilder {
     edges();
     flows();
     policies();
+    uncertain();
     if (!errors_.empty()) throw InvalidInput(std::move(errors_));
     return std::move(world_);
   }
@@ -401,6 +403,22 @@ class WorldBuilder {
         continue;
       }
       world_.policies.push_back(std::move(inst));
+    }
+  }
+
+  // Uncertain parameters: the path must name a numeric field and the distribution be valid;
+  // draws are made by `chiptrail uncertainty`, which checks each drawn scenario in turn.
+  void uncertain() {
+    for (int i = 0; i < s_.uncertain_size(); ++i) {
+      const v1::Uncertain& u = s_.uncertain(i);
+      const FieldPath p = FieldPath{}.at("uncertain", static_cast<std::size_t>(i));
+      v1::Scenario copy = s_;
+      try {
+        set_numeric_field(copy, u.path(), 0.0);
+      } catch (const std::invalid_argument& e) {
+        error(p / "path", e.what());
+      }
+      (void)distribution(p / "distribution", u.distribution(), true);
     }
   }
 

@@ -149,6 +149,11 @@ case "$case_name" in
     "$chiptrail" run "$src/scenarios/chip_security_act.textproto" --check-analytic -n 2 >"$work/csa.txt"
     grep -q "not analysable: policy end_use_2024" "$work/csa.txt"
     ;;
+  uncertainty)
+    "$chiptrail" uncertainty "$src/scenarios/blackwell_sea.textproto" --samples 8 --replications 3 --out "$work/u" >"$work/u.txt"
+    grep -q "^chips_delivered_restricted,8," "$work/u/uncertainty.csv"
+    expect_exit 65 "$chiptrail" uncertainty "$src/scenarios/minimal.textproto"  # nothing uncertain
+    ;;
   sensitivity)
     "$chiptrail" sweep "$src/tests/data/saltelli_small.textproto" --out "$work/sa" 2>/dev/null
     "$chiptrail" sensitivity "$work/sa" >"$work/sa.txt"

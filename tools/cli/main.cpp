@@ -16,6 +16,7 @@
 #include "cli/run_command.hpp"
 #include "cli/sensitivity_command.hpp"
 #include "cli/sweep_command.hpp"
+#include "cli/uncertainty_command.hpp"
 #include "cli/validate_command.hpp"
 #include "cli/version.hpp"
 #include "models/policies/policy_registry.hpp"
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
   add_graph_command(app, registry, exit_code);
   add_analyze_command(app, registry, exit_code);
   add_sensitivity_command(app, exit_code);
+  add_uncertainty_command(app, registry, exit_code);
   add_sweep_commands(app, registry, exit_code);
   add_demo_command(app, exit_code);
   try {

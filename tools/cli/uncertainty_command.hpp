@@ -1,0 +1,14 @@
+#pragma once
+
+#include <CLI/App.hpp>
+
+#include "models/policies/policy_registry.hpp"
+
+namespace chiptrail::cli {
+
+// `chiptrail uncertainty SCENARIO --samples S --replications R`: second-order Monte Carlo over
+// the scenario's `uncertain` parameters; per metric, the mean, its 90% uncertainty band and the
+// variance split into parameter uncertainty and randomness within a run.
+void add_uncertainty_command(CLI::App& app, const models::PolicyRegistry& registry, int& exit_code);
+
+}  // namespace chiptrail::cli
