@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <map>
 #include <string>
 
 #include "models/analytic/scenario_analysis.hpp"
@@ -11,6 +12,7 @@
 #include "models/scenario/build_world.hpp"
 #include "models/supply_chain_model.hpp"
 #include "sim/intervals.hpp"
+#include "sim/random_stream.hpp"
 
 using namespace chiptrail;
 
@@ -77,4 +79,68 @@ TEST_CASE("validation: the solver names what it cannot solve") {
       names_heartbeat |= o.find("heartbeat_b200") != std::string::npos;
     CHECK(names_heartbeat);
   }
+}
+
+TEST_CASE("validation: a generated graph of 1,000 nodes, routed by Dijkstra") {
+  // 997 transit hubs in a layered random graph (each hub links to the next three with random
+  // transit times), customs at 40 random hubs. The diversion route is the shortest expected
+  // path from the data center to the end facility; the chance of detection along it is
+  // 1 - prod(1 - q) over the inspected hubs it passes, computed here from the route itself.
+  const int hubs = 997;
+  sim::RandomStream rs({77, 0, 0, 0});
+  std::string text =
+      "horizon_days: 3000\nchips { model: \"B200\" }\n"
+      "nodes { id: \"v\" kind: VENDOR }\nnodes { id: \"dc\" kind: DATA_CENTER }\n"
+      "nodes { id: \"end\" kind: END_FACILITY }\n";
+  for (int h = 0; h < hubs; ++h)
+    text += "nodes { id: \"h" + std::to_string(h) + "\" kind: TRANSIT_HUB }\n";
+  const auto edge = [&](const std::string& a, const std::string& b) {
+    text += "edges { from: \"" + a + "\" to: \"" + b +
+            "\" mode: TRUCK transit_days { fixed: " + std::to_string(0.1 + rs.uniform01()) +
+            " } }\n";
+  };
+  edge("v", "dc");
+  edge("dc", "h0");
+  for (int h = 0; h < hubs; ++h) {
+    for (int step = 1; step <= 3 && h + step < hubs; ++step)
+      edge("h" + std::to_string(h), "h" + std::to_string(h + step));
+  }
+  edge("h" + std::to_string(hubs - 1), "end");
+  std::map<std::string, double> inspected;
+  for (int k = 0; k < 40; ++k) {
+    const std::string hub = "h" + std::to_string(static_cast<int>(rs.uniform01() * hubs));
+    if (inspected.count(hub)) continue;
+    const double q = 0.01 + 0.1 * rs.uniform01();
+    inspected[hub] = q;
+    text += "policies { name: \"c_" + hub + "\" scope { nodes: \"" + hub +
+            "\" } customs_inspection { inspection_rate: " + std::to_string(q) +
+            " detection_probability: 1 } }\n";
+  }
+  std::string days;
+  for (int i = 0; i < 50; ++i) days += (i ? ", " : "") + std::to_string(i);
+  text +=
+      "flows { id: \"d\" kind: DIVERSION chip_model: \"B200\" packaging: LOOSE\n"
+      "  arrivals { schedule { at_days: [" +
+      days +
+      "] } } lot_chips { fixed: 8 } route: [\"v\", \"dc\"]\n"
+      "  tactics { consignment_chips: 8 end_facility: \"end\" } }\n";
+
+  models::PolicyRegistry registry;
+  models::register_builtin_policies(registry);
+  const models::World w =
+      models::build_world(models::parse_scenario_text("generated.textproto", text), registry);
+  REQUIRE(w.network.node_count() == 1000);
+  // By hand, from the route Dijkstra chose (the policies' rates as written, rounded by
+  // std::to_string just as the scenario text is).
+  double survive = 1;
+  for (const models::EdgeIndex e : w.flows[0].tactics.to_end) {
+    const std::string& id = w.network.node(w.network.edge_target(e)).id;
+    if (inspected.count(id)) survive *= 1 - std::stod(std::to_string(inspected[id]));
+  }
+  const auto a = models::analyze(w);
+  REQUIRE(a.size() == 1);
+  REQUIRE(a[0].obstacles.empty());
+  CHECK(w.flows[0].tactics.to_end.size() > 300);  // a long route through the graph
+  CHECK(a[0].detection_probability == doctest::Approx(1 - survive).epsilon(1e-9));
+  check_simulation(w, a[0].detection_probability, 40);
 }
