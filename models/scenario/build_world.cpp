@@ -7,6 +7,7 @@
 #include "chiptrail/v1/scenario.pb.h"
 #include "models/scenario/distribution_from_proto.hpp"
 #include "models/scenario/input_error.hpp"
+#include "models/scenario/input_text.hpp"
 #include "models/sweep/field_setter.hpp"
 
 namespace chiptrail::models {
@@ -14,12 +15,6 @@ namespace {
 
 std::string quoted(const std::string& s) {
   return "\"" + s + "\"";
-}
-
-std::string number(double x) {
-  std::ostringstream os;
-  os << x;
-  return os.str();
 }
 
 class WorldBuilder {
@@ -34,7 +29,7 @@ class WorldBuilder {
     world_.replications = s_.replications() == 0 ? 100 : s_.replications();
     if (!positive_finite(s_.horizon_days())) {
       error(FieldPath{} / "horizon_days",
-            "must be a positive number of days, got " + number(s_.horizon_days()));
+            "must be a positive number of days, got " + describe_number(s_.horizon_days()));
     } else {
       world_.horizon = sim::Time::from_days(s_.horizon_days());
     }
@@ -58,13 +53,13 @@ class WorldBuilder {
 
   bool check_probability(const FieldPath& where, double p) {
     if (p >= 0.0 && p <= 1.0) return true;
-    error(where, "must be a probability in [0, 1], got " + number(p));
+    error(where, "must be a probability in [0, 1], got " + describe_number(p));
     return false;
   }
 
   bool check_non_negative(const FieldPath& where, double x, const char* what) {
     if (std::isfinite(x) && x >= 0) return true;
-    error(where, std::string("must be a non-negative ") + what + ", got " + number(x));
+    error(where, std::string("must be a non-negative ") + what + ", got " + describe_number(x));
     return false;
   }
 
@@ -89,7 +84,7 @@ class WorldBuilder {
       check_non_negative(p / "price_usd", c.price_usd(), "price");
       double h100e = c.h100_equivalents() == 0 ? 1.0 : c.h100_equivalents();
       if (!positive_finite(h100e)) {
-        error(p / "h100_equivalents", "must be positive, got " + number(h100e));
+        error(p / "h100_equivalents", "must be positive, got " + describe_number(h100e));
         h100e = 1.0;
       }
       world_.chips.push_back({c.model(), c.generation(), c.price_usd(), c.controlled(), h100e});
@@ -105,10 +100,10 @@ class WorldBuilder {
       if (!seen.insert(n.id()).second) error(p / "id", "duplicate node id " + quoted(n.id()));
       if (n.kind() == v1::NODE_KIND_UNSPECIFIED) error(p / "kind", "is required");
       if (!(n.latitude() >= -90 && n.latitude() <= 90)) {
-        error(p / "latitude", "must be in [-90, 90], got " + number(n.latitude()));
+        error(p / "latitude", "must be in [-90, 90], got " + describe_number(n.latitude()));
       }
       if (!(n.longitude() >= -180 && n.longitude() <= 180)) {
-        error(p / "longitude", "must be in [-180, 180], got " + number(n.longitude()));
+        error(p / "longitude", "must be in [-180, 180], got " + describe_number(n.longitude()));
       }
       NodeInfo info;
       info.id = n.id();
@@ -238,7 +233,7 @@ class WorldBuilder {
       case v1::Arrivals::kPoissonPerYear:
         if (!positive_finite(a.poisson_per_year())) {
           error(p / "poisson_per_year",
-                "must be a positive rate, got " + number(a.poisson_per_year()));
+                "must be a positive rate, got " + describe_number(a.poisson_per_year()));
         }
         flow.poisson_per_year = a.poisson_per_year();
         break;

@@ -7,24 +7,19 @@
 
 #include "chiptrail/v1/scenario.pb.h"
 #include "models/policies/policy_registry.hpp"
+#include "models/scenario/input_text.hpp"
 
 namespace chiptrail::models {
 namespace {
 
-std::string number(double x) {
-  std::ostringstream os;
-  os << x;
-  return os.str();
-}
-
 void finite(const std::string& field, double x) {
   if (!std::isfinite(x))
-    throw PolicyConfigError(field, "must be a finite number, got " + number(x));
+    throw PolicyConfigError(field, "must be a finite number, got " + describe_number(x));
 }
 void non_negative(const std::string& field, double x, const char* what) {
   if (!(std::isfinite(x) && x >= 0)) {
-    throw PolicyConfigError(field,
-                            std::string("must be a non-negative ") + what + ", got " + number(x));
+    throw PolicyConfigError(
+        field, std::string("must be a non-negative ") + what + ", got " + describe_number(x));
   }
 }
 
@@ -48,15 +43,15 @@ Distribution distribution_from_proto(const v1::Distribution& d, bool required) {
       non_negative("uniform.min", u.min(), "value");
       finite("uniform.max", u.max());
       if (u.max() < u.min()) {
-        throw PolicyConfigError("uniform.max", "must be at least min (" + number(u.min()) +
-                                                   "), got " + number(u.max()));
+        throw PolicyConfigError("uniform.max", "must be at least min (" + describe_number(u.min()) +
+                                                   "), got " + describe_number(u.max()));
       }
       return Distribution{K::Uniform{u.min(), u.max()}};
     }
     case v1::Distribution::kExponential:
       if (!(std::isfinite(d.exponential().mean()) && d.exponential().mean() > 0)) {
         throw PolicyConfigError("exponential.mean",
-                                "must be positive, got " + number(d.exponential().mean()));
+                                "must be positive, got " + describe_number(d.exponential().mean()));
       }
       return Distribution{K::Exponential{d.exponential().mean()}};
     case v1::Distribution::kNormal:
@@ -73,8 +68,9 @@ Distribution distribution_from_proto(const v1::Distribution& d, bool required) {
       finite("triangular.mode", t.mode());
       finite("triangular.max", t.max());
       if (!(t.min() <= t.mode() && t.mode() <= t.max())) {
-        throw PolicyConfigError("triangular", "needs min <= mode <= max, got " + number(t.min()) +
-                                                  ", " + number(t.mode()) + ", " + number(t.max()));
+        throw PolicyConfigError("triangular",
+                                "needs min <= mode <= max, got " + describe_number(t.min()) + ", " +
+                                    describe_number(t.mode()) + ", " + describe_number(t.max()));
       }
       return Distribution{K::Triangular{t.min(), t.mode(), t.max()}};
     }

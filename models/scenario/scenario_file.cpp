@@ -11,9 +11,21 @@
 
 #include "chiptrail/v1/scenario.pb.h"
 #include "models/scenario/input_error.hpp"
+#include "models/scenario/input_text.hpp"
 #include "models/scenario/text_format_errors.hpp"
 
 namespace chiptrail::models {
+
+std::string read_input_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw MissingInput(path + ": is a directory");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw MissingInput(path + ": cannot open the file");
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) throw MissingInput(path + ": cannot read the file");
+  return std::move(buffer).str();
+}
 
 ScenarioFile::ScenarioFile() = default;
 ScenarioFile::ScenarioFile(ScenarioFile&&) noexcept = default;
@@ -105,14 +117,7 @@ void apply_extends(ScenarioFile& file, std::vector<std::string>& chain) {
 }
 
 ScenarioFile read_one(const std::string& path, std::vector<std::string>& chain) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw MissingInput(path + ": is a directory");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw MissingInput(path + ": cannot open the file");
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) throw MissingInput(path + ": cannot read the file");
-  ScenarioFile file = parse_scenario_text(path, std::move(buffer).str());
+  ScenarioFile file = parse_scenario_text(path, read_input_file(path));
   apply_extends(file, chain);
   return file;
 }

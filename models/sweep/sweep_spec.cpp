@@ -15,6 +15,7 @@
 #include "models/scenario/build_world.hpp"
 #include "models/scenario/field_locator.hpp"
 #include "models/scenario/input_error.hpp"
+#include "models/scenario/input_text.hpp"
 #include "models/scenario/text_format_errors.hpp"
 #include "models/sweep/field_setter.hpp"
 #include "sim/designs.hpp"
@@ -22,26 +23,14 @@
 namespace chiptrail::models {
 namespace {
 
-std::string number(double x) {
-  std::ostringstream os;
-  os << x;
-  return os.str();
-}
-
 class SweepBuilder {
  public:
   SweepBuilder(const std::string& path, const PolicyRegistry& registry)
       : path_(path), registry_(registry) {}
 
   SweepSpec build() {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path_, ec)) throw MissingInput(path_ + ": is a directory");
-    std::ifstream in(path_, std::ios::binary);
-    if (!in) throw MissingInput(path_ + ": cannot open the file");
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
     spec_.path = path_;
-    spec_.text = std::move(buffer).str();
+    spec_.text = read_input_file(path_);
 
     auto tree = std::make_unique<google::protobuf::TextFormat::ParseInfoTree>();
     TextFormatErrors collector(path_, errors_);
@@ -112,7 +101,7 @@ class SweepBuilder {
     try {
       (void)build_world(probe, registry_);
     } catch (const InvalidInput& e) {
-      error(where, "value " + number(value) +
+      error(where, "value " + describe_number(value) +
                        " makes the scenario invalid: " + e.errors().front().message);
     }
   }

@@ -22,6 +22,13 @@ expect_exit() {  # expect_exit CODE COMMAND...
   fi
 }
 
+wait_for_journal() {  # until a running sweep has journaled more than 30 runs (or 4 s pass)
+  for _ in $(seq 1 400); do
+    [[ -f "$1/.journal" ]] && (( $(wc -l <"$1/.journal") > 30 )) && return
+    sleep 0.01
+  done
+}
+
 case "$case_name" in
   golden_*)
     # A fixed seed and few replications must reproduce the committed outputs byte for byte.
@@ -113,10 +120,7 @@ case "$case_name" in
     # kill -9 midway: wait until some runs are in the journal, then kill without warning.
     "$chiptrail" sweep "$sweep" --out "$work/killed" -j 1 2>/dev/null &
     pid=$!
-    for _ in $(seq 1 400); do
-      [[ -f "$work/killed/.journal" ]] && (( $(wc -l <"$work/killed/.journal") > 30 )) && break
-      sleep 0.01
-    done
+    wait_for_journal "$work/killed"
     kill -9 $pid
     wait $pid || true
     lines=$(wc -l <"$work/killed/.journal")
@@ -128,10 +132,7 @@ case "$case_name" in
     # Ctrl-C: stops cleanly with 130, keeps what was done, and --resume finishes it.
     "$chiptrail" sweep "$sweep" --out "$work/int" -j 1 2>/dev/null &
     pid=$!
-    for _ in $(seq 1 400); do
-      [[ -f "$work/int/.journal" ]] && (( $(wc -l <"$work/int/.journal") > 30 )) && break
-      sleep 0.01
-    done
+    wait_for_journal "$work/int"
     kill -INT $pid
     set +e
     wait $pid
