@@ -28,6 +28,7 @@ constexpr std::uint64_t kLotSizeStream = sim::stream_key("lot-size");
 constexpr std::uint64_t kTransitStream = sim::stream_key("transit");
 constexpr std::uint64_t kDwellStream = sim::stream_key("dwell");
 constexpr std::uint64_t kRelabelStream = sim::stream_key("relabel");
+constexpr std::uint64_t kRouteStream = sim::stream_key("consignment-route");
 constexpr std::uint64_t kAuditStream = sim::stream_key("audit-visits");
 
 // The stream of one policy's decisions at one stage and node: mixing the three keeps every
@@ -206,9 +207,14 @@ class Replication {
   }
 
   sim::Process consignment(Lot part, std::vector<Lot>& arrived) {
+    const Tactics& t = world_.flows[part.flow].tactics;
+    const std::vector<EdgeIndex>* route = &t.to_end;
+    if (!t.consignment_routes.empty()) {
+      sim::RandomStream rs = stream(kRouteStream, part.id);
+      route = &t.consignment_routes[sim::DiscreteChoice(t.consignment_route_weights)(rs)];
+    }
     bool stopped = false;
-    co_await simulator_.spawn("travel",
-                              travel(part, world_.flows[part.flow].tactics.to_end, stopped));
+    co_await simulator_.spawn("travel", travel(part, *route, stopped));
     if (!stopped) arrived.push_back(part);
   }
 

@@ -32,6 +32,9 @@ struct Tactics {
   NodeIndex end_facility = 0;
   std::vector<EdgeIndex> to_dismantle;  // data center -> dealer, as whole lots
   std::vector<EdgeIndex> to_end;        // dealer -> end facility, as consignments
+  // Branching alternatives to `to_end`, one chosen per consignment by weight (empty: to_end).
+  std::vector<std::vector<EdgeIndex>> consignment_routes;
+  std::vector<double> consignment_route_weights;
 };
 
 struct Flow {

@@ -2,7 +2,9 @@
 
 #include <cmath>
 #include <limits>
+#include <map>
 #include <optional>
+#include <tuple>
 
 #include "models/analytic/absorbing_chain.hpp"
 
@@ -32,46 +34,70 @@ void add_path(const Network& net, const std::vector<EdgeIndex>& path,
   }
 }
 
-// Absorption results of a linear path: per (checkpoint, policy) the seizure probability, and
-// the time-weighted seizure for conditional times.
-struct PathResult {
-  std::vector<std::vector<double>> seized;  // [checkpoint][policy]
-  double total = 0;                         // P(seized anywhere on the path)
-  double caught_time_weighted = 0;          // E[T 1{seized}]
+// Where a lot or consignment may be seized: (node, stage, policy).
+using Place = std::tuple<NodeIndex, Stage, std::size_t>;
+
+struct ChainResult {
+  std::map<Place, double> seized;   // P(seized at this place)
+  double total = 0;                 // P(seized anywhere)
+  double caught_time_weighted = 0;  // E[T 1{seized}]
 };
 
-PathResult solve_path(const World& world, const std::vector<Checkpoint>& points, const Lot& lot) {
-  const std::size_t n = points.size(), pols = world.policies.size();
-  // Absorbing: one per (checkpoint, policy), then "passed".
-  AbsorbingChain chain(n, n * pols + 1);
-  for (std::size_t i = 0; i < n; ++i) {
-    const Checkpoint& c = points[i];
-    const NodeInfo& node = world.network.node(c.node);
-    double survive = 1.0;
-    for (std::size_t p = 0; p < pols; ++p) {
-      const PolicyInstance& inst = world.policies[p];
-      if (!inst.scope.covers_chip(lot.chip_model) || !inst.scope.covers_place(&node, c.node))
-        continue;
-      const double q = inst.policy->memoryless_seize_probability(c.stage, lot).value_or(0.0);
-      if (q > 0) chain.add_absorption(i, i * pols + p, survive * q);
-      survive *= 1.0 - q;
-    }
-    if (i + 1 < n)
-      chain.add_transition(i, i + 1, survive);
-    else
-      chain.add_absorption(i, n * pols, survive);
-    chain.set_holding_time(i, c.days_from_previous);
+// One absorbing chain for a journey that starts by choosing route r with probability
+// weights[r] / sum (a branch; a single route of weight 1 is a plain path). Transient states:
+// the start, then every route's checkpoints; absorbing: seizure by each policy at each
+// checkpoint, and "passed".
+ChainResult solve_routes(const World& world, const std::vector<std::vector<Checkpoint>>& routes,
+                         const std::vector<double>& weights, const Lot& lot) {
+  const std::size_t pols = world.policies.size();
+  std::vector<std::size_t> first(routes.size());
+  std::size_t n = 1;
+  for (std::size_t r = 0; r < routes.size(); ++r) {
+    first[r] = n;
+    n += routes[r].size();
   }
-  PathResult out;
-  out.seized.assign(n, std::vector<double>(pols, 0.0));
-  if (n == 0) return out;
+  const std::size_t passed = n * pols;
+  AbsorbingChain chain(n, passed + 1);
+  double weight_sum = 0;
+  for (const double w : weights) weight_sum += w;
+  for (std::size_t r = 0; r < routes.size(); ++r) {
+    const double w = weights[r] / weight_sum;
+    if (routes[r].empty())
+      chain.add_absorption(0, passed, w);
+    else
+      chain.add_transition(0, first[r], w);
+    for (std::size_t i = 0; i < routes[r].size(); ++i) {
+      const std::size_t state = first[r] + i;
+      const Checkpoint& c = routes[r][i];
+      const NodeInfo& node = world.network.node(c.node);
+      double survive = 1.0;
+      for (std::size_t p = 0; p < pols; ++p) {
+        const PolicyInstance& inst = world.policies[p];
+        if (!inst.scope.covers_chip(lot.chip_model) || !inst.scope.covers_place(&node, c.node))
+          continue;
+        const double q = inst.policy->memoryless_seize_probability(c.stage, lot).value_or(0.0);
+        if (q > 0) chain.add_absorption(state, state * pols + p, survive * q);
+        survive *= 1.0 - q;
+      }
+      if (i + 1 < routes[r].size())
+        chain.add_transition(state, state + 1, survive);
+      else
+        chain.add_absorption(state, passed, survive);
+      chain.set_holding_time(state, c.days_from_previous);
+    }
+  }
   const AbsorbingChain::Solution s = chain.solve();
-  for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t p = 0; p < pols; ++p) {
-      const double b = s.probability(0, i * pols + p);
-      out.seized[i][p] = b;
-      out.total += b;
-      if (b > 0) out.caught_time_weighted += b * s.time_given(0, i * pols + p);
+  ChainResult out;
+  for (std::size_t r = 0; r < routes.size(); ++r) {
+    for (std::size_t i = 0; i < routes[r].size(); ++i) {
+      const std::size_t state = first[r] + i;
+      for (std::size_t p = 0; p < pols; ++p) {
+        const double b = s.probability(0, state * pols + p);
+        if (b <= 0) continue;
+        out.seized[{routes[r][i].node, routes[r][i].stage, p}] += b;
+        out.total += b;
+        out.caught_time_weighted += b * s.time_given(0, state * pols + p);
+      }
     }
   }
   return out;
@@ -134,31 +160,44 @@ std::vector<FlowAnalysis> analyze(const World& world) {
     add_path(net, flow.tactics.to_dismantle, whole);
     const double dwell = flow.tactics.operate_days.mean();
     if (before_dwell < whole.size()) whole[before_dwell].days_from_previous += dwell;
-    const PathResult pre = solve_path(world, whole, lot);
+    const ChainResult pre = solve_routes(world, {whole}, {1.0}, lot);
     a.days_to_dismantling = before_dwell < whole.size() ? 0.0 : dwell;
     for (const Checkpoint& c : whole) a.days_to_dismantling += c.days_from_previous;
 
-    // Each consignment: relabelled with probability r for its whole journey, hence a mixture.
-    std::vector<Checkpoint> onward;
-    add_path(net, flow.tactics.to_end, onward);
+    // Each consignment: relabelled with probability r for its whole journey, hence a mixture;
+    // its route after dismantling is a branch among the consignment routes, if any.
+    std::vector<std::vector<Checkpoint>> routes;
+    std::vector<double> weights;
+    if (flow.tactics.consignment_routes.empty()) {
+      routes.emplace_back();
+      add_path(net, flow.tactics.to_end, routes.back());
+      weights.push_back(1.0);
+    } else {
+      for (std::size_t r = 0; r < flow.tactics.consignment_routes.size(); ++r) {
+        routes.emplace_back();
+        add_path(net, flow.tactics.consignment_routes[r], routes.back());
+        weights.push_back(flow.tactics.consignment_route_weights[r]);
+      }
+    }
     const double r = flow.tactics.relabel_probability;
     double survive_all = 1.0 - pre.total;
-    std::vector<std::vector<double>> none_here(onward.size(),
-                                               std::vector<double>(world.policies.size(), 1.0));
+    std::map<Place, double> none_here;  // P(no consignment of the lot is seized at the place)
     double weighted = 0, caught = 0;
     for (const Lot& part : split(lot, flow.tactics.consignment_chips)) {
       a.consignments.push_back(part.chips);
       Lot plain = part, relabelled = part;
       plain.relabelled = false;
       relabelled.relabelled = true;
-      const PathResult p0 = solve_path(world, onward, plain);
-      const PathResult p1 = solve_path(world, onward, relabelled);
+      const ChainResult p0 = solve_routes(world, routes, weights, plain);
+      const ChainResult p1 = solve_routes(world, routes, weights, relabelled);
       const double total = (1 - r) * p0.total + r * p1.total;
       survive_all *= 1.0 - total;
-      for (std::size_t i = 0; i < onward.size(); ++i) {
-        for (std::size_t p = 0; p < world.policies.size(); ++p) {
-          none_here[i][p] *= 1.0 - ((1 - r) * p0.seized[i][p] + r * p1.seized[i][p]);
-        }
+      std::map<Place, double> here;
+      for (const auto& [place, b] : p0.seized) here[place] += (1 - r) * b;
+      for (const auto& [place, b] : p1.seized) here[place] += r * b;
+      for (const auto& [place, b] : here) {
+        auto it = none_here.try_emplace(place, 1.0).first;
+        it->second *= 1.0 - b;
       }
       weighted += (1 - r) * p0.caught_time_weighted + r * p1.caught_time_weighted;
       caught += total;
@@ -166,17 +205,12 @@ std::vector<FlowAnalysis> analyze(const World& world) {
     a.detection_probability = 1.0 - survive_all;
     a.days_to_consignment_seizure = caught > 0 ? a.days_to_dismantling + weighted / caught
                                                : std::numeric_limits<double>::quiet_NaN();
-    for (std::size_t i = 0; i < whole.size(); ++i) {
-      for (std::size_t p = 0; p < world.policies.size(); ++p) {
-        if (pre.seized[i][p] > 0)
-          a.found_at.push_back({p, whole[i].node, whole[i].stage, pre.seized[i][p]});
-      }
+    for (const auto& [place, b] : pre.seized) {
+      a.found_at.push_back({std::get<2>(place), std::get<0>(place), std::get<1>(place), b});
     }
-    for (std::size_t i = 0; i < onward.size(); ++i) {
-      for (std::size_t p = 0; p < world.policies.size(); ++p) {
-        const double here = (1.0 - pre.total) * (1.0 - none_here[i][p]);
-        if (here > 0) a.found_at.push_back({p, onward[i].node, onward[i].stage, here});
-      }
+    for (const auto& [place, none] : none_here) {
+      a.found_at.push_back({std::get<2>(place), std::get<0>(place), std::get<1>(place),
+                            (1.0 - pre.total) * (1.0 - none)});
     }
     out.push_back(std::move(a));
   }

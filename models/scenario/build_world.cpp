@@ -359,6 +359,26 @@ class WorldBuilder {
         split_at == 0 ? flow.destination : world_.network.edge_target(onward[split_at - 1]);
     out.to_dismantle.assign(onward.begin(), onward.begin() + static_cast<std::ptrdiff_t>(split_at));
     out.to_end.assign(onward.begin() + static_cast<std::ptrdiff_t>(split_at), onward.end());
+    for (int r = 0; r < t.consignment_routes_size(); ++r) {
+      const FieldPath rp = p.at("consignment_routes", static_cast<std::size_t>(r));
+      const v1::ConsignmentRoute& route = t.consignment_routes(r);
+      if (!(std::isfinite(route.weight()) && route.weight() > 0)) {
+        error(rp / "weight", "must be positive, got " + describe_number(route.weight()));
+        continue;
+      }
+      const auto path = explicit_path(rp, route.nodes(), "nodes");
+      if (!path) continue;
+      if (world_.network.edge_source(path->front()) != out.dismantle_at ||
+          world_.network.edge_target(path->back()) != out.end_facility) {
+        error(rp / "nodes", "must run from the dismantling node " +
+                                quoted(world_.network.node(out.dismantle_at).id) +
+                                " to the end facility " +
+                                quoted(world_.network.node(out.end_facility).id));
+        continue;
+      }
+      out.consignment_routes.push_back(*path);
+      out.consignment_route_weights.push_back(route.weight());
+    }
   }
 
   void policies() {

@@ -66,6 +66,24 @@ TEST_CASE("validation: vetting, a hub before dismantling, relabelled consignment
   check_simulation(w, a[0].detection_probability, 60);
 }
 
+TEST_CASE("validation: branching routes after dismantling") {
+  const models::World w = load("branching.textproto");
+  const auto a = models::analyze(w);
+  REQUIRE(a.size() == 1);
+  REQUIRE(a[0].obstacles.empty());
+  CHECK(a[0].detection_probability == doctest::Approx(1 - std::pow(0.71, 4)).epsilon(1e-12));
+  // Found at border b: 1 - (1 - 0.3 * 0.5)^4.
+  bool found_b = false;
+  for (const models::FoundAt& f : a[0].found_at) {
+    if (w.network.node(f.node).id == "b") {
+      CHECK(f.probability == doctest::Approx(1 - std::pow(1 - 0.15, 4)).epsilon(1e-12));
+      found_b = true;
+    }
+  }
+  CHECK(found_b);
+  check_simulation(w, a[0].detection_probability, 60);
+}
+
 TEST_CASE("validation: the solver names what it cannot solve") {
   models::PolicyRegistry registry;
   models::register_builtin_policies(registry);
