@@ -224,19 +224,29 @@ class Replication {
   sim::Process travel(const Lot& lot, const std::vector<EdgeIndex>& path, bool& stopped) {
     const Network& net = world_.network;
     sim::RandomStream rs = stream(kTransitStream, lot.id);
-    for (EdgeIndex e : path) {
+    std::uint64_t attempt = 0;  // retries of the current leg after turn-backs
+    for (std::size_t i = 0; i < path.size();) {
+      const EdgeIndex e = path[i];
       const NodeInfo& from = net.node(net.edge_source(e));
       co_await simulator_.delay(days(from.processing_days.sample(rs)));
       const EdgeInfo& edge = net.edge(e);
       co_await simulator_.delay(days(edge.transit_days.sample(rs)));
       const NodeIndex to = net.edge_target(e);
       const NodeInfo& node = net.node(to);
-      if (!alive(lot.id) || enforce(Stage::kShipment, lot, &node, to, &edge, e) ||
+      bool back = false;
+      if (!alive(lot.id) || enforce(Stage::kShipment, lot, &node, to, &edge, e, attempt, &back) ||
           ((node.kind == NodeKind::kBorderCrossing || node.kind == NodeKind::kTransitHub) &&
-           enforce(Stage::kBorder, lot, &node, to, &edge, e))) {
+           enforce(Stage::kBorder, lot, &node, to, &edge, e, attempt, &back))) {
         stopped = true;
         co_return;
       }
+      if (back) {  // refused entry: the same leg back, then try again
+        co_await simulator_.delay(days(edge.transit_days.sample(rs)));
+        ++attempt;
+        continue;
+      }
+      attempt = 0;
+      ++i;
     }
   }
 
@@ -286,7 +296,8 @@ class Replication {
   // recorded (overlap); the first seizure or disable acts and takes the lot (or consignment)
   // out of the chain, and the function returns true. Delayed verdicts are scheduled.
   bool enforce(Stage stage, const Lot& lot, const NodeInfo* node, NodeIndex node_index,
-               const EdgeInfo* edge, std::optional<EdgeIndex> edge_index) {
+               const EdgeInfo* edge, std::optional<EdgeIndex> edge_index, std::uint64_t visit = 0,
+               bool* turned_back = nullptr) {
     bool stopped = false;
     for (std::size_t i = 0; i < world_.policies.size(); ++i) {
       const PolicyInstance& p = world_.policies[i];
@@ -295,11 +306,19 @@ class Replication {
           (stage == Stage::kShipment && !p.scope.covers_edge(edge_index))) {
         continue;
       }
-      sim::RandomStream rng = stream(policy_stream(p.name, stage, node_index), lot.id);
+      // A retry after a turn-back is a new encounter: its draws are addressed by the visit too
+      // (visit 0 keeps the plain key, so scenarios without turn-backs are unchanged).
+      const std::uint64_t key =
+          policy_stream(p.name, stage, node_index) ^ visit * 0xD6E8FEB86659FD93ULL;
+      sim::RandomStream rng = stream(key, lot.id);
       PolicyContext ctx{lot, node, edge, simulator_.now(), rng};
       ctx.lot_uniform = lot_uniform(p, lot.id);
       const Decision d = ask(*p.policy, stage, ctx);
       if (d.effort_units > 0) recorder_.cost(i, d.effort_units * p.cost_per_unit_usd);
+      if (d.verdict == Verdict::kTurnBack) {
+        if (turned_back != nullptr) *turned_back = true;
+        continue;
+      }
       if (d.verdict == Verdict::kPass || stopped) {
         if (d.verdict != Verdict::kPass && lot.diverted) recorder_.would_flag(lot, i);
         continue;

@@ -16,6 +16,11 @@ struct Checkpoint {
   Stage stage;
   NodeIndex node;
   double days_from_previous;
+  // Where a turned-back lot starts again (this leg's first checkpoint, an index into the same
+  // route), and the mean time of the trip back; kNoRetry where turn-backs cannot happen.
+  std::size_t retry_to = kNoRetry;
+  double return_days = 0;
+  static constexpr std::size_t kNoRetry = static_cast<std::size_t>(-1);
 };
 
 // The checkpoints of a path of edges: a shipment check at every node reached, a border check at
@@ -26,10 +31,12 @@ void add_path(const Network& net, const std::vector<EdgeIndex>& path,
     const double days =
         net.node(net.edge_source(e)).processing_days.mean() + net.edge(e).transit_days.mean();
     const NodeIndex to = net.edge_target(e);
-    out.push_back({Stage::kShipment, to, days});
+    const std::size_t leg = out.size();
+    const double back = net.edge(e).transit_days.mean();
+    out.push_back({Stage::kShipment, to, days, leg, back});
     const NodeKind kind = net.node(to).kind;
     if (kind == NodeKind::kBorderCrossing || kind == NodeKind::kTransitHub) {
-      out.push_back({Stage::kBorder, to, 0.0});
+      out.push_back({Stage::kBorder, to, 0.0, leg, back});
     }
   }
 }
@@ -50,11 +57,38 @@ struct ChainResult {
 ChainResult solve_routes(const World& world, const std::vector<std::vector<Checkpoint>>& routes,
                          const std::vector<double>& weights, const Lot& lot) {
   const std::size_t pols = world.policies.size();
-  std::vector<std::size_t> first(routes.size());
-  std::size_t n = 1;
+  // What each checkpoint does to the lot: per policy seize q and turn back t (each policy draws
+  // on its own, so outcomes combine independently): P(pass) = prod(1 - q - t),
+  // P(turned back) = prod(1 - q) - prod(1 - q - t); seizure goes to the first policy that seizes.
+  struct Effect {
+    std::vector<std::pair<std::size_t, double>> seize;  // (policy, P(first seizure by it))
+    double pass = 1, back = 0;
+  };
+  std::vector<std::vector<Effect>> effects(routes.size());
+  std::size_t n = 1;  // the start
+  std::vector<std::vector<std::size_t>> state(routes.size()), returning(routes.size());
   for (std::size_t r = 0; r < routes.size(); ++r) {
-    first[r] = n;
-    n += routes[r].size();
+    for (const Checkpoint& c : routes[r]) {
+      const NodeInfo& node = world.network.node(c.node);
+      Effect e;
+      double not_seized = 1.0;
+      for (std::size_t p = 0; p < pols; ++p) {
+        const PolicyInstance& inst = world.policies[p];
+        if (!inst.scope.covers_chip(lot.chip_model) || !inst.scope.covers_place(&node, c.node))
+          continue;
+        const double q = inst.policy->memoryless_seize_probability(c.stage, lot).value_or(0.0);
+        const double t = c.retry_to == Checkpoint::kNoRetry
+                             ? 0.0
+                             : inst.policy->memoryless_turn_back_probability(c.stage, lot);
+        if (q > 0) e.seize.emplace_back(p, not_seized * q);
+        not_seized *= 1.0 - q;
+        e.pass *= 1.0 - q - t;
+      }
+      e.back = not_seized - e.pass;
+      effects[r].push_back(e);
+      state[r].push_back(n++);
+      returning[r].push_back(e.back > 0 ? n++ : 0);
+    }
   }
   const std::size_t passed = n * pols;
   AbsorbingChain chain(n, passed + 1);
@@ -65,38 +99,34 @@ ChainResult solve_routes(const World& world, const std::vector<std::vector<Check
     if (routes[r].empty())
       chain.add_absorption(0, passed, w);
     else
-      chain.add_transition(0, first[r], w);
+      chain.add_transition(0, state[r][0], w);
     for (std::size_t i = 0; i < routes[r].size(); ++i) {
-      const std::size_t state = first[r] + i;
-      const Checkpoint& c = routes[r][i];
-      const NodeInfo& node = world.network.node(c.node);
-      double survive = 1.0;
-      for (std::size_t p = 0; p < pols; ++p) {
-        const PolicyInstance& inst = world.policies[p];
-        if (!inst.scope.covers_chip(lot.chip_model) || !inst.scope.covers_place(&node, c.node))
-          continue;
-        const double q = inst.policy->memoryless_seize_probability(c.stage, lot).value_or(0.0);
-        if (q > 0) chain.add_absorption(state, state * pols + p, survive * q);
-        survive *= 1.0 - q;
-      }
+      const std::size_t s = state[r][i];
+      const Effect& e = effects[r][i];
+      for (const auto& [p, b] : e.seize) chain.add_absorption(s, s * pols + p, b);
       if (i + 1 < routes[r].size())
-        chain.add_transition(state, state + 1, survive);
+        chain.add_transition(s, state[r][i + 1], e.pass);
       else
-        chain.add_absorption(state, passed, survive);
-      chain.set_holding_time(state, c.days_from_previous);
+        chain.add_absorption(s, passed, e.pass);
+      if (e.back > 0) {
+        chain.add_transition(s, returning[r][i], e.back);
+        chain.add_transition(returning[r][i], state[r][routes[r][i].retry_to], 1.0);
+        chain.set_holding_time(returning[r][i], routes[r][i].return_days);
+      }
+      chain.set_holding_time(s, routes[r][i].days_from_previous);
     }
   }
-  const AbsorbingChain::Solution s = chain.solve();
+  const AbsorbingChain::Solution sol = chain.solve();
   ChainResult out;
   for (std::size_t r = 0; r < routes.size(); ++r) {
     for (std::size_t i = 0; i < routes[r].size(); ++i) {
-      const std::size_t state = first[r] + i;
+      const std::size_t s = state[r][i];
       for (std::size_t p = 0; p < pols; ++p) {
-        const double b = s.probability(0, state * pols + p);
+        const double b = sol.probability(0, s * pols + p);
         if (b <= 0) continue;
         out.seized[{routes[r][i].node, routes[r][i].stage, p}] += b;
         out.total += b;
-        out.caught_time_weighted += b * s.time_given(0, state * pols + p);
+        out.caught_time_weighted += b * sol.time_given(0, s * pols + p);
       }
     }
   }

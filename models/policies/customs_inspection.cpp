@@ -7,26 +7,31 @@
 namespace chiptrail::models {
 
 Decision CustomsInspection::on_border(const PolicyContext& ctx) const {
-  // Draws in a fixed order, both always taken, so that changing one probability leaves the
+  // Draws in a fixed order, all always taken, so that changing one probability leaves the
   // other decisions of this lot unchanged (common random numbers across scenarios).
   const bool selected = sim::bernoulli(ctx.rng, p_.inspection_rate);
   const double u = ctx.rng.uniform01();
-  const bool inspected = selected && (!p_.size_based || ctx.lot.chips >= p_.min_chips);
-  if (!inspected) return {};
-  Decision d{Verdict::kPass, 1.0};
-  const double p_find = !ctx.lot.diverted    ? p_.false_positive_probability
-                        : ctx.lot.relabelled ? p_.relabelled_detection_probability
-                                             : p_.detection_probability;
-  if (u < p_find) d.verdict = Verdict::kSeize;
-  return d;
+  const double v = ctx.rng.uniform01();
+  if (!selected || (p_.size_based && ctx.lot.chips < p_.min_chips)) return {};
+  if (u < find_probability(ctx.lot)) return {Verdict::kSeize, 1.0};
+  return {v < p_.turn_back_probability ? Verdict::kTurnBack : Verdict::kPass, 1.0};
+}
+
+double CustomsInspection::find_probability(const Lot& lot) const {
+  return !lot.diverted    ? p_.false_positive_probability
+         : lot.relabelled ? p_.relabelled_detection_probability
+                          : p_.detection_probability;
 }
 
 std::optional<double> CustomsInspection::memoryless_seize_probability(Stage stage,
                                                                       const Lot& lot) const {
-  if (stage != Stage::kBorder) return 0.0;
-  if (p_.size_based && lot.chips < p_.min_chips) return 0.0;
-  return p_.inspection_rate *
-         (lot.relabelled ? p_.relabelled_detection_probability : p_.detection_probability);
+  if (stage != Stage::kBorder || (p_.size_based && lot.chips < p_.min_chips)) return 0.0;
+  return p_.inspection_rate * find_probability(lot);
+}
+
+double CustomsInspection::memoryless_turn_back_probability(Stage stage, const Lot& lot) const {
+  if (stage != Stage::kBorder || (p_.size_based && lot.chips < p_.min_chips)) return 0.0;
+  return p_.inspection_rate * (1.0 - find_probability(lot)) * p_.turn_back_probability;
 }
 
 std::unique_ptr<Policy> make_customs_inspection(const v1::Policy& config) {
@@ -38,6 +43,7 @@ std::unique_ptr<Policy> make_customs_inspection(const v1::Policy& config) {
       probability(c.relabelled_detection_probability(), "relabelled_detection_probability");
   p.false_positive_probability =
       probability(c.false_positive_probability(), "false_positive_probability");
+  p.turn_back_probability = probability(c.turn_back_probability(), "turn_back_probability");
   p.size_based = c.selection() == v1::SIZE_BASED;
   p.min_chips = c.min_chips();
   if (p.size_based && p.min_chips == 0) {

@@ -26,12 +26,15 @@ class CustomsInspection : public Policy {
     double false_positive_probability = 0;
     bool size_based = false;
     std::uint64_t min_chips = 0;
+    double turn_back_probability = 0;
   };
   explicit CustomsInspection(const Parameters& p) : p_(p) {}
   Decision on_border(const PolicyContext& ctx) const override;
   std::optional<double> memoryless_seize_probability(Stage stage, const Lot& lot) const override;
+  double memoryless_turn_back_probability(Stage stage, const Lot& lot) const override;
 
  private:
+  [[nodiscard]] double find_probability(const Lot& lot) const;
   Parameters p_;
 };
 

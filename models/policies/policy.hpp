@@ -16,10 +16,11 @@ enum class Stage { kSale, kShipment, kBorder, kInstallation, kAudit, kOperation 
 const char* to_string(Stage s);
 
 enum class Verdict {
-  kPass,     // nothing found
-  kFlag,     // found: recorded as a detection, the lot goes on (e.g. a tip under investigation)
-  kSeize,    // found and stopped
-  kDisable,  // the chips are remotely disabled where they are
+  kPass,      // nothing found
+  kFlag,      // found: recorded as a detection, the lot goes on (e.g. a tip under investigation)
+  kSeize,     // found and stopped
+  kDisable,   // the chips are remotely disabled where they are
+  kTurnBack,  // refused entry, not found: sent back one leg to try again (not a detection)
 };
 
 struct Decision {
@@ -76,6 +77,12 @@ class Policy {
   [[nodiscard]] virtual std::optional<double> memoryless_seize_probability(Stage,
                                                                            const Lot&) const {
     return std::nullopt;
+  }
+
+  // For the analytic solver: the probability that the lot is turned back (and not seized) at
+  // `stage` by this policy. Only meaningful with memoryless_seize_probability.
+  [[nodiscard]] virtual double memoryless_turn_back_probability(Stage, const Lot&) const {
+    return 0.0;
   }
 
   [[nodiscard]] virtual double audits_per_site_per_year() const { return 0; }

@@ -84,6 +84,21 @@ TEST_CASE("validation: branching routes after dismantling") {
   check_simulation(w, a[0].detection_probability, 60);
 }
 
+TEST_CASE("validation: loops, consignments turned back at the border and retrying") {
+  const models::World w = load("loops.textproto");
+  const auto a = models::analyze(w);
+  REQUIRE(a.size() == 1);
+  REQUIRE(a[0].obstacles.empty());
+  CHECK(a[0].detection_probability == doctest::Approx(1 - std::pow(0.7 / 0.9, 2)).epsilon(1e-12));
+  // Time: dealer processing 1 + transit 2 per attempt, 2 back per turn-back; given caught, the
+  // number of turn-backs before the seizing attempt is geometric with mean 0.1 / 0.9 -- from
+  // dismantling to seizure 3 + (0.1 / 0.9) * (2 + 3) days.
+  const double from_dismantling = 3 + (0.1 / 0.9) * 5;
+  CHECK(a[0].days_to_consignment_seizure - a[0].days_to_dismantling ==
+        doctest::Approx(from_dismantling).epsilon(1e-9));
+  check_simulation(w, a[0].detection_probability, 60);
+}
+
 TEST_CASE("validation: the solver names what it cannot solve") {
   models::PolicyRegistry registry;
   models::register_builtin_policies(registry);
