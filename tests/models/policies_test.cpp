@@ -329,31 +329,6 @@ flows { id: "d" kind: DIVERSION chip_model: "B200" packaging: LOOSE
   CHECK(sim::wilson_interval(caught, resolved, 0.999).contains(0.3632));
 }
 
-TEST_CASE("DOMAIN.md case 2 through the model: registry rounds find a missing lot") {
-  // One lot per replication, gone from its site from day 1 to the horizon at day 101. Rounds
-  // come as a Poisson process (3.65 a year: one expected in the window), each finding the lot
-  // with p = 1 - 0.99^72, so P(found) = 1 - exp(-1 * p) = 0.4026 (the Poisson generating
-  // function). Replications are independent, so a Wilson interval over them applies.
-  const std::string text =
-      base_scenario() +
-      "flows { id: \"d\" kind: DIVERSION chip_model: \"B200\" packaging: LOOSE\n"
-      "  arrivals { schedule { at_days: [0] } } lot_chips { fixed: 72 } route: [\"v\", \"dc\"]\n"
-      "  tactics { consignment_chips: 72 end_facility: \"end\" } }\n"
-      "policies { name: \"registry\" serial_registry { rounds_per_site_per_year: 3.65\n"
-      "  sampling_fraction: 0.01 } }\n";
-  std::string horizon_101 = text;
-  horizon_101.replace(0, std::string("horizon_days: 100").size(), "horizon_days: 101");
-  const models::World w = world_from_text(horizon_101);
-  const int n = 3000;
-  std::uint64_t found = 0;
-  for (int r = 0; r < n; ++r) {
-    found += static_cast<std::uint64_t>(
-        models::run_replication(w, static_cast<std::uint64_t>(r)).get("lots_detected"));
-  }
-  const double expected = 1 - std::exp(-(1 - std::pow(0.99, 72)));
-  CHECK(sim::wilson_interval(found, n, 0.999).contains(expected));
-}
-
 TEST_CASE("remotely disabled chips count as disabled, not delivered, and chips are conserved") {
   const std::string text = base_scenario() + testing::diversion_flow(40, 64, 16) +
                            "policies { name: \"hb\" heartbeat { interval_days: 0.5 grace_days: 0 "

@@ -99,6 +99,21 @@ TEST_CASE("validation: loops, consignments turned back at the border and retryin
   check_simulation(w, a[0].detection_probability, 60);
 }
 
+TEST_CASE("validation: DOMAIN.md case 2, random sampling audits") {
+  const models::World w = load("case2_registry.textproto");
+  REQUIRE_FALSE(models::analyze(w)[0].obstacles.empty());  // visits in time: not per hop
+  const double expected = 1 - std::exp(-(1 - std::pow(0.99, 72)));
+  CHECK(expected == doctest::Approx(0.4026).epsilon(1e-3));
+  // One lot per replication, replications independent: a Wilson interval over them.
+  const int n = 3000;
+  std::uint64_t found = 0;
+  for (int r = 0; r < n; ++r) {
+    found += static_cast<std::uint64_t>(
+        models::run_replication(w, static_cast<std::uint64_t>(r)).get("lots_detected"));
+  }
+  CHECK(sim::wilson_interval(found, n, 0.999).contains(expected));
+}
+
 TEST_CASE("validation: the solver names what it cannot solve") {
   models::PolicyRegistry registry;
   models::register_builtin_policies(registry);
