@@ -90,8 +90,9 @@ class Replication {
     return sim::RandomStream({world_.seed, replication_, key, entity});
   }
   // A uniform fixed for (policy, sold lot): the same at every decision on that lot.
-  double lot_uniform(const PolicyInstance& p, std::uint64_t lot_id) const {
-    return stream(sim::stream_key(p.name) ^ 0x5bd1e9955bd1e995ULL, sold_lot_id(lot_id)).uniform01();
+  sim::StreamAddress lot_address(const PolicyInstance& p, std::uint64_t lot_id) const {
+    return {world_.seed, replication_, sim::stream_key(p.name) ^ 0x5bd1e9955bd1e995ULL,
+            sold_lot_id(lot_id)};
   }
   sim::Time days(double d) const { return sim::Time::from_days(d); }
 
@@ -312,7 +313,7 @@ class Replication {
           policy_stream(p.name, stage, node_index) ^ visit * 0xD6E8FEB86659FD93ULL;
       sim::RandomStream rng = stream(key, lot.id);
       PolicyContext ctx{lot, node, edge, simulator_.now(), rng};
-      ctx.lot_uniform = lot_uniform(p, lot.id);
+      ctx.set_lot_address(lot_address(p, lot.id));
       const Decision d = ask(*p.policy, stage, ctx);
       if (d.effort_units > 0) recorder_.cost(i, d.effort_units * p.cost_per_unit_usd);
       if (d.verdict == Verdict::kTurnBack) {
@@ -403,7 +404,7 @@ class Replication {
         if (!inst.scope.covers_chip(sold.lot.chip_model)) continue;
         sim::RandomStream rng = stream(policy_stream(inst.name, Stage::kAudit, visit), id);
         PolicyContext ctx{sold.lot, &node, nullptr, simulator_.now(), rng};
-        ctx.lot_uniform = lot_uniform(inst, id);
+        ctx.set_lot_address(lot_address(inst, id));
         ctx.present = sold.at_site;
         ctx.missing_chips = sold.at_site ? 0 : sold.lot.chips;
         const Decision d = policy.on_audit(ctx);
@@ -436,7 +437,7 @@ class Replication {
       PolicyContext ctx{sold.delivered ? *sold.delivered : sold.lot, node, nullptr,
                         simulator_.now(), rng};
       ctx.offline_for = node ? sim::Time::zero() : simulator_.now() - sold.offline_since;
-      ctx.lot_uniform = lot_uniform(inst, id);
+      ctx.set_lot_address(lot_address(inst, id));
       const Decision d = policy.on_operation(ctx);
       if (d.effort_units > 0) recorder_.cost(p, d.effort_units * inst.cost_per_unit_usd);
       if (d.verdict == Verdict::kPass) continue;

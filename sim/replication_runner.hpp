@@ -1,48 +1,28 @@
 #pragma once
 
-#include <algorithm>
-#include <atomic>
 #include <cstddef>
-#include <exception>
+#include <cstdint>
+#include <numeric>
 #include <optional>
-#include <thread>
 #include <vector>
+
+#include "sim/run_pool.hpp"
 
 namespace chiptrail::sim {
 
 // Runs fn(r) for every replication r in [0, n) on up to `threads` worker threads and returns
 // the results in replication order. Each replication is a pure function of its index (its
 // random streams are addressed by it), so the results do not depend on the number of threads
-// or on scheduling. If replications throw, the exception of the lowest-numbered one is
-// rethrown after all workers have stopped, so even failures are reported deterministically.
+// or on scheduling; a failure rethrows the exception of the lowest replication that threw.
 template <typename Result, typename Fn>
 std::vector<Result> run_replications(std::size_t n, unsigned threads, Fn fn) {
+  std::vector<std::uint64_t> ids(n);
+  std::iota(ids.begin(), ids.end(), std::uint64_t{0});
   std::vector<std::optional<Result>> slots(n);
-  std::vector<std::exception_ptr> errors(n);
-  std::atomic<std::size_t> next{0};
-  std::atomic<bool> failed{false};
-  const auto worker = [&] {
-    for (std::size_t r; !failed.load(std::memory_order_relaxed) && (r = next++) < n;) {
-      try {
-        slots[r].emplace(fn(r));
-      } catch (...) {
-        errors[r] = std::current_exception();
-        failed = true;
-      }
-    }
-  };
-  const unsigned workers = std::max(1U, std::min<unsigned>(threads, static_cast<unsigned>(n)));
-  if (workers == 1) {
-    worker();
-  } else {
-    std::vector<std::thread> pool;
-    pool.reserve(workers);
-    for (unsigned t = 0; t < workers; ++t) pool.emplace_back(worker);
-    for (std::thread& t : pool) t.join();
-  }
-  for (const std::exception_ptr& e : errors) {
-    if (e) std::rethrow_exception(e);
-  }
+  run_pool(
+      ids, threads, [&fn](std::uint64_t r) { return fn(static_cast<std::size_t>(r)); },
+      [&slots](std::uint64_t r, Result result) { slots[r].emplace(std::move(result)); },
+      [] { return false; });
   std::vector<Result> out;
   out.reserve(n);
   for (std::optional<Result>& s : slots) out.push_back(std::move(*s));

@@ -13,8 +13,8 @@ namespace chiptrail::sim {
 // Runs fn(id) for each id on up to `threads` worker threads, handing each result to
 // done(id, result) under one lock as it completes (in completion order: whoever records the
 // results must key them by id). Workers stop taking new ids once stop() returns true or a run
-// throws; the first exception is rethrown after every worker has finished. Returns how many
-// runs completed.
+// throws; after every worker has finished, the exception of the lowest id that threw is
+// rethrown, so even failures do not depend on scheduling. Returns how many runs completed.
 template <typename Fn, typename Done, typename Stop>
 std::size_t run_pool(const std::vector<std::uint64_t>& ids, unsigned threads, Fn fn, Done done,
                      Stop stop) {
@@ -22,6 +22,7 @@ std::size_t run_pool(const std::vector<std::uint64_t>& ids, unsigned threads, Fn
   std::atomic<std::size_t> completed{0};
   std::atomic<bool> failed{false};
   std::exception_ptr error;
+  std::uint64_t error_id = 0;
   std::mutex lock;
   const auto worker = [&] {
     for (;;) {
@@ -35,7 +36,10 @@ std::size_t run_pool(const std::vector<std::uint64_t>& ids, unsigned threads, Fn
         ++completed;
       } catch (...) {
         const std::lock_guard<std::mutex> guard(lock);
-        if (!error) error = std::current_exception();
+        if (!error || ids[i] < error_id) {
+          error = std::current_exception();
+          error_id = ids[i];
+        }
         failed = true;
       }
     }

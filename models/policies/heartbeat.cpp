@@ -14,7 +14,7 @@ sim::Time Heartbeat::operation_interval() const {
 
 Decision Heartbeat::on_operation(const PolicyContext& ctx) const {
   const bool disable = sim::bernoulli(ctx.rng, p_.disable_probability);
-  if (ctx.lot_uniform < p_.attack_success_probability) return {};  // firmware defeated
+  if (ctx.lot_uniform() < p_.attack_success_probability) return {};  // firmware defeated
   if (ctx.offline_for <= sim::Time::from_days(p_.grace_days)) return {Verdict::kPass, 1.0, {}};
   return {disable ? Verdict::kDisable : Verdict::kFlag, 1.0, {}};
 }

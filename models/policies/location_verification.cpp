@@ -21,7 +21,7 @@ double LocationVerification::nearest_landmark_km(double latitude, double longitu
 }
 
 Decision LocationVerification::on_operation(const PolicyContext& ctx) const {
-  if (ctx.lot_uniform >= p_.opt_in_share) return {};  // not enrolled: never challenged
+  if (ctx.lot_uniform() >= p_.opt_in_share) return {};  // not enrolled: never challenged
   bool violation = false;
   if (ctx.node == nullptr) {
     violation = p_.require_heartbeat && ctx.offline_for > sim::Time::from_days(p_.max_offline_days);

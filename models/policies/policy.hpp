@@ -55,8 +55,23 @@ struct PolicyContext {
   // Operation checks: how long the chips have been silent (zero while they operate online).
   sim::Time offline_for;
   // A uniform in (0, 1) fixed for this policy and this sold lot, the same at every decision:
-  // for lasting properties of a lot (enrolled in an opt-in scheme, firmware defeated).
-  double lot_uniform = 0.5;
+  // for lasting properties of a lot (enrolled in an opt-in scheme, firmware defeated). Drawn
+  // from `lot_address` on first use only: most decisions never ask, and a draw costs a Philox
+  // block on the model's hot path. 0.5 when no address was given.
+  [[nodiscard]] double lot_uniform() const {
+    if (!lot_uniform_)
+      lot_uniform_ = sim::RandomStream::to_open_unit(sim::RandomStream::at(*lot_address_, 0));
+    return *lot_uniform_;
+  }
+  void set_lot_address(const sim::StreamAddress& a) {
+    lot_address_ = a;
+    lot_uniform_.reset();
+  }
+  void set_lot_uniform(double u) { lot_uniform_ = u; }
+
+ private:
+  std::optional<sim::StreamAddress> lot_address_;
+  mutable std::optional<double> lot_uniform_ = 0.5;
 };
 
 // An enforcement measure. Each hook returns a Decision; the defaults do nothing, so a policy

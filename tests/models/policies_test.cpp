@@ -238,9 +238,9 @@ TEST_CASE("location verification: offline chips only with a heartbeat; opt-in co
   CHECK(models::LocationVerification(p).on_operation(offline).verdict == Verdict::kPass);
   p.opt_in_share = 0.3;
   offline.offline_for = sim::Time::days(30);
-  offline.lot_uniform = 0.5;  // this lot is not enrolled
+  offline.set_lot_uniform(0.5);  // this lot is not enrolled
   CHECK(models::LocationVerification(p).on_operation(offline).verdict == Verdict::kPass);
-  offline.lot_uniform = 0.2;
+  offline.set_lot_uniform(0.2);
   CHECK(models::LocationVerification(p).on_operation(offline).verdict == Verdict::kDisable);
 }
 
@@ -253,7 +253,7 @@ TEST_CASE("heartbeat: silence past the grace period disables; attacks defeat it"
   ctx.offline_for = sim::Time::days(8);
   CHECK(models::Heartbeat({1, 7, 1, 0}).on_operation(ctx).verdict == Verdict::kDisable);
   CHECK(models::Heartbeat({1, 7, 0, 0}).on_operation(ctx).verdict == Verdict::kFlag);
-  ctx.lot_uniform = 0.05;
+  ctx.set_lot_uniform(0.05);
   CHECK(models::Heartbeat({1, 7, 1, 0.1}).on_operation(ctx).verdict == Verdict::kPass);
 }
 
@@ -288,46 +288,7 @@ TEST_CASE("tips grow with the reward and act after a delay; payments weaken with
   CHECK(models::FinancialFlowAnalysis(f2).flag_probability(layered) == doctest::Approx(0.125));
 }
 
-// ---- whole-model checks against closed forms ---------------------------------------------------
-
-TEST_CASE("DOMAIN.md case 1: four independent layers in series detect 1 - prod(1 - p_i) = 0.3632") {
-  std::string text = R"(horizon_days: 200
-chips { model: "B200" }
-nodes { id: "v" kind: VENDOR }
-nodes { id: "dc" kind: DATA_CENTER }
-nodes { id: "h1" kind: TRANSIT_HUB }
-nodes { id: "h2" kind: TRANSIT_HUB }
-nodes { id: "h3" kind: TRANSIT_HUB }
-nodes { id: "h4" kind: BORDER_CROSSING }
-nodes { id: "end" kind: END_FACILITY }
-edges { from: "v" to: "dc" mode: AIR transit_days { fixed: 1 } }
-edges { from: "dc" to: "h1" mode: TRUCK transit_days { fixed: 1 } }
-edges { from: "h1" to: "h2" mode: TRUCK transit_days { fixed: 1 } }
-edges { from: "h2" to: "h3" mode: TRUCK transit_days { fixed: 1 } }
-edges { from: "h3" to: "h4" mode: TRUCK transit_days { fixed: 1 } }
-edges { from: "h4" to: "end" mode: TRUCK transit_days { fixed: 1 } }
-flows { id: "d" kind: DIVERSION chip_model: "B200" packaging: LOOSE
-  arrivals { poisson_per_year: 1000 } lot_chips { fixed: 8 } route: ["v", "dc"]
-  tactics { consignment_chips: 8 end_facility: "end" } }
-)";
-  const double p[] = {0.02, 0.05, 0.10, 0.24};
-  for (int i = 0; i < 4; ++i) {
-    text += "policies { name: \"c" + std::to_string(i + 1) + "\" scope { nodes: \"h" +
-            std::to_string(i + 1) +
-            "\" } customs_inspection { inspection_rate: " + std::to_string(p[i]) +
-            " detection_probability: 1 } }\n";
-  }
-  const models::World w = world_from_text(text);
-  std::uint64_t caught = 0, resolved = 0;
-  for (std::uint64_t r = 0; r < 10; ++r) {
-    const models::RunMetrics m = models::run_replication(w, r);
-    caught += static_cast<std::uint64_t>(m.get("lots_detected"));
-    resolved +=
-        static_cast<std::uint64_t>(m.get("lots_detected") + m.get("lots_delivered_restricted"));
-  }
-  CHECK(resolved > 4000);
-  CHECK(sim::wilson_interval(caught, resolved, 0.999).contains(0.3632));
-}
+// ---- whole-model checks against closed forms (DOMAIN.md's cases: tests/validation/) ----------
 
 TEST_CASE("remotely disabled chips count as disabled, not delivered, and chips are conserved") {
   const std::string text = base_scenario() + testing::diversion_flow(40, 64, 16) +

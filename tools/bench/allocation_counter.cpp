@@ -61,10 +61,6 @@ void operator delete[](void* p, std::size_t) noexcept {
 
 namespace chiptrail::bench {
 
-std::size_t heap_bytes_in_use() {
-  return static_cast<std::size_t>(std::max<std::int64_t>(0, in_use.load()));
-}
-
 AllocationWindow::AllocationWindow() {
   in_use.store(0);
   peak.store(0);

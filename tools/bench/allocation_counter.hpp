@@ -4,9 +4,8 @@
 
 namespace chiptrail::bench {
 
-// Heap bytes in use, tracked by the replacement operator new/delete of allocation_counter.cpp
-// (benchmark binary only). Single-threaded use: the model benchmark runs in one thread.
-std::size_t heap_bytes_in_use();
+// Heap accounting by the replacement operator new/delete of allocation_counter.cpp (benchmark
+// binary only).
 
 // Measures the peak of heap bytes allocated within its lifetime and still held (counting is
 // off outside windows). One window at a time.

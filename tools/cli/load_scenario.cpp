@@ -8,12 +8,9 @@
 
 namespace chiptrail::cli {
 
-int load_scenario(const std::string& path, const models::PolicyRegistry& registry,
-                  std::optional<LoadedScenario>& loaded) {
+int load_or_report(const std::string& path, const std::function<void()>& load) {
   try {
-    models::ScenarioFile file = models::read_scenario_file(path);
-    models::World world = models::build_world(file, registry);
-    loaded.emplace(LoadedScenario{std::move(file), std::move(world)});
+    load();
     return kOk;
   } catch (const models::MissingInput& e) {
     std::fprintf(stderr, "chiptrail: %s\n", e.what());
@@ -26,6 +23,15 @@ int load_scenario(const std::string& path, const models::PolicyRegistry& registr
                  e.errors().size() == 1 ? "" : "s");
     return kDataError;
   }
+}
+
+int load_scenario(const std::string& path, const models::PolicyRegistry& registry,
+                  std::optional<LoadedScenario>& loaded) {
+  return load_or_report(path, [&] {
+    models::ScenarioFile file = models::read_scenario_file(path);
+    models::World world = models::build_world(file, registry);
+    loaded.emplace(LoadedScenario{std::move(file), std::move(world)});
+  });
 }
 
 }  // namespace chiptrail::cli

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -8,6 +9,11 @@
 #include "models/world.hpp"
 
 namespace chiptrail::cli {
+
+// Runs `load`, which reads an input file and may throw MissingInput or InvalidInput, and
+// reports those as every command does: each error as file:line:column: field: message on
+// stderr. Returns 0, 66 (missing file) or 65 (invalid file).
+int load_or_report(const std::string& path, const std::function<void()>& load);
 
 struct LoadedScenario {
   models::ScenarioFile file;  // as read: for the manifest (hash, resolved scenario)

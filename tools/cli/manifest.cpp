@@ -1,8 +1,11 @@
 #include "cli/manifest.hpp"
 
+#include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 
 #include "chiptrail/v1/scenario.pb.h"
 #include "cli/text_format.hpp"
@@ -10,6 +13,14 @@
 #include "sim/random_stream.hpp"
 
 namespace chiptrail::cli {
+
+bool read_manifest(const std::string& dir, google::protobuf::Struct& out) {
+  std::ifstream in(dir + "/manifest.json");
+  if (!in) return false;
+  std::stringstream text;
+  text << in.rdbuf();
+  return google::protobuf::util::JsonStringToMessage(text.str(), &out).ok();
+}
 
 std::string manifest_json(const models::ScenarioFile& scenario, std::uint64_t replications,
                           std::uint64_t seed, const std::vector<std::string>& command_line) {

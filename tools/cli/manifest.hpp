@@ -6,7 +6,14 @@
 
 #include "models/scenario/scenario_file.hpp"
 
+namespace google::protobuf {
+class Struct;
+}
+
 namespace chiptrail::cli {
+
+// Reads DIR/manifest.json into a protobuf Struct; false when missing or not JSON.
+bool read_manifest(const std::string& dir, google::protobuf::Struct& out);
 
 // manifest.json: what produced a set of outputs — tool version and git revision, the scenario
 // file's path and FNV-1a 64 hash, the resolved scenario as JSON, replications, seed and the

@@ -1,7 +1,6 @@
 #include "cli/sensitivity_command.hpp"
 
 #include <google/protobuf/struct.pb.h>
-#include <google/protobuf/util/json_util.h>
 
 #include <cmath>
 #include <cstdio>
@@ -9,12 +8,12 @@
 #include <limits>
 #include <map>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "cli/atomic_file.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/manifest.hpp"
 #include "cli/text_format.hpp"
 #include "sim/sensitivity.hpp"
 
@@ -54,19 +53,16 @@ struct Options {
 };
 
 int run(const Options& o) {
-  std::ifstream manifest_in(o.dir + "/manifest.json");
+  google::protobuf::Struct manifest;
   std::ifstream summary_in(o.dir + "/summary.csv");
-  if (!manifest_in || !summary_in) {
-    std::fprintf(stderr,
-                 "chiptrail: %s: no manifest.json and summary.csv (not a finished sweep?)\n",
-                 o.dir.c_str());
+  if (!read_manifest(o.dir, manifest) || !summary_in) {
+    std::fprintf(
+        stderr,
+        "chiptrail: %s: no readable manifest.json and summary.csv (not a finished sweep?)\n",
+        o.dir.c_str());
     return kNoInput;
   }
-  std::stringstream text;
-  text << manifest_in.rdbuf();
-  google::protobuf::Struct manifest;
-  if (!google::protobuf::util::JsonStringToMessage(text.str(), &manifest).ok() ||
-      !manifest.fields().contains("design")) {
+  if (!manifest.fields().contains("design")) {
     std::fprintf(stderr, "chiptrail: %s/manifest.json is not a sweep's manifest\n", o.dir.c_str());
     return kDataError;
   }

@@ -1,13 +1,11 @@
 #include "cli/sweep_command.hpp"
 
 #include <google/protobuf/struct.pb.h>
-#include <google/protobuf/util/json_util.h>
 
 #include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -15,6 +13,8 @@
 
 #include "cli/atomic_file.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/load_scenario.hpp"
+#include "cli/manifest.hpp"
 #ifdef CHIPTRAIL_WITH_MPI
 #include "cli/mpi_sweep.hpp"
 #endif
@@ -59,19 +59,10 @@ std::optional<Shard> parse_shard(const std::string& s) {
   return sh;
 }
 
-// Loads a sweep, printing errors the way `validate` does; returns the exit code.
+// Loads a sweep, printing errors the way every command does; returns the exit code.
 int load(const std::string& path, const models::PolicyRegistry& registry,
          std::optional<models::SweepSpec>& spec) {
-  try {
-    spec.emplace(models::load_sweep(path, registry));
-    return kOk;
-  } catch (const models::MissingInput& e) {
-    std::fprintf(stderr, "chiptrail: %s\n", e.what());
-    return kNoInput;
-  } catch (const models::InvalidInput& e) {
-    for (const auto& error : e.errors()) std::fprintf(stderr, "%s\n", error.to_string().c_str());
-    return kDataError;
-  }
+  return load_or_report(path, [&] { spec.emplace(models::load_sweep(path, registry)); });
 }
 
 std::vector<models::World> build_worlds(const models::SweepSpec& spec,
@@ -241,17 +232,14 @@ int merge(const std::string& out, const std::vector<std::string>& shard_dirs,
   std::uint64_t count = 0;
   std::vector<bool> seen_shard;
   for (const std::string& dir : shard_dirs) {
-    std::ifstream in(dir + "/manifest.json");
-    if (!in) {
-      std::fprintf(stderr, "chiptrail: %s/manifest.json: cannot open (not a finished shard?)\n",
+    google::protobuf::Struct manifest;
+    if (!read_manifest(dir, manifest)) {
+      std::fprintf(stderr,
+                   "chiptrail: %s/manifest.json: missing or unreadable (not a finished shard?)\n",
                    dir.c_str());
       return kNoInput;
     }
-    std::stringstream text;
-    text << in.rdbuf();
-    google::protobuf::Struct manifest;
-    if (!google::protobuf::util::JsonStringToMessage(text.str(), &manifest).ok() ||
-        !manifest.fields().contains("shard") || !manifest.fields().contains("sweep_path")) {
+    if (!manifest.fields().contains("shard") || !manifest.fields().contains("sweep_path")) {
       std::fprintf(stderr, "chiptrail: %s/manifest.json is not a shard's manifest\n", dir.c_str());
       return kDataError;
     }
