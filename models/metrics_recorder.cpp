@@ -1,5 +1,8 @@
 #include "models/metrics_recorder.hpp"
 
+#include <algorithm>
+#include <limits>
+
 namespace chiptrail::models {
 
 MetricsRecorder::MetricsRecorder(const World& world)
@@ -30,7 +33,17 @@ void MetricsRecorder::detected(const Lot& lot, const DetectionEvent& d) {
   }
   if (d.verdict == Verdict::kSeize) chips_seized_ += lot.chips;
   if (d.verdict == Verdict::kDisable) chips_disabled_ += lot.chips;
-  if (d.verdict == Verdict::kSeize || d.verdict == Verdict::kDisable) p.chips += lot.chips;
+  if (d.verdict == Verdict::kSeize || d.verdict == Verdict::kDisable) {
+    p.chips += lot.chips;
+    h100e_taken_ += h100e(lot);
+  }
+}
+
+void MetricsRecorder::substituted(const Lot& demanded, double h100e_bought) {
+  ++lots_substituted_;
+  h100e_substituted_demand_ += h100e(demanded);
+  h100e_substituted_bought_ += h100e_bought;
+  h100e_shortfall_ += std::max(0.0, h100e(demanded) - h100e_bought);
 }
 
 // A legitimate lot counts once, however many times it is wrongly held.
@@ -94,6 +107,15 @@ RunMetrics MetricsRecorder::finish(std::uint64_t chips_in_pipeline) const {
   m.set("chips_disabled", d(chips_disabled_));
   m.set("chips_in_pipeline", d(chips_in_pipeline));
   m.set("enforcement_cost_usd", total_cost);
+  if (world_.adversary) {
+    // What enforcement takes away from restricted end users: compute seized or disabled, plus
+    // what buyers who turned to domestic chips could not buy with the same money. Only with
+    // adaptive smugglers, so that other scenarios keep their columns.
+    m.set("lots_substituted", d(lots_substituted_));
+    m.set("h100e_demanded", h100e_diverted_ + h100e_substituted_demand_);
+    m.set("h100e_substituted", h100e_substituted_bought_);
+    m.set("h100e_denied", h100e_taken_ + h100e_shortfall_);
+  }
   for (std::size_t i = 0; i < by_policy_.size(); ++i) {
     const std::string& name = world_.policies[i].name;
     m.set("lots_detected_by." + name, d(by_policy_[i].lots));

@@ -24,6 +24,7 @@ class MetricsRecorder : public Recorder {
   void cost(std::size_t policy, double usd) override;
   void would_flag(const Lot& lot, std::size_t policy) override;
   void disabled_after_delivery(const Lot& delivered, const DetectionEvent& d) override;
+  void substituted(const Lot& demanded, double h100e_bought) override;
 
   // `chips_in_pipeline` is what the model still holds at the horizon, counted by the model
   // from its live lots: it is the independent side of the conservation check.
@@ -46,6 +47,10 @@ class MetricsRecorder : public Recorder {
   std::uint64_t false_positive_lots_ = 0;
   std::unordered_set<std::uint64_t> false_positive_ids_;
   double h100e_diverted_ = 0, h100e_delivered_restricted_ = 0;
+  // Adaptive smugglers only: compute seized or disabled, and substitution.
+  double h100e_taken_ = 0;
+  std::uint64_t lots_substituted_ = 0;
+  double h100e_substituted_demand_ = 0, h100e_substituted_bought_ = 0, h100e_shortfall_ = 0;
   std::unordered_set<std::uint64_t> detected_lots_;  // ids of sold lots with any detection
   sim::RunningStats time_to_detection_days_;
   std::vector<PolicyTotals> by_policy_;

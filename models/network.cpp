@@ -42,8 +42,13 @@ const char* to_string(TransportMode m) {
 }
 
 struct Network::Impl {
+  // An edge knows its index, so a weight given by EdgeIndex can be read during a search.
+  struct EdgeBundle {
+    EdgeInfo info;
+    EdgeIndex index = 0;
+  };
   using Graph =
-      boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, NodeInfo, EdgeInfo>;
+      boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, NodeInfo, EdgeBundle>;
   using EdgeDescriptor = Graph::edge_descriptor;
   Graph graph;
   std::vector<EdgeDescriptor> edges;  // by EdgeIndex
@@ -65,7 +70,7 @@ const NodeInfo& Network::node(NodeIndex i) const {
   return impl_->graph[i];
 }
 const EdgeInfo& Network::edge(EdgeIndex e) const {
-  return impl_->graph[impl_->edges[e]];
+  return impl_->graph[impl_->edges[e]].info;
 }
 NodeIndex Network::edge_source(EdgeIndex e) const {
   return boost::source(impl_->edges[e], impl_->graph);
@@ -82,7 +87,9 @@ NodeIndex Network::add_node(NodeInfo info) {
 }
 
 EdgeIndex Network::add_edge(NodeIndex from, NodeIndex to, EdgeInfo info) {
-  impl_->edges.push_back(boost::add_edge(from, to, std::move(info), impl_->graph).first);
+  const EdgeIndex index = impl_->edges.size();
+  impl_->edges.push_back(
+      boost::add_edge(from, to, Impl::EdgeBundle{std::move(info), index}, impl_->graph).first);
   return impl_->edges.size() - 1;
 }
 
@@ -104,22 +111,35 @@ std::optional<EdgeIndex> Network::fastest_edge(NodeIndex from, NodeIndex to) con
 }
 
 std::vector<EdgeIndex> Network::shortest_path(NodeIndex from, NodeIndex to) const {
+  return shortest_path(from, to, [this](EdgeIndex e) { return edge(e).transit_days.mean(); });
+}
+
+std::vector<EdgeIndex> Network::shortest_path(
+    NodeIndex from, NodeIndex to, const std::function<double(EdgeIndex)>& weight) const {
   const std::size_t n = node_count();
   std::vector<NodeIndex> predecessor(n);
   std::vector<double> distance(n);
   const Impl::Graph& g = impl_->graph;
-  const auto weight = boost::make_function_property_map<Impl::EdgeDescriptor, double>(
-      [&g](const Impl::EdgeDescriptor& e) { return g[e].transit_days.mean(); });
-  boost::dijkstra_shortest_paths(
-      g, from,
-      boost::predecessor_map(predecessor.data()).distance_map(distance.data()).weight_map(weight));
+  const auto weight_map = boost::make_function_property_map<Impl::EdgeDescriptor, double>(
+      [&g, &weight](const Impl::EdgeDescriptor& e) { return weight(g[e].index); });
+  boost::dijkstra_shortest_paths(g, from,
+                                 boost::predecessor_map(predecessor.data())
+                                     .distance_map(distance.data())
+                                     .weight_map(weight_map));
   std::vector<EdgeIndex> path;
   // Dijkstra leaves unreached nodes as their own predecessor (and their distance at
   // numeric_limits<double>::max(), not infinity).
   if (from == to || predecessor[to] == to) return path;
-  // Among parallel edges, the one Dijkstra relaxed is a fastest one.
-  for (NodeIndex v = to; v != from; v = predecessor[v])
-    path.push_back(*fastest_edge(predecessor[v], v));
+  // Among parallel edges, the lightest is the one Dijkstra relaxed (first of equals).
+  for (NodeIndex v = to; v != from; v = predecessor[v]) {
+    std::optional<EdgeIndex> best;
+    for (const auto& e : boost::make_iterator_range(boost::out_edges(predecessor[v], g))) {
+      if (boost::target(e, g) != v) continue;
+      const EdgeIndex index = g[e].index;
+      if (!best || weight(index) < weight(*best)) best = index;
+    }
+    path.push_back(*best);
+  }
   return {path.rbegin(), path.rend()};
 }
 

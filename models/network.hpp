@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -70,6 +71,9 @@ class Network {
   // Shortest path by expected transit time (Dijkstra), as the edges to take in order; empty
   // when `to` cannot be reached (or equals `from`).
   [[nodiscard]] std::vector<EdgeIndex> shortest_path(NodeIndex from, NodeIndex to) const;
+  // The same by a given non-negative weight per edge.
+  [[nodiscard]] std::vector<EdgeIndex> shortest_path(
+      NodeIndex from, NodeIndex to, const std::function<double(EdgeIndex)>& weight) const;
 
  private:
   struct Impl;

@@ -42,6 +42,9 @@ class Recorder {
   // Chips already delivered to their end user were remotely disabled: they move from
   // delivered to disabled.
   virtual void disabled_after_delivery(const Lot& delivered, const DetectionEvent& d) = 0;
+  // A diversion lot was never bought: its end user judged smuggled compute dearer than the
+  // domestic substitute and bought `h100e_bought` H100-equivalents of that instead.
+  virtual void substituted(const Lot& demanded, double h100e_bought) = 0;
 };
 
 }  // namespace chiptrail::models

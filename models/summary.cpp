@@ -17,7 +17,8 @@ const RateDefinition* find_rate(const std::string& name) {
 }
 }  // namespace
 
-std::vector<MetricSummary> summarize(const std::vector<RunMetrics>& runs, double level) {
+std::vector<MetricSummary> summarize(const std::vector<RunMetrics>& runs, double level,
+                                     bool lots_independent) {
   std::vector<MetricSummary> out;
   if (runs.empty()) return out;
   for (const std::string& name : runs.front().names) {
@@ -38,7 +39,7 @@ std::vector<MetricSummary> summarize(const std::vector<RunMetrics>& runs, double
       const double ratio =
           trials > 0 ? successes / trials : std::numeric_limits<double>::quiet_NaN();
       s.mean = ratio;
-      if (rate->independent_units) {
+      if (rate->independent_units && lots_independent) {
         const auto k = static_cast<std::uint64_t>(successes);
         const auto n = static_cast<std::uint64_t>(trials);
         const sim::Interval ci = sim::wilson_interval(k, n, level);

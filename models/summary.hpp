@@ -26,6 +26,9 @@ struct MetricSummary {
   std::string ci_method;  // "wilson", "ratio" or "student-t"
 };
 
-std::vector<MetricSummary> summarize(const std::vector<RunMetrics>& runs, double level);
+// `lots_independent` is false when lots of one run influence each other (adaptive smugglers
+// learn from earlier lots): lot rates then get the ratio estimator too.
+std::vector<MetricSummary> summarize(const std::vector<RunMetrics>& runs, double level,
+                                     bool lots_independent);
 
 }  // namespace chiptrail::models

@@ -15,6 +15,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "models/adversary/answers.hpp"
+#include "models/adversary/checkpoint_beliefs.hpp"
+#include "models/adversary/route_choice.hpp"
+#include "models/adversary/substitution.hpp"
 #include "models/metrics_recorder.hpp"
 #include "sim/distributions.hpp"
 #include "sim/random_stream.hpp"
@@ -30,6 +34,13 @@ constexpr std::uint64_t kDwellStream = sim::stream_key("dwell");
 constexpr std::uint64_t kRelabelStream = sim::stream_key("relabel");
 constexpr std::uint64_t kRouteStream = sim::stream_key("consignment-route");
 constexpr std::uint64_t kAuditStream = sim::stream_key("audit-visits");
+constexpr std::uint64_t kBeliefDrawStream = sim::stream_key("adversary-belief-draw");
+constexpr std::uint64_t kLearnStream = sim::stream_key("adversary-learns");
+
+// A stream key for one node within a family of streams.
+std::uint64_t node_stream(std::uint64_t family, NodeIndex node) {
+  return family ^ (node + 1) * 0x9E3779B97F4A7C15ULL;
+}
 
 // The stream of one policy's decisions at one stage and node: mixing the three keeps every
 // policy's draws independent of every other's and of the order in which they are asked.
@@ -58,7 +69,12 @@ struct SoldLot {
 class Replication {
  public:
   Replication(const World& world, std::uint64_t replication, Recorder& recorder)
-      : world_(world), replication_(replication), recorder_(recorder) {}
+      : world_(world), replication_(replication), recorder_(recorder) {
+    if (world.adversary) {
+      beliefs_.emplace(world.network.node_count(), world.adversary->prior_detection,
+                       world.adversary->prior_strength);
+    }
+  }
 
   SimulationSummary run() {
     for (std::size_t f = 0; f < world_.flows.size(); ++f) {
@@ -150,6 +166,7 @@ class Replication {
     const double units = std::round(flow.lot_chips.sample(rs) / static_cast<double>(unit));
     lot.chips = unit * static_cast<std::uint64_t>(std::max(1.0, units));
     lot.first_serial = lot.id << 16;
+    if (world_.adversary && flow.diversion && !adapt_purchase(flow, lot)) return;
     recorder_.lot_created(lot, simulator_.now());
     sold_.emplace(lot.id, SoldLot{lot, {}, false, {}, {}, {}, {}, 0});
     hold(lot);
@@ -183,7 +200,13 @@ class Replication {
     co_await simulator_.spawn("travel", travel(lot, tactics.to_dismantle, stopped));
     if (stopped) co_return;
 
-    std::vector<Lot> parts = split(lot, tactics.consignment_chips);
+    std::uint64_t consignment_chips = tactics.consignment_chips;
+    if (world_.adversary && world_.adversary->split_below_inspection_threshold) {
+      consignment_chips =
+          consignment_chips_under_thresholds(world_, lot.chip_model, consignment_chips,
+                                             chips_per_unit(lot.packaging), simulator_.now());
+    }
+    std::vector<Lot> parts = split(lot, consignment_chips);
     release(lot.id);
     std::vector<sim::ProcessHandle> handles;
     std::vector<Lot> arrived;
@@ -210,7 +233,11 @@ class Replication {
   sim::Process consignment(Lot part, std::vector<Lot>& arrived) {
     const Tactics& t = world_.flows[part.flow].tactics;
     const std::vector<EdgeIndex>* route = &t.to_end;
-    if (!t.consignment_routes.empty()) {
+    std::vector<EdgeIndex> chosen;
+    if (beliefs_) {
+      chosen = choose_route(part);
+      route = &chosen;
+    } else if (!t.consignment_routes.empty()) {
       sim::RandomStream rs = stream(kRouteStream, part.id);
       route = &t.consignment_routes[sim::DiscreteChoice(t.consignment_route_weights)(rs)];
     }
@@ -235,9 +262,16 @@ class Replication {
       const NodeIndex to = net.edge_target(e);
       const NodeInfo& node = net.node(to);
       bool back = false;
-      if (!alive(lot.id) || enforce(Stage::kShipment, lot, &node, to, &edge, e, attempt, &back) ||
+      if (!alive(lot.id)) {  // taken out of the chain by a delayed verdict while travelling
+        stopped = true;
+        co_return;
+      }
+      const bool caught =
+          enforce(Stage::kShipment, lot, &node, to, &edge, e, attempt, &back) ||
           ((node.kind == NodeKind::kBorderCrossing || node.kind == NodeKind::kTransitHub) &&
-           enforce(Stage::kBorder, lot, &node, to, &edge, e, attempt, &back))) {
+           enforce(Stage::kBorder, lot, &node, to, &edge, e, attempt, &back));
+      if (beliefs_ && lot.diverted && (caught || !back)) learn(lot.id, to, attempt, caught);
+      if (caught) {
         stopped = true;
         co_return;
       }
@@ -271,6 +305,91 @@ class Replication {
     sold.at_site = false;
     sold.operating_at.reset();
     sold.offline_since = simulator_.now();
+  }
+
+  // ---- adaptive smugglers (models/adversary/) ---------------------------------------------------
+
+  // The stake of a consignment of `chips` chips of `chip_model`, for route choice.
+  Stake stake(std::size_t chip_model, std::uint64_t chips) const {
+    const AdversaryConfig& a = *world_.adversary;
+    const double n = static_cast<double>(chips);
+    return {n, n * world_.chips[chip_model].price_usd, a.risk_aversion,
+            a.delay_cost_per_chip_day_usd};
+  }
+
+  // A consignment's route by Thompson sampling: every node's detection probability drawn from
+  // the beliefs (lazily, each from its own address, so the draws do not depend on the order in
+  // which the search asks for them), then the cheapest route under those draws.
+  std::vector<EdgeIndex> choose_route(const Lot& part) const {
+    const Tactics& t = world_.flows[part.flow].tactics;
+    std::vector<double> drawn(world_.network.node_count(), -1.0);
+    const DetectionAt detection = [&](NodeIndex n) {
+      if (drawn[n] < 0) {
+        sim::RandomStream rs = stream(node_stream(kBeliefDrawStream, n), part.id);
+        drawn[n] = beliefs_->sample(n, rs);
+      }
+      return drawn[n];
+    };
+    std::vector<EdgeIndex> route =
+        cheapest_route(world_.network, t.dismantle_at, t.end_facility, detection,
+                       stake(part.chip_model, part.chips), t.consignment_routes);
+    return route.empty() ? t.to_end : route;
+  }
+
+  // Adaptive choices at purchase: the chip model (against verification) and whether to buy
+  // smuggled chips at all (substitution). False when the end user buys domestic instead.
+  bool adapt_purchase(const Flow& flow, Lot& lot) {
+    const AdversaryConfig& a = *world_.adversary;
+    if (a.avoid_verified_chips) {
+      const std::size_t model = chip_model_avoiding_verification(world_, flow, simulator_.now());
+      if (model != lot.chip_model) {  // the same compute in the alternative model
+        const std::uint64_t unit = chips_per_unit(lot.packaging);
+        const double chips = static_cast<double>(lot.chips) *
+                             world_.chips[lot.chip_model].h100_equivalents /
+                             world_.chips[model].h100_equivalents;
+        lot.chips = unit * static_cast<std::uint64_t>(
+                               std::max(1.0, std::round(chips / static_cast<double>(unit))));
+        lot.chip_model = model;
+      }
+    }
+    if (!a.substitute_chip) return true;
+    const SupplyChoice choice =
+        choose_supply(world_.chips[lot.chip_model], world_.chips[*a.substitute_chip], lot.chips,
+                      a.grey_market_markup, believed_survival(flow, lot));
+    if (!choice.substitute) return true;
+    recorder_.substituted(lot, choice.h100e_bought);
+    return false;
+  }
+
+  // The chance a lot gets through, as the smugglers believe it now: every node on its way to
+  // the dealer, then the route a consignment would take by the beliefs' means.
+  double believed_survival(const Flow& flow, const Lot& lot) const {
+    const DetectionAt mean = [this](NodeIndex n) { return beliefs_->mean(n); };
+    const Tactics& t = flow.tactics;
+    const std::uint64_t consignment = std::min(lot.chips, t.consignment_chips);
+    const std::vector<EdgeIndex> onward =
+        cheapest_route(world_.network, t.dismantle_at, t.end_facility, mean,
+                       stake(lot.chip_model, consignment), t.consignment_routes);
+    return survival(world_.network, flow.route, mean) *
+           survival(world_.network, t.to_dismantle, mean) *
+           survival(world_.network, onward.empty() ? t.to_end : onward, mean);
+  }
+
+  // A diverted lot's arrival at `node`: caught there or through. The smugglers learn of it
+  // (with probability observed_share) after the information delay.
+  void learn(std::uint64_t lot_id, NodeIndex node, std::uint64_t attempt, bool caught) {
+    const AdversaryConfig& a = *world_.adversary;
+    if (a.observed_share < 1.0) {
+      sim::RandomStream rs = stream(node_stream(kLearnStream, node) ^ attempt, lot_id);
+      if (!sim::bernoulli(rs, a.observed_share)) return;
+    }
+    if (a.information_delay <= sim::Time::zero()) {
+      beliefs_->observe(node, caught, a.learning_rate);
+      return;
+    }
+    simulator_.schedule_in(a.information_delay, [this, node, caught] {
+      beliefs_->observe(node, caught, world_.adversary->learning_rate);
+    });
   }
 
   // ---- enforcement ----------------------------------------------------------------------------
@@ -461,7 +580,8 @@ class Replication {
   std::unordered_map<std::uint64_t, SoldLot> sold_;  // by sold lot id (references stay valid)
   std::unordered_map<NodeIndex, std::vector<std::uint64_t>> site_lots_;  // installed, by site
   std::unordered_map<NodeIndex, sim::Time> announced_until_;  // pending announced audit visits
-  sim::Simulator simulator_;  // last: its processes refer to the members above
+  std::optional<CheckpointBeliefs> beliefs_;  // adaptive smugglers' beliefs, by node
+  sim::Simulator simulator_;                  // last: its processes refer to the members above
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "models/adversary/adversary_config.hpp"
 #include "models/distribution.hpp"
 #include "models/lot.hpp"
 #include "models/network.hpp"
@@ -35,6 +36,7 @@ struct Tactics {
   // Branching alternatives to `to_end`, one chosen per consignment by weight (empty: to_end).
   std::vector<std::vector<EdgeIndex>> consignment_routes;
   std::vector<double> consignment_route_weights;
+  std::vector<std::size_t> alternative_chip_models;  // same compute, for adaptive smugglers
 };
 
 struct Flow {
@@ -86,6 +88,7 @@ struct World {
   Network network;
   std::vector<Flow> flows;
   std::vector<PolicyInstance> policies;
+  std::optional<AdversaryConfig> adversary;  // set: smugglers adapt (models/adversary/)
   std::uint32_t replications = 1;
   std::uint64_t seed = 1;
   // Run past the horizon until every lot has finished its journey (no lot starts after the

@@ -29,6 +29,27 @@ double triangular(RandomStream& rs, double lo, double mode, double hi) {
   return hi - std::sqrt((1.0 - u) * width * (hi - mode));
 }
 
+double gamma(RandomStream& rs, double shape) {
+  if (shape < 1.0) return gamma(rs, shape + 1.0) * std::pow(rs.uniform01(), 1.0 / shape);
+  const double d = shape - 1.0 / 3.0;
+  const double c = 1.0 / std::sqrt(9.0 * d);
+  for (;;) {
+    const double x = normal(rs, 0.0, 1.0);
+    const double v0 = 1.0 + c * x;
+    if (v0 <= 0.0) continue;
+    const double v = v0 * v0 * v0;
+    const double u = rs.uniform01();
+    if (u < 1.0 - 0.0331 * x * x * x * x) return d * v;
+    if (std::log(u) < 0.5 * x * x + d * (1.0 - v + std::log(v))) return d * v;
+  }
+}
+
+double beta(RandomStream& rs, double a, double b) {
+  const double x = gamma(rs, a);
+  const double y = gamma(rs, b);
+  return x / (x + y);
+}
+
 std::int64_t poisson(RandomStream& rs, double mean) {
   if (!(mean > 0.0)) return 0;
   if (mean < 30.0) {

@@ -28,6 +28,13 @@ double lognormal(RandomStream& rs, double mu, double sigma);
 // Triangular on [lo, hi] with the given mode.
 double triangular(RandomStream& rs, double lo, double mode, double hi);
 
+// Gamma with the given shape (scale 1): Marsaglia and Tsang's squeeze, "A simple method for
+// generating gamma variables", ACM TOMS 26 (2000); shapes below 1 by Gamma(a + 1) U^(1/a).
+double gamma(RandomStream& rs, double shape);
+
+// Beta(a, b) as X / (X + Y) with X ~ Gamma(a), Y ~ Gamma(b).
+double beta(RandomStream& rs, double a, double b);
+
 inline bool bernoulli(RandomStream& rs, double p) {
   return rs.uniform01() < p;
 }

@@ -135,6 +135,9 @@ ChainResult solve_routes(const World& world, const std::vector<std::vector<Check
 
 std::vector<std::string> obstacles_of(const World& world, const Flow& flow) {
   std::vector<std::string> out;
+  if (world.adversary) {
+    out.push_back("smugglers adapt (adversary.adaptive): their choices depend on history");
+  }
   Lot probe;
   probe.diverted = true;
   probe.chip_model = flow.chip_model;

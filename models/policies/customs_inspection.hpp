@@ -32,6 +32,7 @@ class CustomsInspection : public Policy {
   Decision on_border(const PolicyContext& ctx) const override;
   std::optional<double> memoryless_seize_probability(Stage stage, const Lot& lot) const override;
   double memoryless_turn_back_probability(Stage stage, const Lot& lot) const override;
+  std::uint64_t exempt_below_chips() const override { return p_.size_based ? p_.min_chips : 0; }
 
  private:
   [[nodiscard]] double find_probability(const Lot& lot) const;

@@ -100,6 +100,10 @@ class Policy {
     return 0.0;
   }
 
+  // A published rule smugglers can answer: consignments of fewer chips than this are never
+  // examined (0: no such rule).
+  [[nodiscard]] virtual std::uint64_t exempt_below_chips() const { return 0; }
+
   [[nodiscard]] virtual double audits_per_site_per_year() const { return 0; }
   [[nodiscard]] virtual sim::Time audit_notice() const { return {}; }
   [[nodiscard]] virtual sim::Time operation_interval() const { return {}; }

@@ -38,6 +38,7 @@ class WorldBuilder {
     edges();
     flows();
     policies();
+    adversary();
     uncertain();
     if (!errors_.empty()) throw InvalidInput(std::move(errors_));
     return std::move(world_);
@@ -379,6 +380,15 @@ class WorldBuilder {
       out.consignment_routes.push_back(*path);
       out.consignment_route_weights.push_back(route.weight());
     }
+    for (int k = 0; k < t.alternative_chip_models_size(); ++k) {
+      const auto c = chip_index_.find(t.alternative_chip_models(k));
+      if (c == chip_index_.end()) {
+        error(p.at("alternative_chip_models", static_cast<std::size_t>(k)),
+              "unknown chip model " + quoted(t.alternative_chip_models(k)));
+      } else {
+        out.alternative_chip_models.push_back(c->second);
+      }
+    }
   }
 
   void policies() {
@@ -419,6 +429,52 @@ class WorldBuilder {
       }
       world_.policies.push_back(std::move(inst));
     }
+  }
+
+  void adversary() {
+    if (!s_.adversary().adaptive()) return;
+    const v1::Adversary& a = s_.adversary();
+    const FieldPath p = FieldPath{} / "adversary";
+    AdversaryConfig c;
+    const auto or_default = [](double x, double fallback) { return x == 0 ? fallback : x; };
+    c.learning_rate = or_default(a.learning_rate(), 1.0);
+    if (!positive_finite(c.learning_rate)) {
+      error(p / "learning_rate", "must be positive, got " + describe_number(c.learning_rate));
+    }
+    if (check_non_negative(p / "information_delay_days", a.information_delay_days(), "time")) {
+      c.information_delay = sim::Time::from_days(a.information_delay_days());
+    }
+    c.observed_share = or_default(a.observed_share(), 1.0);
+    check_probability(p / "observed_share", c.observed_share);
+    c.risk_aversion = or_default(a.risk_aversion(), 1.0);
+    check_non_negative(p / "risk_aversion", c.risk_aversion, "weight");
+    c.prior_detection = or_default(a.prior_detection(), 0.1);
+    if (!(c.prior_detection > 0 && c.prior_detection < 1)) {
+      error(p / "prior_detection",
+            "must be a probability in (0, 1), got " + describe_number(c.prior_detection));
+    }
+    c.prior_strength = or_default(a.prior_strength(), 2.0);
+    if (!positive_finite(c.prior_strength)) {
+      error(p / "prior_strength", "must be positive, got " + describe_number(c.prior_strength));
+    }
+    c.delay_cost_per_chip_day_usd = a.delay_cost_per_chip_day_usd();
+    check_non_negative(p / "delay_cost_per_chip_day_usd", c.delay_cost_per_chip_day_usd, "cost");
+    c.split_below_inspection_threshold = a.split_below_inspection_threshold();
+    c.avoid_verified_chips = a.avoid_verified_chips();
+    c.grey_market_markup = or_default(a.grey_market_markup(), 0.5);
+    check_non_negative(p / "grey_market_markup", c.grey_market_markup, "markup");
+    if (!a.substitute_chip().empty()) {
+      const auto it = chip_index_.find(a.substitute_chip());
+      if (it == chip_index_.end()) {
+        error(p / "substitute_chip", "unknown chip model " + quoted(a.substitute_chip()));
+      } else if (!(world_.chips[it->second].price_usd > 0)) {
+        error(p / "substitute_chip", "the substitute " + quoted(a.substitute_chip()) +
+                                         " needs a positive price_usd in chips");
+      } else {
+        c.substitute_chip = it->second;
+      }
+    }
+    world_.adversary = c;
   }
 
   // Uncertain parameters: the path must name a numeric field and the distribution be valid;

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <functional>
+#include <utility>
 #include <vector>
 
 #include "sim/intervals.hpp"
@@ -74,6 +75,27 @@ TEST_CASE("triangular: mean and variance") {
   // Excess kurtosis of any triangular distribution is −3/5, so μ4 = 2.4 σ⁴.
   check_moments([&](RandomStream& rs) { return triangular(rs, a, c, b); },
                 {(a + b + c) / 3, var, 2.4 * var * var}, 5);
+}
+
+TEST_CASE("gamma: mean and variance, above and below shape 1") {
+  for (const double k : {0.4, 1.0, 3.7}) {
+    CAPTURE(k);
+    check_moments([&](RandomStream& rs) { return gamma(rs, k); },
+                  from_raw(k, k * (k + 1), k * (k + 1) * (k + 2), k * (k + 1) * (k + 2) * (k + 3)),
+                  11);
+  }
+}
+
+TEST_CASE("beta: mean and variance") {
+  for (const auto& [a, b] : {std::pair{2.0, 5.0}, std::pair{0.5, 0.5}, std::pair{30.0, 3.0}}) {
+    CAPTURE(a);
+    CAPTURE(b);
+    // Raw moments E[X^r] = prod_{i<r} (a + i) / (a + b + i).
+    double m[5] = {1, 0, 0, 0, 0};
+    for (int r = 1; r <= 4; ++r) m[r] = m[r - 1] * (a + r - 1) / (a + b + r - 1);
+    check_moments([&](RandomStream& rs) { return beta(rs, a, b); },
+                  from_raw(m[1], m[2], m[3], m[4]), 12);
+  }
 }
 
 TEST_CASE("bernoulli: mean and variance") {

@@ -114,7 +114,8 @@ int run(const RunOptions& o, const models::PolicyRegistry& registry) {
   report.runs = sim::run_replications<models::RunMetrics>(
       world.replications, o.threads,
       [&world](std::size_t r) { return models::run_replication(world, r); });
-  report.summary = models::summarize(report.runs, report.ci_level);
+  report.summary =
+      models::summarize(report.runs, report.ci_level, /*lots_independent=*/!world.adversary);
 
   if (o.format == "csv") {
     std::fputs(summary_csv(report).c_str(), stdout);

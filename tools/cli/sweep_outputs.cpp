@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "chiptrail/v1/scenario.pb.h"
 #include "cli/atomic_file.hpp"
 #include "cli/text_format.hpp"
 #include "cli/version.hpp"
@@ -77,12 +78,14 @@ std::string sweep_summary_csv(const models::SweepSpec& spec, const SweepResults&
   const auto keep = recorded(spec, r);
   std::string out = "point_id" + point_columns_header(spec) +
                     ",metric,n,mean,sd,ci_low,ci_high,ci_level,ci_method\n";
+  const bool adaptive = spec.base.message->adversary().adaptive();
   for (std::size_t p = 0; p < spec.points.size(); ++p) {
     std::vector<models::RunMetrics> runs;
     for (std::uint64_t rep = 0; rep < spec.replications; ++rep) {
       runs.push_back({r.names, r.runs.at(p * spec.replications + rep)});
     }
-    const std::vector<models::MetricSummary> summary = models::summarize(runs, kLevel);
+    const std::vector<models::MetricSummary> summary =
+        models::summarize(runs, kLevel, /*lots_independent=*/!adaptive);
     for (const std::size_t i : keep) {
       const models::MetricSummary& s = summary[i];
       out += std::to_string(p) + point_columns(spec, p) + "," + csv_field(s.metric) + "," +

@@ -1,0 +1,263 @@
+// Adaptive smugglers (models/adversary/): learning routes, a route-inspection game with a known
+// value, the tactics that answer published rules, and substitution by domestic chips.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "models/adversary/checkpoint_beliefs.hpp"
+#include "models/adversary/route_choice.hpp"
+#include "models/metrics_recorder.hpp"
+#include "models/scenario_test_support.hpp"
+#include "models/summary.hpp"
+#include "models/supply_chain_model.hpp"
+#include "sim/intervals.hpp"
+
+using namespace chiptrail;
+using chiptrail::testing::world_from_text;
+
+namespace {
+
+// A dealer with two disjoint routes to the end facility, through borders b1 and b2, equal in
+// time and cost. Customs at b_i inspects every consignment with probability q_i and finds a
+// diverted one with d_i. One consignment per lot, `lots` lots a day apart (schedule cycles
+// through `days` days).
+std::string two_routes(double q1, double d1, double q2, double d2, const std::string& adversary,
+                       int lots = 300) {
+  std::string at;
+  for (int i = 0; i < lots; ++i) at += (i ? ", " : "") + std::to_string(i);
+  const auto customs = [](const std::string& node, double q, double d) {
+    return "policies { name: \"customs_" + node + "\" scope { nodes: \"" + node +
+           "\" } cost_per_unit_usd: 1\n  customs_inspection { inspection_rate: " +
+           std::to_string(q) + " detection_probability: " + std::to_string(d) + " } }\n";
+  };
+  return "horizon_days: " + std::to_string(lots + 20) + R"(
+chips { model: "B200" price_usd: 40000 controlled: true h100_equivalents: 2.5 }
+chips { model: "H100" price_usd: 25000 controlled: true }
+chips { model: "Ascend" price_usd: 20000 h100_equivalents: 0.5 }
+nodes { id: "v" kind: VENDOR }
+nodes { id: "dc" kind: DATA_CENTER }
+nodes { id: "dealer" kind: DEALER }
+nodes { id: "b1" kind: BORDER_CROSSING }
+nodes { id: "b2" kind: BORDER_CROSSING }
+nodes { id: "end" kind: END_FACILITY }
+edges { from: "v" to: "dc" mode: AIR transit_days { fixed: 1 } }
+edges { from: "dc" to: "dealer" mode: TRUCK transit_days { fixed: 0.5 } }
+edges { from: "dealer" to: "b1" mode: TRUCK transit_days { fixed: 0.5 } }
+edges { from: "b1" to: "end" mode: TRUCK transit_days { fixed: 0.5 } }
+edges { from: "dealer" to: "b2" mode: TRUCK transit_days { fixed: 0.5 } }
+edges { from: "b2" to: "end" mode: TRUCK transit_days { fixed: 0.5 } }
+flows { id: "d" kind: DIVERSION chip_model: "B200" packaging: LOOSE
+  arrivals { schedule { at_days: [)" +
+         at + R"(] } }
+  lot_chips { fixed: 64 }
+  route: ["v", "dc"]
+  tactics { consignment_chips: 64 onward_route: ["dc", "dealer", "b1", "end"] }
+}
+)" + customs("b1", q1, d1) +
+         customs("b2", q2, d2) + adversary;
+}
+
+// Records which customs post each consignment met, in the order they met it: cost() is called
+// once per inspection, and every consignment is inspected (q = 1) where these tests need it.
+class InspectionLog : public models::MetricsRecorder {
+ public:
+  using MetricsRecorder::MetricsRecorder;
+  void cost(std::size_t policy, double usd) override {
+    order.push_back(policy);
+    MetricsRecorder::cost(policy, usd);
+  }
+  std::vector<std::size_t> order;
+};
+
+// The share of inspections at policy 1 (b2) among inspections [from, to) of the log.
+double share_at_b2(const std::vector<std::size_t>& order, std::size_t from, std::size_t to) {
+  double n = 0;
+  for (std::size_t i = from; i < to; ++i) n += order[i] == 1 ? 1 : 0;
+  return n / static_cast<double>(to - from);
+}
+
+}  // namespace
+
+TEST_CASE("beliefs: a Beta prior updated by weighted outcomes") {
+  models::CheckpointBeliefs b(3, 0.2, 5);  // Beta(1, 4)
+  CHECK(b.mean(1) == doctest::Approx(0.2));
+  b.observe(1, true, 1);
+  b.observe(1, false, 2);
+  CHECK(b.mean(1) == doctest::Approx(2.0 / 8.0));  // Beta(2, 6)
+  CHECK(b.mean(0) == doctest::Approx(0.2));
+}
+
+TEST_CASE("route choice: the cheapest path trades transport cost against value at risk") {
+  // Dealer -> a -> end costs $100 more than dealer -> b -> end; the stake is $10,000. Risk at
+  // a: 0.01, at b: 0.05. Cost via a: 100 + 10,000 * -ln(0.99) = 200.5; via b: 10,000 *
+  // -ln(0.95) = 512.9: a wins. With risk 0.02 at b (202.0), a still wins by a hair; 0.019 at b
+  // (191.8): b wins.
+  const models::World w = world_from_text(R"(horizon_days: 10
+nodes { id: "dealer" kind: DEALER }
+nodes { id: "a" kind: BORDER_CROSSING }
+nodes { id: "b" kind: BORDER_CROSSING }
+nodes { id: "end" kind: END_FACILITY }
+edges { from: "dealer" to: "a" mode: TRUCK transit_days { fixed: 1 } cost_usd: 100 }
+edges { from: "a" to: "end" mode: TRUCK transit_days { fixed: 1 } }
+edges { from: "dealer" to: "b" mode: TRUCK transit_days { fixed: 1 } }
+edges { from: "b" to: "end" mode: TRUCK transit_days { fixed: 1 } }
+)");
+  const models::Stake stake{1, 10000, 1, 0};
+  const auto via = [&](double risk_b) {
+    const models::DetectionAt risk = [&](models::NodeIndex n) {
+      return n == 1 ? 0.01 : n == 2 ? risk_b : 0.0;
+    };
+    const auto route = models::cheapest_route(w.network, 0, 3, risk, stake, {});
+    REQUIRE(route.size() == 2);
+    return w.network.node(w.network.edge_target(route[0])).id;
+  };
+  CHECK(via(0.05) == "a");
+  CHECK(via(0.02) == "a");
+  CHECK(via(0.019) == "b");
+}
+
+TEST_CASE("learning smugglers shift to the safer route, and converge to it with full information") {
+  // Every consignment is inspected at either border (q = 1): at b1 it is found with 0.5, at b2
+  // with 0.1. Beliefs start equal (prior 0.1), so early choices are split; outcomes teach the
+  // smugglers that b1 is dangerous. Thompson sampling keeps trying b1 with the probability
+  // that b1 still looks safer, which vanishes as evidence accumulates (Agrawal and Goyal 2012:
+  // O(log n) tries of the worse route in n consignments).
+  const auto late_share = [](const std::string& adversary, double& early) {
+    const models::World w = world_from_text(two_routes(1, 0.5, 1, 0.1, adversary));
+    double late = 0;
+    early = 0;
+    const int replications = 10;
+    for (int r = 0; r < replications; ++r) {
+      InspectionLog log(w);
+      models::simulate(w, static_cast<std::uint64_t>(r), log);
+      REQUIRE(log.order.size() == 300);
+      early += share_at_b2(log.order, 0, 30) / replications;
+      late += share_at_b2(log.order, 200, 300) / replications;
+    }
+    return late;
+  };
+  double early_full = 0, early_partial = 0, early_fixed = 0;
+  const double full = late_share("adversary { adaptive: true }", early_full);
+  const double partial =
+      late_share("adversary { adaptive: true observed_share: 0.03 }", early_partial);
+  CHECK(early_full < 0.9);
+  CHECK(full > early_full);
+  CHECK(full > 0.95);
+  // Learning of 3% of outcomes, they converge more slowly.
+  CHECK(partial < full);
+  // Not adaptive: every consignment takes the written route (through b1).
+  const double fixed = late_share("", early_fixed);
+  CHECK(fixed == 0.0);
+}
+
+TEST_CASE("route-inspection game: optimal random inspection holds smugglers to the game's value") {
+  // Two routes; customs can inspect one consignment in total (q1 + q2 = 1) and finds a diverted
+  // one with d1 at b1, d2 at b2. Zero-sum, the smugglers minimise q_i d_i. The inspector's
+  // optimal mix equalises the routes, q1 = d2 / (d1 + d2), and the value of the game is
+  // V = d1 d2 / (d1 + d2): whatever the smugglers learn, they are caught with probability V.
+  // Off the optimum (q1 = q2 = 1/2), learning smugglers exploit the gap and do better than V.
+  const double d1 = 0.9, d2 = 0.6;
+  const double q1 = d2 / (d1 + d2), value = d1 * d2 / (d1 + d2);  // 0.4, 0.36
+  const auto detection = [](const models::World& w) {
+    std::vector<models::RunMetrics> runs;
+    for (std::uint64_t r = 0; r < 30; ++r) runs.push_back(models::run_replication(w, r));
+    for (const models::MetricSummary& s : models::summarize(runs, 0.999, false)) {
+      if (s.metric == "detection_rate_lots") return s;
+    }
+    FAIL("no detection_rate_lots");
+    return models::MetricSummary{};
+  };
+  const std::string adaptive = "adversary { adaptive: true }";
+  const models::MetricSummary optimal =
+      detection(world_from_text(two_routes(q1, d1, 1 - q1, d2, adaptive)));
+  CAPTURE(optimal.mean);
+  CHECK(optimal.ci_method == "ratio");  // lots of one run are not independent
+  CHECK(optimal.ci_low <= value);
+  CHECK(value <= optimal.ci_high);
+  const models::MetricSummary even =
+      detection(world_from_text(two_routes(0.5, d1, 0.5, d2, adaptive)));
+  CAPTURE(even.mean);
+  CHECK(even.ci_high < value);
+  CHECK(even.ci_high >= 0.5 * d2);  // no one does better than the safer route, 0.30
+}
+
+TEST_CASE("adaptive smugglers split consignments below a size-based inspection threshold") {
+  const std::string size_based = R"(policies { name: "customs_sized" scope { nodes: "b1" }
+  customs_inspection { inspection_rate: 1 detection_probability: 1 selection: SIZE_BASED min_chips: 32 } }
+)";
+  // Consignments of 64 chips are all inspected and found; adaptive smugglers ship 31-chip
+  // consignments (64 = 31 + 31 + 2), which the rule never selects.
+  const models::World fixed = world_from_text(two_routes(0, 1, 0, 1, size_based, 20));
+  const models::World adaptive = world_from_text(two_routes(
+      0, 1, 0, 1,
+      size_based + "adversary { adaptive: true split_below_inspection_threshold: true }", 20));
+  const models::RunMetrics f = models::run_replication(fixed, 0);
+  const models::RunMetrics a = models::run_replication(adaptive, 0);
+  CHECK(f.get("lots_detected_by.customs_sized") == 20);
+  CHECK(a.get("lots_detected_by.customs_sized") == 0);
+  CHECK(a.get("chips_delivered_restricted") == 20 * 64);
+}
+
+TEST_CASE("adaptive smugglers buy chips that no location verification covers, same compute") {
+  const std::string verification = R"(policies { name: "lv" scope { chip_models: "B200" }
+  location_verification { landmarks { name: "sg" latitude: 1.35 longitude: 103.8 }
+    challenge_interval_days: 1 max_rtt_ms: 1 fiber_speed_fraction: 0.67 path_stretch: 1.3 } }
+)";
+  std::string text = two_routes(0, 1, 0, 1, verification, 20);
+  const std::string tactics = "consignment_chips: 64 ";
+  text.replace(text.find(tactics), tactics.size(),
+               tactics + "alternative_chip_models: [\"H100\"] ");
+  const models::World fixed = world_from_text(text);
+  const models::World adaptive =
+      world_from_text(text + "adversary { adaptive: true avoid_verified_chips: true }");
+  const models::RunMetrics f = models::run_replication(fixed, 0);
+  const models::RunMetrics a = models::run_replication(adaptive, 0);
+  CHECK(f.get("lots_detected_by.lv") == 20);  // every B200 lot fails its first challenge
+  CHECK(a.get("lots_detected_by.lv") == 0);
+  CHECK(a.get("chips_diverted") == 20 * 160);  // 64 B200 = 160 H100-equivalents = 160 H100
+  CHECK(a.get("h100e_diverted") == f.get("h100e_diverted"));
+}
+
+TEST_CASE("substitution: buyers turn to domestic chips when smuggled compute costs more") {
+  // B200 at $40,000 + 50% = $60,000 for 2.5 H100e; Ascend at $20,000 for 0.5 H100e, so
+  // $40,000 per H100e. Smuggled compute costs 24,000 / s per H100e, s = the believed chance of
+  // getting through the 4 nodes a lot enters (dc, dealer, a border, end): prior 0.1 gives
+  // s = 0.9^4 = 0.656 > 0.6 (smuggle); prior 0.2 gives 0.8^4 = 0.41 (substitute).
+  // A budget of 64 * 60,000 buys 192 Ascends = 96 H100e instead of 160: 64 H100e denied.
+  const auto run = [](const std::string& adversary) {
+    return models::run_replication(world_from_text(two_routes(0, 1, 0, 1, adversary, 20)), 0);
+  };
+  const std::string stubborn = "prior_strength: 1e9 substitute_chip: \"Ascend\" }";
+  const models::RunMetrics smuggle =
+      run("adversary { adaptive: true prior_detection: 0.1 " + stubborn);
+  CHECK(smuggle.get("lots_substituted") == 0);
+  CHECK(smuggle.get("h100e_denied") == 0);
+  const models::RunMetrics substitute =
+      run("adversary { adaptive: true prior_detection: 0.2 " + stubborn);
+  CHECK(substitute.get("lots_substituted") == 20);
+  CHECK(substitute.get("lots_diverted") == 0);
+  CHECK(substitute.get("h100e_demanded") == doctest::Approx(20 * 160));
+  CHECK(substitute.get("h100e_substituted") == doctest::Approx(20 * 96));
+  CHECK(substitute.get("h100e_denied") == doctest::Approx(20 * 64));
+  // Learning: both borders inspect everything and find half. The first buyers smuggle (prior
+  // 0.1); seizures teach that a border costs about half the lots, s falls to about 0.5 < 0.6,
+  // and later buyers turn to the substitute (and, no longer smuggling, stop learning).
+  const models::RunMetrics learning = models::run_replication(
+      world_from_text(two_routes(1, 0.5, 1, 0.5,
+                                 "adversary { adaptive: true substitute_chip: \"Ascend\" }", 60)),
+      0);
+  CHECK(learning.get("lots_diverted") >= 1);
+  CHECK(learning.get("lots_substituted") >= 1);
+  CHECK(learning.get("lots_diverted") + learning.get("lots_substituted") == 60);
+}
+
+TEST_CASE("non-adaptive scenarios have no adversary columns; adaptive ones do") {
+  const models::RunMetrics fixed =
+      models::run_replication(world_from_text(two_routes(0.5, 1, 0.5, 1, "", 5)), 0);
+  CHECK(std::isnan(fixed.get("h100e_denied")));
+  const models::RunMetrics adaptive = models::run_replication(
+      world_from_text(two_routes(0.5, 1, 0.5, 1, "adversary { adaptive: true }", 5)), 0);
+  CHECK(adaptive.get("h100e_denied") == adaptive.get("chips_detected") * 2.5);
+}
