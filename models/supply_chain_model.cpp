@@ -71,8 +71,14 @@ class Replication {
   Replication(const World& world, std::uint64_t replication, Recorder& recorder)
       : world_(world), replication_(replication), recorder_(recorder) {
     if (world.adversary) {
-      beliefs_.emplace(world.network.node_count(), world.adversary->prior_detection,
-                       world.adversary->prior_strength);
+      std::vector<double> prior;
+      for (NodeIndex n = 0; n < world.network.node_count(); ++n) {
+        const NodeKind kind = world.network.node(n).kind;
+        prior.push_back(kind == NodeKind::kBorderCrossing || kind == NodeKind::kTransitHub
+                            ? world.adversary->prior_detection
+                            : world.adversary->prior_detection_elsewhere);
+      }
+      beliefs_.emplace(prior, world.adversary->prior_strength);
     }
   }
 

@@ -38,6 +38,33 @@ std::vector<DesignPoint> full_factorial(const std::vector<std::size_t>& levels) 
   return out;
 }
 
+std::vector<DesignPoint> simplex_lattice(std::size_t k, std::size_t divisions) {
+  if (k == 0 || divisions == 0) {
+    throw std::invalid_argument("simplex_lattice: needs a factor and a division");
+  }
+  std::vector<DesignPoint> out;
+  std::vector<std::size_t> parts(k, 0);
+  // Enumerate compositions of `divisions` into k parts: fill factors in order, the last one
+  // taking what is left.
+  const auto fill = [&](auto&& self, std::size_t f, std::size_t left) -> void {
+    if (f + 1 == k) {
+      parts[f] = left;
+      DesignPoint p;
+      for (const std::size_t n : parts) {
+        p.coordinates.push_back(static_cast<double>(n) / static_cast<double>(divisions));
+      }
+      out.push_back(std::move(p));
+      return;
+    }
+    for (std::size_t n = 0; n <= left; ++n) {
+      parts[f] = n;
+      self(self, f + 1, left - n);
+    }
+  };
+  fill(fill, 0, divisions);
+  return out;
+}
+
 std::vector<DesignPoint> latin_hypercube(std::size_t k, std::size_t n, std::uint64_t seed) {
   std::vector<DesignPoint> out(n, DesignPoint{std::vector<double>(k), ""});
   for (std::size_t f = 0; f < k; ++f) {

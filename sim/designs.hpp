@@ -24,6 +24,11 @@ std::vector<DesignPoint> latin_hypercube(std::size_t k, std::size_t n, std::uint
 // (A with coordinate i from B): n * (k + 2) points, grouped per sample in that order.
 std::vector<DesignPoint> saltelli(std::size_t k, std::size_t n, std::uint64_t seed);
 
+// Every way of splitting a whole into k shares that are multiples of 1/divisions (a simplex
+// lattice): C(divisions + k - 1, k - 1) points whose coordinates sum to 1, in lexicographic
+// order of the shares, first factor slowest. Point 0 gives everything to the last factor.
+std::vector<DesignPoint> simplex_lattice(std::size_t k, std::size_t divisions);
+
 // Morris (1991) elementary effects: r trajectories of k + 1 points on a grid of p levels; each
 // step moves one factor, in random order, by delta = p / (2 (p - 1)), up or down to stay inside.
 std::vector<DesignPoint> morris(std::size_t k, std::size_t r, std::size_t levels,

@@ -3,7 +3,8 @@
 # numbers, and say in the commit message why they changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for scenario in minimal blackwell_sea policy_baseline_2024 chip_security_act more_officers malaysia_permits; do
+for file in scenarios/*.textproto; do
+  scenario=$(basename "$file" .textproto)
   out=$(mktemp -d)
   ./build/chiptrail run "scenarios/$scenario.textproto" --replications 10 --seed 7 --out "$out" >/dev/null
   cp "$out/runs.csv" "tests/golden/$scenario.runs.csv"

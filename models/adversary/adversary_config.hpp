@@ -14,7 +14,8 @@ struct AdversaryConfig {
   sim::Time information_delay;
   double observed_share = 1;
   double risk_aversion = 1;
-  double prior_detection = 0.1;
+  double prior_detection = 0.1;             // at border crossings and transit hubs
+  double prior_detection_elsewhere = 0.01;  // at other nodes
   double prior_strength = 2;
   double delay_cost_per_chip_day_usd = 0;
   bool split_below_inspection_threshold = false;

@@ -4,9 +4,13 @@
 
 namespace chiptrail::models {
 
-CheckpointBeliefs::CheckpointBeliefs(std::size_t nodes, double prior_mean, double prior_strength)
-    : caught_(nodes, prior_mean * prior_strength),
-      passed_(nodes, (1.0 - prior_mean) * prior_strength) {}
+CheckpointBeliefs::CheckpointBeliefs(const std::vector<double>& prior_means,
+                                     double prior_strength) {
+  for (const double mean : prior_means) {
+    caught_.push_back(mean * prior_strength);
+    passed_.push_back((1.0 - mean) * prior_strength);
+  }
+}
 
 void CheckpointBeliefs::observe(NodeIndex node, bool caught, double weight) {
   (caught ? caught_ : passed_)[node] += weight;

@@ -13,8 +13,8 @@ namespace chiptrail::models {
 // belong to one replication (they are state, not configuration).
 class CheckpointBeliefs {
  public:
-  // A Beta prior with mean `prior_mean` worth `prior_strength` observations, at every node.
-  CheckpointBeliefs(std::size_t nodes, double prior_mean, double prior_strength);
+  // At node n, a Beta prior with mean `prior_means[n]` worth `prior_strength` observations.
+  CheckpointBeliefs(const std::vector<double>& prior_means, double prior_strength);
 
   // An outcome at `node`: caught there or got through, counted with `weight` observations.
   void observe(NodeIndex node, bool caught, double weight);

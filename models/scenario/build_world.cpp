@@ -40,6 +40,7 @@ class WorldBuilder {
     policies();
     adversary();
     uncertain();
+    levers();
     if (!errors_.empty()) throw InvalidInput(std::move(errors_));
     return std::move(world_);
   }
@@ -449,9 +450,13 @@ class WorldBuilder {
     c.risk_aversion = or_default(a.risk_aversion(), 1.0);
     check_non_negative(p / "risk_aversion", c.risk_aversion, "weight");
     c.prior_detection = or_default(a.prior_detection(), 0.1);
-    if (!(c.prior_detection > 0 && c.prior_detection < 1)) {
-      error(p / "prior_detection",
-            "must be a probability in (0, 1), got " + describe_number(c.prior_detection));
+    c.prior_detection_elsewhere = or_default(a.prior_detection_elsewhere(), 0.01);
+    for (const auto& [field, value] :
+         {std::pair{"prior_detection", c.prior_detection},
+          {"prior_detection_elsewhere", c.prior_detection_elsewhere}}) {
+      if (!(value > 0 && value < 1)) {
+        error(p / field, "must be a probability in (0, 1), got " + describe_number(value));
+      }
     }
     c.prior_strength = or_default(a.prior_strength(), 2.0);
     if (!positive_finite(c.prior_strength)) {
@@ -490,6 +495,30 @@ class WorldBuilder {
         error(p / "path", e.what());
       }
       (void)distribution(p / "distribution", u.distribution(), true);
+    }
+  }
+
+  // Levers for `chiptrail optimize`: a numeric field, a positive unit cost, a range. Whether the
+  // values they reach keep the scenario valid is checked when optimize builds them.
+  void levers() {
+    for (int i = 0; i < s_.levers_size(); ++i) {
+      const v1::Lever& l = s_.levers(i);
+      const FieldPath p = FieldPath{}.at("levers", static_cast<std::size_t>(i));
+      v1::Scenario copy = s_;
+      try {
+        set_numeric_field(copy, l.path(), 0.0);
+      } catch (const std::invalid_argument& e) {
+        error(p / "path", e.what());
+      }
+      if (!positive_finite(l.cost_per_unit_usd())) {
+        error(p / "cost_per_unit_usd",
+              "must be a positive cost, got " + describe_number(l.cost_per_unit_usd()));
+      }
+      if (!std::isfinite(l.min())) error(p / "min", "must be finite");
+      if (!(std::isfinite(l.max()) && l.max() > l.min())) {
+        error(p / "max", "must be finite and above min (" + describe_number(l.min()) + "), got " +
+                             describe_number(l.max()));
+      }
     }
   }
 

@@ -12,52 +12,14 @@
 #include "models/scenario_test_support.hpp"
 #include "models/summary.hpp"
 #include "models/supply_chain_model.hpp"
+#include "models/two_routes_scenario.hpp"
 #include "sim/intervals.hpp"
 
 using namespace chiptrail;
+using chiptrail::testing::two_routes;
 using chiptrail::testing::world_from_text;
 
 namespace {
-
-// A dealer with two disjoint routes to the end facility, through borders b1 and b2, equal in
-// time and cost. Customs at b_i inspects every consignment with probability q_i and finds a
-// diverted one with d_i. One consignment per lot, `lots` lots a day apart (schedule cycles
-// through `days` days).
-std::string two_routes(double q1, double d1, double q2, double d2, const std::string& adversary,
-                       int lots = 300) {
-  std::string at;
-  for (int i = 0; i < lots; ++i) at += (i ? ", " : "") + std::to_string(i);
-  const auto customs = [](const std::string& node, double q, double d) {
-    return "policies { name: \"customs_" + node + "\" scope { nodes: \"" + node +
-           "\" } cost_per_unit_usd: 1\n  customs_inspection { inspection_rate: " +
-           std::to_string(q) + " detection_probability: " + std::to_string(d) + " } }\n";
-  };
-  return "horizon_days: " + std::to_string(lots + 20) + R"(
-chips { model: "B200" price_usd: 40000 controlled: true h100_equivalents: 2.5 }
-chips { model: "H100" price_usd: 25000 controlled: true }
-chips { model: "Ascend" price_usd: 20000 h100_equivalents: 0.5 }
-nodes { id: "v" kind: VENDOR }
-nodes { id: "dc" kind: DATA_CENTER }
-nodes { id: "dealer" kind: DEALER }
-nodes { id: "b1" kind: BORDER_CROSSING }
-nodes { id: "b2" kind: BORDER_CROSSING }
-nodes { id: "end" kind: END_FACILITY }
-edges { from: "v" to: "dc" mode: AIR transit_days { fixed: 1 } }
-edges { from: "dc" to: "dealer" mode: TRUCK transit_days { fixed: 0.5 } }
-edges { from: "dealer" to: "b1" mode: TRUCK transit_days { fixed: 0.5 } }
-edges { from: "b1" to: "end" mode: TRUCK transit_days { fixed: 0.5 } }
-edges { from: "dealer" to: "b2" mode: TRUCK transit_days { fixed: 0.5 } }
-edges { from: "b2" to: "end" mode: TRUCK transit_days { fixed: 0.5 } }
-flows { id: "d" kind: DIVERSION chip_model: "B200" packaging: LOOSE
-  arrivals { schedule { at_days: [)" +
-         at + R"(] } }
-  lot_chips { fixed: 64 }
-  route: ["v", "dc"]
-  tactics { consignment_chips: 64 onward_route: ["dc", "dealer", "b1", "end"] }
-}
-)" + customs("b1", q1, d1) +
-         customs("b2", q2, d2) + adversary;
-}
 
 // Records which customs post each consignment met, in the order they met it: cost() is called
 // once per inspection, and every consignment is inspected (q = 1) where these tests need it.
@@ -81,7 +43,8 @@ double share_at_b2(const std::vector<std::size_t>& order, std::size_t from, std:
 }  // namespace
 
 TEST_CASE("beliefs: a Beta prior updated by weighted outcomes") {
-  models::CheckpointBeliefs b(3, 0.2, 5);  // Beta(1, 4)
+  models::CheckpointBeliefs b({0.2, 0.2, 0.5}, 5);  // Beta(1, 4) at nodes 0 and 1
+  CHECK(b.mean(2) == doctest::Approx(0.5));
   CHECK(b.mean(1) == doctest::Approx(0.2));
   b.observe(1, true, 1);
   b.observe(1, false, 2);
@@ -223,19 +186,19 @@ TEST_CASE("adaptive smugglers buy chips that no location verification covers, sa
 TEST_CASE("substitution: buyers turn to domestic chips when smuggled compute costs more") {
   // B200 at $40,000 + 50% = $60,000 for 2.5 H100e; Ascend at $20,000 for 0.5 H100e, so
   // $40,000 per H100e. Smuggled compute costs 24,000 / s per H100e, s = the believed chance of
-  // getting through the 4 nodes a lot enters (dc, dealer, a border, end): prior 0.1 gives
-  // s = 0.9^4 = 0.656 > 0.6 (smuggle); prior 0.2 gives 0.8^4 = 0.41 (substitute).
+  // getting through the 4 nodes a lot enters (dc, dealer, a border, end): a prior of 0.1 at
+  // each gives s = 0.9^4 = 0.656 > 0.6 (smuggle); 0.2 gives 0.8^4 = 0.41 (substitute).
   // A budget of 64 * 60,000 buys 192 Ascends = 96 H100e instead of 160: 64 H100e denied.
   const auto run = [](const std::string& adversary) {
     return models::run_replication(world_from_text(two_routes(0, 1, 0, 1, adversary, 20)), 0);
   };
   const std::string stubborn = "prior_strength: 1e9 substitute_chip: \"Ascend\" }";
-  const models::RunMetrics smuggle =
-      run("adversary { adaptive: true prior_detection: 0.1 " + stubborn);
+  const models::RunMetrics smuggle = run(
+      "adversary { adaptive: true prior_detection: 0.1 prior_detection_elsewhere: 0.1 " + stubborn);
   CHECK(smuggle.get("lots_substituted") == 0);
   CHECK(smuggle.get("h100e_denied") == 0);
-  const models::RunMetrics substitute =
-      run("adversary { adaptive: true prior_detection: 0.2 " + stubborn);
+  const models::RunMetrics substitute = run(
+      "adversary { adaptive: true prior_detection: 0.2 prior_detection_elsewhere: 0.2 " + stubborn);
   CHECK(substitute.get("lots_substituted") == 20);
   CHECK(substitute.get("lots_diverted") == 0);
   CHECK(substitute.get("h100e_demanded") == doctest::Approx(20 * 160));

@@ -55,10 +55,11 @@ const std::string kLegitFlow =
 
 TEST_CASE("the shipped scenarios load") {
   const auto registry = builtin_registry();
-  for (const char* name : {"minimal", "blackwell_sea"}) {
-    CAPTURE(name);
-    const models::World w = models::load_world(
-        std::string(CHIPTRAIL_SOURCE_DIR "/scenarios/") + name + ".textproto", registry);
+  const auto scenarios = chiptrail::testing::shipped_scenarios(CHIPTRAIL_SOURCE_DIR);
+  REQUIRE(scenarios.size() >= 7);
+  for (const std::string& path : scenarios) {
+    CAPTURE(path);
+    const models::World w = models::load_world(path, registry);
     CHECK(w.network.node_count() > 3);
     CHECK_FALSE(w.flows.empty());
     CHECK_FALSE(w.policies.empty());

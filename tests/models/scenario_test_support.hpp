@@ -1,6 +1,9 @@
 #pragma once
 
+#include <algorithm>
+#include <filesystem>
 #include <string>
+#include <vector>
 
 #include "models/policies/policy_registry.hpp"
 #include "models/scenario/build_world.hpp"
@@ -39,6 +42,16 @@ inline std::string diversion_flow(int lots, int chips, int consignment) {
          "  route: [\"v\", \"dc\"]\n"
          "  tactics { consignment_chips: " +
          std::to_string(consignment) + " end_facility: \"end\" }\n}\n";
+}
+
+// Every scenario shipped in scenarios/, sorted.
+inline std::vector<std::string> shipped_scenarios(const std::string& source_dir) {
+  std::vector<std::string> out;
+  for (const auto& entry : std::filesystem::directory_iterator(source_dir + "/scenarios")) {
+    if (entry.path().extension() == ".textproto") out.push_back(entry.path().string());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 inline models::PolicyRegistry builtin_registry() {

@@ -42,10 +42,11 @@ std::string customs_at_border(double rate, double detection = 1.0) {
 
 TEST_CASE("chips are conserved in every replication of every shipped scenario") {
   const auto registry = testing::builtin_registry();
-  for (const char* name : {"minimal", "blackwell_sea"}) {
-    CAPTURE(name);
-    const models::World w = models::load_world(
-        std::string(CHIPTRAIL_SOURCE_DIR "/scenarios/") + name + ".textproto", registry);
+  const auto scenarios = testing::shipped_scenarios(CHIPTRAIL_SOURCE_DIR);
+  REQUIRE(scenarios.size() >= 7);
+  for (const std::string& path : scenarios) {
+    CAPTURE(path);
+    const models::World w = models::load_world(path, registry);
     for (std::uint64_t r = 0; r < 20; ++r) {
       const models::RunMetrics m = models::run_replication(w, r);
       CHECK(m.get("chips_diverted") > 0);

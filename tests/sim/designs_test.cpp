@@ -17,6 +17,28 @@ TEST_CASE("full factorial: every combination, last factor fastest") {
   CHECK(d[5].coordinates == std::vector<double>{1, 2});
 }
 
+TEST_CASE("simplex lattice: every split into multiples of 1/d, each summing to 1") {
+  // Compositions of d into k parts: C(d + k - 1, k - 1). d = 4, k = 3: C(6, 2) = 15.
+  const auto d = simplex_lattice(3, 4);
+  REQUIRE(d.size() == 15);
+  std::set<std::vector<double>> distinct;
+  for (const DesignPoint& p : d) {
+    double sum = 0;
+    for (const double c : p.coordinates) {
+      CHECK(c >= 0);
+      CHECK(std::fmod(c * 4, 1.0) == 0.0);
+      sum += c;
+    }
+    CHECK(sum == doctest::Approx(1.0));
+    distinct.insert(p.coordinates);
+  }
+  CHECK(distinct.size() == 15);
+  CHECK(d.front().coordinates == std::vector<double>{0, 0, 1});
+  CHECK(d.back().coordinates == std::vector<double>{1, 0, 0});
+  CHECK(simplex_lattice(1, 5).size() == 1);
+  CHECK_THROWS(simplex_lattice(0, 5));
+}
+
 TEST_CASE("Latin hypercube: each factor visits each of the n strata exactly once") {
   const std::size_t n = 50, k = 4;
   const auto d = latin_hypercube(k, n, 7);

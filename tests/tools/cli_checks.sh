@@ -40,6 +40,36 @@ case "$case_name" in
     diff -u "$src/tests/golden/$scenario.summary.csv" "$work/out/summary.csv"
     cmp "$work/out/summary.csv" "$work/summary_stdout.csv"
     ;;
+  optimize)
+    # The inspection game: the best split of $1,000 is the equilibrium q1 = 0.4, q2 = 0.6; any
+    # thread count gives the same bytes.
+    game="$src/tests/data/inspection_game.textproto"
+    "$chiptrail" optimize "$game" --budget 1000 --frontier 2 -j 1 --out "$work/j1" >"$work/table"
+    "$chiptrail" optimize "$game" --budget 1000 --frontier 2 -j 2 --out "$work/j2" >/dev/null
+    cmp "$work/j1/frontier.csv" "$work/j2/frontier.csv"
+    cmp "$work/j1/allocations.csv" "$work/j2/allocations.csv"
+    grep -q '^1000,1000,0.4,400,0.6,600,' "$work/j1/frontier.csv"
+    grep -q '"scenario_fnv1a64"' "$work/j1/manifest.json"
+    [[ $(wc -l <"$work/j1/frontier.csv") -eq 4 ]]  # header, budgets 0, 500, 1000
+    grep -q "lead over runner-up" "$work/table"
+    # Minimising what gets through picks the same split.
+    "$chiptrail" optimize "$game" --budget 1000 --frontier 1 --minimize chips_delivered_restricted \
+      --out "$work/min" >/dev/null
+    grep -q '^1000,1000,0.4,400,0.6,600,' "$work/min/frontier.csv"
+    # Errors: no levers, an unknown metric (65); conflicting flags (64); a lever range that
+    # breaks the scenario, named at the lever (65).
+    expect_exit 65 "$chiptrail" optimize "$src/scenarios/minimal.textproto" --budget 5
+    grep -q "no \`levers\`" "$work/stderr"
+    expect_exit 65 "$chiptrail" optimize "$game" --budget 1000 --maximize nosuch
+    grep -q "no metric named nosuch" "$work/stderr"
+    expect_exit 64 "$chiptrail" optimize "$game" --budget 1000 --maximize a --minimize b
+    expect_exit 65 "$chiptrail" optimize "$src/tests/data/bad_levers.textproto" --budget 2000 \
+      --frontier 1 --divisions 2 --out "$work/bad"
+    grep -q "bad_levers.textproto:4:[0-9]*: levers\[2\].max: lets q1_too_far reach 2" "$work/stderr"
+    [[ ! -e "$work/bad/frontier.csv" ]]  # nothing written on failure
+    expect_exit 65 "$chiptrail" validate "$src/tests/data/bad_lever_path.textproto"
+    grep -q "bad_lever_path.textproto:3:[0-9]*: levers\[2\].path" "$work/stderr"
+    ;;
   same_seed_same_bytes)
     for threads in 1 2 2; do
       "$chiptrail" run "$src/scenarios/blackwell_sea.textproto" -n 24 --seed 11 \

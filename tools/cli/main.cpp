@@ -13,6 +13,7 @@
 #ifdef CHIPTRAIL_WITH_MPI
 #include "cli/mpi_sweep.hpp"
 #endif
+#include "cli/optimize_command.hpp"
 #include "cli/run_command.hpp"
 #include "cli/sensitivity_command.hpp"
 #include "cli/sweep_command.hpp"
@@ -42,6 +43,7 @@ int main(int argc, char** argv) {
   add_analyze_command(app, registry, exit_code);
   add_sensitivity_command(app, exit_code);
   add_uncertainty_command(app, registry, exit_code);
+  add_optimize_command(app, registry, command_line, exit_code);
   add_sweep_commands(app, registry, exit_code);
   add_demo_command(app, exit_code);
   try {

@@ -1,0 +1,149 @@
+#include "models/allocation/allocation_search.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "chiptrail/v1/scenario.pb.h"
+#include "models/scenario/build_world.hpp"
+#include "models/scenario/input_error.hpp"
+#include "models/scenario/input_text.hpp"
+#include "models/supply_chain_model.hpp"
+#include "sim/designs.hpp"
+#include "sim/intervals.hpp"
+#include "sim/running_stats.hpp"
+
+namespace chiptrail::models {
+namespace {
+
+// The scenario with an allocation applied, validated. When it is invalid, the lever whose
+// value breaks it (tried alone, the others at their minimum) is blamed at its `max`, where the
+// range was set, with the scenario's own complaint.
+World world_for(const ScenarioFile& scenario, const PolicyRegistry& registry,
+                const std::vector<Lever>& levers, const Allocation& a) {
+  const auto build = [&](const Allocation& with) {
+    ScenarioFile file;
+    file.path = scenario.path;
+    file.message = std::make_unique<v1::Scenario>(*scenario.message);
+    apply(levers, with, *file.message);
+    return build_world(file, registry);
+  };
+  try {
+    return build(a);
+  } catch (const InvalidInput& whole) {
+    std::size_t culprit = 0;
+    InputError cause = whole.errors().front();
+    for (std::size_t i = 0; i < levers.size(); ++i) {
+      Allocation alone = allocate(levers, std::vector<double>(levers.size(), 0.0));
+      alone.values[i] = a.values[i];
+      try {
+        (void)build(alone);
+      } catch (const InvalidInput& e) {
+        culprit = i;
+        cause = e.errors().front();
+        break;
+      }
+    }
+    const FieldPath where = FieldPath{}.at("levers", culprit) / "max";
+    const SourceLocation at = scenario.locator.locate(where);
+    throw InvalidInput(
+        {{at.file, at.line, at.column, where.to_string(),
+          "lets " + levers[culprit].name + " reach " + describe_number(a.values[culprit]) +
+              ", but then " + cause.field + " " + cause.message}});
+  }
+}
+
+std::string describe(const std::vector<Lever>& levers, const Allocation& a) {
+  std::string out;
+  for (std::size_t i = 0; i < levers.size(); ++i) {
+    out += (i ? ", " : "") + levers[i].path + " = " + describe_number(a.values[i]);
+  }
+  return out;
+}
+
+Estimate estimate(const std::vector<double>& values, double level) {
+  sim::RunningStats s;
+  for (const double v : values) s.add(v);
+  const sim::Interval ci = sim::student_t_interval(s, level);
+  return {s.mean(), s.count() > 1 ? ci.low : s.mean(), s.count() > 1 ? ci.high : s.mean(),
+          s.count()};
+}
+
+// The allocations of one budget: the simplex lattice of its splits, without duplicates (caps
+// can make different splits buy the same values).
+std::vector<Allocation> candidates_for(const std::vector<Lever>& levers, double budget,
+                                       std::size_t divisions) {
+  std::vector<Allocation> out;
+  const auto splits =
+      budget > 0 ? sim::simplex_lattice(levers.size(), divisions)
+                 : std::vector<sim::DesignPoint>{{std::vector<double>(levers.size(), 0.0), ""}};
+  for (const sim::DesignPoint& split : splits) {
+    std::vector<double> offered;
+    for (const double share : split.coordinates) offered.push_back(share * budget);
+    Allocation a = allocate(levers, offered);
+    bool seen = false;
+    for (const Allocation& b : out) seen = seen || b.values == a.values;
+    if (!seen) out.push_back(std::move(a));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<BudgetOutcome> search_allocations(const ScenarioFile& scenario,
+                                              const PolicyRegistry& registry,
+                                              const AllocationSearchOptions& o) {
+  const v1::Scenario& base = *scenario.message;
+  const std::vector<Lever> levers = levers_of(base);
+  if (levers.empty()) {
+    throw std::invalid_argument(scenario.path + ": no `levers` to allocate a budget over");
+  }
+  if (!(std::isfinite(o.budget) && o.budget > 0) || o.divisions == 0 || o.frontier_points == 0) {
+    throw std::invalid_argument("optimize: needs a positive budget, divisions and frontier points");
+  }
+  std::vector<BudgetOutcome> out;
+  for (std::size_t k = 0; k <= o.frontier_points; ++k) {
+    BudgetOutcome b;
+    b.budget = o.budget * static_cast<double>(k) / static_cast<double>(o.frontier_points);
+    b.candidates = candidates_for(levers, b.budget, o.divisions);
+    std::vector<World> worlds;
+    for (const Allocation& a : b.candidates) {
+      worlds.push_back(world_for(scenario, registry, levers, a));
+    }
+    if (k == 0) {  // name the metrics once, rather than fail on every candidate
+      const RunMetrics probe = run_replication(worlds.front(), 0);
+      if (std::find(probe.names.begin(), probe.names.end(), o.objective) == probe.names.end()) {
+        std::string names;
+        for (const std::string& n : probe.names) names += (names.empty() ? "" : ", ") + n;
+        throw std::invalid_argument("optimize: no metric named " + o.objective +
+                                    "; this scenario's metrics are: " + names);
+      }
+    }
+    b.race = sim::successive_halving(
+        worlds.size(),
+        [&](std::size_t c, std::uint64_t r) {
+          const double v = run_replication(worlds[c], r).get(o.objective);
+          if (std::isnan(v)) {
+            throw std::invalid_argument(
+                "optimize: the objective " + o.objective + " is not defined in replication " +
+                std::to_string(r) + " of " + describe(levers, b.candidates[c]) +
+                " (unknown metric, or a rate with nothing to count: prefer counts such as "
+                "chips_detected)");
+          }
+          return v;
+        },
+        o.halving);
+    const std::vector<double>& best = b.race.contenders[b.race.best].values;
+    const std::vector<double>& other = b.race.contenders[b.race.runner_up].values;
+    b.best = estimate(best, o.level);
+    std::vector<double> advantage;
+    for (std::size_t r = 0; r < std::min(best.size(), other.size()); ++r) {
+      advantage.push_back(o.halving.maximize ? best[r] - other[r] : other[r] - best[r]);
+    }
+    b.advantage = estimate(advantage, o.level);
+    out.push_back(std::move(b));
+  }
+  return out;
+}
+
+}  // namespace chiptrail::models

@@ -1,0 +1,121 @@
+// Enforcement allocation (models/allocation/): levers, and the search against brute force.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "chiptrail/v1/scenario.pb.h"
+#include "models/allocation/allocation_search.hpp"
+#include "models/scenario/input_error.hpp"
+#include "models/scenario_test_support.hpp"
+#include "models/supply_chain_model.hpp"
+#include "models/two_routes_scenario.hpp"
+#include "sim/designs.hpp"
+
+using namespace chiptrail;
+using chiptrail::testing::builtin_registry;
+using chiptrail::testing::two_routes;
+
+namespace {
+
+// The route-inspection game of adversary_test.cpp as an allocation problem: $1,000 buys one
+// unit of inspection rate at either border, so a budget of $1,000 splits q1 + q2 = 1. Against
+// learning smugglers, the best split is the game's equilibrium, q1 = d2 / (d1 + d2) = 0.4.
+const std::string kLevers = R"(
+adversary { adaptive: true }
+levers { path: "policies[name=customs_b1].inspection_rate" cost_per_unit_usd: 1000 max: 1 name: "q1" }
+levers { path: "policies[name=customs_b2].inspection_rate" cost_per_unit_usd: 1000 max: 1 name: "q2" }
+)";
+
+models::ScenarioFile game(int lots = 300) {
+  return models::parse_scenario_text("game.textproto", two_routes(0, 0.9, 0, 0.6, kLevers, lots));
+}
+
+// The 1-based line of the first line of `text` holding `needle`.
+int text_line_of(const std::string& text, const std::string& needle) {
+  const auto at = static_cast<std::ptrdiff_t>(text.find(needle));
+  return 1 + static_cast<int>(std::count(text.begin(), text.begin() + at, '\n'));
+}
+
+}  // namespace
+
+TEST_CASE("levers: spending buys min + spend / cost, capped at max") {
+  const std::vector<models::Lever> levers{{"a", "a", 100, 0.1, 0.5}, {"b", "b", 10, 0, 2}};
+  const models::Allocation a = models::allocate(levers, {30, 50});
+  CHECK(a.values[0] == doctest::Approx(0.4));
+  CHECK(a.values[1] == doctest::Approx(2.0));  // 5 units offered, capped at 2
+  CHECK(a.spend[1] == doctest::Approx(20));    // what was not spent stays in the budget
+  CHECK(a.total_spend() == doctest::Approx(50));
+}
+
+TEST_CASE("optimize finds the allocation brute force finds (and the game's equilibrium)") {
+  const models::ScenarioFile file = game();
+  const auto registry = builtin_registry();
+  // Brute force: every split of the budget in tenths, 48 replications each.
+  const std::vector<models::Lever> levers = models::levers_of(*file.message);
+  std::size_t brute_best = 0;
+  double brute_best_mean = -1;
+  std::vector<double> brute_q1;
+  for (const sim::DesignPoint& split : sim::simplex_lattice(2, 10)) {
+    const models::Allocation a =
+        models::allocate(levers, {split.coordinates[0] * 1000.0, split.coordinates[1] * 1000.0});
+    models::ScenarioFile copy = models::parse_scenario_text("game.textproto", file.text);
+    models::apply(levers, a, *copy.message);
+    const models::World w = models::build_world(copy, registry);
+    double sum = 0;
+    for (std::uint64_t r = 0; r < 48; ++r)
+      sum += models::run_replication(w, r).get("chips_detected");
+    if (sum / 48 > brute_best_mean) {
+      brute_best_mean = sum / 48;
+      brute_best = brute_q1.size();
+    }
+    brute_q1.push_back(a.values[0]);
+  }
+  CHECK(brute_q1[brute_best] == doctest::Approx(0.4));
+
+  models::AllocationSearchOptions o;
+  o.budget = 1000;
+  o.divisions = 10;
+  o.frontier_points = 1;
+  o.halving.initial_replications = 4;
+  o.halving.max_replications = 48;
+  o.halving.threads = 2;
+  const std::vector<models::BudgetOutcome> frontier = models::search_allocations(file, registry, o);
+  REQUIRE(frontier.size() == 2);
+  CHECK(frontier[0].budget == 0);
+  CHECK(frontier[0].best.mean == 0);  // nothing inspected, nothing found
+  const models::BudgetOutcome& full = frontier[1];
+  CHECK(full.best_allocation().values[0] == doctest::Approx(brute_q1[brute_best]));
+  CHECK(full.best.mean == doctest::Approx(brute_best_mean));  // the same runs, by CRN
+  CHECK(full.race.runs < 11 * 48);
+  // The winner's 95% interval holds the game's value: 0.36 of 300 lots of 64 chips.
+  CHECK(full.best.ci_low <= 0.36 * 300 * 64);
+  CHECK(0.36 * 300 * 64 <= full.best.ci_high);
+}
+
+TEST_CASE("optimize names the lever when an allocation makes the scenario invalid") {
+  std::string text = two_routes(0, 0.9, 0, 0.6, kLevers, 5);
+  text.replace(text.find("max: 1 name: \"q1\""), 17, "max: 3 name: \"q1\"");
+  const models::ScenarioFile file = models::parse_scenario_text("game.textproto", text);
+  models::AllocationSearchOptions o;
+  o.budget = 3000;
+  o.divisions = 2;
+  o.frontier_points = 1;
+  o.halving.initial_replications = 2;
+  o.halving.max_replications = 2;
+  try {
+    (void)models::search_allocations(file, builtin_registry(), o);
+    FAIL("expected an error");
+  } catch (const models::InvalidInput& e) {
+    // Splits in halves of $3,000: q1 = 1.5 is the first that breaks the scenario.
+    REQUIRE(e.errors().size() == 1);
+    const models::InputError& error = e.errors().front();
+    MESSAGE(error.to_string());
+    CHECK(error.file == "game.textproto");
+    CHECK(error.line == text_line_of(text, "name: \"q1\""));
+    CHECK(error.field == "levers[0].max");
+    CHECK(error.message.find("q1 reach 1.5") != std::string::npos);
+    CHECK(error.message.find("must be a probability") != std::string::npos);
+  }
+}

@@ -1,0 +1,186 @@
+#include "cli/optimize_command.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <thread>
+
+#include "chiptrail/v1/scenario.pb.h"
+#include "cli/atomic_file.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/load_scenario.hpp"
+#include "cli/manifest.hpp"
+#include "cli/text_format.hpp"
+#include "models/allocation/allocation_search.hpp"
+#include "models/scenario/input_error.hpp"
+
+namespace chiptrail::cli {
+namespace {
+
+struct Options {
+  std::string scenario;
+  std::string out;
+  std::string maximize;
+  std::string minimize;
+  std::optional<std::uint64_t> seed;
+  models::AllocationSearchOptions search;
+  std::vector<std::string> command_line;
+};
+
+std::string lever_columns(const std::vector<models::Lever>& levers) {
+  std::string out;
+  for (const models::Lever& l : levers)
+    out += "," + csv_field(l.name) + "," + csv_field("spend_usd." + l.name);
+  return out;
+}
+
+std::string allocation_columns(const models::Allocation& a) {
+  std::string out;
+  for (std::size_t i = 0; i < a.values.size(); ++i) {
+    out += "," + format_number(a.values[i]) + "," + format_number(a.spend[i]);
+  }
+  return out;
+}
+
+// frontier.csv: per budget, the best allocation, its objective and its lead over the runner-up.
+std::string frontier_csv(const std::vector<models::Lever>& levers,
+                         const std::vector<models::BudgetOutcome>& frontier, double level) {
+  std::string out = "budget_usd,spent_usd" + lever_columns(levers) +
+                    ",n,mean,ci_low,ci_high,ci_level,advantage_mean,advantage_ci_low,"
+                    "advantage_ci_high,candidates,runs\n";
+  for (const models::BudgetOutcome& b : frontier) {
+    const models::Allocation& a = b.best_allocation();
+    out += format_number(b.budget) + "," + format_number(a.total_spend()) + allocation_columns(a) +
+           "," + std::to_string(b.best.n) + "," + format_number(b.best.mean) + "," +
+           format_number(b.best.ci_low) + "," + format_number(b.best.ci_high) + "," +
+           format_number(level) + "," + format_number(b.advantage.mean) + "," +
+           format_number(b.advantage.ci_low) + "," + format_number(b.advantage.ci_high) + "," +
+           std::to_string(b.candidates.size()) + "," + std::to_string(b.race.runs) + "\n";
+  }
+  return out;
+}
+
+// allocations.csv: every candidate of every budget, with the replications it earned.
+std::string allocations_csv(const std::vector<models::Lever>& levers,
+                            const std::vector<models::BudgetOutcome>& frontier) {
+  std::string out = "budget_usd,candidate" + lever_columns(levers) + ",rounds,n,mean,best\n";
+  for (const models::BudgetOutcome& b : frontier) {
+    for (std::size_t c = 0; c < b.candidates.size(); ++c) {
+      const sim::Contender& k = b.race.contenders[c];
+      out += format_number(b.budget) + "," + std::to_string(c) +
+             allocation_columns(b.candidates[c]) + "," + std::to_string(k.rounds) + "," +
+             std::to_string(k.values.size()) + "," + format_number(k.mean()) + "," +
+             (c == b.race.best ? "1" : "0") + "\n";
+    }
+  }
+  return out;
+}
+
+int run(Options o, const models::PolicyRegistry& registry) {
+  if (!o.maximize.empty() && !o.minimize.empty()) {
+    std::fprintf(stderr, "chiptrail: give --maximize or --minimize, not both\n");
+    return kUsage;
+  }
+  o.search.halving.maximize = o.minimize.empty();
+  if (!o.minimize.empty()) o.search.objective = o.minimize;
+  if (!o.maximize.empty()) o.search.objective = o.maximize;
+  if (o.search.halving.initial_replications > o.search.halving.max_replications) {
+    std::fprintf(stderr, "chiptrail: --initial-replications exceeds --replications\n");
+    return kUsage;
+  }
+  std::optional<LoadedScenario> loaded;
+  if (const int code = load_scenario(o.scenario, registry, loaded); code != kOk) return code;
+  if (o.seed) loaded->file.message->set_seed(*o.seed);
+  const std::vector<models::Lever> levers = models::levers_of(*loaded->file.message);
+  std::vector<models::BudgetOutcome> frontier;
+  try {
+    frontier = models::search_allocations(loaded->file, registry, o.search);
+  } catch (const models::InvalidInput& e) {
+    for (const models::InputError& error : e.errors()) {
+      std::fprintf(stderr, "%s\n", error.to_string().c_str());
+    }
+    return kDataError;
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "chiptrail: %s\n", e.what());
+    return kDataError;
+  }
+  std::printf("%s: %s %s over %zu levers, budget %s, seed %llu\n", o.scenario.c_str(),
+              o.search.halving.maximize ? "maximise" : "minimise", o.search.objective.c_str(),
+              levers.size(), format_number(o.search.budget).c_str(),
+              static_cast<unsigned long long>(loaded->file.message->seed()));
+  for (std::size_t i = 0; i < levers.size(); ++i) {
+    std::printf("  lever %zu: %s ($%s per unit, %s..%s)\n", i + 1, levers[i].name.c_str(),
+                format_number(levers[i].cost_per_unit_usd).c_str(),
+                format_number(levers[i].min).c_str(), format_number(levers[i].max).c_str());
+  }
+  std::printf("%14s", "budget");
+  for (std::size_t i = 0; i < levers.size(); ++i)
+    std::printf(" %10s", ("lever " + std::to_string(i + 1)).c_str());
+  std::printf(" %12s %25s %25s %6s\n", "objective", "95% CI", "lead over runner-up", "runs");
+  for (const models::BudgetOutcome& b : frontier) {
+    std::printf("%14.0f", b.budget);
+    for (const double v : b.best_allocation().values) std::printf(" %10.4g", v);
+    char ci[64], lead[64];
+    std::snprintf(ci, sizeof ci, "[%.4g, %.4g]", b.best.ci_low, b.best.ci_high);
+    std::snprintf(lead, sizeof lead, "%.3g [%.3g, %.3g]", b.advantage.mean, b.advantage.ci_low,
+                  b.advantage.ci_high);
+    std::printf(" %12.4g %25s %25s %6llu\n", b.best.mean, ci, b.candidates.size() > 1 ? lead : "-",
+                static_cast<unsigned long long>(b.race.runs));
+  }
+  if (!o.out.empty()) {
+    try {
+      std::filesystem::create_directories(o.out);
+      write_file_atomically(o.out + "/frontier.csv",
+                            frontier_csv(levers, frontier, o.search.level));
+      write_file_atomically(o.out + "/allocations.csv", allocations_csv(levers, frontier));
+      write_file_atomically(o.out + "/manifest.json",
+                            manifest_json(loaded->file, o.search.halving.max_replications,
+                                          loaded->file.message->seed(), o.command_line));
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "chiptrail: %s\n", e.what());
+      return kIoError;
+    }
+  }
+  return kOk;
+}
+
+}  // namespace
+
+void add_optimize_command(CLI::App& app, const models::PolicyRegistry& registry,
+                          const std::vector<std::string>& command_line, int& exit_code) {
+  auto o = std::make_shared<Options>();
+  o->command_line = command_line;
+  o->search.halving.max_replications = 64;
+  o->search.halving.threads = std::max(1U, std::thread::hardware_concurrency());
+  CLI::App* cmd = app.add_subcommand(
+      "optimize", "Where to spend an enforcement budget over the scenario's levers");
+  cmd->add_option("scenario", o->scenario, "Scenario file with `levers`")->required();
+  cmd->add_option("--budget", o->search.budget, "Budget in USD over the horizon")
+      ->required()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--maximize", o->maximize, "Metric to maximise (default chips_detected)");
+  cmd->add_option("--minimize", o->minimize,
+                  "Metric to minimise instead, e.g. chips_delivered_restricted");
+  cmd->add_option("--divisions", o->search.divisions,
+                  "Steps of the budget split: shares are multiples of 1/divisions")
+      ->check(CLI::Range(1, 1000));
+  cmd->add_option("--frontier", o->search.frontier_points,
+                  "Budgets on the frontier: B/F, 2B/F, ..., B (and 0)")
+      ->check(CLI::Range(1, 100));
+  cmd->add_option("--replications", o->search.halving.max_replications,
+                  "Replications of the finalists (the most any candidate gets)")
+      ->check(CLI::Range(2, 10000000));
+  cmd->add_option("--initial-replications", o->search.halving.initial_replications,
+                  "Replications of every candidate in the first round")
+      ->check(CLI::Range(2, 10000000));
+  cmd->add_option("--eta", o->search.halving.eta, "Keep 1/eta of the candidates per round")
+      ->check(CLI::Range(2, 100));
+  cmd->add_option("--seed", o->seed, "Master seed (default: the scenario's)");
+  cmd->add_option("--threads,-j", o->search.halving.threads, "Worker threads")
+      ->check(CLI::Range(1U, 1024U));
+  cmd->add_option("--out,-o", o->out, "Directory for frontier.csv, allocations.csv, manifest.json");
+  cmd->callback([o, &registry, &exit_code] { exit_code = run(*o, registry); });
+}
+
+}  // namespace chiptrail::cli
