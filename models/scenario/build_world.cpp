@@ -482,18 +482,23 @@ class WorldBuilder {
     world_.adversary = c;
   }
 
+  // A path (as sweep factors write them) must name a numeric field of this scenario.
+  void check_numeric_path(const FieldPath& where, const std::string& path) {
+    v1::Scenario copy = s_;
+    try {
+      set_numeric_field(copy, path, 0.0);
+    } catch (const std::invalid_argument& e) {
+      error(where, e.what());
+    }
+  }
+
   // Uncertain parameters: the path must name a numeric field and the distribution be valid;
   // draws are made by `chiptrail uncertainty`, which checks each drawn scenario in turn.
   void uncertain() {
     for (int i = 0; i < s_.uncertain_size(); ++i) {
       const v1::Uncertain& u = s_.uncertain(i);
       const FieldPath p = FieldPath{}.at("uncertain", static_cast<std::size_t>(i));
-      v1::Scenario copy = s_;
-      try {
-        set_numeric_field(copy, u.path(), 0.0);
-      } catch (const std::invalid_argument& e) {
-        error(p / "path", e.what());
-      }
+      check_numeric_path(p / "path", u.path());
       (void)distribution(p / "distribution", u.distribution(), true);
     }
   }
@@ -504,12 +509,7 @@ class WorldBuilder {
     for (int i = 0; i < s_.levers_size(); ++i) {
       const v1::Lever& l = s_.levers(i);
       const FieldPath p = FieldPath{}.at("levers", static_cast<std::size_t>(i));
-      v1::Scenario copy = s_;
-      try {
-        set_numeric_field(copy, l.path(), 0.0);
-      } catch (const std::invalid_argument& e) {
-        error(p / "path", e.what());
-      }
+      check_numeric_path(p / "path", l.path());
       if (!positive_finite(l.cost_per_unit_usd())) {
         error(p / "cost_per_unit_usd",
               "must be a positive cost, got " + describe_number(l.cost_per_unit_usd()));

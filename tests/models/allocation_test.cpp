@@ -32,6 +32,18 @@ models::ScenarioFile game(int lots = 300) {
   return models::parse_scenario_text("game.textproto", two_routes(0, 0.9, 0, 0.6, kLevers, lots));
 }
 
+// A one-budget search (plus the baseline) with the given race.
+models::AllocationSearchOptions options(double budget, std::size_t divisions, std::uint64_t initial,
+                                        std::uint64_t max) {
+  models::AllocationSearchOptions o;
+  o.budget = budget;
+  o.divisions = divisions;
+  o.frontier_points = 1;
+  o.halving.initial_replications = initial;
+  o.halving.max_replications = max;
+  return o;
+}
+
 // The 1-based line of the first line of `text` holding `needle`.
 int text_line_of(const std::string& text, const std::string& needle) {
   const auto at = static_cast<std::ptrdiff_t>(text.find(needle));
@@ -74,12 +86,7 @@ TEST_CASE("optimize finds the allocation brute force finds (and the game's equil
   }
   CHECK(brute_q1[brute_best] == doctest::Approx(0.4));
 
-  models::AllocationSearchOptions o;
-  o.budget = 1000;
-  o.divisions = 10;
-  o.frontier_points = 1;
-  o.halving.initial_replications = 4;
-  o.halving.max_replications = 48;
+  models::AllocationSearchOptions o = options(1000, 10, 4, 48);
   o.halving.threads = 2;
   const std::vector<models::BudgetOutcome> frontier = models::search_allocations(file, registry, o);
   REQUIRE(frontier.size() == 2);
@@ -98,12 +105,7 @@ TEST_CASE("optimize names the lever when an allocation makes the scenario invali
   std::string text = two_routes(0, 0.9, 0, 0.6, kLevers, 5);
   text.replace(text.find("max: 1 name: \"q1\""), 17, "max: 3 name: \"q1\"");
   const models::ScenarioFile file = models::parse_scenario_text("game.textproto", text);
-  models::AllocationSearchOptions o;
-  o.budget = 3000;
-  o.divisions = 2;
-  o.frontier_points = 1;
-  o.halving.initial_replications = 2;
-  o.halving.max_replications = 2;
+  const models::AllocationSearchOptions o = options(3000, 2, 2, 2);
   try {
     (void)models::search_allocations(file, builtin_registry(), o);
     FAIL("expected an error");
