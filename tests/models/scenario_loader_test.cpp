@@ -263,3 +263,23 @@ TEST_CASE("a scenario that extends another merges onto it, and errors point into
   CHECK_THROWS_AS(models::load_world(orphan, builtin_registry()), models::InvalidInput);
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("adversary and lever settings are checked, each error at its line") {
+  const std::string b = base_scenario() + kLegitFlow;  // 14 lines
+  expect_error(b + "adversary { adaptive: true\n  observed_share: 2 }\n", 16,
+               "adversary.observed_share", "probability");
+  expect_error(b + "adversary { adaptive: true\n  prior_detection: 1 }\n", 16,
+               "adversary.prior_detection", "(0, 1)");
+  expect_error(b + "adversary { adaptive: true\n  substitute_chip: \"Ascend\" }\n", 16,
+               "adversary.substitute_chip", "unknown chip model");
+  expect_error(b + "adversary { adaptive: true\n  information_delay_days: -1 }\n", 16,
+               "adversary.information_delay_days", "non-negative");
+  // Off, its settings are not read.
+  CHECK_NOTHROW(world_from_text(b + "adversary { observed_share: 2 }\n"));
+  expect_error(b + "levers { path: \"horizon_days\" cost_per_unit_usd: 0 max: 1 }\n", 15,
+               "levers[0].cost_per_unit_usd", "positive");
+  expect_error(b + "levers { path: \"horizon_days\" cost_per_unit_usd: 1 min: 2 max: 1 }\n", 15,
+               "levers[0].max", "above min");
+  expect_error(b + "levers { path: \"nodes[id=zz].latitude\" cost_per_unit_usd: 1 max: 1 }\n", 15,
+               "levers[0].path", "zz");
+}
