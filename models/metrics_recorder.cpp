@@ -39,7 +39,7 @@ void MetricsRecorder::detected(const Lot& lot, const DetectionEvent& d) {
   }
 }
 
-void MetricsRecorder::substituted(const Lot& demanded, double h100e_bought) {
+void MetricsRecorder::substituted(const Lot& demanded, double h100e_bought, sim::Time) {
   ++lots_substituted_;
   h100e_substituted_demand_ += h100e(demanded);
   h100e_substituted_bought_ += h100e_bought;

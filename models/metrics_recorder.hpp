@@ -24,7 +24,7 @@ class MetricsRecorder : public Recorder {
   void cost(std::size_t policy, double usd) override;
   void would_flag(const Lot& lot, std::size_t policy) override;
   void disabled_after_delivery(const Lot& delivered, const DetectionEvent& d) override;
-  void substituted(const Lot& demanded, double h100e_bought) override;
+  void substituted(const Lot& demanded, double h100e_bought, sim::Time) override;
 
   // `chips_in_pipeline` is what the model still holds at the horizon, counted by the model
   // from its live lots: it is the independent side of the conservation check.

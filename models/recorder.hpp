@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "models/lot.hpp"
@@ -17,6 +18,7 @@ struct DetectionEvent {
   Stage stage = Stage::kSale;
   Verdict verdict = Verdict::kSeize;
   sim::Time time;
+  std::optional<EdgeIndex> edge;  // the edge just travelled, for shipments and borders
 };
 
 // Receives what happens in one replication. The model reports; recorders decide what to keep
@@ -43,8 +45,17 @@ class Recorder {
   // delivered to disabled.
   virtual void disabled_after_delivery(const Lot& delivered, const DetectionEvent& d) = 0;
   // A diversion lot was never bought: its end user judged smuggled compute dearer than the
-  // domestic substitute and bought `h100e_bought` H100-equivalents of that instead.
-  virtual void substituted(const Lot& demanded, double h100e_bought) = 0;
+  // domestic substitute and bought `h100e_bought` H100-equivalents of that instead, at `t`.
+  virtual void substituted(const Lot& demanded, double h100e_bought, sim::Time t) = 0;
+
+  // Movements, for traces; metrics need none of them, so they default to nothing.
+  // A lot or consignment arrived at `node` (before any policy there acts on it).
+  virtual void arrived(const Lot& /*lot*/, NodeIndex /*node*/, sim::Time /*t*/) {}
+  // A diverted lot was taken out of its data center to be smuggled on.
+  virtual void removed(const Lot& /*lot*/, NodeIndex /*site*/, sim::Time /*t*/) {}
+  // A diverted lot was dismantled at `node` into `parts` consignments.
+  virtual void dismantled(const Lot& /*lot*/, std::size_t /*parts*/, NodeIndex /*node*/,
+                          sim::Time /*t*/) {}
 };
 
 }  // namespace chiptrail::models

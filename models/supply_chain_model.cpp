@@ -203,6 +203,7 @@ class Replication {
     }
     if (!alive(lot.id)) co_return;  // caught while installed (a tip, a payment investigation)
     remove_from_site(lot.id);
+    recorder_.removed(lot, dc, simulator_.now());
     co_await simulator_.spawn("travel", travel(lot, tactics.to_dismantle, stopped));
     if (stopped) co_return;
 
@@ -213,6 +214,7 @@ class Replication {
                                              chips_per_unit(lot.packaging), simulator_.now());
     }
     std::vector<Lot> parts = split(lot, consignment_chips);
+    recorder_.dismantled(lot, parts.size(), tactics.dismantle_at, simulator_.now());
     release(lot.id);
     std::vector<sim::ProcessHandle> handles;
     std::vector<Lot> arrived;
@@ -272,6 +274,7 @@ class Replication {
         stopped = true;
         co_return;
       }
+      recorder_.arrived(lot, to, simulator_.now());
       const bool caught =
           enforce(Stage::kShipment, lot, &node, to, &edge, e, attempt, &back) ||
           ((node.kind == NodeKind::kBorderCrossing || node.kind == NodeKind::kTransitHub) &&
@@ -363,7 +366,7 @@ class Replication {
         choose_supply(world_.chips[lot.chip_model], world_.chips[*a.substitute_chip], lot.chips,
                       a.grey_market_markup, believed_survival(flow, lot));
     if (!choice.substitute) return true;
-    recorder_.substituted(lot, choice.h100e_bought);
+    recorder_.substituted(lot, choice.h100e_bought, simulator_.now());
     return false;
   }
 
@@ -449,8 +452,8 @@ class Replication {
         if (d.verdict != Verdict::kPass && lot.diverted) recorder_.would_flag(lot, i);
         continue;
       }
-      const DetectionEvent event{i,     node_index, node != nullptr,
-                                 stage, d.verdict,  simulator_.now()};
+      const DetectionEvent event{i,         node_index,       node != nullptr, stage,
+                                 d.verdict, simulator_.now(), edge_index};
       if (!lot.diverted) {
         recorder_.false_positive(lot, event);
         continue;
@@ -535,7 +538,8 @@ class Replication {
         const Decision d = policy.on_audit(ctx);
         if (d.effort_units > 0) recorder_.cost(p, d.effort_units * inst.cost_per_unit_usd);
         if (d.verdict == Verdict::kPass) continue;
-        DetectionEvent event{p, site, true, Stage::kAudit, d.verdict, simulator_.now()};
+        DetectionEvent event{p,           site, true, Stage::kAudit, d.verdict, simulator_.now(),
+                             std::nullopt};
         if (!sold.lot.diverted) {
           recorder_.false_positive(sold.lot, event);
           continue;
@@ -566,8 +570,8 @@ class Replication {
       const Decision d = policy.on_operation(ctx);
       if (d.effort_units > 0) recorder_.cost(p, d.effort_units * inst.cost_per_unit_usd);
       if (d.verdict == Verdict::kPass) continue;
-      const DetectionEvent event{p,         where,           node != nullptr, Stage::kOperation,
-                                 d.verdict, simulator_.now()};
+      const DetectionEvent event{
+          p, where, node != nullptr, Stage::kOperation, d.verdict, simulator_.now(), std::nullopt};
       if (!sold.lot.diverted) {
         recorder_.false_positive(sold.lot, event);
         co_return;

@@ -9,6 +9,11 @@ CHIPTRAIL_PACKAGES=(
   libspdlog-dev libfmt-dev doctest-dev libcli11-dev librandom123-dev
 )
 
+# What the reports and their tests need besides: Debian's Python with matplotlib and pandas
+# (`chiptrail report`, tools/plot.py), Graphviz (`graph --render`) and Chromium (the report's
+# headless rendering test). test.sh installs them; a build does not need them.
+CHIPTRAIL_REPORT_PACKAGES=(python3-matplotlib python3-pandas graphviz chromium)
+
 chiptrail_install_packages() {
   local missing=()
   for pkg in "$@"; do

@@ -11,6 +11,7 @@ jobs=$(nproc)
 
 preset=ci
 if [[ "${1:-}" == "--sanitize" ]]; then preset=asan; fi
+if [[ "${1:-}" != "--mpi" ]]; then chiptrail_install_packages "${CHIPTRAIL_REPORT_PACKAGES[@]}"; fi
 if [[ "${1:-}" == "--mpi" ]]; then
   chiptrail_install_packages openmpi-bin libopenmpi-dev
   cmake --preset mpi >/dev/null

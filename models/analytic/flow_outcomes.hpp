@@ -26,7 +26,7 @@ class FlowOutcomes : public Recorder {
   void cost(std::size_t, double) override {}
   void would_flag(const Lot&, std::size_t) override {}
   void disabled_after_delivery(const Lot&, const DetectionEvent&) override {}
-  void substituted(const Lot&, double) override {}
+  void substituted(const Lot&, double, sim::Time) override {}
 
   [[nodiscard]] std::uint64_t sold(std::size_t flow) const { return sold_[flow]; }
   [[nodiscard]] std::uint64_t found(std::size_t flow) const { return found_[flow].size(); }

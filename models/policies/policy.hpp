@@ -22,6 +22,7 @@ enum class Verdict {
   kDisable,   // the chips are remotely disabled where they are
   kTurnBack,  // refused entry, not found: sent back one leg to try again (not a detection)
 };
+const char* to_string(Verdict v);
 
 struct Decision {
   // A constructor rather than an aggregate, so `{Verdict::kSeize, 1}` needs no trailing fields.

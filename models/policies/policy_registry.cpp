@@ -29,6 +29,22 @@ const char* to_string(Stage s) {
   return "?";
 }
 
+const char* to_string(Verdict v) {
+  switch (v) {
+    case Verdict::kPass:
+      return "pass";
+    case Verdict::kFlag:
+      return "flag";
+    case Verdict::kSeize:
+      return "seize";
+    case Verdict::kDisable:
+      return "disable";
+    case Verdict::kTurnBack:
+      return "turn_back";
+  }
+  return "?";
+}
+
 void PolicyRegistry::add(const std::string& kind, Factory factory) {
   if (!factories_.emplace(kind, std::move(factory)).second) {
     throw std::invalid_argument("policy kind '" + kind + "' is already registered");

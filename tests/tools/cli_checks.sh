@@ -2,6 +2,7 @@
 # End-to-end checks of the chiptrail command line, one per ctest test:
 #   cli_checks.sh CASE CHIPTRAIL SOURCE_DIR
 set -euo pipefail
+# Note: `! cmd` never stops a script under set -e; negative checks are written `if ...; then exit 1`.
 case_name=$1
 chiptrail=$2
 src=$3
@@ -69,6 +70,107 @@ case "$case_name" in
     [[ ! -e "$work/bad/frontier.csv" ]]  # nothing written on failure
     expect_exit 65 "$chiptrail" validate "$src/tests/data/bad_lever_path.textproto"
     grep -q "bad_lever_path.textproto:3:[0-9]*: levers\[2\].path" "$work/stderr"
+    ;;
+  report)
+    # A run's report: self-contained (nothing fetched from anywhere), its key parts present,
+    # and rendered by headless Chromium with no console message at all; the screenshot is kept
+    # in the build directory (test-artifacts/report.png) for people to look at.
+    command -v chromium >/dev/null || { echo "chromium is not installed (tools/setup.sh installs it)" >&2; exit 1; }
+    artifacts="$(dirname "$chiptrail")/test-artifacts"
+    mkdir -p "$artifacts"
+    "$chiptrail" run "$src/scenarios/blackwell_sea.textproto" -n 20 --seed 3 --out "$work/run" >/dev/null
+    "$chiptrail" report "$work/run" >/dev/null
+    html="$work/run/report.html"
+    if grep -Eq '(src|href)="(https?:)?//' "$html"; then
+      echo "report.html refers to something outside itself" >&2
+      exit 1
+    fi
+    for id in summary detection-table all-metrics network-map chip-outcomes by-policy time-to-detection; do
+      grep -q "id=\"$id\"" "$html" || { echo "report.html has no #$id" >&2; exit 1; }
+    done
+    grep -q "<svg" "$html"
+    chrome=(chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --enable-logging=stderr --v=0)
+    timeout 120 "${chrome[@]}" --dump-dom "file://$html" >"$work/dom.html" 2>"$work/console.log"
+    grep -q 'data-ready="1"' "$work/dom.html"  # the page's script ran to its end
+    if grep -q ":CONSOLE" "$work/console.log"; then
+      echo "console messages while rendering report.html:" >&2
+      grep ":CONSOLE" "$work/console.log" >&2
+      exit 1
+    fi
+    timeout 120 "${chrome[@]}" --window-size=1200,3600 --screenshot="$artifacts/report.png" \
+      "file://$html" >/dev/null 2>&1
+    [[ $(head -c 8 "$artifacts/report.png" | od -An -tx1 | tr -d ' ') == 89504e470d0a1a0a ]]
+    (( $(stat -c %s "$artifacts/report.png") > 50000 ))  # a blank page is a few KB
+    # A sweep's report, with Sobol indices after `sensitivity`.
+    "$chiptrail" sweep "$src/tests/data/saltelli_small.textproto" --out "$work/sweep" >/dev/null 2>&1
+    "$chiptrail" sensitivity "$work/sweep" >/dev/null
+    "$chiptrail" report "$work/sweep" --out "$work/sweep.html" >/dev/null
+    grep -q 'id="sweep-curves"' "$work/sweep.html"
+    grep -q 'id="sobol"' "$work/sweep.html"
+    timeout 120 "${chrome[@]}" --dump-dom "file://$work/sweep.html" >"$work/sweep_dom.html" 2>"$work/sweep_console.log"
+    grep -q 'data-ready="1"' "$work/sweep_dom.html"
+    if grep -q ":CONSOLE" "$work/sweep_console.log"; then cat "$work/sweep_console.log" >&2; exit 1; fi
+    # Errors: not an output directory (66); no Python with matplotlib (69).
+    expect_exit 66 "$chiptrail" report "$work/nowhere"
+    expect_exit 69 "$chiptrail" report "$work/run" --python /nonexistent/python3
+    ;;
+  plot)
+    # tools/plot.py with Debian's Python: every figure in PNG, SVG and PDF, each a real file of
+    # its format.
+    "$chiptrail" run "$src/scenarios/minimal.textproto" -n 10 --seed 2 --out "$work/run" >/dev/null
+    /usr/bin/python3 "$src/tools/plot.py" "$work/run" --out "$work/figs" >/dev/null
+    for name in network_map chip_outcomes policies time_to_detection; do
+      [[ $(head -c 8 "$work/figs/$name.png" | od -An -tx1 | tr -d ' ') == 89504e470d0a1a0a ]]
+      grep -q "<svg" "$work/figs/$name.svg"
+      [[ $(head -c 5 "$work/figs/$name.pdf") == "%PDF-" ]]
+    done
+    [[ -z $(find "$work/figs" -name '*.partial') ]]
+    expect_exit 66 /usr/bin/python3 "$src/tools/plot.py" "$work/nowhere"
+    expect_exit 2 /usr/bin/python3 "$src/tools/plot.py" "$work/run" --formats gif
+    ;;
+  graph_results)
+    # The DOT coloured by where lots were caught: the inspected hubs are filled and labelled
+    # with their finds; rendering goes through Graphviz when asked.
+    "$chiptrail" run "$src/scenarios/blackwell_sea.textproto" -n 10 --seed 4 --out "$work/run" >/dev/null
+    "$chiptrail" graph "$src/scenarios/blackwell_sea.textproto" --results "$work/run" >"$work/heat.dot"
+    grep -q '"klia_cargo" \[label="KLIA air cargo\\nMY\\ncaught: [0-9.]* lots' "$work/heat.dot"
+    grep -q 'fillcolor="#' "$work/heat.dot"
+    grep -q '"dealer_kl" -> "klia_cargo" \[label="truck, [0-9.]* d\\n[0-9.]* finds per run", color=' "$work/heat.dot"
+    "$chiptrail" graph "$src/scenarios/blackwell_sea.textproto" >"$work/plain.dot"
+    if grep -q "fillcolor" "$work/plain.dot"; then echo "plain DOT is coloured" >&2; exit 1; fi
+    command -v dot >/dev/null || { echo "graphviz is not installed (tools/setup.sh installs it)" >&2; exit 1; }
+    "$chiptrail" graph "$src/scenarios/blackwell_sea.textproto" --results "$work/run" --render png --out "$work/heat.png"
+    [[ $(head -c 8 "$work/heat.png" | od -An -tx1 | tr -d ' ') == 89504e470d0a1a0a ]]
+    # Results of another scenario are refused, naming the file and line.
+    expect_exit 65 "$chiptrail" graph "$src/scenarios/minimal.textproto" --results "$work/run"
+    grep -q "detections.csv:2: node" "$work/stderr"
+    expect_exit 64 "$chiptrail" graph "$src/scenarios/minimal.textproto" --render png
+    expect_exit 66 "$chiptrail" graph "$src/scenarios/minimal.textproto" --results "$work/nowhere"
+    ;;
+  trace)
+    # Every event of one replication as JSON lines; the same whatever the thread count; bounded.
+    "$chiptrail" run "$src/scenarios/minimal.textproto" -n 4 --seed 9 -j 1 --trace "$work/t1.jsonl" >/dev/null
+    "$chiptrail" run "$src/scenarios/minimal.textproto" -n 4 --seed 9 -j 2 --trace "$work/t2.jsonl" >/dev/null
+    cmp "$work/t1.jsonl" "$work/t2.jsonl"
+    /usr/bin/python3 - "$work/t1.jsonl" <<'PY'
+import collections, json, sys
+events = [json.loads(line) for line in open(sys.argv[1])]
+kinds = collections.Counter(e["event"] for e in events)
+assert kinds["sale"] > 0 and kinds["arrived"] > 0 and kinds["dismantled"] > 0, kinds
+times = [e["t_days"] for e in events]
+assert times == sorted(times), "events out of time order"
+found = [e for e in events if e["event"] == "detected"]
+assert all(e["policy"] and e["stage"] and e["verdict"] and e["node"] for e in found), found[:1]
+# Chips of each sold lot: delivered + seized never exceed what was sold.
+sold = {e["sold_lot"]: e["chips"] for e in events if e["event"] == "sale"}
+for e in events:
+    assert e["sold_lot"] in sold, e
+PY
+    "$chiptrail" run "$src/scenarios/minimal.textproto" -n 1 --seed 9 --trace "$work/short.jsonl" \
+      --trace-limit 5 2>"$work/stderr" >/dev/null
+    [[ $(wc -l <"$work/short.jsonl") -eq 6 ]]
+    tail -1 "$work/short.jsonl" | grep -q '"truncated"'
+    grep -q "stopped at --trace-limit 5" "$work/stderr"
     ;;
   same_seed_same_bytes)
     for threads in 1 2 2; do

@@ -1,9 +1,15 @@
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
+#include "cli/atomic_file.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/external_program.hpp"
 #include "cli/load_scenario.hpp"
 #include "cli/text_format.hpp"
 #include "cli/validate_command.hpp"
@@ -31,39 +37,208 @@ const char* shape(models::NodeKind k) {
   return "ellipse";
 }
 
-std::string dot(const models::World& w) {
+// Detections read from a run's output directory, by node and by edge.
+struct Heat {
+  std::vector<double> lots_at_node;   // lots first caught at each node, per replication
+  std::vector<double> found_at_node;  // every detection at each node, per replication
+  std::vector<double> found_on_edge;  // detections on arrival over each edge, per replication
+  std::uint64_t replications = 0;
+};
+
+// Reads DIR/detections.csv (and counts DIR/runs.csv's rows for the replications). Errors name
+// the file and line.
+std::optional<Heat> read_heat(const std::string& dir, const models::World& w, int& exit_code) {
+  const models::Network& net = w.network;
+  Heat h;
+  h.lots_at_node.assign(net.node_count(), 0);
+  h.found_at_node.assign(net.node_count(), 0);
+  h.found_on_edge.assign(net.edge_count(), 0);
+  std::ifstream runs(dir + "/runs.csv");
+  std::ifstream detections(dir + "/detections.csv");
+  if (!runs || !detections) {
+    std::fprintf(stderr, "chiptrail: %s: no runs.csv and detections.csv (run with --out DIR)\n",
+                 dir.c_str());
+    exit_code = kNoInput;
+    return std::nullopt;
+  }
+  std::string line;
+  std::getline(runs, line);
+  while (std::getline(runs, line)) ++h.replications;
+  const std::string file = dir + "/detections.csv";
+  std::getline(detections, line);
+  const std::vector<std::string> header = split_csv(line);
+  const auto column = [&](const char* name) {
+    return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin());
+  };
+  const std::size_t node_col = column("node"), edge_col = column("edge"),
+                    first_col = column("first");
+  if (std::max({node_col, edge_col, first_col}) >= header.size()) {
+    std::fprintf(stderr, "%s:1: not a detections.csv header (node, edge, first)\n", file.c_str());
+    exit_code = kDataError;
+    return std::nullopt;
+  }
+  for (int number = 2; std::getline(detections, line); ++number) {
+    const std::vector<std::string> row = split_csv(line);
+    const auto fail = [&](const std::string& what) {
+      std::fprintf(stderr, "%s:%d: %s\n", file.c_str(), number, what.c_str());
+      exit_code = kDataError;
+    };
+    if (row.size() != header.size()) {
+      fail("expected " + std::to_string(header.size()) + " fields, got " +
+           std::to_string(row.size()));
+      return std::nullopt;
+    }
+    if (!row[node_col].empty()) {
+      const auto node = net.find(row[node_col]);
+      if (!node) {
+        fail("node \"" + row[node_col] + "\" is not in the scenario (results of another one?)");
+        return std::nullopt;
+      }
+      h.found_at_node[*node] += 1;
+      if (row[first_col] == "1") h.lots_at_node[*node] += 1;
+    }
+    if (!row[edge_col].empty()) {
+      const std::size_t arrow = row[edge_col].find("->");
+      const auto from = net.find(row[edge_col].substr(0, arrow));
+      const auto to =
+          arrow == std::string::npos ? std::nullopt : net.find(row[edge_col].substr(arrow + 2));
+      std::optional<models::EdgeIndex> edge;
+      if (from && to) edge = net.fastest_edge(*from, *to);
+      if (!edge) {
+        fail("edge \"" + row[edge_col] + "\" is not in the scenario");
+        return std::nullopt;
+      }
+      h.found_on_edge[*edge] += 1;
+    }
+  }
+  const double per_run = 1.0 / static_cast<double>(std::max<std::uint64_t>(1, h.replications));
+  for (auto* v : {&h.lots_at_node, &h.found_at_node, &h.found_on_edge}) {
+    for (double& x : *v) x *= per_run;
+  }
+  return h;
+}
+
+// White to red, by share of the largest value.
+std::string heat_colour(double share) {
+  const auto channel = [&](double full) {
+    return static_cast<int>(std::lround(255.0 + (full - 255.0) * std::clamp(share, 0.0, 1.0)));
+  };
+  char out[16];
+  std::snprintf(out, sizeof out, "#%02x%02x%02x", channel(215), channel(48), channel(31));
+  return out;
+}
+
+std::string dot(const models::World& w, const std::optional<Heat>& heat) {
   const models::Network& net = w.network;
   std::string out = "digraph chiptrail {\n  rankdir=LR;\n  node [fontname=\"Helvetica\"];\n";
   out += "  label=" + json_string(w.name) + ";\n";
+  const double node_max =
+      heat ? *std::max_element(heat->found_at_node.begin(), heat->found_at_node.end()) : 0;
+  const double edge_max =
+      heat && !heat->found_on_edge.empty()
+          ? *std::max_element(heat->found_on_edge.begin(), heat->found_on_edge.end())
+          : 0;
   for (models::NodeIndex i = 0; i < net.node_count(); ++i) {
     const models::NodeInfo& n = net.node(i);
-    out += "  " + json_string(n.id) + " [label=" + json_string(n.name + "\n" + n.country) +
-           ", shape=" + shape(n.kind) + "];\n";
+    std::string label = n.name + "\n" + n.country;
+    std::string style;
+    if (heat) {
+      char caught[96];
+      std::snprintf(caught, sizeof caught, "\ncaught: %.3g lots, %.3g finds per run",
+                    heat->lots_at_node[i], heat->found_at_node[i]);
+      if (heat->found_at_node[i] > 0) label += caught;
+      style = ", style=filled, fillcolor=\"" +
+              heat_colour(node_max > 0 ? heat->found_at_node[i] / node_max : 0) + "\"";
+    }
+    out += "  " + json_string(n.id) + " [label=" + json_string(label) + ", shape=" + shape(n.kind) +
+           style + "];\n";
   }
   for (models::EdgeIndex e = 0; e < net.edge_count(); ++e) {
     const models::EdgeInfo& info = net.edge(e);
     char days[32];
     std::snprintf(days, sizeof days, "%.1f d", info.transit_days.mean());
+    std::string label = std::string(models::to_string(info.mode)) + ", " + days;
+    std::string style;
+    if (heat && heat->found_on_edge[e] > 0) {
+      const double share = edge_max > 0 ? heat->found_on_edge[e] / edge_max : 0;
+      char finds[64], width[32];
+      std::snprintf(finds, sizeof finds, "\n%.3g finds per run", heat->found_on_edge[e]);
+      std::snprintf(width, sizeof width, "%.2f", 1.0 + 4.0 * share);
+      label += finds;
+      style = ", color=\"" + heat_colour(0.3 + 0.7 * share) + "\", penwidth=" + width;
+    }
     out += "  " + json_string(net.node(net.edge_source(e)).id) + " -> " +
-           json_string(net.node(net.edge_target(e)).id) +
-           " [label=" + json_string(std::string(models::to_string(info.mode)) + ", " + days) +
+           json_string(net.node(net.edge_target(e)).id) + " [label=" + json_string(label) + style +
            "];\n";
   }
   out += "}\n";
   return out;
 }
 
+struct GraphOptions {
+  std::string scenario;
+  std::string results;
+  std::string render;
+  std::string out;
+};
+
+int graph(const GraphOptions& o, const models::PolicyRegistry& registry) {
+  if (!o.render.empty() && o.out.empty()) {
+    std::fprintf(stderr, "chiptrail: --render needs --out FILE\n");
+    return kUsage;
+  }
+  std::optional<LoadedScenario> loaded;
+  if (const int code = load_scenario(o.scenario, registry, loaded); code != kOk) return code;
+  std::optional<Heat> heat;
+  if (!o.results.empty()) {
+    int code = kOk;
+    heat = read_heat(o.results, loaded->world, code);
+    if (!heat) return code;
+  }
+  const std::string text = dot(loaded->world, heat);
+  if (o.render.empty()) {
+    if (o.out.empty()) {
+      std::fputs(text.c_str(), stdout);
+      return kOk;
+    }
+    try {
+      write_file_atomically(o.out, text);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "chiptrail: %s\n", e.what());
+      return kIoError;
+    }
+    return kOk;
+  }
+  if (!on_path("dot")) {
+    std::fprintf(stderr,
+                 "chiptrail: --render needs Graphviz's `dot` (Debian: apt-get install graphviz); "
+                 "without --render the DOT goes to stdout\n");
+    return kUnavailable;
+  }
+  // dot writes beside the target, which is then renamed over it: never a torn image.
+  const std::string partial = o.out + ".partial";
+  const int status = run_program({"dot", "-T" + o.render, "-o", partial}, text);
+  if (status != 0 || std::rename(partial.c_str(), o.out.c_str()) != 0) {
+    std::remove(partial.c_str());
+    std::fprintf(stderr, "chiptrail: dot could not render %s (status %d)\n", o.out.c_str(), status);
+    return kIoError;
+  }
+  return kOk;
+}
+
 }  // namespace
 
 void add_graph_command(CLI::App& app, const models::PolicyRegistry& registry, int& exit_code) {
-  auto path = std::make_shared<std::string>();
-  CLI::App* cmd = app.add_subcommand("graph", "Print the scenario's network as Graphviz DOT");
-  cmd->add_option("scenario", *path, "Scenario file (.textproto or .json)")->required();
-  cmd->callback([path, &registry, &exit_code] {
-    std::optional<LoadedScenario> loaded;
-    exit_code = load_scenario(*path, registry, loaded);
-    if (exit_code == kOk) std::fputs(dot(loaded->world).c_str(), stdout);
-  });
+  auto o = std::make_shared<GraphOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "graph", "The scenario's network as Graphviz DOT, optionally coloured by detections");
+  cmd->add_option("scenario", o->scenario, "Scenario file (.textproto or .json)")->required();
+  cmd->add_option("--results", o->results,
+                  "A `run --out` directory: colour nodes and edges by where lots were caught");
+  cmd->add_option("--render", o->render, "Render with Graphviz dot to --out: png, svg or pdf")
+      ->check(CLI::IsMember({"png", "svg", "pdf"}));
+  cmd->add_option("--out,-o", o->out, "Write to this file instead of stdout");
+  cmd->callback([o, &registry, &exit_code] { exit_code = graph(*o, registry); });
 }
 
 }  // namespace chiptrail::cli

@@ -14,6 +14,7 @@
 #include "cli/mpi_sweep.hpp"
 #endif
 #include "cli/optimize_command.hpp"
+#include "cli/report_command.hpp"
 #include "cli/run_command.hpp"
 #include "cli/sensitivity_command.hpp"
 #include "cli/sweep_command.hpp"
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
   add_sensitivity_command(app, exit_code);
   add_uncertainty_command(app, registry, exit_code);
   add_optimize_command(app, registry, command_line, exit_code);
+  add_report_command(app, exit_code);
   add_sweep_commands(app, registry, exit_code);
   add_demo_command(app, exit_code);
   try {

@@ -14,9 +14,12 @@
 #include "cli/load_scenario.hpp"
 #include "cli/manifest.hpp"
 #include "cli/run_outputs.hpp"
+#include "cli/trace_recorder.hpp"
 #include "models/analytic/flow_outcomes.hpp"
 #include "models/analytic/scenario_analysis.hpp"
+#include "models/metrics_recorder.hpp"
 #include "models/supply_chain_model.hpp"
+#include "models/tee_recorder.hpp"
 #include "sim/intervals.hpp"
 #include "sim/replication_runner.hpp"
 
@@ -32,13 +35,36 @@ struct RunOptions {
   std::string format = "table";
   bool check_analytic = false;
   std::vector<std::string> command_line;
+  std::string trace;
+  std::uint64_t trace_limit = 1000000;
+  std::uint64_t trace_replication = 0;
 };
+
+// --trace: the chosen replication again, every event as JSON lines. The same scenario, seed
+// and replication give the same events whatever recorder listens, so this replays the run.
+int write_trace(const RunOptions& o, const models::World& world) {
+  TraceRecorder trace(world, o.trace_limit);
+  (void)models::simulate(world, o.trace_replication, trace);
+  try {
+    write_file_atomically(o.trace, trace.text());
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "chiptrail: %s\n", e.what());
+    return kIoError;
+  }
+  if (trace.truncated()) {
+    std::fprintf(stderr, "chiptrail: trace of replication %llu stopped at --trace-limit %llu\n",
+                 static_cast<unsigned long long>(o.trace_replication),
+                 static_cast<unsigned long long>(o.trace_limit));
+  }
+  return kOk;
+}
 
 int write_outputs(const RunOptions& o, const LoadedScenario& loaded, const RunReport& report) {
   try {
     std::filesystem::create_directories(o.out);
     write_file_atomically(o.out + "/runs.csv", runs_csv(report));
     write_file_atomically(o.out + "/summary.csv", summary_csv(report));
+    write_file_atomically(o.out + "/detections.csv", detections_csv(loaded.world, report));
     write_file_atomically(o.out + "/manifest.json", manifest_json(loaded.file, report.runs.size(),
                                                                   report.seed, o.command_line));
   } catch (const std::exception& e) {
@@ -111,9 +137,22 @@ int run(const RunOptions& o, const models::PolicyRegistry& registry) {
   RunReport report;
   report.scenario_name = world.name.empty() ? o.scenario : world.name;
   report.seed = world.seed;
-  report.runs = sim::run_replications<models::RunMetrics>(
-      world.replications, o.threads,
-      [&world](std::size_t r) { return models::run_replication(world, r); });
+  struct Replicated {
+    models::RunMetrics metrics;
+    std::vector<models::DetectionRecord> detections;
+  };
+  std::vector<Replicated> results =
+      sim::run_replications<Replicated>(world.replications, o.threads, [&world](std::size_t r) {
+        models::MetricsRecorder metrics(world);
+        models::DetectionLog detections;
+        models::TeeRecorder both(metrics, detections);
+        const models::SimulationSummary s = models::simulate(world, r, both);
+        return Replicated{metrics.finish(s.chips_in_pipeline), detections.records()};
+      });
+  for (Replicated& r : results) {
+    report.runs.push_back(std::move(r.metrics));
+    report.detections.push_back(std::move(r.detections));
+  }
   report.summary =
       models::summarize(report.runs, report.ci_level, /*lots_independent=*/!world.adversary);
 
@@ -128,6 +167,9 @@ int run(const RunOptions& o, const models::PolicyRegistry& registry) {
     std::fputs(summary_table(report).c_str(), stdout);
   }
   std::fflush(stdout);
+  if (!o.trace.empty()) {
+    if (const int code = write_trace(o, world); code != kOk) return code;
+  }
   if (!o.out.empty()) return write_outputs(o, *loaded, report);
   return kOk;
 }
@@ -151,6 +193,12 @@ void add_run_command(CLI::App& app, const models::PolicyRegistry& registry,
   cmd->add_flag("--check-analytic", o->check_analytic,
                 "Compare, per diversion flow, the simulated share of lots found with the analytic "
                 "solver's probability (lots run to the end of their journey)");
+  cmd->add_option("--trace", o->trace,
+                  "Write every event of one replication to this file (JSON lines)");
+  cmd->add_option("--trace-limit", o->trace_limit, "Most events written to the trace")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+  cmd->add_option("--trace-replication", o->trace_replication,
+                  "The replication to trace (default 0)");
   cmd->add_option("--format", o->format, "Summary on stdout: table, csv or json")
       ->check(CLI::IsMember({"table", "csv", "json"}));
   cmd->callback([o, &registry, &command_line, &exit_code] {

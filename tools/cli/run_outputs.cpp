@@ -22,6 +22,26 @@ std::string runs_csv(const RunReport& r) {
   return out;
 }
 
+std::string detections_csv(const models::World& world, const RunReport& r) {
+  const models::Network& net = world.network;
+  std::string out =
+      "replication,time_days,days_since_sale,lot,part,policy,stage,verdict,node,edge,chips,first\n";
+  for (std::size_t rep = 0; rep < r.detections.size(); ++rep) {
+    for (const models::DetectionRecord& d : r.detections[rep]) {
+      const std::string edge = d.edge ? net.node(net.edge_source(*d.edge)).id + "->" +
+                                            net.node(net.edge_target(*d.edge)).id
+                                      : "";
+      out += std::to_string(rep) + "," + format_number(d.time.to_days()) + "," +
+             format_number(d.since_sale.to_days()) + "," + std::to_string(d.lot) + "," +
+             std::to_string(d.part) + "," + csv_field(world.policies[d.policy].name) + "," +
+             models::to_string(d.stage) + "," + models::to_string(d.verdict) + "," +
+             (d.node ? csv_field(net.node(*d.node).id) : "") + "," + csv_field(edge) + "," +
+             std::to_string(d.chips) + "," + (d.first ? "1" : "0") + "\n";
+    }
+  }
+  return out;
+}
+
 std::string summary_csv(const RunReport& r) {
   std::string out = "point_id,metric,n,mean,sd,ci_low,ci_high,ci_level,ci_method\n";
   for (const models::MetricSummary& s : r.summary) {

@@ -4,8 +4,10 @@
 #include <string>
 #include <vector>
 
+#include "models/detection_log.hpp"
 #include "models/run_metrics.hpp"
 #include "models/summary.hpp"
+#include "models/world.hpp"
 
 namespace chiptrail::cli {
 
@@ -13,7 +15,8 @@ namespace chiptrail::cli {
 struct RunReport {
   std::string scenario_name;
   std::uint64_t seed = 0;
-  std::vector<models::RunMetrics> runs;  // by replication
+  std::vector<models::RunMetrics> runs;                          // by replication
+  std::vector<std::vector<models::DetectionRecord>> detections;  // by replication
   std::vector<models::MetricSummary> summary;
   double ci_level = 0.95;
 };
@@ -22,6 +25,9 @@ struct RunReport {
 std::string runs_csv(const RunReport& r);
 // summary.csv: point_id, metric, n, mean, sd, ci_low, ci_high, ci_level, ci_method.
 std::string summary_csv(const RunReport& r);
+// detections.csv: every detection of every replication, with its attribution: replication,
+// time_days, days_since_sale, lot, part, policy, stage, verdict, node, edge, chips, first.
+std::string detections_csv(const models::World& world, const RunReport& r);
 // The summary as a JSON document.
 std::string summary_json(const RunReport& r);
 // The summary as an aligned table for people.

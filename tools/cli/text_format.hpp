@@ -2,6 +2,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace chiptrail::cli {
 
@@ -17,5 +18,8 @@ std::string json_string(std::string_view s);
 
 // A CSV field, quoted when it holds a comma, quote or line break (RFC 4180).
 std::string csv_field(std::string_view s);
+
+// One CSV record (RFC 4180 quoting, as csv_field writes) split into its fields.
+std::vector<std::string> split_csv(const std::string& line);
 
 }  // namespace chiptrail::cli

@@ -1,0 +1,63 @@
+#pragma once
+
+#include "models/recorder.hpp"
+
+namespace chiptrail::models {
+
+// Hands everything the model reports to two recorders, so one replication can feed metrics
+// and, say, a detection log at once.
+class TeeRecorder : public Recorder {
+ public:
+  TeeRecorder(Recorder& first, Recorder& second) : a_(first), b_(second) {}
+
+  void lot_created(const Lot& lot, sim::Time t) override {
+    a_.lot_created(lot, t);
+    b_.lot_created(lot, t);
+  }
+  void detected(const Lot& lot, const DetectionEvent& d) override {
+    a_.detected(lot, d);
+    b_.detected(lot, d);
+  }
+  void false_positive(const Lot& lot, const DetectionEvent& d) override {
+    a_.false_positive(lot, d);
+    b_.false_positive(lot, d);
+  }
+  void delivered(const Lot& lot, sim::Time t) override {
+    a_.delivered(lot, t);
+    b_.delivered(lot, t);
+  }
+  void cost(std::size_t policy, double usd) override {
+    a_.cost(policy, usd);
+    b_.cost(policy, usd);
+  }
+  void would_flag(const Lot& lot, std::size_t policy) override {
+    a_.would_flag(lot, policy);
+    b_.would_flag(lot, policy);
+  }
+  void disabled_after_delivery(const Lot& delivered, const DetectionEvent& d) override {
+    a_.disabled_after_delivery(delivered, d);
+    b_.disabled_after_delivery(delivered, d);
+  }
+  void substituted(const Lot& demanded, double h100e_bought, sim::Time t) override {
+    a_.substituted(demanded, h100e_bought, t);
+    b_.substituted(demanded, h100e_bought, t);
+  }
+  void arrived(const Lot& lot, NodeIndex node, sim::Time t) override {
+    a_.arrived(lot, node, t);
+    b_.arrived(lot, node, t);
+  }
+  void removed(const Lot& lot, NodeIndex site, sim::Time t) override {
+    a_.removed(lot, site, t);
+    b_.removed(lot, site, t);
+  }
+  void dismantled(const Lot& lot, std::size_t parts, NodeIndex node, sim::Time t) override {
+    a_.dismantled(lot, parts, node, t);
+    b_.dismantled(lot, parts, node, t);
+  }
+
+ private:
+  Recorder& a_;
+  Recorder& b_;
+};
+
+}  // namespace chiptrail::models

@@ -1,0 +1,105 @@
+#include "cli/report_command.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+
+#include "cli/exit_codes.hpp"
+#include "cli/external_program.hpp"
+#include "cli/report_scripts.hpp"
+
+namespace chiptrail::cli {
+namespace {
+
+struct ReportOptions {
+  std::string dir;
+  std::string out;
+  std::string python;
+};
+
+// The Python that has Debian's matplotlib and pandas: --python, else $CHIPTRAIL_PYTHON, else
+// /usr/bin/python3 (a python3 earlier on PATH may be a separate install without them).
+std::string python_of(const ReportOptions& o) {
+  if (!o.python.empty()) return o.python;
+  if (const char* env = std::getenv("CHIPTRAIL_PYTHON"); env != nullptr && *env != '\0') return env;
+  return "/usr/bin/python3";
+}
+
+// A private directory holding the scripts while they run, removed afterwards.
+class ScriptDir {
+ public:
+  ScriptDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "chiptrail-report-XXXXXX");
+    if (mkdtemp(pattern.data()) == nullptr)
+      throw std::runtime_error("cannot create a temporary directory");
+    path_ = pattern;
+    write("plot.py", kPlotPy);
+    write("report.py", kReportPy);
+  }
+  ScriptDir(const ScriptDir&) = delete;
+  ScriptDir& operator=(const ScriptDir&) = delete;
+  ~ScriptDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  [[nodiscard]] std::string file(const char* name) const { return (path_ / name).string(); }
+
+ private:
+  void write(const char* name, const char* text) const {
+    std::ofstream f(path_ / name);
+    f << text;
+    if (!f) throw std::runtime_error("cannot write " + file(name));
+  }
+  std::filesystem::path path_;
+};
+
+int report(const ReportOptions& o) {
+  for (const char* needed : {"summary.csv", "runs.csv", "manifest.json"}) {
+    if (!std::filesystem::exists(std::filesystem::path(o.dir) / needed)) {
+      std::fprintf(stderr, "chiptrail: %s: no %s (give a `run --out` or `sweep --out` directory)\n",
+                   o.dir.c_str(), needed);
+      return kNoInput;
+    }
+  }
+  const std::string python = python_of(o);
+  if (run_program({python, "-c", "import matplotlib, pandas"}) != 0) {
+    std::fprintf(stderr,
+                 "chiptrail: report needs %s with matplotlib and pandas "
+                 "(Debian: apt-get install python3-matplotlib python3-pandas)\n",
+                 python.c_str());
+    return kUnavailable;
+  }
+  try {
+    const ScriptDir scripts;
+    std::vector<std::string> argv{python, scripts.file("report.py"), o.dir};
+    if (!o.out.empty()) argv.insert(argv.end(), {"--out", o.out});
+    const int status = run_program(argv);
+    if (status == 0) return kOk;
+    if (status == kNoInput) return kNoInput;
+    std::fprintf(stderr, "chiptrail: the report script failed (status %d)\n", status);
+    return kSoftware;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "chiptrail: %s\n", e.what());
+    return kIoError;
+  }
+}
+
+}  // namespace
+
+void add_report_command(CLI::App& app, int& exit_code) {
+  auto o = std::make_shared<ReportOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "report", "A self-contained report.html (figures inline) of a run's or a sweep's outputs");
+  cmd->add_option("dir", o->dir, "A `chiptrail run --out` or `chiptrail sweep --out` directory")
+      ->required();
+  cmd->add_option("--out,-o", o->out, "The HTML file (default DIR/report.html)");
+  cmd->add_option(
+      "--python", o->python,
+      "Python with matplotlib and pandas (default $CHIPTRAIL_PYTHON or /usr/bin/python3)");
+  cmd->callback([o, &exit_code] { exit_code = report(*o); });
+}
+
+}  // namespace chiptrail::cli

@@ -1,0 +1,81 @@
+#include "cli/trace_recorder.hpp"
+
+#include "cli/text_format.hpp"
+
+namespace chiptrail::cli {
+
+void TraceRecorder::line(sim::Time t, const char* event, const models::Lot& lot,
+                         std::optional<models::NodeIndex> node, const std::string& extra) {
+  if (truncated_) return;
+  if (lines_ == limit_) {
+    truncated_ = true;
+    text_ += "{\"event\": \"truncated\", \"limit\": " + std::to_string(limit_) + "}\n";
+    return;
+  }
+  ++lines_;
+  text_ += "{\"t_days\": " + json_number(t.to_days()) + ", \"event\": \"" + event +
+           "\", \"lot\": " + std::to_string(lot.id) +
+           ", \"sold_lot\": " + std::to_string(models::sold_lot_id(lot.id)) +
+           ", \"chips\": " + std::to_string(lot.chips) +
+           ", \"chip_model\": " + json_string(world_.chips[lot.chip_model].model) +
+           ", \"flow\": " + json_string(world_.flows[lot.flow].id) +
+           ", \"diverted\": " + (lot.diverted ? "true" : "false");
+  if (node) text_ += ", \"node\": " + json_string(world_.network.node(*node).id);
+  text_ += extra + "}\n";
+}
+
+std::string TraceRecorder::finding(const models::DetectionEvent& d) const {
+  std::string out = ", \"policy\": " + json_string(world_.policies[d.policy].name) +
+                    ", \"stage\": \"" + models::to_string(d.stage) + "\", \"verdict\": \"" +
+                    models::to_string(d.verdict) + "\"";
+  if (d.edge) {
+    const models::Network& net = world_.network;
+    out += ", \"edge\": " + json_string(net.node(net.edge_source(*d.edge)).id + "->" +
+                                        net.node(net.edge_target(*d.edge)).id);
+  }
+  return out;
+}
+
+void TraceRecorder::lot_created(const models::Lot& lot, sim::Time t) {
+  line(t, "sale", lot, world_.flows[lot.flow].source);
+}
+
+void TraceRecorder::detected(const models::Lot& lot, const models::DetectionEvent& d) {
+  line(d.time, "detected", lot, d.has_node ? std::optional(d.node) : std::nullopt, finding(d));
+}
+
+void TraceRecorder::false_positive(const models::Lot& lot, const models::DetectionEvent& d) {
+  line(d.time, "false_positive", lot, d.has_node ? std::optional(d.node) : std::nullopt,
+       finding(d));
+}
+
+void TraceRecorder::delivered(const models::Lot& lot, sim::Time t) {
+  const models::Flow& flow = world_.flows[lot.flow];
+  line(t, "delivered", lot, lot.diverted ? flow.tactics.end_facility : flow.destination);
+}
+
+void TraceRecorder::disabled_after_delivery(const models::Lot& delivered,
+                                            const models::DetectionEvent& d) {
+  line(d.time, "disabled_after_delivery", delivered,
+       world_.flows[delivered.flow].tactics.end_facility, finding(d));
+}
+
+void TraceRecorder::substituted(const models::Lot& demanded, double h100e_bought, sim::Time t) {
+  line(t, "substituted", demanded, std::nullopt,
+       ", \"h100e_bought\": " + json_number(h100e_bought));
+}
+
+void TraceRecorder::arrived(const models::Lot& lot, models::NodeIndex node, sim::Time t) {
+  line(t, "arrived", lot, node);
+}
+
+void TraceRecorder::removed(const models::Lot& lot, models::NodeIndex site, sim::Time t) {
+  line(t, "removed", lot, site);
+}
+
+void TraceRecorder::dismantled(const models::Lot& lot, std::size_t parts, models::NodeIndex node,
+                               sim::Time t) {
+  line(t, "dismantled", lot, node, ", \"parts\": " + std::to_string(parts));
+}
+
+}  // namespace chiptrail::cli

@@ -1,0 +1,337 @@
+#!/usr/bin/python3
+"""Publication figures from chiptrail outputs.
+
+    /usr/bin/python3 tools/plot.py DIR [--out FIGDIR] [--formats png,svg,pdf]
+
+DIR is the --out directory of `chiptrail run` (runs.csv, summary.csv, detections.csv,
+manifest.json) or of `chiptrail sweep` (runs.csv, summary.csv, manifest.json, and
+sensitivity.csv after `chiptrail sensitivity`). Each figure is written once per format into
+FIGDIR (default DIR/figures). Needs Debian's python3-matplotlib and python3-pandas.
+
+The same figures make `chiptrail report`'s report.html (tools/report.py imports this module).
+"""
+
+import argparse
+import json
+import os
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only, no display
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+# Text as paths in SVG: the figures need no fonts where they are opened.
+plt.rcParams.update({
+    "svg.fonttype": "path",
+    "figure.dpi": 110,
+    "savefig.bbox": "tight",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "font.size": 9,
+})
+
+SUMMARY_COLUMNS = ["metric", "n", "mean", "sd", "ci_low", "ci_high", "ci_level", "ci_method"]
+# The metrics a sweep's curves show first, when recorded.
+HEADLINE_METRICS = ["detection_rate_lots", "detection_rate_chips", "chips_delivered_restricted",
+                    "h100e_denied", "enforcement_cost_usd"]
+CHIP_OUTCOMES = [("chips_delivered_restricted", "delivered", "#d7301f"),
+                 ("chips_seized", "seized", "#2b8cbe"),
+                 ("chips_disabled", "disabled", "#7bccc4"),
+                 ("chips_in_pipeline", "in the pipeline", "#bdbdbd")]
+
+
+class Results:
+    """A run's or a sweep's outputs, read from its directory."""
+
+    def __init__(self, directory):
+        self.dir = directory
+        self.summary = pd.read_csv(os.path.join(directory, "summary.csv"))
+        self.runs = pd.read_csv(os.path.join(directory, "runs.csv"))
+        with open(os.path.join(directory, "manifest.json"), encoding="utf-8") as f:
+            self.manifest = json.load(f)
+        self.detections = read_optional(os.path.join(directory, "detections.csv"))
+        self.sensitivity = read_optional(os.path.join(directory, "sensitivity.csv"))
+        missing = [c for c in SUMMARY_COLUMNS if c not in self.summary.columns]
+        if missing:
+            raise ValueError(f"{directory}/summary.csv: missing columns {missing}")
+        # Factor columns sit between point_id (and a sweep's role) and metric.
+        start = 2 if "role" in self.summary.columns else 1
+        self.factors = list(self.summary.columns[start:list(self.summary.columns).index("metric")])
+        self.kind = "sweep" if "sweep_path" in self.manifest else "run"
+
+    def scenario(self):
+        """The resolved scenario of a run (a sweep's manifest holds the sweep instead)."""
+        return self.manifest.get("resolved_scenario") or {}
+
+    def metric(self, name, point=0):
+        rows = self.summary[(self.summary["metric"] == name) & (self.summary["point_id"] == point)]
+        return None if rows.empty else rows.iloc[0]
+
+    def metrics_with_prefix(self, prefix):
+        names = self.summary.loc[self.summary["point_id"] == 0, "metric"]
+        return [m for m in names if m.startswith(prefix)]
+
+    def headline_metrics(self, most=4):
+        present = set(self.summary["metric"])
+        chosen = [m for m in HEADLINE_METRICS if m in present]
+        others = [m for m in dict.fromkeys(self.summary["metric"]) if m not in chosen]
+        return (chosen + others)[:most]
+
+
+def read_optional(path):
+    return pd.read_csv(path, keep_default_na=False) if os.path.exists(path) else None
+
+
+def error_bars(rows):
+    """Asymmetric error bars (below, above the mean) from summary rows."""
+    return [(rows["mean"] - rows["ci_low"]).clip(lower=0), (rows["ci_high"] - rows["mean"]).clip(lower=0)]
+
+
+def chip_outcomes(results):
+    """Where the diverted chips ended, mean per replication with 95% intervals."""
+    rows = [(label, results.metric(name), colour) for name, label, colour in CHIP_OUTCOMES]
+    rows = [r for r in rows if r[1] is not None]
+    if not rows:
+        return None
+    fig, ax = plt.subplots(figsize=(6, 2.6))
+    labels = [r[0] for r in rows]
+    frame = pd.DataFrame([r[1] for r in rows])
+    ax.barh(labels, frame["mean"], xerr=error_bars(frame), color=[r[2] for r in rows],
+            capsize=3)
+    ax.invert_yaxis()
+    ax.set_xlabel("diverted chips per replication (mean, 95% CI)")
+    ax.set_title("Where diverted chips ended")
+    return fig
+
+
+def policies(results):
+    """Lots each policy found first, and found at all (overlap), with 95% intervals."""
+    first = results.metrics_with_prefix("lots_detected_by.")
+    if not first:
+        return None
+    names = [m.split(".", 1)[1] for m in first]
+    found_first = pd.DataFrame([results.metric(m) for m in first])
+    flagged = pd.DataFrame([results.metric("lots_flagged_by." + n) for n in names])
+    fig, ax = plt.subplots(figsize=(6, 0.45 * len(names) + 1.2))
+    y = range(len(names))
+    ax.barh([i - 0.2 for i in y], flagged["mean"], height=0.4, xerr=error_bars(flagged),
+            capsize=3, color="#9ecae1", label="found (first or not)")
+    ax.barh([i + 0.2 for i in y], found_first["mean"], height=0.4, xerr=error_bars(found_first),
+            capsize=3, color="#3182bd", label="found first (credited)")
+    ax.set_yticks(list(y), names)
+    ax.invert_yaxis()
+    ax.set_xlabel("diverted lots per replication (mean, 95% CI)")
+    ax.set_title("Detection by policy")
+    ax.legend(loc="lower right", frameon=False)
+    return fig
+
+
+def time_to_detection(results):
+    """Days from sale to a lot's first detection, over every replication."""
+    d = results.detections
+    if d is None or d.empty:
+        return None
+    days = pd.to_numeric(d.loc[d["first"] == 1, "days_since_sale"])
+    if days.empty:
+        return None
+    fig, ax = plt.subplots(figsize=(6, 2.8))
+    ax.hist(days, bins=min(40, max(5, len(days) // 10)), color="#756bb1")
+    ax.axvline(days.mean(), color="black", linestyle="--", linewidth=1,
+               label=f"mean {days.mean():.0f} days")
+    ax.set_xlabel("days from sale to first detection")
+    ax.set_ylabel("lots")
+    ax.set_title(f"Time to detection ({len(days)} lots found)")
+    ax.legend(frameon=False)
+    return fig
+
+
+MARKERS = {"VENDOR": "s", "DISTRIBUTOR": "p", "DATA_CENTER": "D", "DEALER": "h",
+           "BORDER_CROSSING": "8", "TRANSIT_HUB": "d", "END_FACILITY": "*"}
+
+
+def network_map(results):
+    """The network at its coordinates, nodes coloured by detections per replication. Nodes far
+    from the rest (a vendor on another continent) stay off the map: their edges come in from
+    its border, labelled, so the region where lots are caught keeps its scale."""
+    scenario = results.scenario()
+    nodes = scenario.get("nodes", [])
+    if not nodes:
+        return None
+    position = {n["id"]: (n.get("longitude", 0.0), n.get("latitude", 0.0)) for n in nodes}
+    lon_mid = sorted(p[0] for p in position.values())[len(position) // 2]
+    lat_mid = sorted(p[1] for p in position.values())[len(position) // 2]
+    on_map = {i for i, (x, y) in position.items() if abs(x - lon_mid) <= 40 and abs(y - lat_mid) <= 30}
+    replications = max(1, len(results.runs))
+    finds = dict.fromkeys(position, 0.0)
+    first = dict.fromkeys(position, 0.0)
+    d = results.detections
+    if d is not None and not d.empty:
+        located = d[d["node"] != ""]
+        for node, count in located["node"].value_counts().items():
+            finds[node] = count / replications
+        for node, count in located.loc[located["first"] == 1, "node"].value_counts().items():
+            first[node] = count / replications
+    fig, ax = plt.subplots(figsize=(7.5, 6))
+    xs = [position[i][0] for i in on_map]
+    ys = [position[i][1] for i in on_map]
+    pad = 1.0
+    box = (min(xs) - pad, max(xs) + pad, min(ys) - pad, max(ys) + pad)
+    for e in scenario.get("edges", []):
+        a, b = e.get("from"), e.get("to")
+        if a not in position or b not in position or (a not in on_map and b not in on_map):
+            continue
+        (x0, y0), (x1, y1) = position[a], position[b]
+        style = {"arrowstyle": "->", "color": "#969696", "lw": 0.8}
+        if a not in on_map or b not in on_map:  # clip to the map's border, dashed, labelled
+            outside, inside = ((x0, y0), (x1, y1)) if a not in on_map else ((x1, y1), (x0, y0))
+            # Where the segment from the inside node first leaves the box.
+            crossings = [(edge - inside[axis]) / (outside[axis] - inside[axis])
+                         for axis, edge, beyond in [(0, box[0], outside[0] < box[0]),
+                                                    (0, box[1], outside[0] > box[1]),
+                                                    (1, box[2], outside[1] < box[2]),
+                                                    (1, box[3], outside[1] > box[3])] if beyond]
+            t = max(0.0, min(crossings + [1.0]))
+            edge_point = (inside[0] + t * (outside[0] - inside[0]),
+                          inside[1] + t * (outside[1] - inside[1]))
+            ax.annotate(f"{a if a not in on_map else b} (off map)", edge_point, fontsize=7,
+                        color="#636363")
+            (x0, y0), (x1, y1) = (edge_point, inside) if a not in on_map else (inside, edge_point)
+            style["linestyle"] = "--"
+        ax.annotate("", xy=(x1, y1), xytext=(x0, y0), arrowprops=style)
+    top = max(finds.values()) or 1.0
+    most_first = max(first.values()) or 1.0
+    points = None
+    for n in nodes:
+        if n["id"] not in on_map:
+            continue
+        x, y = position[n["id"]]
+        points = ax.scatter([x], [y], c=[finds[n["id"]]], s=[50 + 350 * first[n["id"]] / most_first],
+                            marker=MARKERS.get(n.get("kind", ""), "o"), cmap="Reds", vmin=0,
+                            vmax=top, edgecolors="black", linewidths=0.5, zorder=3)
+    for k, i in enumerate(sorted(on_map, key=lambda i: position[i])):
+        ax.annotate(i, position[i], textcoords="offset points", fontsize=7,
+                    xytext=(5, 5 if k % 2 == 0 else -10))
+    fig.colorbar(points, ax=ax, label="detections per replication")
+    ax.set_xlim(box[0], box[1])
+    ax.set_ylim(box[2], box[3])
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.set_xlabel("longitude")
+    ax.set_ylabel("latitude")
+    ax.set_title("Where lots were caught (size: lots first caught there)")
+    return fig
+
+
+def sweep_curves(results, metric):
+    """A sweep's metric against each factor, with 95% bands: one line per level of the other
+    factors on a grid with few combinations, points with error bars otherwise."""
+    rows = results.summary[results.summary["metric"] == metric]
+    if rows.empty or not results.factors:
+        return None
+    factors = results.factors
+    fig, axes = plt.subplots(1, len(factors), figsize=(3.6 * len(factors), 3), squeeze=False)
+    for ax, factor in zip(axes[0], factors):
+        others = [f for f in factors if f != factor]
+        by = others[0] if len(others) == 1 else others  # a one-element list warns in pandas
+        groups = rows.groupby(by) if others else [((), rows)]
+        if others and len(groups) > 6:
+            ax.errorbar(rows[factor], rows["mean"], yerr=error_bars(rows), fmt="o",
+                        markersize=3, capsize=2, alpha=0.7)
+        else:
+            for key, group in groups:
+                group = group.sort_values(factor)
+                key = key if isinstance(key, tuple) else (key,)
+                label = ", ".join(f"{f}={v:g}" for f, v in zip(others, key)) or None
+                line, = ax.plot(group[factor], group["mean"], marker="o", markersize=3,
+                                label=label)
+                ax.fill_between(group[factor], group["ci_low"], group["ci_high"],
+                                color=line.get_color(), alpha=0.2)
+            if others:
+                ax.legend(frameon=False, fontsize=7)
+        ax.set_xlabel(factor)
+        ax.set_ylabel(metric)
+    fig.suptitle(f"{metric}: mean and 95% interval by factor")
+    return fig
+
+
+def sobol(results, metric):
+    """First-order and total Sobol indices with their bootstrap intervals."""
+    s = results.sensitivity
+    if s is None or "first_order" not in s.columns:
+        return None
+    rows = s[s["metric"] == metric]
+    if rows.empty:
+        return None
+    rows = rows.apply(pd.to_numeric, errors="ignore")
+    fig, ax = plt.subplots(figsize=(6, 0.5 * len(rows) + 1.2))
+    y = list(range(len(rows)))
+    for offset, (column, low, high, colour, label) in enumerate([
+            ("first_order", "first_low", "first_high", "#fdae6b", "first order S_i"),
+            ("total", "total_low", "total_high", "#e6550d", "total S_Ti")]):
+        mean = pd.to_numeric(rows[column])
+        err = [(mean - pd.to_numeric(rows[low])).clip(lower=0),
+               (pd.to_numeric(rows[high]) - mean).clip(lower=0)]
+        ax.barh([i - 0.2 + 0.4 * offset for i in y], mean, height=0.4, xerr=err, capsize=3,
+                color=colour, label=label)
+    ax.set_yticks(y, list(rows["factor"]))
+    ax.invert_yaxis()
+    ax.set_xlabel("share of the variance of " + metric)
+    ax.set_title(f"Sobol indices: {metric} (95% bootstrap intervals)")
+    ax.legend(frameon=False)
+    return fig
+
+
+def figures(results):
+    """Every figure the results allow, as (name, figure) pairs, in report order."""
+    out = []
+    if results.kind == "run":
+        for name, make in [("network_map", network_map), ("chip_outcomes", chip_outcomes),
+                           ("policies", policies), ("time_to_detection", time_to_detection)]:
+            fig = make(results)
+            if fig is not None:
+                out.append((name, fig))
+    else:
+        for metric in results.headline_metrics():
+            fig = sweep_curves(results, metric)
+            if fig is not None:
+                out.append(("sweep_" + metric, fig))
+            fig = sobol(results, metric)
+            if fig is not None:
+                out.append(("sobol_" + metric, fig))
+    return out
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("dir", help="a `chiptrail run --out` or `chiptrail sweep --out` directory")
+    parser.add_argument("--out", help="directory for the figures (default DIR/figures)")
+    parser.add_argument("--formats", default="png,svg,pdf", help="comma-separated: png, svg, pdf")
+    args = parser.parse_args(argv)
+    formats = [f for f in args.formats.split(",") if f]
+    bad = [f for f in formats if f not in ("png", "svg", "pdf")]
+    if bad:
+        parser.error(f"unknown format(s) {bad}: use png, svg or pdf")
+    try:
+        results = Results(args.dir)
+    except (OSError, ValueError, KeyError, json.JSONDecodeError, pd.errors.ParserError) as e:
+        print(f"plot.py: {args.dir}: cannot read chiptrail outputs: {e}", file=sys.stderr)
+        return 66
+    out = args.out or os.path.join(args.dir, "figures")
+    os.makedirs(out, exist_ok=True)
+    made = figures(results)
+    for name, fig in made:
+        for fmt in formats:
+            path = os.path.join(out, f"{name}.{fmt}")
+            partial = path + ".partial"
+            fig.savefig(partial, format=fmt, dpi=200 if fmt == "png" else None)
+            os.replace(partial, path)  # a complete file or none
+        plt.close(fig)
+    print(f"{len(made)} figures x {len(formats)} formats in {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

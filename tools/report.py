@@ -1,0 +1,208 @@
+#!/usr/bin/python3
+"""A self-contained HTML report of chiptrail outputs (what `chiptrail report DIR` runs).
+
+    /usr/bin/python3 tools/report.py DIR [--out FILE]
+
+Writes FILE (default DIR/report.html): one HTML file with its figures inlined as SVG (drawn by
+matplotlib, tools/plot.py) and no external resources, so it opens offline and can be mailed.
+"""
+
+import argparse
+import html
+import io
+import json
+import math
+import os
+import sys
+
+import plot
+
+# The metrics of a run's headline table, in this order, when present.
+HEADLINE = ["lots_diverted", "lots_detected", "detection_rate_lots", "detection_rate_chips",
+            "chips_diverted", "chips_detected", "chips_delivered_restricted",
+            "h100e_delivered_restricted", "h100e_denied", "lots_substituted",
+            "mean_time_to_detection_days", "false_positive_rate_lots", "enforcement_cost_usd"]
+
+STYLE = """
+body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif;
+       margin: 0 auto; max-width: 1100px; padding: 1.5em; color: #222; line-height: 1.4; }
+h1 { margin-bottom: 0.2em; } h2 { border-bottom: 1px solid #ddd; padding-bottom: 0.2em; }
+.meta { color: #555; font-size: 0.9em; }
+table { border-collapse: collapse; font-size: 0.85em; margin: 0.5em 0; }
+th, td { padding: 0.25em 0.6em; border-bottom: 1px solid #eee; text-align: right; }
+th { cursor: pointer; background: #f6f6f6; user-select: none; }
+td:first-child, th:first-child { text-align: left; }
+figure { margin: 1em 0; } figure svg { max-width: 100%; height: auto; }
+figcaption { color: #555; font-size: 0.85em; }
+code { background: #f3f3f3; padding: 0 0.2em; }
+"""
+
+# Sortable tables (click a header); marks the page ready for tests.
+SCRIPT = """
+document.querySelectorAll("table.sortable").forEach(function (table) {
+  table.querySelectorAll("th").forEach(function (th, column) {
+    th.addEventListener("click", function () {
+      var body = table.tBodies[0];
+      var rows = Array.from(body.rows);
+      var ascending = th.dataset.order !== "asc";
+      th.dataset.order = ascending ? "asc" : "desc";
+      rows.sort(function (a, b) {
+        var x = a.cells[column].dataset.value || a.cells[column].textContent;
+        var y = b.cells[column].dataset.value || b.cells[column].textContent;
+        var nx = parseFloat(x), ny = parseFloat(y);
+        var order = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y);
+        return ascending ? order : -order;
+      });
+      rows.forEach(function (row) { body.appendChild(row); });
+    });
+  });
+});
+document.body.dataset.ready = "1";
+"""
+
+
+def number(x):
+    try:
+        x = float(x)
+    except (TypeError, ValueError):
+        return html.escape(str(x))
+    if math.isnan(x):
+        return "–"
+    if x != 0 and (abs(x) >= 1e6 or abs(x) < 1e-3):
+        return f"{x:.3g}"
+    return f"{x:,.4g}" if abs(x) < 1000 else f"{x:,.0f}"
+
+
+def svg(fig):
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg")
+    plot.plt.close(fig)
+    text = buffer.getvalue()
+    return text[text.find("<svg"):]  # drop the XML prolog and doctype
+
+
+def figure(element_id, fig, caption):
+    return (f'<figure id="{element_id}">{svg(fig)}'
+            f"<figcaption>{html.escape(caption)}</figcaption></figure>")
+
+
+def summary_table(rows, element_id):
+    out = [f'<table class="sortable" id="{element_id}"><thead><tr><th>metric</th><th>mean</th>'
+           "<th>95% CI</th><th>n</th><th>method</th></tr></thead><tbody>"]
+    for _, r in rows.iterrows():
+        out.append(f'<tr><td>{html.escape(r["metric"])}</td>'
+                   f'<td data-value="{r["mean"]}">{number(r["mean"])}</td>'
+                   f'<td data-value="{r["ci_low"]}">[{number(r["ci_low"])}, {number(r["ci_high"])}]</td>'
+                   f'<td>{int(r["n"])}</td><td>{html.escape(str(r["ci_method"]))}</td></tr>')
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def header(results):
+    m = results.manifest
+    scenario = results.scenario().get("metadata", {})
+    name = scenario.get("name") or os.path.basename(m.get("sweep_path") or m.get("scenario_path", ""))
+    lines = [f"<h1>chiptrail report: {html.escape(name)}</h1>"]
+    if scenario.get("description"):
+        lines.append(f"<p>{html.escape(scenario['description'])}</p>")
+    facts = [("kind", results.kind), ("scenario", m.get("scenario_path", "")),
+             ("sweep", m.get("sweep_path", "")), ("design", m.get("design", "")),
+             ("points", m.get("points", "")), ("replications", m.get("replications", "")),
+             ("seed", m.get("seed", "")), ("chiptrail", m.get("version", "")),
+             ("git", m.get("git_revision", ""))]
+    lines.append('<p class="meta" id="summary">' + " · ".join(
+        f"{k}: <code>{html.escape(str(v))}</code>" for k, v in facts if v != "") + "</p>")
+    horizon = results.scenario().get("horizon_days")
+    if horizon:
+        lines.append(f'<p class="meta">horizon {number(horizon)} days; every interval is a 95% '
+                     "confidence interval over replications (method per row).</p>")
+    return "\n".join(lines)
+
+
+def run_sections(results):
+    point = results.summary[results.summary["point_id"] == 0]
+    headline = point[point["metric"].isin(HEADLINE)].copy()
+    headline["order"] = headline["metric"].map(HEADLINE.index)
+    parts = ["<h2>Detection</h2>", summary_table(headline.sort_values("order"), "detection-table"),
+             "<details><summary>every metric</summary>",
+             summary_table(point, "all-metrics"), "</details>"]
+    captions = {
+        "network_map": ("network-map", "The network at its coordinates; colour: detections per "
+                        "replication at each node; size: lots first caught there."),
+        "chip_outcomes": ("chip-outcomes", "Diverted chips by fate, per replication."),
+        "policies": ("by-policy", "Lots found by each policy: found at all, and credited (first "
+                     "to find); the gap is the overlap between measures."),
+        "time_to_detection": ("time-to-detection", "Days from sale to each lot's first "
+                              "detection, pooled over replications."),
+    }
+    titles = {"network_map": "Where lots were caught", "chip_outcomes": "Chips",
+              "policies": "Detection by policy", "time_to_detection": "Time to detection"}
+    for name, fig in plot.figures(results):
+        element_id, caption = captions[name]
+        parts.append(f"<h2>{titles[name]}</h2>")
+        parts.append(figure(element_id, fig, caption))
+    if results.detections is None:
+        parts.append("<p>No detections.csv in this directory: the map and the time to detection "
+                     "need the outputs of <code>chiptrail run --out</code>.</p>")
+    return "\n".join(parts)
+
+
+def sweep_sections(results):
+    parts = ['<h2 id="sweep-curves">Metrics by factor</h2>']
+    made = plot.figures(results)
+    for name, fig in made:
+        if name.startswith("sweep_"):
+            parts.append(figure("curve-" + name[len("sweep_"):], fig,
+                                "Mean per design point with its 95% interval."))
+    sobol = [(n, f) for n, f in made if n.startswith("sobol_")]
+    if sobol:
+        parts.append('<h2 id="sobol">Sobol indices</h2>')
+        for name, fig in sobol:
+            parts.append(figure("sobol-" + name[len("sobol_"):], fig,
+                                "From chiptrail sensitivity: first-order and total indices."))
+    metrics = results.headline_metrics()
+    table = results.summary[results.summary["metric"].isin(metrics)]
+    if len(table) <= 2000:
+        columns = ["point_id"] + results.factors + ["metric", "mean", "ci_low", "ci_high", "n"]
+        parts.append("<h2>Design points</h2><details><summary>table</summary>"
+                     '<table class="sortable" id="points-table"><thead><tr>' +
+                     "".join(f"<th>{html.escape(c)}</th>" for c in columns) +
+                     "</tr></thead><tbody>")
+        for _, r in table.iterrows():
+            parts.append("<tr>" + "".join(
+                f'<td data-value="{r[c]}">{number(r[c]) if c != "metric" else html.escape(r[c])}</td>'
+                for c in columns) + "</tr>")
+        parts.append("</tbody></table></details>")
+    return "\n".join(parts)
+
+
+def report(results):
+    body = header(results) + "\n" + (run_sections(results) if results.kind == "run"
+                                     else sweep_sections(results))
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<title>chiptrail report</title><style>{STYLE}</style></head>"
+            f"<body>\n{body}\n<script>{SCRIPT}</script></body></html>\n")
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("dir")
+    parser.add_argument("--out", help="the HTML file (default DIR/report.html)")
+    args = parser.parse_args(argv)
+    try:
+        results = plot.Results(args.dir)
+    except (OSError, ValueError, KeyError, json.JSONDecodeError, plot.pd.errors.ParserError) as e:
+        print(f"chiptrail report: {args.dir}: cannot read chiptrail outputs: {e}", file=sys.stderr)
+        return 66
+    out = args.out or os.path.join(args.dir, "report.html")
+    partial = out + ".partial"
+    with open(partial, "w", encoding="utf-8") as f:
+        f.write(report(results))
+    os.replace(partial, out)  # the old report or the new one, never a torn file
+    print(out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
