@@ -13,6 +13,8 @@ CHIPTRAIL_PACKAGES=(
 # (`chiptrail report`, tools/plot.py), Graphviz (`graph --render`) and Chromium (the report's
 # headless rendering test). test.sh installs them; a build does not need them.
 CHIPTRAIL_REPORT_PACKAGES=(python3-matplotlib python3-pandas graphviz chromium)
+# The Python module (`cmake -DCHIPTRAIL_PYTHON=ON`, on in the ci preset that test.sh uses).
+CHIPTRAIL_PYTHON_PACKAGES=(pybind11-dev python3-dev)
 
 chiptrail_install_packages() {
   local missing=()

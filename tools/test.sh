@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian 12 machine, builds everything with warnings as errors (in build/) and
-# runs the whole test suite with ctest. With --sanitize, does the same under AddressSanitizer and
+# runs the whole test suite with ctest (the Python module and its tests included). With --sanitize, does the same under AddressSanitizer and
 # UndefinedBehaviorSanitizer (in build-asan/). With --mpi, installs Open MPI, builds the MPI
 # backend (in build-mpi/) and checks that MPI sweeps match threaded ones byte for byte.
 # Exits non-zero on any failure.
@@ -12,6 +12,7 @@ jobs=$(nproc)
 preset=ci
 if [[ "${1:-}" == "--sanitize" ]]; then preset=asan; fi
 if [[ "${1:-}" != "--mpi" ]]; then chiptrail_install_packages "${CHIPTRAIL_REPORT_PACKAGES[@]}"; fi
+if [[ "$preset" == ci ]]; then chiptrail_install_packages "${CHIPTRAIL_PYTHON_PACKAGES[@]}"; fi
 if [[ "${1:-}" == "--mpi" ]]; then
   chiptrail_install_packages openmpi-bin libopenmpi-dev
   cmake --preset mpi >/dev/null

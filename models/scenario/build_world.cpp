@@ -20,7 +20,10 @@ std::string quoted(const std::string& s) {
 class WorldBuilder {
  public:
   WorldBuilder(const ScenarioFile& file, const PolicyRegistry& registry)
-      : file_(file), registry_(registry), s_(*file.message) {}
+      : locator_(file.locator), registry_(registry), s_(*file.message) {}
+  WorldBuilder(const v1::Scenario& scenario, const FieldLocator& locator,
+               const PolicyRegistry& registry)
+      : locator_(locator), registry_(registry), s_(scenario) {}
 
   World build() {
     world_.name = s_.metadata().name();
@@ -47,7 +50,7 @@ class WorldBuilder {
 
  private:
   void error(const FieldPath& where, const std::string& message) {
-    const SourceLocation at = file_.locator.locate(where);
+    const SourceLocation at = locator_.locate(where);
     errors_.push_back({at.file, at.line, at.column, where.to_string(), message});
   }
 
@@ -560,7 +563,7 @@ class WorldBuilder {
     }
   }
 
-  const ScenarioFile& file_;
+  const FieldLocator& locator_;
   const PolicyRegistry& registry_;
   const v1::Scenario& s_;
   World world_;
@@ -572,6 +575,11 @@ class WorldBuilder {
 
 World build_world(const ScenarioFile& file, const PolicyRegistry& registry) {
   return WorldBuilder(file, registry).build();
+}
+
+World build_world(const v1::Scenario& scenario, const FieldLocator& locator,
+                  const PolicyRegistry& registry) {
+  return WorldBuilder(scenario, locator, registry).build();
 }
 
 World load_world(const std::string& path, const PolicyRegistry& registry) {

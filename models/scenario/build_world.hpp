@@ -14,6 +14,11 @@ namespace chiptrail::models {
 // all of them, each located at file:line:column with its field path.
 World build_world(const ScenarioFile& file, const PolicyRegistry& registry);
 
+// The same for a scenario message edited after reading (fields overridden): errors are located
+// through the locator of the file it was read from.
+World build_world(const v1::Scenario& scenario, const FieldLocator& locator,
+                  const PolicyRegistry& registry);
+
 // read_scenario_file + build_world.
 World load_world(const std::string& path, const PolicyRegistry& registry);
 

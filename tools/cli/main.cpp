@@ -1,61 +1,15 @@
-// The chiptrail command line. Each subcommand lives in its own file and registers itself on the
-// CLI11 app here; data goes to stdout, diagnostics to stderr, and the exit code follows
-// sysexits(3) (see exit_codes.hpp).
-#include <CLI/CLI.hpp>
-#include <cstdio>
-#include <exception>
+// The chiptrail executable: the command line of cli_app.cpp, under MPI when built with it.
 #include <string>
 #include <vector>
 
-#include "cli/analyze_command.hpp"
-#include "cli/demo_command.hpp"
-#include "cli/exit_codes.hpp"
+#include "cli/cli_app.hpp"
 #ifdef CHIPTRAIL_WITH_MPI
 #include "cli/mpi_sweep.hpp"
 #endif
-#include "cli/optimize_command.hpp"
-#include "cli/report_command.hpp"
-#include "cli/run_command.hpp"
-#include "cli/sensitivity_command.hpp"
-#include "cli/sweep_command.hpp"
-#include "cli/uncertainty_command.hpp"
-#include "cli/validate_command.hpp"
-#include "cli/version.hpp"
-#include "models/policies/policy_registry.hpp"
 
 int main(int argc, char** argv) {
-  using namespace chiptrail::cli;
 #ifdef CHIPTRAIL_WITH_MPI
-  const MpiSession mpi(argc, argv);  // only `sweep` uses more than one rank
+  const chiptrail::cli::MpiSession mpi(argc, argv);  // only `sweep` uses more than one rank
 #endif
-  CLI::App app{
-      "chiptrail: discrete-event simulation of AI-chip supply chains and the "
-      "export-control measures that try to detect diversion"};
-  app.set_version_flag("--version",
-                       std::string("chiptrail ") + kVersion + " (" + kGitRevision + ")");
-  app.require_subcommand(1);
-  int exit_code = kOk;
-  const std::vector<std::string> command_line(argv, argv + argc);
-  chiptrail::models::PolicyRegistry registry;
-  chiptrail::models::register_builtin_policies(registry);
-  add_run_command(app, registry, command_line, exit_code);
-  add_validate_command(app, registry, exit_code);
-  add_graph_command(app, registry, exit_code);
-  add_analyze_command(app, registry, exit_code);
-  add_sensitivity_command(app, exit_code);
-  add_uncertainty_command(app, registry, exit_code);
-  add_optimize_command(app, registry, command_line, exit_code);
-  add_report_command(app, exit_code);
-  add_sweep_commands(app, registry, exit_code);
-  add_demo_command(app, exit_code);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int cli_code = app.exit(e);
-    return cli_code == 0 ? kOk : kUsage;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "chiptrail: internal error: %s\n", e.what());
-    return kSoftware;
-  }
-  return exit_code;
+  return chiptrail::cli::run_cli(std::vector<std::string>(argv, argv + argc));
 }

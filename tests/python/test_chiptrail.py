@@ -1,0 +1,178 @@
+"""The Python module against the command line: same numbers, same files, same errors.
+
+Run by ctest (python.module) as
+    PYTHONPATH=build/python CHIPTRAIL=build/chiptrail /usr/bin/python3 -m unittest tests/python/test_chiptrail.py
+"""
+
+import csv
+import math
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+import chiptrail
+
+SOURCE = os.environ.get("CHIPTRAIL_SOURCE_DIR", os.path.join(os.path.dirname(__file__), "..", ".."))
+BINARY = os.environ.get("CHIPTRAIL", os.path.join(SOURCE, "build", "chiptrail"))
+MINIMAL = os.path.join(SOURCE, "scenarios", "minimal.textproto")
+RATE = "policies[name=customs_hk].inspection_rate"
+
+
+def cli(*args):
+    subprocess.run([BINARY, *args], check=True, stdout=subprocess.DEVNULL)
+
+
+def same(a, b):
+    """Equal numbers, NaN equal to NaN (a metric undefined in both), recursively."""
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    return a == b
+
+
+def read_csv(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+class ModuleTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.dir = self.tmp.name
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def test_policies_are_listed(self):
+        kinds = chiptrail.policies()
+        for kind in ["customs_inspection", "customer_vetting", "end_use_check", "serial_registry",
+                     "location_verification", "heartbeat", "whistleblower_tips",
+                     "financial_flow_analysis"]:
+            self.assertIn(kind, kinds)
+
+    def test_run_gives_the_command_lines_numbers(self):
+        cli("run", MINIMAL, "-n", "12", "--seed", "5", "--out", self.dir)
+        expected = read_csv(os.path.join(self.dir, "runs.csv"))
+        results = chiptrail.load(MINIMAL).run(replications=12, seed=5, threads=2)
+        self.assertEqual(len(results), 12)
+        for row, got in zip(expected, results.runs):
+            for name, value in row.items():
+                if name in ("run_id", "point_id"):
+                    continue
+                self.assertTrue(same(float(value), float(got[name])), name)  # shortest round trip: exact
+        summary = {r["metric"]: r for r in read_csv(os.path.join(self.dir, "summary.csv"))}
+        for s in results.summary:
+            self.assertTrue(same(float(summary[s["metric"]]["mean"]), s["mean"]), s["metric"])
+            self.assertEqual(summary[s["metric"]]["ci_method"], s["ci_method"])
+
+    def test_threads_do_not_change_results(self):
+        s = chiptrail.load(MINIMAL)
+        self.assertTrue(same(s.run(replications=8, seed=2, threads=1).runs,
+                             s.run(replications=8, seed=2, threads=2).runs))
+
+    def test_dataframes(self):
+        results = chiptrail.load(MINIMAL).run(replications=5, seed=1)
+        frame = results.dataframe()
+        self.assertEqual(len(frame), 5)
+        self.assertIn("detection_rate_lots", frame.columns)
+        self.assertEqual(list(frame["replication"]), [0, 1, 2, 3, 4])
+        summary = results.summary_dataframe()
+        self.assertAlmostEqual(summary.loc["lots_diverted", "mean"], frame["lots_diverted"].mean())
+
+    def test_overrides_and_copies(self):
+        base = chiptrail.load(MINIMAL)
+        off = base.copy()
+        off.set(RATE, 0.0)
+        self.assertEqual(sum(r["lots_detected"] for r in off.run(replications=10, seed=3).runs), 0)
+        self.assertGreater(sum(r["lots_detected"] for r in base.run(replications=10, seed=3).runs), 0)
+        # Common random numbers: the same lots in both (the rate does not touch arrivals).
+        self.assertEqual([r["lots_diverted"] for r in off.run(replications=10, seed=3).runs],
+                         [r["lots_diverted"] for r in base.run(replications=10, seed=3).runs])
+        with self.assertRaises(ValueError):
+            base.set("policies[name=nosuch].inspection_rate", 0.1)
+        with self.assertRaises(chiptrail.InputError) as caught:
+            base.set(RATE, 2.0)
+        self.assertIn("must be a probability", str(caught.exception))
+        self.assertIn("minimal.textproto:", str(caught.exception))  # located in the file
+
+    def test_dicts_round_trip(self):
+        s = chiptrail.load(MINIMAL)
+        d = s.to_dict()
+        d["policies"][0]["customs_inspection"]["inspection_rate"] = 0.5
+        edited = chiptrail.from_dict(d)
+        s.set(RATE, 0.5)
+        self.assertTrue(same(edited.run(replications=6, seed=4).runs, s.run(replications=6, seed=4).runs))
+
+    def test_input_errors(self):
+        bad = os.path.join(self.dir, "bad.textproto")
+        with open(bad, "w", encoding="utf-8") as f:
+            f.write("horizon_days: -1\n")
+        with self.assertRaises(chiptrail.InputError) as caught:
+            chiptrail.load(bad)
+        self.assertIn("bad.textproto:1:", str(caught.exception))
+        self.assertIsInstance(caught.exception, ValueError)
+        with self.assertRaises(FileNotFoundError):
+            chiptrail.load(os.path.join(self.dir, "missing.textproto"))
+
+    def test_sweep_writes_the_command_lines_files(self):
+        sweep = os.path.join(SOURCE, "tests", "data", "small_sweep.textproto")
+        cli("sweep", sweep, "--out", os.path.join(self.dir, "cli"))
+        outputs = chiptrail.sweep(sweep, os.path.join(self.dir, "py"), threads=2)
+        for name in ("runs.csv", "summary.csv"):
+            with open(os.path.join(self.dir, "cli", name), "rb") as a, \
+                    open(os.path.join(self.dir, "py", name), "rb") as b:
+                self.assertEqual(a.read(), b.read(), name)
+        self.assertEqual(len(outputs["runs"]), 24)  # 4 points x 6 replications
+        self.assertIn("summary", outputs)
+        with self.assertRaises(ValueError):
+            chiptrail.sweep(os.path.join(SOURCE, "tests", "data", "bad_sweep.textproto"),
+                            os.path.join(self.dir, "bad"))
+
+    def test_the_gil_is_released_while_running(self):
+        ticks = []
+        stop = threading.Event()
+
+        def tick():
+            while not stop.is_set():
+                ticks.append(1)
+                time.sleep(0.001)
+
+        thread = threading.Thread(target=tick)
+        thread.start()
+        started = time.monotonic()
+        chiptrail.load(os.path.join(SOURCE, "scenarios", "blackwell_sea.textproto")).run(
+            replications=300, threads=1)
+        elapsed = time.monotonic() - started
+        stop.set()
+        thread.join()
+        # Holding the GIL for the whole run would let the thread tick only a few times.
+        self.assertGreater(len(ticks), 0.3 * elapsed / 0.0011)
+
+    def test_ctrl_c_stops_a_run(self):
+        program = ("import chiptrail, sys\n"
+                   "s = chiptrail.load(sys.argv[1])\n"
+                   "print('running', flush=True)\n"
+                   "try:\n"
+                   "    s.run(replications=10**7, threads=1)\n"
+                   "except KeyboardInterrupt:\n"
+                   "    print('interrupted', flush=True)\n")
+        child = subprocess.Popen([sys.executable, "-c", program, MINIMAL], stdout=subprocess.PIPE,
+                                 text=True, env=os.environ)
+        self.assertEqual(child.stdout.readline().strip(), "running")
+        time.sleep(0.5)
+        child.send_signal(signal.SIGINT)
+        out, _ = child.communicate(timeout=30)
+        self.assertIn("interrupted", out)
+        self.assertEqual(child.returncode, 0)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,63 @@
+// The chiptrail command line. Each subcommand lives in its own file and registers itself on the
+// CLI11 app here; data goes to stdout, diagnostics to stderr, and the exit code follows
+// sysexits(3) (see exit_codes.hpp).
+#include "cli/cli_app.hpp"
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "cli/analyze_command.hpp"
+#include "cli/demo_command.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/optimize_command.hpp"
+#include "cli/report_command.hpp"
+#include "cli/run_command.hpp"
+#include "cli/sensitivity_command.hpp"
+#include "cli/sweep_command.hpp"
+#include "cli/uncertainty_command.hpp"
+#include "cli/validate_command.hpp"
+#include "cli/version.hpp"
+#include "models/policies/policy_registry.hpp"
+
+namespace chiptrail::cli {
+
+int run_cli(const std::vector<std::string>& args) {
+  CLI::App app{
+      "chiptrail: discrete-event simulation of AI-chip supply chains and the "
+      "export-control measures that try to detect diversion"};
+  app.set_version_flag("--version",
+                       std::string("chiptrail ") + kVersion + " (" + kGitRevision + ")");
+  app.require_subcommand(1);
+  int exit_code = kOk;
+  const std::vector<std::string>& command_line = args;
+  chiptrail::models::PolicyRegistry registry;
+  chiptrail::models::register_builtin_policies(registry);
+  add_run_command(app, registry, command_line, exit_code);
+  add_validate_command(app, registry, exit_code);
+  add_graph_command(app, registry, exit_code);
+  add_analyze_command(app, registry, exit_code);
+  add_sensitivity_command(app, exit_code);
+  add_uncertainty_command(app, registry, exit_code);
+  add_optimize_command(app, registry, command_line, exit_code);
+  add_report_command(app, exit_code);
+  add_sweep_commands(app, registry, exit_code);
+  add_demo_command(app, exit_code);
+  try {
+    if (!args.empty()) app.name(args.front());
+    // CLI11 takes the arguments after the program name, last first.
+    std::vector<std::string> reversed(args.rbegin(), args.rend() - (args.empty() ? 0 : 1));
+    app.parse(reversed);
+  } catch (const CLI::ParseError& e) {
+    const int cli_code = app.exit(e);
+    return cli_code == 0 ? kOk : kUsage;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "chiptrail: internal error: %s\n", e.what());
+    return kSoftware;
+  }
+  return exit_code;
+}
+
+}  // namespace chiptrail::cli

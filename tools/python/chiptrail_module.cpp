@@ -1,0 +1,340 @@
+// The `chiptrail` Python module (pybind11; build with -DCHIPTRAIL_PYTHON=ON, use with
+// /usr/bin/python3): load a scenario from a file or a dict, override its fields, run
+// replications (the GIL released, Ctrl-C honoured), get results as dicts or pandas
+// DataFrames, run a sweep through the command line's own code, list the policies.
+//
+// Results are the command line's: the same scenario, seed and replication give the same
+// numbers as `chiptrail run` (tests/python/test_chiptrail.py checks).
+#include <google/protobuf/util/json_util.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "chiptrail/v1/scenario.pb.h"
+#include "cli/cli_app.hpp"
+#include "cli/version.hpp"
+#include "models/policies/policy_registry.hpp"
+#include "models/run_metrics.hpp"
+#include "models/scenario/build_world.hpp"
+#include "models/scenario/input_error.hpp"
+#include "models/scenario/scenario_file.hpp"
+#include "models/summary.hpp"
+#include "models/supply_chain_model.hpp"
+#include "models/sweep/field_setter.hpp"
+#include "sim/run_pool.hpp"
+
+namespace py = pybind11;
+
+namespace chiptrail::python {
+namespace {
+
+models::PolicyRegistry builtin_registry() {
+  models::PolicyRegistry r;
+  models::register_builtin_policies(r);
+  return r;
+}
+
+// Runs `work(stop)` on a worker thread with the GIL released, checking every 50 ms on this
+// (the calling, main) thread for a Python signal: on Ctrl-C it sets `stop`, waits for the
+// worker to finish what it has in hand, and raises KeyboardInterrupt. Exceptions of `work`
+// are rethrown here.
+template <typename Work>
+void interruptible(Work work) {
+  std::atomic<bool> stop{false};
+  std::atomic<bool> done{false};
+  std::exception_ptr error;
+  {
+    py::gil_scoped_release release;
+    std::thread worker([&] {
+      try {
+        work(stop);
+      } catch (...) {
+        error = std::current_exception();
+      }
+      done = true;
+    });
+    while (!done.load()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      py::gil_scoped_acquire acquire;
+      if (PyErr_CheckSignals() != 0) {
+        stop = true;
+        worker.join();
+        throw py::error_already_set();
+      }
+    }
+    worker.join();
+  }
+  if (error) std::rethrow_exception(error);
+}
+
+// What a run of replications produced.
+struct Results {
+  std::string scenario;
+  std::uint64_t seed = 0;
+  std::vector<models::RunMetrics> runs;
+  std::vector<models::MetricSummary> summary;
+
+  [[nodiscard]] py::list run_dicts() const {
+    py::list out;
+    for (std::size_t r = 0; r < runs.size(); ++r) {
+      py::dict row;
+      row["replication"] = r;
+      row["seed"] = seed;
+      for (std::size_t i = 0; i < runs[r].names.size(); ++i)
+        row[py::str(runs[r].names[i])] = runs[r].values[i];
+      out.append(row);
+    }
+    return out;
+  }
+  [[nodiscard]] py::list summary_dicts() const {
+    py::list out;
+    for (const models::MetricSummary& s : summary) {
+      py::dict row;
+      row["metric"] = s.metric;
+      row["n"] = s.n;
+      row["mean"] = s.mean;
+      row["sd"] = s.sd;
+      row["ci_low"] = s.ci_low;
+      row["ci_high"] = s.ci_high;
+      row["ci_method"] = s.ci_method;
+      out.append(row);
+    }
+    return out;
+  }
+};
+
+// A scenario as read, with the fields the user has overridden since. The file it came from
+// stays shared (and unchanged) so that errors still point at its lines.
+class Scenario {
+ public:
+  explicit Scenario(models::ScenarioFile file)
+      : origin_(std::make_shared<models::ScenarioFile>(std::move(file))),
+        message_(*origin_->message) {
+    (void)world();  // invalid scenarios fail at load, with every error
+  }
+
+  [[nodiscard]] std::string name() const {
+    return message_.metadata().name().empty() ? origin_->path : message_.metadata().name();
+  }
+  [[nodiscard]] std::string path() const { return origin_->path; }
+
+  // Overrides a numeric field (a path as in sweep factors); the scenario must stay valid.
+  void set(const std::string& path, double value) {
+    v1::Scenario edited = message_;
+    models::set_numeric_field(edited, path, value);
+    (void)models::build_world(edited, origin_->locator, builtin_registry());
+    message_ = std::move(edited);
+  }
+
+  [[nodiscard]] Scenario copy() const { return *this; }
+
+  [[nodiscard]] std::string to_json() const {
+    std::string out;
+    google::protobuf::util::JsonPrintOptions options;
+    options.preserve_proto_field_names = true;
+    if (!google::protobuf::util::MessageToJsonString(message_, &out, options).ok()) {
+      throw std::runtime_error("cannot print the scenario as JSON");
+    }
+    return out;
+  }
+
+  [[nodiscard]] models::World world() const {
+    return models::build_world(message_, origin_->locator, builtin_registry());
+  }
+
+  [[nodiscard]] Results run(std::optional<std::uint32_t> replications,
+                            std::optional<std::uint64_t> seed,
+                            std::optional<unsigned> threads) const {
+    models::World w = world();
+    if (replications) w.replications = *replications;
+    if (seed) w.seed = *seed;
+    const unsigned workers = threads.value_or(std::max(1U, std::thread::hardware_concurrency()));
+    Results out;
+    out.scenario = name();
+    out.seed = w.seed;
+    std::vector<std::optional<models::RunMetrics>> slots(w.replications);
+    std::vector<std::uint64_t> ids(w.replications);
+    for (std::uint64_t r = 0; r < ids.size(); ++r) ids[r] = r;
+    interruptible([&](const std::atomic<bool>& stop) {
+      sim::run_pool(
+          ids, workers, [&w](std::uint64_t r) { return models::run_replication(w, r); },
+          [&slots](std::uint64_t r, models::RunMetrics m) { slots[r].emplace(std::move(m)); },
+          [&stop] { return stop.load(); });
+    });
+    for (std::optional<models::RunMetrics>& s : slots) out.runs.push_back(std::move(*s));
+    out.summary = models::summarize(out.runs, 0.95, /*lots_independent=*/!w.adversary);
+    return out;
+  }
+
+ private:
+  std::shared_ptr<const models::ScenarioFile> origin_;
+  v1::Scenario message_;
+};
+
+// Reads a scenario file (text or JSON), turning the loader's exceptions into Python's.
+Scenario load(const std::string& path) {
+  return Scenario(models::read_scenario_file(path));
+}
+
+// A scenario from a dict in protobuf's JSON mapping (as `Scenario.to_dict()` gives);
+// `extends` paths are relative to the working directory.
+Scenario from_dict(const py::dict& scenario, const std::string& name) {
+  const std::string json = py::module_::import("json").attr("dumps")(scenario).cast<std::string>();
+  return Scenario(models::parse_scenario_text(name, json));
+}
+
+py::object dataframe(const py::list& rows) {
+  return py::module_::import("pandas").attr("DataFrame")(rows);
+}
+
+// The CSV outputs in a directory, as pandas DataFrames keyed by file stem.
+py::dict read_outputs(const std::string& dir) {
+  const py::object pandas = py::module_::import("pandas");
+  const py::object os_path = py::module_::import("os.path");
+  py::dict out;
+  for (const char* stem : {"runs", "summary", "paired", "detections", "sensitivity", "frontier",
+                           "allocations", "uncertainty"}) {
+    const std::string file = dir + "/" + stem + ".csv";
+    if (os_path.attr("exists")(file).cast<bool>()) out[stem] = pandas.attr("read_csv")(file);
+  }
+  if (out.empty())
+    throw py::value_error(dir + ": no chiptrail outputs (runs.csv, summary.csv ...)");
+  return out;
+}
+
+// Runs `chiptrail sweep` in this process (the command line's own code: journal, --resume,
+// shards, byte-identical outputs) and returns its outputs as DataFrames. Its messages are
+// collected and raised with the error, or written to sys.stderr on success.
+py::dict sweep(const std::string& path, const std::string& out, std::optional<unsigned> threads,
+               bool resume, const std::string& shard) {
+  std::vector<std::string> args{"chiptrail", "sweep", path, "--out", out};
+  if (threads) args.insert(args.end(), {"--threads", std::to_string(*threads)});
+  if (resume) args.emplace_back("--resume");
+  if (!shard.empty()) args.insert(args.end(), {"--shard", shard});
+  int code = 0;
+  std::string messages;
+  {
+    py::gil_scoped_release release;
+    // Our stderr goes to a temporary file while the sweep runs, then comes back.
+    std::FILE* capture = std::tmpfile();
+    std::fflush(stderr);
+    const int saved = dup(STDERR_FILENO);
+    if (capture != nullptr) dup2(fileno(capture), STDERR_FILENO);
+    code = cli::run_cli(args);
+    std::fflush(stderr);
+    if (capture != nullptr) {
+      dup2(saved, STDERR_FILENO);
+      std::rewind(capture);
+      char buffer[4096];
+      for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, capture)) > 0;)
+        messages.append(buffer, n);
+      std::fclose(capture);
+    }
+    close(saved);
+  }
+  if (code == 130) {
+    PyErr_SetString(PyExc_KeyboardInterrupt, ("sweep interrupted; completed runs are kept in " +
+                                              out + ": call again with resume=True")
+                                                 .c_str());
+    throw py::error_already_set();
+  }
+  if (code == 65 || code == 64) throw py::value_error(messages);
+  if (code == 66) {
+    PyErr_SetString(PyExc_FileNotFoundError, messages.c_str());
+    throw py::error_already_set();
+  }
+  if (code != 0)
+    throw std::runtime_error("chiptrail sweep exited " + std::to_string(code) + ":\n" + messages);
+  py::module_::import("sys").attr("stderr").attr("write")(messages);
+  return read_outputs(out);
+}
+
+}  // namespace
+}  // namespace chiptrail::python
+
+PYBIND11_MODULE(chiptrail, m) {
+  using namespace chiptrail::python;
+  namespace models = chiptrail::models;
+  m.doc() =
+      "Discrete-event simulation of AI-chip supply chains and the export-control measures that "
+      "try to detect diversion. See the README, section Python.";
+  m.attr("__version__") = chiptrail::cli::kVersion;
+
+  // chiptrail.InputError (a ValueError): every problem of an input file, one per line, as
+  // file:line:column: field: message. The module attribute holds the type.
+  py::exception<models::InvalidInput>(m, "InputError", PyExc_ValueError);
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p) std::rethrow_exception(p);
+    } catch (const models::InvalidInput& e) {
+      std::string text;
+      for (const models::InputError& error : e.errors()) text += error.to_string() + "\n";
+      PyErr_SetString(py::module_::import("chiptrail").attr("InputError").ptr(), text.c_str());
+    } catch (const models::MissingInput& e) {
+      PyErr_SetString(PyExc_FileNotFoundError, e.what());
+    }
+  });
+
+  py::class_<Results>(m, "Results",
+                      "Replications of one scenario: per-run metrics and their summary.")
+      .def_readonly("scenario", &Results::scenario)
+      .def_readonly("seed", &Results::seed)
+      .def_property_readonly("runs", &Results::run_dicts,
+                             "One dict per replication: replication, seed, then every metric.")
+      .def_property_readonly("summary", &Results::summary_dicts,
+                             "One dict per metric: n, mean, sd, ci_low, ci_high, ci_method (95%).")
+      .def(
+          "dataframe", [](const Results& r) { return dataframe(r.run_dicts()); },
+          "The runs as a pandas DataFrame, one row per replication.")
+      .def(
+          "summary_dataframe",
+          [](const Results& r) { return dataframe(r.summary_dicts()).attr("set_index")("metric"); },
+          "The summary as a pandas DataFrame indexed by metric.")
+      .def("__len__", [](const Results& r) { return r.runs.size(); })
+      .def("__repr__", [](const Results& r) {
+        return "<chiptrail.Results " + r.scenario + ": " + std::to_string(r.runs.size()) +
+               " replications, seed " + std::to_string(r.seed) + ">";
+      });
+
+  py::class_<Scenario>(m, "Scenario", "A validated scenario, with fields that can be overridden.")
+      .def_property_readonly("name", &Scenario::name)
+      .def_property_readonly("path", &Scenario::path)
+      .def("set", &Scenario::set, py::arg("path"), py::arg("value"),
+           "Override a numeric field, e.g. set(\"policies[name=customs_my].inspection_rate\", "
+           "0.2). Raises ValueError for a path that names no numeric field, or a value that "
+           "makes the scenario invalid.")
+      .def("copy", &Scenario::copy, "An independent copy (to edit a variant).")
+      .def(
+          "to_dict",
+          [](const Scenario& s) { return py::module_::import("json").attr("loads")(s.to_json()); },
+          "The scenario as a dict (protobuf's JSON mapping), overrides included.")
+      .def("run", &Scenario::run, py::arg("replications") = py::none(),
+           py::arg("seed") = py::none(), py::arg("threads") = py::none(),
+           "Run replications (default: the scenario's) with the GIL released; Ctrl-C stops them. "
+           "The same seed gives the same numbers as `chiptrail run`; two scenarios run with the "
+           "same seed share their random numbers (common random numbers).")
+      .def("__repr__", [](const Scenario& s) { return "<chiptrail.Scenario " + s.name() + ">"; });
+
+  m.def("load", &load, py::arg("path"), "Load a scenario file (.textproto or .json).");
+  m.def("from_dict", &from_dict, py::arg("scenario"), py::arg("name") = "scenario.json",
+        "A scenario from a dict in protobuf's JSON mapping (what Scenario.to_dict() gives).");
+  m.def(
+      "policies", [] { return builtin_registry().kinds(); },
+      "The policy kinds a scenario may use.");
+  m.def("sweep", &sweep, py::arg("path"), py::arg("out"), py::arg("threads") = py::none(),
+        py::arg("resume") = false, py::arg("shard") = "",
+        "Run a sweep file into directory `out` (as `chiptrail sweep`) and return its outputs as "
+        "DataFrames: {'runs': ..., 'summary': ...}.");
+  m.def("read_outputs", &read_outputs, py::arg("dir"),
+        "The CSV outputs of a run, sweep, optimize or sensitivity directory as DataFrames.");
+}
