@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian 12 machine, builds everything with warnings as errors (in build/) and
-# runs the whole test suite with ctest (the Python module and its tests included). With --sanitize, does the same under AddressSanitizer and
-# UndefinedBehaviorSanitizer (in build-asan/). With --mpi, installs Open MPI, builds the MPI
+# runs the whole test suite with ctest, the Python module and its tests included. With
+# --sanitize, does the same under AddressSanitizer and UndefinedBehaviorSanitizer (in
+# build-asan/). With --mpi, installs Open MPI, builds the MPI
 # backend (in build-mpi/) and checks that MPI sweeps match threaded ones byte for byte.
 # Exits non-zero on any failure.
 set -euo pipefail
