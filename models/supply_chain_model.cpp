@@ -21,6 +21,7 @@
 #include "models/adversary/substitution.hpp"
 #include "models/metrics_recorder.hpp"
 #include "sim/distributions.hpp"
+#include "sim/process_memory.hpp"
 #include "sim/random_stream.hpp"
 #include "sim/simulator.hpp"
 
@@ -83,6 +84,7 @@ class Replication {
   }
 
   SimulationSummary run() {
+    simulator_.set_watchdog(1U << 14, [this] { check_limits(); });
     for (std::size_t f = 0; f < world_.flows.size(); ++f) {
       simulator_.spawn("arrivals " + world_.flows[f].id, arrivals(f));
     }
@@ -117,6 +119,31 @@ class Replication {
             sold_lot_id(lot_id)};
   }
   sim::Time days(double d) const { return sim::Time::from_days(d); }
+
+  // ---- resource guards (ResourceLimits) -----------------------------------------------------
+
+  [[noreturn]] void too_large(const std::string& what) const {
+    throw ResourceLimitExceeded("replication " + std::to_string(replication_) +
+                                " stopped: " + what + "; the scenario is too large for this limit");
+  }
+  void check_limits() const {
+    const ResourceLimits& l = world_.limits;
+    if (simulator_.events_processed() > l.max_events) {
+      too_large("more than " + std::to_string(l.max_events) + " events (--max-events)");
+    }
+    if (l.max_memory_bytes != 0 && sim::resident_bytes() > l.max_memory_bytes) {
+      too_large("the process uses more than " + std::to_string(l.max_memory_bytes >> 20) +
+                " MiB (--max-memory)");
+    }
+  }
+  // Counts `n` more lots or consignments against the limit.
+  void count_lots(std::uint64_t n) {
+    lots_created_ += n;
+    if (lots_created_ > world_.limits.max_lots) {
+      too_large("more than " + std::to_string(world_.limits.max_lots) +
+                " lots and consignments (--max-lots)");
+    }
+  }
 
   void hold(const Lot& lot) {
     live_[lot.id] = lot;
@@ -169,8 +196,11 @@ class Replication {
     lot.payment_layers = flow.payment_layers;
     sim::RandomStream rs = stream(kLotSizeStream, lot.id);
     const std::uint64_t unit = chips_per_unit(flow.packaging);
-    const double units = std::round(flow.lot_chips.sample(rs) / static_cast<double>(unit));
-    lot.chips = unit * static_cast<std::uint64_t>(std::max(1.0, units));
+    // Clamped: an unbounded distribution's rare huge draw must not overflow the conversion.
+    const double units =
+        std::clamp(std::round(flow.lot_chips.sample(rs) / static_cast<double>(unit)), 1.0, 1e12);
+    lot.chips = unit * static_cast<std::uint64_t>(units);
+    count_lots(1);
     lot.first_serial = lot.id << 16;
     if (world_.adversary && flow.diversion && !adapt_purchase(flow, lot)) return;
     recorder_.lot_created(lot, simulator_.now());
@@ -213,6 +243,7 @@ class Replication {
           consignment_chips_under_thresholds(world_, lot.chip_model, consignment_chips,
                                              chips_per_unit(lot.packaging), simulator_.now());
     }
+    count_lots((lot.chips + consignment_chips - 1) / consignment_chips);  // before allocating
     std::vector<Lot> parts = split(lot, consignment_chips);
     recorder_.dismantled(lot, parts.size(), tactics.dismantle_at, simulator_.now());
     release(lot.id);
@@ -587,6 +618,7 @@ class Replication {
   Recorder& recorder_;
   std::unordered_map<std::uint64_t, Lot> live_;  // lots and consignments in the chain, by id
   std::size_t peak_live_lots_ = 0;
+  std::uint64_t lots_created_ = 0;
   std::unordered_map<std::uint64_t, SoldLot> sold_;  // by sold lot id (references stay valid)
   std::unordered_map<NodeIndex, std::vector<std::uint64_t>> site_lots_;  // installed, by site
   std::unordered_map<NodeIndex, sim::Time> announced_until_;  // pending announced audit visits

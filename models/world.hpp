@@ -11,6 +11,7 @@
 #include "models/lot.hpp"
 #include "models/network.hpp"
 #include "models/policies/policy.hpp"
+#include "models/resource_limits.hpp"
 #include "sim/time.hpp"
 
 namespace chiptrail::models {
@@ -95,6 +96,7 @@ struct World {
   // horizon). Only for memoryless scenarios, whose event queue empties: the analytic check
   // compares lots that completed, without the horizon cutting off the slow ones.
   bool drain = false;
+  ResourceLimits limits;  // set by whoever runs it (the CLI from its flags)
 };
 
 }  // namespace chiptrail::models

@@ -90,6 +90,13 @@ class ProcessHandle {
   std::shared_ptr<ProcessState> state_;
 };
 
+// Thrown on purpose to end a whole run (a guard found it too large, say), not a fault of the
+// process it happens in: Simulator::run lets it through as it is, unwrapped.
+class RunStopped : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // Thrown from Simulator::run when a process lets an exception escape; names the process and
 // keeps the original exception for callers that want to inspect it.
 class ProcessError : public std::runtime_error {

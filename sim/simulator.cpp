@@ -42,6 +42,10 @@ void Simulator::loop(Time limit) {
     now_ = t;
     ++events_processed_;
     action();
+    if (watchdog_every_ != 0 && --watchdog_countdown_ == 0) {
+      watchdog_countdown_ = watchdog_every_;
+      watchdog_();
+    }
   }
 }
 
@@ -103,7 +107,14 @@ void Simulator::finish(ProcessCoroutine h) {
   state->done = true;
   for (ProcessCoroutine waiter : state->waiters) wake(waiter);
   state->waiters.clear();
-  if (error) throw ProcessError(state->name, now_, error);
+  if (!error) return;
+  try {
+    std::rethrow_exception(error);
+  } catch (const RunStopped&) {
+    throw;
+  } catch (...) {
+    throw ProcessError(state->name, now_, error);
+  }
 }
 
 void Simulator::unlink(ProcessPromise& p) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "sim/event_queue.hpp"
@@ -33,6 +34,15 @@ class Simulator {
   void run_until(Time t);
   // Makes run/run_until return after the event that is executing now.
   void stop() { stopped_ = true; }
+
+  // Calls `check` after every `every` events (between events): a guard that may throw to end a
+  // run that has grown too large (too many events, too much memory). Costs one decrement per
+  // event. every = 0 removes it.
+  void set_watchdog(std::uint64_t every, std::function<void()> check) {
+    watchdog_every_ = every;
+    watchdog_countdown_ = every;
+    watchdog_ = std::move(check);
+  }
 
   [[nodiscard]] std::size_t pending_events() const { return queue_.size(); }
   [[nodiscard]] std::uint64_t events_processed() const { return events_processed_; }
@@ -73,6 +83,9 @@ class Simulator {
   bool stopped_ = false;
   bool running_ = false;
   std::uint64_t events_processed_ = 0;
+  std::uint64_t watchdog_every_ = 0;
+  std::uint64_t watchdog_countdown_ = 0;
+  std::function<void()> watchdog_;
   ProcessPromise* processes_ = nullptr;  // head of the intrusive list of live processes
   std::size_t live_processes_ = 0;
 };

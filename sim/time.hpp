@@ -14,6 +14,8 @@ namespace chiptrail::sim {
 class Time {
  public:
   using Rep = std::int64_t;
+  static constexpr Rep kMax = std::numeric_limits<Rep>::max();
+  static constexpr Rep kMin = std::numeric_limits<Rep>::min();
 
   constexpr Time() = default;
 
@@ -23,7 +25,7 @@ class Time {
   static constexpr Time hours(Rep n) { return Time{n * 3600}; }
   static constexpr Time days(Rep n) { return Time{n * 86400}; }
   static constexpr Time zero() { return Time{0}; }
-  static constexpr Time max() { return Time{std::numeric_limits<Rep>::max()}; }
+  static constexpr Time max() { return Time{kMax}; }
 
   // Rounds a duration measured in seconds to the nearest tick; the one place where a sampled
   // double becomes time. Values beyond the representable range saturate rather than overflow.
@@ -38,16 +40,19 @@ class Time {
 
   constexpr auto operator<=>(const Time&) const = default;
 
+  // Sums and differences saturate at the largest and smallest times instead of overflowing
+  // (undefined behaviour): a huge duration from a hostile input or a rare draw then lands at
+  // the end of time, after any horizon, rather than wrapping into the past.
   constexpr Time& operator+=(Time o) {
-    ticks_ += o.ticks_;
+    if (__builtin_add_overflow(ticks_, o.ticks_, &ticks_)) ticks_ = o.ticks_ > 0 ? kMax : kMin;
     return *this;
   }
   constexpr Time& operator-=(Time o) {
-    ticks_ -= o.ticks_;
+    if (__builtin_sub_overflow(ticks_, o.ticks_, &ticks_)) ticks_ = o.ticks_ < 0 ? kMax : kMin;
     return *this;
   }
-  friend constexpr Time operator+(Time a, Time b) { return Time{a.ticks_ + b.ticks_}; }
-  friend constexpr Time operator-(Time a, Time b) { return Time{a.ticks_ - b.ticks_}; }
+  friend constexpr Time operator+(Time a, Time b) { return a += b; }
+  friend constexpr Time operator-(Time a, Time b) { return a -= b; }
   friend constexpr Time operator*(Time a, Rep k) { return Time{a.ticks_ * k}; }
   friend constexpr Time operator*(Rep k, Time a) { return Time{a.ticks_ * k}; }
 

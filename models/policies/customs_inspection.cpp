@@ -44,6 +44,11 @@ std::unique_ptr<Policy> make_customs_inspection(const v1::Policy& config) {
   p.false_positive_probability =
       probability(c.false_positive_probability(), "false_positive_probability");
   p.turn_back_probability = probability(c.turn_back_probability(), "turn_back_probability");
+  if (p.turn_back_probability >= 1.0) {
+    throw PolicyConfigError("turn_back_probability",
+                            "must be below 1: a consignment refused every time it is inspected "
+                            "and not found could retry forever");
+  }
   p.size_based = c.selection() == v1::SIZE_BASED;
   p.min_chips = c.min_chips();
   if (p.size_based && p.min_chips == 0) {

@@ -17,6 +17,13 @@ std::string quoted(const std::string& s) {
   return "\"" + s + "\"";
 }
 
+// Limits on what a scenario may ask for, so that a typo or a hostile file is refused at load
+// instead of exhausting the machine (the run-time guards, ResourceLimits, catch the rest).
+constexpr double kMaxHorizonDays = 1e6;
+constexpr double kMaxExpectedLots = 1e7;  // lots one flow expects to create in a replication
+constexpr int kMaxNodes = 100000;
+constexpr int kMaxEdges = 1000000;
+
 class WorldBuilder {
  public:
   WorldBuilder(const ScenarioFile& file, const PolicyRegistry& registry)
@@ -33,6 +40,9 @@ class WorldBuilder {
     if (!positive_finite(s_.horizon_days())) {
       error(FieldPath{} / "horizon_days",
             "must be a positive number of days, got " + describe_number(s_.horizon_days()));
+    } else if (s_.horizon_days() > kMaxHorizonDays) {
+      error(FieldPath{} / "horizon_days", "must be at most 1,000,000 days (2,700 years), got " +
+                                              describe_number(s_.horizon_days()));
     } else {
       world_.horizon = sim::Time::from_days(s_.horizon_days());
     }
@@ -98,6 +108,10 @@ class WorldBuilder {
 
   void nodes() {
     std::set<std::string> seen;
+    if (s_.nodes_size() > kMaxNodes) {
+      error(FieldPath{}.at("nodes", kMaxNodes), "more than 100,000 nodes: over the limit");
+      return;
+    }
     for (int i = 0; i < s_.nodes_size(); ++i) {
       const auto& n = s_.nodes(i);
       const FieldPath p = FieldPath{}.at("nodes", static_cast<std::size_t>(i));
@@ -134,6 +148,10 @@ class WorldBuilder {
   }
 
   void edges() {
+    if (s_.edges_size() > kMaxEdges) {
+      error(FieldPath{}.at("edges", kMaxEdges), "more than 1,000,000 edges: over the limit");
+      return;
+    }
     for (int i = 0; i < s_.edges_size(); ++i) {
       const auto& e = s_.edges(i);
       const FieldPath p = FieldPath{}.at("edges", static_cast<std::size_t>(i));
@@ -239,6 +257,10 @@ class WorldBuilder {
         if (!positive_finite(a.poisson_per_year())) {
           error(p / "poisson_per_year",
                 "must be a positive rate, got " + describe_number(a.poisson_per_year()));
+        } else if (a.poisson_per_year() * s_.horizon_days() / 365.0 > kMaxExpectedLots) {
+          error(p / "poisson_per_year",
+                "expects " + describe_number(a.poisson_per_year() * s_.horizon_days() / 365.0) +
+                    " lots in one replication, over the limit of 10 million");
         }
         flow.poisson_per_year = a.poisson_per_year();
         break;

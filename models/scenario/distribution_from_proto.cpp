@@ -12,15 +12,26 @@
 namespace chiptrail::models {
 namespace {
 
+// No time (in days) or count in a scenario needs more than a billion: larger values are
+// mistakes or attacks, and would overflow the clock or memory downstream.
+constexpr double kLargest = 1e9;
+
+void bounded(const std::string& field, double x) {
+  if (std::fabs(x) > kLargest) {
+    throw PolicyConfigError(field, "must be at most 1e9 in size, got " + describe_number(x));
+  }
+}
 void finite(const std::string& field, double x) {
   if (!std::isfinite(x))
     throw PolicyConfigError(field, "must be a finite number, got " + describe_number(x));
+  bounded(field, x);
 }
 void non_negative(const std::string& field, double x, const char* what) {
   if (!(std::isfinite(x) && x >= 0)) {
     throw PolicyConfigError(
         field, std::string("must be a non-negative ") + what + ", got " + describe_number(x));
   }
+  bounded(field, x);
 }
 
 }  // namespace
@@ -53,6 +64,7 @@ Distribution distribution_from_proto(const v1::Distribution& d, bool required) {
         throw PolicyConfigError("exponential.mean",
                                 "must be positive, got " + describe_number(d.exponential().mean()));
       }
+      bounded("exponential.mean", d.exponential().mean());
       return Distribution{K::Exponential{d.exponential().mean()}};
     case v1::Distribution::kNormal:
       finite("normal.mean", d.normal().mean());
@@ -61,6 +73,15 @@ Distribution distribution_from_proto(const v1::Distribution& d, bool required) {
     case v1::Distribution::kLognormal:
       finite("lognormal.mu", d.lognormal().mu());
       non_negative("lognormal.sigma", d.lognormal().sigma(), "sigma");
+      // exp(mu) is the median: keep it within the same bound, and the spread sane.
+      if (d.lognormal().mu() > std::log(kLargest)) {
+        throw PolicyConfigError("lognormal.mu", "must be at most ln(1e9) = 20.7, got " +
+                                                    describe_number(d.lognormal().mu()));
+      }
+      if (d.lognormal().sigma() > 10) {
+        throw PolicyConfigError(
+            "lognormal.sigma", "must be at most 10, got " + describe_number(d.lognormal().sigma()));
+      }
       return Distribution{K::LogNormal{d.lognormal().mu(), d.lognormal().sigma()}};
     case v1::Distribution::kTriangular: {
       const auto& t = d.triangular();

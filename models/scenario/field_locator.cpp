@@ -39,6 +39,9 @@ FieldLocator::FieldLocator(std::string file) : file_(std::move(file)) {}
 FieldLocator::FieldLocator(std::string file, const google::protobuf::Descriptor* root,
                            std::unique_ptr<google::protobuf::TextFormat::ParseInfoTree> tree)
     : file_(std::move(file)), root_(root), tree_(std::move(tree)) {}
+FieldLocator::FieldLocator(std::string file, const google::protobuf::Descriptor* root,
+                           JsonPositions json)
+    : file_(std::move(file)), root_(root), json_(std::move(json)) {}
 FieldLocator::FieldLocator(FieldLocator&&) noexcept = default;
 FieldLocator& FieldLocator::operator=(FieldLocator&&) noexcept = default;
 FieldLocator::~FieldLocator() = default;
@@ -66,11 +69,36 @@ SourceLocation FieldLocator::locate(const FieldPath& path) const {
     }
     return locate_here(shifted);
   }
-  const bool written_here = tree_ != nullptr && tree_->GetLocation(field, -1).line >= 0;
-  return written_here ? locate_here(path) : base_->locate(path);
+  return written_here(field) ? locate_here(path) : base_->locate(path);
+}
+
+bool FieldLocator::written_here(const google::protobuf::FieldDescriptor* top_level) const {
+  if (json_) return json_->fields.count(top_level->name()) != 0;
+  return tree_ != nullptr && tree_->GetLocation(top_level, -1).line >= 0;
+}
+
+// The position of the longest prefix of the path that the JSON text wrote.
+SourceLocation FieldLocator::locate_in_json(const FieldPath& path) const {
+  SourceLocation best{file_, 0, 0};
+  std::string key;
+  for (const FieldPath::Step& step : path.steps()) {
+    key += (key.empty() ? "" : ".") + step.field;
+    const auto member = json_->fields.find(key);
+    if (member == json_->fields.end()) break;
+    best.line = member->second.line;
+    best.column = member->second.column;
+    if (step.index < 0) continue;
+    key += "[" + std::to_string(step.index) + "]";
+    const auto element = json_->fields.find(key);
+    if (element == json_->fields.end()) break;
+    best.line = element->second.line;
+    best.column = element->second.column;
+  }
+  return best;
 }
 
 SourceLocation FieldLocator::locate_here(const FieldPath& path) const {
+  if (json_) return locate_in_json(path);
   SourceLocation best{file_, 0, 0};
   if (tree_ == nullptr) return best;
   const google::protobuf::Descriptor* desc = root_;

@@ -4,10 +4,12 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 
 #include "models/scenario/field_path.hpp"
+#include "models/scenario/json_positions.hpp"
 
 namespace chiptrail::models {
 
@@ -27,6 +29,8 @@ class FieldLocator {
   explicit FieldLocator(std::string file = {});  // knows no positions: lines are 0
   FieldLocator(std::string file, const google::protobuf::Descriptor* root,
                std::unique_ptr<google::protobuf::TextFormat::ParseInfoTree> tree);
+  // A JSON file's locator, from the positions its scan recorded.
+  FieldLocator(std::string file, const google::protobuf::Descriptor* root, JsonPositions json);
   FieldLocator(FieldLocator&&) noexcept;
   FieldLocator& operator=(FieldLocator&&) noexcept;
   ~FieldLocator();
@@ -39,10 +43,13 @@ class FieldLocator {
 
  private:
   [[nodiscard]] SourceLocation locate_here(const FieldPath& path) const;
+  [[nodiscard]] SourceLocation locate_in_json(const FieldPath& path) const;
+  [[nodiscard]] bool written_here(const google::protobuf::FieldDescriptor* top_level) const;
 
   std::string file_;
   const google::protobuf::Descriptor* root_ = nullptr;
   std::unique_ptr<google::protobuf::TextFormat::ParseInfoTree> tree_;
+  std::optional<JsonPositions> json_;
   std::unique_ptr<FieldLocator> base_;
   std::map<std::string, int> base_counts_;
 };

@@ -12,6 +12,7 @@
 #include "chiptrail/v1/scenario.pb.h"
 #include "models/scenario/input_error.hpp"
 #include "models/scenario/input_text.hpp"
+#include "models/scenario/json_positions.hpp"
 #include "models/scenario/text_format_errors.hpp"
 
 namespace chiptrail::models {
@@ -19,6 +20,16 @@ namespace chiptrail::models {
 std::string read_input_file(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) throw MissingInput(path + ": is a directory");
+  // A device or a pipe could be endless (/dev/zero), and a huge file would take all memory.
+  if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec)) {
+    throw MissingInput(path + ": is not a regular file");
+  }
+  constexpr std::uintmax_t kMaxBytes = 64u << 20;
+  if (const std::uintmax_t size = std::filesystem::file_size(path, ec); !ec && size > kMaxBytes) {
+    throw InvalidInput({{path, 1, 1, "",
+                         "the file is " + std::to_string(size >> 20) +
+                             " MiB, over the 64 MiB limit for input files"}});
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw MissingInput(path + ": cannot open the file");
   std::ostringstream buffer;
@@ -39,6 +50,23 @@ bool ends_with(const std::string& s, const std::string& suffix) {
          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+// protobuf's JSON errors start with the field they concern, "(a.b[2].c): ..." or "a.b: ...":
+// locate that field in the text.
+InputError json_error(const ScenarioFile& file, const std::string& message) {
+  std::string field;
+  std::string rest = message;
+  if (const std::size_t colon = message.find(": "); colon != std::string::npos) {
+    field = message.substr(0, colon);
+    rest = message.substr(colon + 2);
+    if (field.size() >= 2 && field.front() == '(' && field.back() == ')') {
+      field = field.substr(1, field.size() - 2);
+    }
+  }
+  SourceLocation at = file.locator.locate(FieldPath{}.dotted(field));
+  if (at.line == 0) at = {file.path, 1, 1};  // at least the file and its first line
+  return {file.path, at.line, at.column, field, rest};
+}
+
 }  // namespace
 
 ScenarioFile parse_scenario_text(const std::string& path, std::string text) {
@@ -49,12 +77,19 @@ ScenarioFile parse_scenario_text(const std::string& path, std::string text) {
   file.locator = FieldLocator(path);
   std::vector<InputError> errors;
   if (ends_with(path, ".json")) {
-    google::protobuf::util::JsonParseOptions options;
-    options.ignore_unknown_fields = false;
-    const auto status =
-        google::protobuf::util::JsonStringToMessage(file.text, file.message.get(), options);
-    if (!status.ok()) {
-      errors.push_back({path, 0, 0, "", "invalid JSON scenario: " + std::string(status.message())});
+    // Our scan first: it finds syntax errors with their line and where every field was
+    // written, which protobuf's parser does not tell.
+    JsonPositions positions = scan_json(file.text);
+    if (positions.error_at) {
+      errors.push_back({path, positions.error_at->line, positions.error_at->column, "",
+                        "invalid JSON: " + positions.error});
+    } else {
+      file.locator = FieldLocator(path, v1::Scenario::descriptor(), std::move(positions));
+      google::protobuf::util::JsonParseOptions options;
+      options.ignore_unknown_fields = false;
+      const auto status =
+          google::protobuf::util::JsonStringToMessage(file.text, file.message.get(), options);
+      if (!status.ok()) errors.push_back(json_error(file, std::string(status.message())));
     }
   } else {
     auto tree = std::make_unique<google::protobuf::TextFormat::ParseInfoTree>();
@@ -97,6 +132,10 @@ void apply_extends(ScenarioFile& file, std::vector<std::string>& chain) {
   if (!std::filesystem::exists(base_path, ec)) {
     throw InvalidInput(
         {{file.path, line, column, "extends", "no such file: " + base_path.string()}});
+  }
+  if (!std::filesystem::is_regular_file(base_path, ec)) {
+    throw InvalidInput(
+        {{file.path, line, column, "extends", base_path.string() + " is not a regular file"}});
   }
   chain.push_back(key);
   ScenarioFile base = read_one(base_path.string(), chain);

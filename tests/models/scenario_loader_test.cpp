@@ -96,6 +96,37 @@ TEST_CASE("the same scenario in JSON loads to the same world") {
                   models::InvalidInput);
 }
 
+TEST_CASE("JSON errors carry a line and column too: syntax, types, and validation") {
+  const auto first_error = [](const std::string& json) {
+    try {
+      world_from_text(json, builtin_registry(), "s.json");
+    } catch (const models::InvalidInput& e) {
+      return e.errors().front();
+    }
+    FAIL("expected an error");
+    return models::InputError{};
+  };
+  // Validation: the latitude member of node 0, on line 3 at column 43 (its key).
+  const models::InputError range = first_error(
+      "{\n  \"horizonDays\": 10,\n  \"nodes\": [{\"id\": \"a\", \"kind\": \"VENDOR\", "
+      "\"latitude\": 300}]\n}");
+  CHECK(range.line == 3);
+  CHECK(range.column == 43);
+  CHECK(range.field == "nodes[0].latitude");
+  // A type error protobuf reports by field.
+  const models::InputError type = first_error("{\n\n  \"seed\": 1, \"horizon_days\": \"soon\"}");
+  CHECK(type.line == 3);
+  CHECK(type.column == 14);
+  // Syntax: a missing comma, found at the next member.
+  const models::InputError syntax = first_error("{\"horizon_days\": 10\n \"seed\": 2}");
+  CHECK(syntax.line == 2);
+  CHECK(syntax.column == 2);
+  CHECK(syntax.message.find("expected '}'") != std::string::npos);
+  // Nesting is bounded, so hostile depth cannot exhaust the stack.
+  const models::InputError deep = first_error(std::string(100000, '[') + std::string(100000, ']'));
+  CHECK(deep.message.find("nested more than 64 deep") != std::string::npos);
+}
+
 TEST_CASE("syntax errors carry the parser's line and column") {
   const auto errors = errors_of("horizon_days: 10\nnodes { id: \"a\" kind: VENDR }\n");
   REQUIRE(errors.size() == 1);

@@ -163,3 +163,17 @@ TEST_CASE("processes pending at a run_until boundary resume in the next run") {
   CHECK(log.size() == 5);
   CHECK_THROWS_AS((void)sim.delay(Time::seconds(-1)), std::invalid_argument);
 }
+
+namespace {
+Process stopper(Simulator& sim) {
+  co_await sim.delay(Time::hours(3));
+  throw chiptrail::sim::RunStopped("too large");
+}
+}  // namespace
+
+TEST_CASE("RunStopped ends the run as itself, not wrapped as a process's fault") {
+  Simulator sim;
+  sim.spawn("guarded", stopper(sim));
+  CHECK_THROWS_AS(sim.run(), chiptrail::sim::RunStopped);
+  CHECK(sim.now() == Time::hours(3));
+}

@@ -132,3 +132,21 @@ TEST_CASE("two simulators on two threads do not affect each other") {
   CHECK(a == expected_a);
   CHECK(b == expected_b);
 }
+
+TEST_CASE("the watchdog runs every n events and may stop the run by throwing") {
+  Simulator sim;
+  int events = 0;
+  std::function<void()> tick = [&] {
+    ++events;
+    sim.schedule_in(chiptrail::sim::Time::seconds(1), [&] { tick(); });
+  };
+  sim.schedule_in(chiptrail::sim::Time::zero(), [&] { tick(); });
+  int checks = 0;
+  sim.set_watchdog(10, [&] {
+    ++checks;
+    if (checks == 3) throw std::runtime_error("enough");
+  });
+  CHECK_THROWS_WITH_AS(sim.run(), "enough", std::runtime_error);
+  CHECK(events == 30);
+  CHECK(checks == 3);
+}

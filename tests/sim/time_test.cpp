@@ -42,3 +42,15 @@ TEST_CASE("times format as days and hh:mm:ss") {
   os << Time::days(1);
   CHECK(os.str() == "1d 00:00:00");
 }
+
+TEST_CASE("time arithmetic saturates instead of overflowing") {
+  CHECK(Time::max() + Time::seconds(1) == Time::max());
+  CHECK(Time::hours(1) + Time::max() == Time::max());
+  CHECK(Time::ticks(Time::kMin) - Time::seconds(1) == Time::ticks(Time::kMin));
+  CHECK(Time::seconds(-5) - Time::max() == Time::ticks(Time::kMin));
+  Time t = Time::max();
+  t += Time::days(1);
+  CHECK(t == Time::max());
+  CHECK(Time::from_days(1e300) == Time::max());
+  CHECK(Time::hours(2) + Time::hours(3) == Time::hours(5));  // ordinary sums unchanged
+}

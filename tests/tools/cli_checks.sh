@@ -172,6 +172,72 @@ PY
     tail -1 "$work/short.jsonl" | grep -q '"truncated"'
     grep -q "stopped at --trace-limit 5" "$work/stderr"
     ;;
+  bad_inputs)
+    # Every file in tests/bad_inputs/ is listed in its EXPECTED with the first error it must
+    # give; each exits 65 with that error at its line, within 30 s and (outside the sanitizer
+    # build, whose shadow memory defeats ulimit) 2 GiB of memory.
+    dir="$src/tests/bad_inputs"
+    listed=$(grep -v '^#' "$dir/EXPECTED" | cut -f1 | sort)
+    present=$(find "$dir" -maxdepth 1 -type f ! -name EXPECTED -printf '%f\n' | sort)
+    if [[ "$listed" != "$present" ]]; then
+      echo "tests/bad_inputs/EXPECTED does not list exactly the files there:" >&2
+      diff <(echo "$listed") <(echo "$present") >&2 || true
+      exit 1
+    fi
+    (( $(echo "$listed" | wc -l) >= 40 ))
+    bounded() {  # bounded COMMAND...: at most 30 s and 2 GiB
+      if [[ -n "${CHIPTRAIL_SANITIZED:-}" ]]; then timeout 120 "$@"; else (ulimit -v 2097152; timeout 30 "$@"); fi
+    }
+    cd "$dir"  # errors name the files as given
+    while IFS=$'\t' read -r file cmd where words; do
+      [[ -z $file || $file == \#* ]] && continue
+      set +e
+      bounded "$chiptrail" "$cmd" "$file" >"$work/out" 2>"$work/err"
+      code=$?
+      set -e
+      first=$(head -1 "$work/err")
+      if [[ $code -ne 65 || $first != "$where:"* || $first != *"$words"* ]]; then
+        echo "$file: expected exit 65 and \"$where: ... $words\", got exit $code:" >&2
+        cat "$work/err" >&2
+        exit 1
+      fi
+    done <"$dir/EXPECTED"
+    # Generated, too big to keep in the repository: a million-node graph.
+    /usr/bin/python3 -c "
+import sys
+with open(sys.argv[1], 'w') as f:
+    f.write('horizon_days: 10\n')
+    for i in range(1000000): f.write('nodes { id: \"n%d\" kind: DEALER }\n' % i)
+" "$work/million.textproto"
+    set +e
+    bounded "$chiptrail" validate "$work/million.textproto" >"$work/out" 2>"$work/err"
+    code=$?
+    set -e
+    [[ $code -eq 65 ]] && grep -q "million.textproto:100002:1: nodes\[100000\]: more than 100,000 nodes" "$work/err"
+    # `run` refuses what `validate` refuses, writing nothing.
+    expect_exit 65 "$chiptrail" run "$dir/billion_lots.textproto" --out "$work/never"
+    [[ ! -e "$work/never" ]]
+    ;;
+  resource_limits)
+    # Runs that grow past their limits stop with a message naming the flag, exit 65.
+    scenario="$src/scenarios/blackwell_sea.textproto"
+    expect_exit 65 "$chiptrail" run "$scenario" -n 4 --max-lots 50
+    grep -q "replication [0-9]* stopped: more than 50 lots and consignments (--max-lots)" "$work/stderr"
+    printf 'extends: "%s"\nflows { id: "busy" kind: LEGITIMATE chip_model: "B200" packaging: LOOSE\n  arrivals { poisson_per_year: 5000 } lot_chips { fixed: 8 } route: ["oem_us", "front_sg", "dc_johor"] }\n' \
+      "$scenario" >"$work/busy.textproto"
+    expect_exit 65 "$chiptrail" run "$work/busy.textproto" -n 2 --max-events 20000
+    grep -q "stopped: more than 20000 events (--max-events)" "$work/stderr"
+    expect_exit 65 "$chiptrail" run "$work/busy.textproto" -n 2 --max-memory 1
+    grep -q "stopped: the process uses more than 1 MiB (--max-memory)" "$work/stderr"
+    # A sweep keeps the runs it finished in its journal.
+    expect_exit 65 "$chiptrail" sweep "$src/tests/data/small_sweep.textproto" --out "$work/sweep" \
+      --max-lots 3 -j 1
+    [[ -f "$work/sweep/.journal" ]]
+    # Within limits, nothing changes.
+    "$chiptrail" run "$scenario" -n 3 --seed 5 --out "$work/a" >/dev/null
+    "$chiptrail" run "$scenario" -n 3 --seed 5 --max-events 100000000 --max-memory 4096 --out "$work/b" >/dev/null
+    cmp "$work/a/runs.csv" "$work/b/runs.csv"
+    ;;
   same_seed_same_bytes)
     for threads in 1 2 2; do
       "$chiptrail" run "$src/scenarios/blackwell_sea.textproto" -n 24 --seed 11 \

@@ -11,6 +11,7 @@
 
 #include "cli/atomic_file.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/limit_options.hpp"
 #include "cli/load_scenario.hpp"
 #include "cli/manifest.hpp"
 #include "cli/run_outputs.hpp"
@@ -35,6 +36,7 @@ struct RunOptions {
   std::string format = "table";
   bool check_analytic = false;
   std::vector<std::string> command_line;
+  models::ResourceLimits limits;
   std::string trace;
   std::uint64_t trace_limit = 1000000;
   std::uint64_t trace_replication = 0;
@@ -132,6 +134,7 @@ int run(const RunOptions& o, const models::PolicyRegistry& registry) {
   models::World& world = loaded->world;
   if (o.seed) world.seed = *o.seed;
   if (o.replications) world.replications = *o.replications;
+  world.limits = o.limits;
   if (o.check_analytic) return check_analytic(o, world);
 
   RunReport report;
@@ -141,14 +144,20 @@ int run(const RunOptions& o, const models::PolicyRegistry& registry) {
     models::RunMetrics metrics;
     std::vector<models::DetectionRecord> detections;
   };
-  std::vector<Replicated> results =
-      sim::run_replications<Replicated>(world.replications, o.threads, [&world](std::size_t r) {
-        models::MetricsRecorder metrics(world);
-        models::DetectionLog detections;
-        models::TeeRecorder both(metrics, detections);
-        const models::SimulationSummary s = models::simulate(world, r, both);
-        return Replicated{metrics.finish(s.chips_in_pipeline), detections.records()};
-      });
+  std::vector<Replicated> results;
+  try {
+    results =
+        sim::run_replications<Replicated>(world.replications, o.threads, [&world](std::size_t r) {
+          models::MetricsRecorder metrics(world);
+          models::DetectionLog detections;
+          models::TeeRecorder both(metrics, detections);
+          const models::SimulationSummary s = models::simulate(world, r, both);
+          return Replicated{metrics.finish(s.chips_in_pipeline), detections.records()};
+        });
+  } catch (const models::ResourceLimitExceeded& e) {
+    std::fprintf(stderr, "chiptrail: %s: %s\n", o.scenario.c_str(), e.what());
+    return kDataError;
+  }
   for (Replicated& r : results) {
     report.runs.push_back(std::move(r.metrics));
     report.detections.push_back(std::move(r.detections));
@@ -193,6 +202,7 @@ void add_run_command(CLI::App& app, const models::PolicyRegistry& registry,
   cmd->add_flag("--check-analytic", o->check_analytic,
                 "Compare, per diversion flow, the simulated share of lots found with the analytic "
                 "solver's probability (lots run to the end of their journey)");
+  add_limit_options(cmd, o->limits);
   cmd->add_option("--trace", o->trace,
                   "Write every event of one replication to this file (JSON lines)");
   cmd->add_option("--trace-limit", o->trace_limit, "Most events written to the trace")

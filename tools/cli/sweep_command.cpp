@@ -13,6 +13,7 @@
 
 #include "cli/atomic_file.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/limit_options.hpp"
 #include "cli/load_scenario.hpp"
 #include "cli/manifest.hpp"
 #ifdef CHIPTRAIL_WITH_MPI
@@ -66,11 +67,14 @@ int load(const std::string& path, const models::PolicyRegistry& registry,
 }
 
 std::vector<models::World> build_worlds(const models::SweepSpec& spec,
-                                        const models::PolicyRegistry& registry) {
+                                        const models::PolicyRegistry& registry,
+                                        const models::ResourceLimits& limits) {
   std::vector<models::World> worlds;
   worlds.reserve(spec.points.size());
-  for (std::size_t p = 0; p < spec.points.size(); ++p)
+  for (std::size_t p = 0; p < spec.points.size(); ++p) {
     worlds.push_back(models::world_for_point(spec, p, registry));
+    worlds.back().limits = limits;
+  }
   return worlds;
 }
 
@@ -108,6 +112,7 @@ struct SweepOptions {
   unsigned threads = std::max(1U, std::thread::hardware_concurrency());
   std::string shard = "0/1";
   bool resume = false;
+  models::ResourceLimits limits;
 };
 
 int sweep(const SweepOptions& o, const models::PolicyRegistry& registry) {
@@ -119,7 +124,7 @@ int sweep(const SweepOptions& o, const models::PolicyRegistry& registry) {
   }
   std::optional<models::SweepSpec> spec;
   if (const int code = load(o.sweep, registry, spec); code != kOk) return code;
-  const std::vector<models::World> worlds = build_worlds(*spec, registry);
+  const std::vector<models::World> worlds = build_worlds(*spec, registry, o.limits);
   const auto run_one = [&](std::uint64_t id) {
     return models::run_replication(worlds[spec->point_of(id)], spec->stream_replication(id)).values;
   };
@@ -195,7 +200,10 @@ int sweep(const SweepOptions& o, const models::PolicyRegistry& registry) {
     std::signal(SIGINT, previous_int);
     std::signal(SIGTERM, previous_term);
     std::fprintf(stderr, "\nchiptrail: %s\n", e.what());
-    return kSoftware;
+    // A run past its resource limits is the scenario's size, not a fault of ours; the runs
+    // completed so far stay in the journal.
+    return dynamic_cast<const models::ResourceLimitExceeded*>(&e) != nullptr ? kDataError
+                                                                             : kSoftware;
   }
   std::signal(SIGINT, previous_int);
   std::signal(SIGTERM, previous_term);
@@ -305,6 +313,7 @@ void add_sweep_commands(CLI::App& app, const models::PolicyRegistry& registry, i
                                    "with common random numbers, paired.csv");
   s->add_option("sweep", o->sweep, "Sweep file (.textproto)")->required();
   s->add_option("--out,-o", o->out, "Output directory")->required();
+  add_limit_options(s, o->limits);
   s->add_option("--threads,-j", o->threads, "Worker threads (results do not depend on it)")
       ->check(CLI::Range(1U, 1024U));
   s->add_option("--shard", o->shard, "Run only shard K of N (K/N, 0-based), e.g. for job arrays");
