@@ -79,7 +79,8 @@ class EventQueue {
   // Written with bitwise operators so the compiler emits flag arithmetic, not branches: which
   // child of a heap node is smallest is unpredictable, and mispredictions dominated the pop.
   static bool before(const Key& a, const Key& b) {
-    return (a.time < b.time) | ((a.time == b.time) & (a.seq < b.seq));
+    return static_cast<bool>(static_cast<int>(a.time < b.time) |
+                             (static_cast<int>(a.time == b.time) & static_cast<int>(a.seq < b.seq)));
   }
   [[nodiscard]] bool stale(const Key& k) const { return slots_[k.slot].seq != k.seq; }
   void sift_up(std::size_t i);

@@ -14,6 +14,7 @@
 #include "models/scenario/input_text.hpp"
 #include "models/scenario/json_positions.hpp"
 #include "models/scenario/text_format_errors.hpp"
+#include "models/scenario/utf8_check.hpp"
 
 namespace chiptrail::models {
 
@@ -101,6 +102,12 @@ ScenarioFile parse_scenario_text(const std::string& path, std::string text) {
       errors.push_back({path, 0, 0, "", "could not parse the file as protobuf text format"});
     }
     file.locator = FieldLocator(path, v1::Scenario::descriptor(), std::move(tree));
+    if (errors.empty()) {
+      for (const FieldPath& bad : invalid_utf8_fields(*file.message)) {
+        const SourceLocation at = file.locator.locate(bad);
+        errors.push_back({path, at.line, at.column, bad.to_string(), "is not valid UTF-8 text"});
+      }
+    }
   }
   if (!errors.empty()) throw InvalidInput(std::move(errors));
   return file;

@@ -17,6 +17,7 @@
 #include "models/scenario/input_error.hpp"
 #include "models/scenario/input_text.hpp"
 #include "models/scenario/text_format_errors.hpp"
+#include "models/scenario/utf8_check.hpp"
 #include "models/sweep/field_setter.hpp"
 #include "sim/designs.hpp"
 
@@ -28,9 +29,11 @@ class SweepBuilder {
   SweepBuilder(const std::string& path, const PolicyRegistry& registry)
       : path_(path), registry_(registry) {}
 
-  SweepSpec build() {
+  SweepSpec build() { return build_from(read_input_file(path_)); }
+
+  SweepSpec build_from(std::string text) {
     spec_.path = path_;
-    spec_.text = read_input_file(path_);
+    spec_.text = std::move(text);
 
     auto tree = std::make_unique<google::protobuf::TextFormat::ParseInfoTree>();
     TextFormatErrors collector(path_, errors_);
@@ -42,6 +45,8 @@ class SweepBuilder {
       throw InvalidInput(std::move(errors_));
     }
     locator_ = FieldLocator(path_, v1::Sweep::descriptor(), std::move(tree));
+    for (const FieldPath& bad : invalid_utf8_fields(sweep_)) error(bad, "is not valid UTF-8 text");
+    if (!errors_.empty()) throw InvalidInput(std::move(errors_));
 
     spec_.name = sweep_.name();
     spec_.replications = sweep_.replications() == 0 ? 10 : sweep_.replications();
@@ -255,6 +260,11 @@ class SweepBuilder {
 
 SweepSpec load_sweep(const std::string& path, const PolicyRegistry& registry) {
   return SweepBuilder(path, registry).build();
+}
+
+SweepSpec parse_sweep_text(const std::string& path, std::string text,
+                           const PolicyRegistry& registry) {
+  return SweepBuilder(path, registry).build_from(std::move(text));
 }
 
 World world_for_point(const SweepSpec& spec, std::size_t point, const PolicyRegistry& registry) {

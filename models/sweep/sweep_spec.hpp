@@ -55,6 +55,10 @@ struct SweepSpec {
 // scenario and every value must leave the scenario valid. Errors carry file:line:column.
 SweepSpec load_sweep(const std::string& path, const PolicyRegistry& registry);
 
+// Same, from text already in memory; `path` names it in errors and places the base scenario.
+SweepSpec parse_sweep_text(const std::string& path, std::string text,
+                           const PolicyRegistry& registry);
+
 // The World of one design point: the base scenario with the point's factor values applied.
 World world_for_point(const SweepSpec& spec, std::size_t point, const PolicyRegistry& registry);
 
