@@ -218,6 +218,23 @@ with open(sys.argv[1], 'w') as f:
     expect_exit 65 "$chiptrail" run "$dir/billion_lots.textproto" --out "$work/never"
     [[ ! -e "$work/never" ]]
     ;;
+  killed_writes)
+    # Runs killed with SIGKILL at arbitrary moments while they rewrite an output directory
+    # leave each file complete: the previous run's or the new one's, never torn.
+    scenario="$src/scenarios/blackwell_sea.textproto"
+    "$chiptrail" run "$scenario" -n 40 --seed 1 --out "$work/out" >/dev/null
+    for attempt in 1 2 3 4 5 6 7 8; do
+      "$chiptrail" run "$scenario" -n 40 --seed $((attempt + 1)) --out "$work/out" >/dev/null &
+      pid=$!
+      sleep "0.$((RANDOM % 6))$((RANDOM % 10))"
+      kill -9 "$pid" 2>/dev/null || true
+      wait "$pid" 2>/dev/null || true
+      [[ $(wc -l <"$work/out/runs.csv") -eq 41 && $(tail -c 1 "$work/out/runs.csv" | od -An -c | tr -d ' ') == '\n' ]]
+      [[ $(tail -c 1 "$work/out/summary.csv" | od -An -c | tr -d ' ') == '\n' ]]
+      [[ $(tail -c 1 "$work/out/detections.csv" | od -An -c | tr -d ' ') == '\n' ]]
+      /usr/bin/python3 -c "import json, sys; json.load(open(sys.argv[1]))" "$work/out/manifest.json"
+    done
+    ;;
   resource_limits)
     # Runs that grow past their limits stop with a message naming the flag, exit 65.
     scenario="$src/scenarios/blackwell_sea.textproto"
