@@ -137,6 +137,14 @@ class WorldBuilder {
     }
   }
 
+  // A chip model of the catalog by name; an error at `where` if there is none.
+  std::optional<std::size_t> chip_ref(const FieldPath& where, const std::string& model) {
+    const auto it = chip_index_.find(model);
+    if (it != chip_index_.end()) return it->second;
+    error(where, "unknown chip model " + quoted(model));
+    return std::nullopt;
+  }
+
   std::optional<NodeIndex> node_ref(const FieldPath& where, const std::string& id) {
     if (id.empty()) {
       error(where, "is required");
@@ -222,13 +230,10 @@ class WorldBuilder {
       if (f.kind() == v1::FLOW_KIND_UNSPECIFIED)
         error(p / "kind", "is required: LEGITIMATE or DIVERSION");
       flow.diversion = f.kind() == v1::DIVERSION;
-      const auto chip = chip_index_.find(f.chip_model());
-      if (chip == chip_index_.end()) {
-        error(p / "chip_model", f.chip_model().empty()
-                                    ? "is required"
-                                    : "unknown chip model " + quoted(f.chip_model()));
-      } else {
-        flow.chip_model = chip->second;
+      if (f.chip_model().empty()) {
+        error(p / "chip_model", "is required");
+      } else if (const auto chip = chip_ref(p / "chip_model", f.chip_model())) {
+        flow.chip_model = *chip;
       }
       arrivals(p / "arrivals", f.arrivals(), flow);
       flow.lot_chips = distribution(p / "lot_chips", f.lot_chips(), true);
@@ -407,12 +412,9 @@ class WorldBuilder {
       out.consignment_route_weights.push_back(route.weight());
     }
     for (int k = 0; k < t.alternative_chip_models_size(); ++k) {
-      const auto c = chip_index_.find(t.alternative_chip_models(k));
-      if (c == chip_index_.end()) {
-        error(p.at("alternative_chip_models", static_cast<std::size_t>(k)),
-              "unknown chip model " + quoted(t.alternative_chip_models(k)));
-      } else {
-        out.alternative_chip_models.push_back(c->second);
+      const FieldPath where = p.at("alternative_chip_models", static_cast<std::size_t>(k));
+      if (const auto c = chip_ref(where, t.alternative_chip_models(k))) {
+        out.alternative_chip_models.push_back(*c);
       }
     }
   }
@@ -494,14 +496,13 @@ class WorldBuilder {
     c.grey_market_markup = or_default(a.grey_market_markup(), 0.5);
     check_non_negative(p / "grey_market_markup", c.grey_market_markup, "markup");
     if (!a.substitute_chip().empty()) {
-      const auto it = chip_index_.find(a.substitute_chip());
-      if (it == chip_index_.end()) {
-        error(p / "substitute_chip", "unknown chip model " + quoted(a.substitute_chip()));
-      } else if (!(world_.chips[it->second].price_usd > 0)) {
-        error(p / "substitute_chip", "the substitute " + quoted(a.substitute_chip()) +
-                                         " needs a positive price_usd in chips");
-      } else {
-        c.substitute_chip = it->second;
+      if (const auto chip = chip_ref(p / "substitute_chip", a.substitute_chip())) {
+        if (world_.chips[*chip].price_usd > 0) {
+          c.substitute_chip = *chip;
+        } else {
+          error(p / "substitute_chip", "the substitute " + quoted(a.substitute_chip()) +
+                                           " needs a positive price_usd in chips");
+        }
       }
     }
     world_.adversary = c;
@@ -575,12 +576,9 @@ class WorldBuilder {
       if (!found) error(where, "no edge " + quoted(text));
     }
     for (int k = 0; k < in.chip_models_size(); ++k) {
-      const auto c = chip_index_.find(in.chip_models(k));
-      if (c == chip_index_.end()) {
-        error(p.at("chip_models", static_cast<std::size_t>(k)),
-              "unknown chip model " + quoted(in.chip_models(k)));
-      } else {
-        out.chip_models.push_back(c->second);
+      if (const auto c =
+              chip_ref(p.at("chip_models", static_cast<std::size_t>(k)), in.chip_models(k))) {
+        out.chip_models.push_back(*c);
       }
     }
   }
