@@ -146,8 +146,11 @@ int run(const RunOptions& o, const models::PolicyRegistry& registry) {
   };
   std::vector<Replicated> results;
   try {
-    results =
-        sim::run_replications<Replicated>(world.replications, o.threads, [&world](std::size_t r) {
+    // Detections are kept only when they will be written (detections.csv, with --out).
+    const bool keep_detections = !o.out.empty();
+    results = sim::run_replications<Replicated>(
+        world.replications, o.threads, [&world, keep_detections](std::size_t r) {
+          if (!keep_detections) return Replicated{models::run_replication(world, r), {}};
           models::MetricsRecorder metrics(world);
           models::DetectionLog detections;
           models::TeeRecorder both(metrics, detections);
