@@ -24,16 +24,4 @@ double CheckpointBeliefs::sample(NodeIndex node, sim::RandomStream& rs) const {
   return sim::beta(rs, caught_[node], passed_[node]);
 }
 
-std::vector<double> CheckpointBeliefs::means() const {
-  std::vector<double> out(caught_.size());
-  for (NodeIndex n = 0; n < out.size(); ++n) out[n] = mean(n);
-  return out;
-}
-
-std::vector<double> CheckpointBeliefs::samples(sim::RandomStream& rs) const {
-  std::vector<double> out(caught_.size());
-  for (NodeIndex n = 0; n < out.size(); ++n) out[n] = sample(n, rs);
-  return out;
-}
-
 }  // namespace chiptrail::models

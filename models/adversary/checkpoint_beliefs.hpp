@@ -22,9 +22,6 @@ class CheckpointBeliefs {
   [[nodiscard]] double mean(NodeIndex node) const;
   // A draw from the belief at `node` (Thompson sampling).
   [[nodiscard]] double sample(NodeIndex node, sim::RandomStream& rs) const;
-  // Beliefs' means, or one draw from each, for every node.
-  [[nodiscard]] std::vector<double> means() const;
-  [[nodiscard]] std::vector<double> samples(sim::RandomStream& rs) const;
 
  private:
   std::vector<double> caught_;  // Beta alpha: prior plus weighted seizures
