@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 
 #include "sim/intervals.hpp"
 #include "sim/running_stats.hpp"
@@ -80,6 +81,60 @@ std::vector<MetricSummary> summarize(const std::vector<RunMetrics>& runs, double
       // A constant metric has a zero-width interval; say so rather than print -inf..inf.
       if (per_run.count() > 1 && per_run.sd() == 0) s.ci_low = s.ci_high = s.mean;
       s.ci_method = "student-t";
+    }
+    out.push_back(s);
+  }
+  return out;
+}
+
+std::vector<MetricSummary> paired_differences(const std::vector<RunMetrics>& base,
+                                              const std::vector<RunMetrics>& other, double level) {
+  if (base.size() != other.size()) {
+    throw std::invalid_argument("paired_differences: the variants ran different replications");
+  }
+  std::vector<MetricSummary> out;
+  if (base.empty()) return out;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (const std::string& name : base.front().names) {
+    MetricSummary s;
+    s.metric = name;
+    s.ci_method = "paired-t";
+    sim::RunningStats terms;  // per replication: the difference, or its influence for a rate
+    double estimate = nan;
+    if (const RateDefinition* rate = find_rate(name)) {
+      double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+      for (std::size_t r = 0; r < base.size(); ++r) {
+        x0 += base[r].get(rate->numerator);
+        y0 += base[r].get(rate->denominator);
+        x1 += other[r].get(rate->numerator);
+        y1 += other[r].get(rate->denominator);
+      }
+      if (y0 > 0 && y1 > 0) {
+        const double n = static_cast<double>(base.size());
+        const double r0 = x0 / y0, r1 = x1 / y1, ybar0 = y0 / n, ybar1 = y1 / n;
+        for (std::size_t r = 0; r < base.size(); ++r) {
+          terms.add((other[r].get(rate->numerator) - r1 * other[r].get(rate->denominator)) / ybar1 -
+                    (base[r].get(rate->numerator) - r0 * base[r].get(rate->denominator)) / ybar0);
+        }
+        estimate = r1 - r0;
+      }
+    } else {
+      for (std::size_t r = 0; r < base.size(); ++r) {
+        const double b = base[r].get(name), o = other[r].get(name);
+        if (!std::isnan(b) && !std::isnan(o)) terms.add(o - b);
+      }
+      if (terms.count() > 0) estimate = terms.mean();
+    }
+    s.n = terms.count();
+    s.mean = estimate;
+    s.sd = s.n > 1 ? terms.sd() : nan;
+    if (s.n > 1) {
+      // Centred on the estimate: the influences of a rate sum to zero by construction.
+      const sim::Interval half = sim::student_t_interval(0.0, terms.sd(), s.n, level);
+      s.ci_low = estimate + half.low;
+      s.ci_high = estimate + half.high;
+    } else {
+      s.ci_low = s.ci_high = nan;
     }
     out.push_back(s);
   }

@@ -31,4 +31,13 @@ struct MetricSummary {
 std::vector<MetricSummary> summarize(const std::vector<RunMetrics>& runs, double level,
                                      bool lots_independent);
 
+// The difference other - base of every metric, for two variants run on common random numbers
+// (replication r of both drew from the same streams, so base[r] and other[r] are paired). The
+// mean is exactly the difference of the two summaries' means: for rates, the difference of
+// pooled ratios R1 - R0 with the paired delta-method interval (per replication, the influence
+// (x1 - R1 y1) / mean(y1) - (x0 - R0 y0) / mean(y0), Student-t); for everything else the mean
+// of the per-replication differences where both are defined, Student-t. Method "paired-t".
+std::vector<MetricSummary> paired_differences(const std::vector<RunMetrics>& base,
+                                              const std::vector<RunMetrics>& other, double level);
+
 }  // namespace chiptrail::models
