@@ -1,22 +1,24 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (clang with ASan and UBSan, in build-fuzz/) and runs each for
-# SECONDS (default 60), seeded from the shipped scenarios, the validation cases, the sweeps and
-# tools/fuzz/seeds/. Exits non-zero when an input crashes, trips a sanitizer, leaks, takes over
-# 10 s or 2 GiB; that input is kept in build-fuzz/artifacts/ (copy it to tests/bad_inputs/
-# with its expected error once fixed). New interesting inputs accumulate in build-fuzz/corpus/.
+# Builds the libFuzzer targets (the asan preset: clang with ASan and UBSan, in build-asan/, the
+# same build as `test.sh --sanitize`) and runs each for SECONDS (default 60), seeded from the
+# shipped scenarios, the validation cases, the sweeps and tools/fuzz/seeds/. Exits non-zero when
+# an input crashes, trips a sanitizer, leaks, takes over 10 s or 2 GiB; that input is kept in
+# build-asan/fuzz/artifacts/ (copy it to tests/bad_inputs/ with its expected error once fixed).
+# New interesting inputs accumulate in build-asan/fuzz/corpus/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/setup.sh
 chiptrail_install_packages clang libclang-rt-14-dev
 seconds=${1:-60}
-root=$PWD/build-fuzz
-cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz --target fuzz_scenario_text fuzz_scenario_json fuzz_sweep
+build=$PWD/build-asan
+root=$build/fuzz
+cmake --preset asan >/dev/null
+cmake --build --preset asan --target fuzz_scenario_text fuzz_scenario_json fuzz_sweep
 mkdir -p "$root/artifacts" "$root/corpus/text" "$root/corpus/json" "$root/corpus/sweep"
 fuzz() {  # fuzz TARGET CORPUS WORKDIR SEED_DIR...: relative paths in inputs resolve from WORKDIR
   local target=$1 corpus=$2 workdir=$3
   shift 3
-  (cd "$workdir" && "$root/tools/$target" -max_total_time="$seconds" -timeout=10 \
+  (cd "$workdir" && "$build/tools/$target" -max_total_time="$seconds" -timeout=10 \
     -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$root/artifacts/$target-" \
     "$root/corpus/$corpus" "$@" 2>"$root/$target.log")
 }

@@ -87,7 +87,9 @@ TEST_CASE("gamma: mean and variance, above and below shape 1") {
 }
 
 TEST_CASE("beta: mean and variance") {
-  for (const auto& [a, b] : {std::pair{2.0, 5.0}, std::pair{0.5, 0.5}, std::pair{30.0, 3.0}}) {
+  for (const auto& shapes : {std::pair{2.0, 5.0}, std::pair{0.5, 0.5}, std::pair{30.0, 3.0}}) {
+    const double a = shapes.first;  // named copies: clang 14 lambdas cannot capture bindings
+    const double b = shapes.second;
     CAPTURE(a);
     CAPTURE(b);
     // Raw moments E[X^r] = prod_{i<r} (a + i) / (a + b + i).
