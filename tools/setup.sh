@@ -6,7 +6,7 @@ set -euo pipefail
 CHIPTRAIL_PACKAGES=(
   g++ cmake ninja-build git pkg-config python3
   libboost-graph-dev libeigen3-dev libprotobuf-dev protobuf-compiler
-  libspdlog-dev libfmt-dev doctest-dev libcli11-dev librandom123-dev
+  libspdlog-dev libfmt-dev doctest-dev libcli11-dev librandom123-dev libcpp-httplib-dev
 )
 
 # What the reports and their tests need besides: Debian's Python with matplotlib and pandas
@@ -15,6 +15,8 @@ CHIPTRAIL_PACKAGES=(
 CHIPTRAIL_REPORT_PACKAGES=(python3-matplotlib python3-pandas graphviz chromium)
 # The Python module (`cmake -DCHIPTRAIL_PYTHON=ON`, on in the ci preset that test.sh uses).
 CHIPTRAIL_PYTHON_PACKAGES=(pybind11-dev python3-dev)
+# The explorer's tests over HTTP (curl) and in the browser (Chromium, with playwright-core).
+CHIPTRAIL_EXPLORER_TEST_PACKAGES=(curl chromium)
 
 chiptrail_install_packages() {
   local missing=()
@@ -33,3 +35,6 @@ chiptrail_install_packages() {
 }
 
 chiptrail_install_packages "${CHIPTRAIL_PACKAGES[@]}"
+# The explorer's page is built from npm packages (tools/explorer/web/package.json). Any npm will
+# do: Debian's when none is installed (a machine may have Node.js from elsewhere, with its npm).
+if ! command -v npm >/dev/null; then chiptrail_install_packages npm; fi

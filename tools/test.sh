@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Sets up a fresh Debian 12 machine, builds everything with warnings as errors (in build/) and
-# runs the whole test suite with ctest, the Python module and its tests included. With
-# --sanitize, does the same with clang under AddressSanitizer and UndefinedBehaviorSanitizer (in
-# build-asan/, which also holds the fuzz targets of tools/fuzz.sh). With --mpi, installs Open
-# MPI, builds the MPI
+# runs the whole test suite with ctest, the Python module and the explorer's browser test
+# included. With --sanitize, does the same with clang under AddressSanitizer and
+# UndefinedBehaviorSanitizer (in build-asan/, which also holds the fuzz targets of
+# tools/fuzz.sh). With --mpi, installs Open MPI, builds the MPI
 # backend (in build-mpi/) and checks that MPI sweeps match threaded ones byte for byte.
 # Exits non-zero on any failure.
 set -euo pipefail
@@ -16,6 +16,9 @@ if [[ "${1:-}" == "--sanitize" ]]; then preset=asan; fi
 if [[ "${1:-}" != "--mpi" ]]; then chiptrail_install_packages "${CHIPTRAIL_REPORT_PACKAGES[@]}"; fi
 if [[ "$preset" == ci ]]; then chiptrail_install_packages "${CHIPTRAIL_PYTHON_PACKAGES[@]}"; fi
 if [[ "$preset" == asan ]]; then chiptrail_install_packages clang libclang-rt-14-dev; fi
+if [[ "${1:-}" != "--mpi" && "${1:-}" != "--thread" ]]; then
+  chiptrail_install_packages "${CHIPTRAIL_EXPLORER_TEST_PACKAGES[@]}"
+fi
 if [[ "${1:-}" == "--thread" ]]; then
   # ThreadSanitizer on what runs threads: the pool, replications in parallel, and the
   # threaded sweep, resume and optimize checks of the command line. Not `merge` (the shards

@@ -406,6 +406,49 @@ with open(sys.argv[1], 'w') as f:
     set -e
     [[ $code -ne 0 && $code -ne 124 ]] || { echo "MPI error path: exit $code (124 = hung)" >&2; exit 1; }
     ;;
+  serve)
+    # The explorer over real HTTP: page and API answers, limits, refusals, and a clean stop.
+    "$chiptrail" serve "$src/scenarios/minimal.textproto" --port 0 --max-running 1 >"$work/url" 2>"$work/serve.err" &
+    server=$!
+    for _ in $(seq 1 300); do grep -q http "$work/url" && break; sleep 0.1; done
+    url=$(grep -o 'http://[^ ]*/' "$work/url")
+    status() { curl -s -o "$work/body" -w '%{http_code}' "$@"; }
+    [[ $(status "$url") == 200 ]] && grep -q '<title>chiptrail explorer' "$work/body"
+    [[ $(status "${url}vendor/vega-lite.min.js") == 200 ]]
+    curl -s -D "$work/headers" -o /dev/null "$url"
+    grep -qi "^Content-Security-Policy: default-src 'self'" "$work/headers"
+    [[ $(status "${url}api/scenario") == 200 ]] && grep -q '"policies": \[' "$work/body"
+    [[ $(status -X POST "${url}api/runs" -d '{"replications": 2, "bogus": 1}') == 400 ]]
+    grep -q '"error": "malformed request body' "$work/body"
+    [[ $(status -X POST "${url}api/runs" --data-binary @<(head -c 2000000 /dev/zero)) == 413 ]]
+    [[ $(status -X DELETE "${url}api/scenario") == 405 ]]
+    [[ $(status "${url}no/such/file") == 404 ]]
+    [[ $(status -X POST "${url}api/runs" -d '{"replications": 40}') == 202 ]]
+    for _ in $(seq 1 300); do
+      [[ $(status "${url}api/runs/1") == 200 ]] && grep -q '"done"' "$work/body" && break
+      sleep 0.1
+    done
+    [[ $(status "${url}api/runs/1/results.csv") == 200 ]]
+    head -1 "$work/body" | grep -q '^metric,variant,n,mean,sd,ci_low,ci_high,ci_level,ci_method$'
+    # Same seed, same bytes: the CSV of a second identical run matches.
+    [[ $(status -X POST "${url}api/runs" -d '{"replications": 40}') == 202 ]]
+    for _ in $(seq 1 300); do
+      [[ $(status "${url}api/runs/2") == 200 ]] && grep -q '"done"' "$work/body" && break
+      sleep 0.1
+    done
+    cmp <(curl -s "${url}api/runs/1/results.csv") <(curl -s "${url}api/runs/2/results.csv")
+    # A port in use and a missing page are refused with 69, a bad scenario with 65.
+    port=${url##*:}
+    port=${port%/}
+    expect_exit 69 timeout 30 "$chiptrail" serve "$src/scenarios/minimal.textproto" --port "$port"
+    grep -q "cannot listen" "$work/stderr"
+    expect_exit 69 timeout 30 "$chiptrail" serve "$src/scenarios/minimal.textproto" --assets "$work/none"
+    grep -q "index.html" "$work/stderr"
+    expect_exit 65 timeout 30 "$chiptrail" serve "$src/tests/bad_inputs/binary_garbage.textproto"
+    kill -TERM $server
+    wait $server  # exits 0 on SIGTERM
+    grep -q "stopped" "$work/serve.err"
+    ;;
   *)
     echo "unknown case $case_name" >&2
     exit 2

@@ -1,0 +1,191 @@
+// The explorer's parts apart from HTTP: controls, edits, the run manager and the API's answers
+// (status codes for bad requests; common random numbers make unedited variants identical).
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include "chiptrail/v1/explorer.pb.h"
+#include "chiptrail/v1/scenario.pb.h"
+#include "explorer/explorer_api.hpp"
+#include "explorer/scenario_controls.hpp"
+#include "models/policies/policy_registry.hpp"
+#include "models/scenario/scenario_file.hpp"
+
+using namespace chiptrail;
+
+namespace {
+
+const std::string kRate = "policies[name=customs_my].customs_inspection.inspection_rate";
+
+models::ScenarioFile blackwell() {
+  return models::read_scenario_file(std::string(CHIPTRAIL_SOURCE_DIR) +
+                                    "/scenarios/blackwell_sea.textproto");
+}
+
+models::PolicyRegistry builtin() {
+  models::PolicyRegistry r;
+  models::register_builtin_policies(r);
+  return r;
+}
+
+// Polls GET /api/runs/ID until the run leaves "running".
+std::string wait_for(explorer::ExplorerApi& api, const std::string& id) {
+  for (int i = 0; i < 3000; ++i) {
+    const explorer::ApiResponse s = api.handle("GET", "/api/runs/" + id, "");
+    REQUIRE(s.status == 200);
+    if (s.body.find("\"running\"") == std::string::npos) return s.body;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  FAIL("run " << id << " did not finish in 30 s");
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("explorer: curated controls carry the loaded values and their paths") {
+  const models::ScenarioFile f = blackwell();
+  const auto policies = explorer::policy_controls(*f.message);
+  REQUIRE(policies.size() == static_cast<std::size_t>(f.message->policies_size()));
+  CHECK(policies[0].name == "customs_my");
+  CHECK(policies[0].kind == "customs_inspection");
+  REQUIRE(!policies[0].controls.empty());
+  CHECK(policies[0].controls[0].path == kRate);
+  CHECK(policies[0].controls[0].value == doctest::Approx(0.05));
+  CHECK(policies[0].controls[0].max == 1.0);
+}
+
+TEST_CASE("explorer: edits set fields, switch policies off, and name what is wrong") {
+  const models::ScenarioFile f = blackwell();
+  v1::ScenarioEdits edits;
+  (*edits.mutable_settings())[kRate] = 0.5;
+  edits.add_disabled_policies("customs_hk");
+  const v1::Scenario edited = explorer::apply_edits(*f.message, edits);
+  CHECK(edited.policies_size() == f.message->policies_size() - 1);
+  CHECK(edited.policies(0).customs_inspection().inspection_rate() == 0.5);
+  for (const v1::Policy& p : edited.policies()) CHECK(p.name() != "customs_hk");
+
+  v1::ScenarioEdits bad_path;
+  (*bad_path.mutable_settings())["policies[name=nope].x"] = 1;
+  CHECK_THROWS_WITH_AS(explorer::apply_edits(*f.message, bad_path),
+                       doctest::Contains("settings: no policies with name = \"nope\""),
+                       std::invalid_argument);
+  v1::ScenarioEdits bad_policy;
+  bad_policy.add_disabled_policies("nope");
+  CHECK_THROWS_WITH_AS(explorer::apply_edits(*f.message, bad_policy),
+                       doctest::Contains("disabled_policies: no policy named \"nope\""),
+                       std::invalid_argument);
+}
+
+TEST_CASE("explorer API: malformed requests get 4xx with a message") {
+  const models::ScenarioFile f = blackwell();
+  const models::PolicyRegistry registry = builtin();
+  explorer::RunManager runs(1, 1, 8);
+  explorer::ExplorerApi api(f, registry, {}, 1000, runs);
+  struct Case {
+    const char* method;
+    const char* path;
+    const char* body;
+    int status;
+    const char* words;
+  };
+  const Case cases[] = {
+      {"GET", "/api/nothing", "", 404, "no such API path"},
+      {"GET", "/elsewhere", "", 404, "not an API path"},
+      {"PUT", "/api/scenario", "", 405, "takes GET"},
+      {"GET", "/api/runs", "", 405, "takes POST"},
+      {"POST", "/api/runs", "{", 400, "malformed request body"},
+      {"POST", "/api/runs", "{\"bogus\": 1}", 400, "bogus"},
+      {"POST", "/api/runs", "[1]", 400, "malformed request body"},
+      {"POST", "/api/runs", "{\"replications\": 1}", 400, "between 2 and 1000"},
+      {"POST", "/api/runs", "{\"replications\": 1001}", 400, "between 2 and 1000"},
+      {"POST", "/api/runs", "{\"replications\": -3}", 400, "malformed request body"},
+      {"POST", "/api/runs", "{\"edits\": {\"settings\": {\"horizon_days\": -1}}}", 400,
+       "the edited scenario is invalid: horizon_days"},
+      {"POST", "/api/runs",
+       "{\"edits\": {\"settings\": {\"policies[name=customs_my].customs_inspection."
+       "inspection_rate\": 2}}}",
+       400, "must be a probability"},
+      {"POST", "/api/scenario/edited", "{\"disabled_policies\": [\"x\"]}", 400, "no policy named"},
+      {"GET", "/api/runs/abc", "", 404, "run ids are numbers"},
+      {"GET", "/api/runs/99999999999999999999999", "", 404, "run ids are numbers"},
+      {"GET", "/api/runs/7", "", 404, "no run 7"},
+      {"DELETE", "/api/runs/7", "", 404, "no run 7"},
+      {"GET", "/api/runs/7/results", "", 404, "no run 7"},
+      {"GET", "/api/runs/7/other", "", 404, "no such API path"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.method);
+    CAPTURE(c.path);
+    CAPTURE(c.body);
+    const explorer::ApiResponse r = api.handle(c.method, c.path, c.body);
+    CHECK(r.status == c.status);
+    CHECK(r.content_type == "application/json");
+    CHECK(r.body.find("{\"error\": ") == 0);
+    CHECK(r.body.find(c.words) != std::string::npos);
+  }
+}
+
+TEST_CASE("explorer API: a run compares on common random numbers, bounded and cancellable") {
+  const models::ScenarioFile f = blackwell();
+  const models::PolicyRegistry registry = builtin();
+  explorer::RunManager runs(1, 2, 8);
+  explorer::ExplorerApi api(f, registry, {}, 100000, runs);
+
+  // Unedited, the two variants draw the same numbers: every difference is exactly zero.
+  const explorer::ApiResponse started = api.handle("POST", "/api/runs", "{\"replications\": 20}");
+  REQUIRE(started.status == 202);
+  CHECK(wait_for(api, "1").find("\"done\"") != std::string::npos);
+  const explorer::ApiResponse same = api.handle("GET", "/api/runs/1/results", "");
+  REQUIRE(same.status == 200);
+  CHECK(same.body.find("\"difference\": {\"n\": 20, \"mean\": 0, \"sd\": 0, \"ci_low\": 0") !=
+        std::string::npos);
+  CHECK(same.body.find("\"difference\": {\"n\": 20, \"mean\": 1") == std::string::npos);
+
+  // A higher inspection rate in Malaysia: what happens upstream of the checkpoint (lots
+  // diverted) is identical, and more lots are detected.
+  REQUIRE(api.handle("POST", "/api/runs",
+                     "{\"replications\": 20, \"edits\": {\"settings\": {\"" + kRate + "\": 0.6}}}")
+              .status == 202);
+  wait_for(api, "2");
+  const explorer::ApiResponse csv = api.handle("GET", "/api/runs/2/results.csv", "");
+  REQUIRE(csv.status == 200);
+  CHECK(csv.download_name == "chiptrail-run-2.csv");
+  CHECK(csv.body.find("lots_diverted,difference,20,0,0,0,0,0.95,paired-t\n") != std::string::npos);
+  const std::size_t at = csv.body.find("lots_detected,difference,20,");
+  REQUIRE(at != std::string::npos);
+  CHECK(std::stod(csv.body.substr(at + 28)) > 3);
+
+  // One run at a time here: a second is refused while the first runs; cancelling frees it.
+  REQUIRE(api.handle("POST", "/api/runs", "{\"replications\": 100000}").status == 202);
+  const explorer::ApiResponse refused = api.handle("POST", "/api/runs", "");
+  CHECK(refused.status == 429);
+  CHECK(api.handle("GET", "/api/runs/3/results", "").status == 409);
+  const explorer::ApiResponse cancelled = api.handle("DELETE", "/api/runs/3", "");
+  CHECK(cancelled.status == 200);
+  CHECK(cancelled.body.find("\"cancelled\"") != std::string::npos);
+  bool accepted = false;
+  for (int i = 0; i < 3000 && !accepted; ++i) {
+    accepted = api.handle("POST", "/api/runs", "{\"replications\": 2}").status == 202;
+    if (!accepted) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK(accepted);
+  CHECK(api.handle("GET", "/api/runs/3/results", "").status == 409);
+}
+
+TEST_CASE("explorer API: the edited scenario downloads as a file that loads") {
+  const models::ScenarioFile f = blackwell();
+  const models::PolicyRegistry registry = builtin();
+  explorer::RunManager runs(1, 1, 8);
+  explorer::ExplorerApi api(f, registry, {}, 1000, runs);
+  const explorer::ApiResponse r = api.handle(
+      "POST", "/api/scenario/edited",
+      "{\"settings\": {\"" + kRate + "\": 0.25}, \"disabled_policies\": [\"customs_vn\"]}");
+  REQUIRE(r.status == 200);
+  CHECK(r.download_name == "blackwell_sea-edited.textproto");
+  const models::ScenarioFile again = models::parse_scenario_text("edited.textproto", r.body);
+  CHECK(again.message->policies(0).customs_inspection().inspection_rate() == 0.25);
+  CHECK(again.message->policies_size() == f.message->policies_size() - 1);
+  CHECK(again.message->nodes_size() == f.message->nodes_size());
+}

@@ -1,0 +1,193 @@
+#include "cli/serve_command.hpp"
+
+#include <httplib.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/socket.h>
+
+#include <atomic>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "cli/exit_codes.hpp"
+#include "cli/limit_options.hpp"
+#include "cli/load_scenario.hpp"
+#include "cli/text_format.hpp"
+#include "explorer/explorer_api.hpp"
+#include "explorer/run_manager.hpp"
+
+namespace chiptrail::cli {
+namespace {
+
+struct ServeOptions {
+  std::string scenario;
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  unsigned max_running = 2;
+  unsigned threads = std::max(1U, std::thread::hardware_concurrency());
+  std::uint32_t max_replications = 100000;
+  std::string assets;
+  models::ResourceLimits limits;
+};
+
+// The page's files: --assets, else the `explorer` folder the build puts beside the binary.
+std::filesystem::path assets_of(const ServeOptions& o) {
+  if (!o.assets.empty()) return o.assets;
+  std::error_code ec;
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::filesystem::path("explorer") : exe.parent_path() / "explorer";
+}
+
+// Blocks SIGINT and SIGTERM in this thread and every thread started after (the server's and the
+// runs'), so that one waiting thread receives them; restores the mask when done.
+class SignalsToWaiter {
+ public:
+  SignalsToWaiter() {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGINT);
+    sigaddset(&set_, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set_, &previous_);
+  }
+  SignalsToWaiter(const SignalsToWaiter&) = delete;
+  SignalsToWaiter& operator=(const SignalsToWaiter&) = delete;
+  ~SignalsToWaiter() { pthread_sigmask(SIG_SETMASK, &previous_, nullptr); }
+  // Waits for SIGINT or SIGTERM (to the process, or sent to this waiting thread).
+  void wait() const {
+    int received = 0;
+    sigwait(&set_, &received);
+  }
+
+ private:
+  sigset_t set_{};
+  sigset_t previous_{};
+};
+
+void send(const explorer::ApiResponse& r, httplib::Response& res) {
+  res.status = r.status;
+  res.set_content(r.body, r.content_type.c_str());
+  res.set_header("Cache-Control", "no-store");
+  if (!r.download_name.empty()) {
+    res.set_header("Content-Disposition", "attachment; filename=\"" + r.download_name + "\"");
+  }
+}
+
+int serve(const ServeOptions& o, const models::PolicyRegistry& registry) {
+  std::optional<LoadedScenario> loaded;
+  if (const int code = load_scenario(o.scenario, registry, loaded); code != kOk) return code;
+  const std::filesystem::path assets = assets_of(o);
+  if (!std::filesystem::is_regular_file(assets / "index.html")) {
+    std::cerr << "chiptrail serve: the explorer's page is not at " << assets.string()
+              << "/index.html: build it (the `explorer` target, which needs npm: "
+                 "apt-get install npm) or point --assets at it\n";
+    return kUnavailable;
+  }
+
+  const SignalsToWaiter signals;  // before any thread starts
+  explorer::RunManager runs(o.max_running, o.threads, /*max_kept=*/64);
+  explorer::ExplorerApi api(loaded->file, registry, o.limits, o.max_replications, runs);
+  httplib::Server server;
+  server.set_payload_max_length(std::size_t{1} << 20);
+  // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, with which a second explorer on the
+  // same port would start and silently share the connections.
+  server.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
+  // Everything the page needs comes from this server (no CDN); Vega compiles its expressions
+  // with Function(), hence 'unsafe-eval'.
+  server.set_default_headers(
+      {{"Content-Security-Policy",
+        "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data: blob:"},
+       {"X-Content-Type-Options", "nosniff"}});
+  const auto route = [&api](const httplib::Request& req, httplib::Response& res) {
+    send(api.handle(req.method, req.path, req.body), res);
+  };
+  for (const char* pattern : {"/api", "/api/.*"}) {
+    server.Get(pattern, route);
+    server.Post(pattern, route);
+    server.Put(pattern, route);
+    server.Patch(pattern, route);
+    server.Delete(pattern, route);
+  }
+  if (!server.set_mount_point("/", assets.string())) {
+    std::cerr << "chiptrail serve: cannot serve files from " << assets.string() << "\n";
+    return kUnavailable;
+  }
+  server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;  // the API's own message
+    const std::string message = res.status == 413   ? "request body over 1 MiB"
+                                : res.status == 404 ? "not found: " + req.path
+                                                    : "request refused";
+    send({res.status, "application/json", "{\"error\": " + json_string(message) + "}\n", ""}, res);
+  });
+  server.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+        send({500, "application/json", "{\"error\": \"internal error\"}\n", ""}, res);
+      });
+
+  const int port = o.port == 0 ? server.bind_to_any_port(o.host)
+                               : (server.bind_to_port(o.host, o.port) ? o.port : -1);
+  if (port < 0) {
+    std::cerr << "chiptrail serve: cannot listen on " << o.host << ":" << o.port
+              << " (in use? --port 0 picks a free port)\n";
+    return kUnavailable;
+  }
+  if (o.host != "127.0.0.1" && o.host != "localhost" && o.host != "::1") {
+    std::cerr << "chiptrail serve: warning: listening on " << o.host
+              << ", reachable from other machines; the explorer has no authentication\n";
+  }
+  std::cout << "chiptrail explorer: http://" << (o.host == "0.0.0.0" ? "127.0.0.1" : o.host) << ":"
+            << port << "/ (" << (loaded->file.path) << "; Ctrl-C stops)" << std::endl;
+
+  std::atomic<bool> stopping{false};
+  std::thread waiter([&] {
+    signals.wait();
+    stopping = true;
+    server.stop();
+  });
+  const bool listened = server.listen_after_bind();
+  if (!stopping.load()) pthread_kill(waiter.native_handle(), SIGTERM);  // wake it to finish
+  waiter.join();
+  if (!listened && !stopping.load()) {
+    std::cerr << "chiptrail serve: the server stopped unexpectedly\n";
+    return kSoftware;
+  }
+  std::cerr << "chiptrail serve: stopped\n";
+  return kOk;
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app, const models::PolicyRegistry& registry, int& exit_code) {
+  auto o = std::make_shared<ServeOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "serve",
+      "Explore a scenario in the browser: policy sliders, runs with CIs side by side "
+      "with the scenario as loaded, downloads (a local web page and its JSON API)");
+  cmd->add_option("scenario", o->scenario, "Scenario file (.textproto or .json)")->required();
+  cmd->add_option("--port,-p", o->port, "TCP port (0: any free port; the URL is printed)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 65535));
+  cmd->add_option("--host", o->host,
+                  "Address to listen on (default loopback only; the page has no authentication)")
+      ->capture_default_str();
+  cmd->add_option("--max-running", o->max_running, "Runs at once; more are refused (HTTP 429)")
+      ->capture_default_str()
+      ->check(CLI::Range(1U, 64U));
+  cmd->add_option("--threads,-j", o->threads, "Worker threads per run")
+      ->check(CLI::Range(1U, 1024U));
+  cmd->add_option("--max-replications", o->max_replications, "Largest run a request may ask for")
+      ->capture_default_str()
+      ->check(CLI::Range(2U, 100000000U));
+  cmd->add_option("--assets", o->assets,
+                  "Folder with the page (default: `explorer` beside the binary)");
+  add_limit_options(cmd, o->limits);
+  cmd->callback([o, &registry, &exit_code] { exit_code = serve(*o, registry); });
+}
+
+}  // namespace chiptrail::cli

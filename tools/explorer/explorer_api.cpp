@@ -1,0 +1,338 @@
+#include "explorer/explorer_api.hpp"
+
+#include <google/protobuf/text_format.h>
+#include <google/protobuf/util/json_util.h>
+
+#include <charconv>
+#include <exception>
+#include <filesystem>
+#include <limits>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "chiptrail/v1/explorer.pb.h"
+#include "chiptrail/v1/scenario.pb.h"
+#include "cli/text_format.hpp"
+#include "explorer/scenario_controls.hpp"
+#include "models/scenario/build_world.hpp"
+#include "models/scenario/input_error.hpp"
+#include "models/summary.hpp"
+
+namespace chiptrail::explorer {
+namespace {
+
+using cli::csv_field;
+using cli::format_number;
+using cli::json_number;
+using cli::json_string;
+
+constexpr double kLevel = 0.95;
+constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
+
+std::map<std::string, models::MetricSummary> by_metric(std::vector<models::MetricSummary> all) {
+  std::map<std::string, models::MetricSummary> out;
+  for (models::MetricSummary& s : all) out.emplace(s.metric, std::move(s));
+  return out;
+}
+
+// A request the API refuses: becomes a 4xx response with {"error": message}.
+struct Refusal {
+  int status;
+  std::string message;
+};
+
+ApiResponse json(int status, std::string body) {
+  return {status, "application/json", body, ""};
+}
+
+ApiResponse error(int status, const std::string& message) {
+  return json(status, "{\"error\": " + json_string(message) + "}\n");
+}
+
+template <typename Message>
+Message parse_body(const std::string& body) {
+  Message m;
+  if (body.find_first_not_of(" \t\r\n") == std::string::npos) return m;  // no body: defaults
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  const auto status = google::protobuf::util::JsonStringToMessage(body, &m, options);
+  if (!status.ok()) {
+    throw Refusal{400, "malformed request body: " + std::string(status.message())};
+  }
+  return m;
+}
+
+std::string string_list(const google::protobuf::RepeatedPtrField<std::string>& items) {
+  std::string out = "[";
+  for (int i = 0; i < items.size(); ++i) out += (i > 0 ? ", " : "") + json_string(items[i]);
+  return out + "]";
+}
+
+std::string summary_json(const models::MetricSummary& s) {
+  return "{\"n\": " + std::to_string(s.n) + ", \"mean\": " + json_number(s.mean) +
+         ", \"sd\": " + json_number(s.sd) + ", \"ci_low\": " + json_number(s.ci_low) +
+         ", \"ci_high\": " + json_number(s.ci_high) + ", \"method\": " + json_string(s.ci_method) +
+         "}";
+}
+
+std::string status_json(const RunStatus& s) {
+  return "{\"id\": " + std::to_string(s.id) + ", \"state\": " + json_string(to_string(s.state)) +
+         ", \"completed\": " + std::to_string(s.completed) +
+         ", \"total\": " + std::to_string(s.total) +
+         ", \"elapsed_seconds\": " + json_number(s.elapsed_seconds) +
+         (s.error.empty() ? "" : ", \"error\": " + json_string(s.error)) + "}\n";
+}
+
+// "/api/runs/12/results.csv" -> {"runs", "12", "results.csv"}
+std::vector<std::string_view> segments(std::string_view path) {
+  std::vector<std::string_view> out;
+  while (!path.empty()) {
+    const std::size_t slash = path.find('/');
+    const std::string_view part = path.substr(0, slash);
+    if (!part.empty()) out.push_back(part);
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return out;
+}
+
+std::optional<std::uint64_t> run_id(std::string_view s) {
+  std::uint64_t id = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), id);
+  if (ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
+  return id;
+}
+
+}  // namespace
+
+ExplorerApi::ExplorerApi(const models::ScenarioFile& loaded, const models::PolicyRegistry& registry,
+                         models::ResourceLimits limits, std::uint32_t max_replications,
+                         RunManager& runs)
+    : loaded_(loaded),
+      registry_(registry),
+      limits_(limits),
+      max_replications_(max_replications),
+      runs_(runs) {}
+
+ApiResponse ExplorerApi::handle(std::string_view method, std::string_view path,
+                                const std::string& body) {
+  try {
+    const std::vector<std::string_view> parts = segments(path);
+    if (parts.empty() || parts[0] != "api") return error(404, "not an API path");
+    const auto only = [&](std::string_view allowed) {
+      if (method != allowed) {
+        throw Refusal{405, std::string(path) + " takes " + std::string(allowed) + ", not " +
+                               std::string(method)};
+      }
+    };
+    if (parts.size() == 2 && parts[1] == "scenario") {
+      only("GET");
+      return scenario();
+    }
+    if (parts.size() == 3 && parts[1] == "scenario" && parts[2] == "edited") {
+      only("POST");
+      return edited_scenario(body);
+    }
+    if (parts.size() == 2 && parts[1] == "runs") {
+      only("POST");
+      return start_run(body);
+    }
+    if (parts.size() >= 3 && parts.size() <= 4 && parts[1] == "runs") {
+      const std::optional<std::uint64_t> id = run_id(parts[2]);
+      if (!id) return error(404, "no run " + std::string(parts[2]) + " (run ids are numbers)");
+      if (parts.size() == 3) {
+        if (method == "DELETE") return cancel_run(*id);
+        only("GET");
+        return run_status(*id);
+      }
+      if (parts[3] == "results" || parts[3] == "results.csv") {
+        only("GET");
+        return run_results(*id, parts[3] == "results.csv");
+      }
+    }
+    return error(
+        404, "no such API path: " + std::string(path) + " (see README, \"Explorer\", for the API)");
+  } catch (const Refusal& r) {
+    return error(r.status, r.message);
+  } catch (const std::exception& e) {
+    return error(500, std::string("internal error: ") + e.what());
+  }
+}
+
+models::World ExplorerApi::build(const v1::Scenario& scenario) const {
+  try {
+    models::World w = models::build_world(scenario, loaded_.locator, registry_);
+    w.limits = limits_;
+    return w;
+  } catch (const models::InvalidInput& e) {
+    // Positions point into the file as loaded, not at the edit: name the field only.
+    std::string message = "the edited scenario is invalid:";
+    for (const models::InputError& err : e.errors()) {
+      message += " " + (err.field.empty() ? "" : err.field + ": ") + err.message + ";";
+    }
+    message.pop_back();
+    throw Refusal{400, message};
+  }
+}
+
+ApiResponse ExplorerApi::scenario() const {
+  const v1::Scenario& s = *loaded_.message;
+  std::string out = "{\"name\": " + json_string(s.metadata().name()) +
+                    ", \"description\": " + json_string(s.metadata().description()) +
+                    ", \"path\": " + json_string(loaded_.path) +
+                    ", \"horizon_days\": " + json_number(s.horizon_days()) +
+                    ", \"replications\": " + std::to_string(s.replications()) +
+                    ", \"seed\": " + std::to_string(s.seed()) +
+                    ", \"max_replications\": " + std::to_string(max_replications_) +
+                    ", \"max_running\": " + std::to_string(runs_.max_running()) + ",\n\"nodes\": [";
+  for (int i = 0; i < s.nodes_size(); ++i) {
+    const v1::Node& n = s.nodes(i);
+    out += std::string(i > 0 ? ",\n  " : "\n  ") + "{\"id\": " + json_string(n.id()) +
+           ", \"name\": " + json_string(n.name()) +
+           ", \"kind\": " + json_string(v1::NodeKind_Name(n.kind())) +
+           ", \"country\": " + json_string(n.country()) +
+           ", \"latitude\": " + json_number(n.latitude()) +
+           ", \"longitude\": " + json_number(n.longitude()) + "}";
+  }
+  out += "],\n\"edges\": [";
+  for (int i = 0; i < s.edges_size(); ++i) {
+    const v1::Edge& e = s.edges(i);
+    out += std::string(i > 0 ? ",\n  " : "\n  ") + "{\"from\": " + json_string(e.from()) +
+           ", \"to\": " + json_string(e.to()) +
+           ", \"mode\": " + json_string(v1::TransportMode_Name(e.mode())) + "}";
+  }
+  out += "],\n\"policies\": [";
+  const std::vector<PolicyControls> policies = policy_controls(s);
+  for (std::size_t i = 0; i < policies.size(); ++i) {
+    const PolicyControls& p = policies[i];
+    const v1::Scope& scope = s.policies(static_cast<int>(i)).scope();
+    out += std::string(i > 0 ? ",\n  " : "\n  ") + "{\"name\": " + json_string(p.name) +
+           ", \"kind\": " + json_string(p.kind) +
+           ", \"scope\": {\"nodes\": " + string_list(scope.nodes()) +
+           ", \"countries\": " + string_list(scope.countries()) + "}, \"controls\": [";
+    for (std::size_t c = 0; c < p.controls.size(); ++c) {
+      const Control& k = p.controls[c];
+      out += std::string(c > 0 ? ", " : "") + "{\"path\": " + json_string(k.path) +
+             ", \"field\": " + json_string(k.field) + ", \"label\": " + json_string(k.label) +
+             ", \"switch\": " + (k.is_switch ? "true" : "false") +
+             ", \"value\": " + json_number(k.value) + ", \"min\": " + json_number(k.min) +
+             ", \"max\": " + json_number(k.max) + ", \"step\": " + json_number(k.step) + "}";
+    }
+    out += "]}";
+  }
+  out += "]}\n";
+  return json(200, out);
+}
+
+ApiResponse ExplorerApi::edited_scenario(const std::string& body) const {
+  const auto edits = parse_body<v1::ScenarioEdits>(body);
+  v1::Scenario edited;
+  try {
+    edited = apply_edits(*loaded_.message, edits);
+  } catch (const std::invalid_argument& e) {
+    throw Refusal{400, e.what()};
+  }
+  (void)build(edited);     // a download always loads
+  edited.clear_extends();  // merged already: the file stands alone
+  std::string text;
+  google::protobuf::TextFormat::PrintToString(edited, &text);
+  const std::string stem = std::filesystem::path(loaded_.path).stem().string();
+  std::string header = "# " + stem + ", edited in the chiptrail explorer (chiptrail serve).\n";
+  if (!loaded_.message->extends().empty()) {
+    header +=
+        "# Stands alone: what it extended (" + loaded_.message->extends() + ") is merged in.\n";
+  }
+  return {200, "text/plain; charset=utf-8", header + text, stem + "-edited.textproto"};
+}
+
+ApiResponse ExplorerApi::start_run(const std::string& body) {
+  const auto request = parse_body<v1::RunRequest>(body);
+  const std::uint32_t replications =
+      request.has_replications() ? request.replications() : loaded_.message->replications();
+  if (replications < 2 || replications > max_replications_) {
+    throw Refusal{400, "replications must be between 2 and " + std::to_string(max_replications_) +
+                           ", got " + std::to_string(replications)};
+  }
+  v1::Scenario edited;
+  try {
+    edited = apply_edits(*loaded_.message, request.edits());
+  } catch (const std::invalid_argument& e) {
+    throw Refusal{400, e.what()};
+  }
+  models::World edited_world = build(edited);
+  models::World baseline = build(*loaded_.message);
+  const std::uint64_t seed = request.has_seed() ? request.seed() : baseline.seed;
+  const std::optional<std::uint64_t> id =
+      runs_.start(std::move(edited_world), std::move(baseline), replications, seed);
+  if (!id) {
+    throw Refusal{429, std::to_string(runs_.max_running()) +
+                           " run(s) already running (the most `serve --max-running` allows): "
+                           "wait for one to finish or cancel it"};
+  }
+  return json(202, status_json(*runs_.status(*id)));
+}
+
+ApiResponse ExplorerApi::run_status(std::uint64_t id) const {
+  const std::optional<RunStatus> s = runs_.status(id);
+  if (!s)
+    return error(404,
+                 "no run " + std::to_string(id) + " (finished runs are forgotten after a while)");
+  return json(200, status_json(*s));
+}
+
+ApiResponse ExplorerApi::cancel_run(std::uint64_t id) {
+  const std::optional<RunStatus> s = runs_.cancel(id);
+  if (!s) return error(404, "no run " + std::to_string(id));
+  return json(200, status_json(*s));
+}
+
+ApiResponse ExplorerApi::run_results(std::uint64_t id, bool csv) const {
+  const std::optional<RunStatus> s = runs_.status(id);
+  if (!s) return error(404, "no run " + std::to_string(id));
+  const std::shared_ptr<const RunResults> r = runs_.results(id);
+  if (!r) {
+    return error(409, "run " + std::to_string(id) + " is " + to_string(s->state) +
+                          ": results exist once it is done");
+  }
+  // Disabling a policy drops its own metrics from the edited variant: align by name, in the
+  // order of the scenario as loaded.
+  const auto edited = by_metric(models::summarize(r->edited, kLevel, r->lots_independent));
+  const auto baseline = models::summarize(r->baseline, kLevel, r->lots_independent);
+  const auto difference = by_metric(models::paired_differences(r->baseline, r->edited, kLevel));
+  const models::MetricSummary none{"", 0, kNan, kNan, kNan, kNan, ""};
+  const auto find = [&](const std::map<std::string, models::MetricSummary>& m,
+                        const std::string& name) -> const models::MetricSummary& {
+    const auto it = m.find(name);
+    return it == m.end() ? none : it->second;
+  };
+  if (csv) {
+    std::string out = "metric,variant,n,mean,sd,ci_low,ci_high,ci_level,ci_method\n";
+    for (const models::MetricSummary& b : baseline) {
+      for (const auto& [variant, m] :
+           {std::pair{"edited", &find(edited, b.metric)}, std::pair{"as_loaded", &b},
+            std::pair{"difference", &find(difference, b.metric)}}) {
+        out += csv_field(b.metric) + "," + variant + "," + std::to_string(m->n) + "," +
+               format_number(m->mean) + "," + format_number(m->sd) + "," +
+               format_number(m->ci_low) + "," + format_number(m->ci_high) + "," +
+               format_number(kLevel) + "," + m->ci_method + "\n";
+      }
+    }
+    return {200, "text/csv; charset=utf-8", out, "chiptrail-run-" + std::to_string(id) + ".csv"};
+  }
+  std::string out = "{\"id\": " + std::to_string(id) +
+                    ", \"replications\": " + std::to_string(r->replications) +
+                    ", \"seed\": " + std::to_string(r->seed) +
+                    ", \"ci_level\": " + json_number(kLevel) + ",\n\"metrics\": [";
+  for (std::size_t i = 0; i < baseline.size(); ++i) {
+    const models::MetricSummary& b = baseline[i];
+    out += std::string(i > 0 ? ",\n  " : "\n  ") + "{\"metric\": " + json_string(b.metric) +
+           ", \"edited\": " + summary_json(find(edited, b.metric)) +
+           ", \"as_loaded\": " + summary_json(b) +
+           ", \"difference\": " + summary_json(find(difference, b.metric)) + "}";
+  }
+  out += "]}\n";
+  return json(200, out);
+}
+
+}  // namespace chiptrail::explorer
