@@ -1,0 +1,77 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "sim/random_stream.hpp"
+
+namespace chiptrail::sim {
+
+// Approximate Bayesian computation by sequential Monte Carlo (ABC-SMC, the population Monte
+// Carlo of Beaumont, Cornuet, Marin and Robert, "Adaptive approximate Bayesian computation",
+// Biometrika 96, 2009), for a simulator that can only be run, not evaluated:
+//  - round 0 draws `particles` parameter vectors from the prior and simulates each once;
+//    the statistics are scaled by their median absolute deviation over these prior draws
+//    (so a count of chips and a count of cases weigh alike) and the distance to the observed
+//    statistics is Euclidean on that scale;
+//  - each later round sets the tolerance to the `quantile` of the previous population's
+//    distances, proposes by resampling a particle by weight and moving it with a Gaussian
+//    kernel of twice the population's weighted covariance, and keeps proposals whose
+//    simulation lands within the tolerance until it has `particles` of them; weights are
+//    prior / mixture of kernels, so the population targets the ABC posterior at that tolerance;
+//  - it stops after `max_rounds` rounds, or once a round accepts fewer than `min_acceptance` of
+//    its proposals (that population is kept), or when a round cannot fill its population
+//    within `particles / min_acceptance` proposals (the previous population is kept).
+// Every draw comes from a stream addressed by (seed, round, proposal), and proposals are
+// accepted in index order from batches the caller may simulate in any order on any number of
+// workers: the result depends on the seed only.
+
+struct AbcPrior {
+  std::function<double(RandomStream&)> sample;
+  std::function<double(double)> density;  // up to a constant factor; 0 outside the support
+};
+
+// Simulates a batch: statistics for each parameter vector. Simulation k of the batch is the
+// run with id first_id + k (ids are unique over the whole inference, for random streams).
+using AbcSimulator = std::function<std::vector<std::vector<double>>(
+    const std::vector<std::vector<double>>& parameters, std::uint64_t first_id)>;
+
+struct AbcOptions {
+  std::size_t particles = 500;
+  std::size_t max_rounds = 8;
+  double quantile = 0.5;
+  double min_acceptance = 0.02;
+  std::uint64_t seed = 1;
+};
+
+struct AbcRound {
+  double tolerance = 0;        // infinity in round 0
+  std::uint64_t proposed = 0;  // proposals drawn (including those outside the prior's support)
+  std::uint64_t simulated = 0;
+  std::uint64_t accepted = 0;
+  double effective_sample_size = 0;
+};
+
+struct AbcPopulation {
+  std::vector<std::vector<double>> parameters;  // per particle
+  std::vector<double> weights;                  // sum to 1
+  std::vector<double> distances;
+  std::vector<std::vector<double>> statistics;  // the accepted simulation's statistics
+};
+
+struct AbcResult {
+  AbcPopulation population;       // the last complete round's
+  std::vector<AbcRound> rounds;   // every round that completed
+  std::vector<double> scales;     // per statistic
+  std::uint64_t simulations = 0;  // ids used: the next free simulation id
+};
+
+AbcResult abc_smc(const std::vector<AbcPrior>& priors, const std::vector<double>& observed,
+                  const AbcSimulator& simulate, const AbcOptions& options);
+
+// Weighted quantile (q in [0, 1]) of values with non-negative weights, by the inverse of the
+// weighted empirical distribution function.
+double weighted_quantile(std::vector<double> values, std::vector<double> weights, double q);
+
+}  // namespace chiptrail::sim

@@ -1,0 +1,128 @@
+// ABC-SMC against posteriors known in closed form.
+#include "sim/abc_smc.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include "sim/distributions.hpp"
+
+using namespace chiptrail::sim;
+
+namespace {
+
+constexpr std::uint64_t kSimulationStream = stream_key("test-simulation");
+
+// x ~ Normal(theta, 1): one draw per simulation, addressed by its id.
+AbcSimulator normal_model() {
+  return [](const std::vector<std::vector<double>>& thetas, std::uint64_t first_id) {
+    std::vector<std::vector<double>> out;
+    for (std::size_t k = 0; k < thetas.size(); ++k) {
+      RandomStream rs({99, first_id + k, kSimulationStream, 0});
+      out.push_back({normal(rs, thetas[k][0], 1.0)});
+    }
+    return out;
+  };
+}
+
+AbcPrior flat(double lo, double hi) {
+  return {[lo, hi](RandomStream& rs) { return uniform(rs, lo, hi); },
+          [lo, hi](double x) { return x >= lo && x <= hi ? 1.0 : 0.0; }};
+}
+
+struct Moments {
+  double mean, sd;
+};
+
+Moments moments(const AbcPopulation& p) {
+  double m = 0, s = 0;
+  for (std::size_t i = 0; i < p.weights.size(); ++i) m += p.weights[i] * p.parameters[i][0];
+  for (std::size_t i = 0; i < p.weights.size(); ++i)
+    s += p.weights[i] * (p.parameters[i][0] - m) * (p.parameters[i][0] - m);
+  return {m, std::sqrt(s)};
+}
+
+}  // namespace
+
+TEST_CASE("abc_smc: a normal mean under a flat prior has posterior Normal(x, 1)") {
+  AbcOptions o;
+  o.particles = 1000;
+  o.max_rounds = 10;
+  o.seed = 5;
+  const AbcResult r = abc_smc({flat(-20, 20)}, {1.3}, normal_model(), o);
+  const Moments m = moments(r.population);
+  const double ess = r.rounds.back().effective_sample_size;
+  const double tolerance = r.rounds.back().tolerance * r.scales[0];
+  CAPTURE(m.mean);
+  CAPTURE(m.sd);
+  CAPTURE(ess);
+  CAPTURE(tolerance);
+  CHECK(r.rounds.size() >= 5);
+  CHECK(tolerance < 0.3);  // the tolerance shrank from the prior's spread (~10) to a fraction
+  // ABC at tolerance e targets N(x, 1) convolved with U(-e, e): variance 1 + e^2 / 3. The mean's
+  // Monte Carlo error is sd / sqrt(ESS); 4 of them is a 99.99% bound.
+  const double sd = std::sqrt(1 + tolerance * tolerance / 3);
+  CHECK(std::fabs(m.mean - 1.3) < 4 * sd / std::sqrt(ess));
+  // The sd's relative error is about 1 / sqrt(2 ESS): 4 of them.
+  CHECK(std::fabs(m.sd / sd - 1) < 4 / std::sqrt(2 * ess));
+  // Weights sum to 1; every accepted distance is within the last tolerance.
+  double total = 0;
+  for (const double w : r.population.weights) total += w;
+  CHECK(total == doctest::Approx(1.0));
+  for (const double d : r.population.distances) CHECK(d <= r.rounds.back().tolerance);
+}
+
+TEST_CASE("abc_smc: the result depends on the seed only, not on how batches are run") {
+  AbcOptions o;
+  o.particles = 200;
+  o.max_rounds = 4;
+  const AbcSimulator forward = normal_model();
+  // The same simulations computed back to front, as a pool of workers might.
+  const AbcSimulator backward = [](const std::vector<std::vector<double>>& thetas,
+                                   std::uint64_t first_id) {
+    std::vector<std::vector<double>> out(thetas.size());
+    for (std::size_t k = thetas.size(); k-- > 0;) {
+      RandomStream rs({99, first_id + k, kSimulationStream, 0});
+      out[k] = {normal(rs, thetas[k][0], 1.0)};
+    }
+    return out;
+  };
+  const AbcResult a = abc_smc({flat(-20, 20)}, {0.5}, forward, o);
+  const AbcResult b = abc_smc({flat(-20, 20)}, {0.5}, backward, o);
+  CHECK(a.population.parameters == b.population.parameters);
+  CHECK(a.population.weights == b.population.weights);
+  CHECK(a.simulations == b.simulations);
+  o.seed = 2;
+  const AbcResult c = abc_smc({flat(-20, 20)}, {0.5}, forward, o);
+  CHECK(c.population.parameters != a.population.parameters);
+}
+
+TEST_CASE("abc_smc: proposals outside the prior are never simulated") {
+  AbcOptions o;
+  o.particles = 100;
+  o.max_rounds = 4;
+  const AbcSimulator checked = [](const std::vector<std::vector<double>>& thetas,
+                                  std::uint64_t first_id) {
+    for (const auto& t : thetas) REQUIRE((t[0] >= 0 && t[0] <= 1));
+    std::vector<std::vector<double>> out;
+    for (std::size_t k = 0; k < thetas.size(); ++k) {
+      RandomStream rs({1, first_id + k, kSimulationStream, 0});
+      out.push_back({normal(rs, thetas[k][0], 0.1)});
+    }
+    return out;
+  };
+  const AbcResult r = abc_smc({flat(0, 1)}, {0.98}, checked, o);  // posterior piles at the edge
+  for (const auto& t : r.population.parameters) CHECK((t[0] >= 0 && t[0] <= 1));
+  CHECK(r.rounds.back().simulated <= r.rounds.back().proposed);
+}
+
+TEST_CASE("weighted_quantile: inverse of the weighted distribution function") {
+  CHECK(weighted_quantile({3, 1, 2}, {1, 1, 1}, 0.5) == 2);
+  CHECK(weighted_quantile({3, 1, 2}, {1, 1, 1}, 0.0) == 1);
+  CHECK(weighted_quantile({3, 1, 2}, {1, 1, 1}, 1.0) == 3);
+  CHECK(weighted_quantile({1, 2, 3}, {0.1, 0.1, 0.8}, 0.25) == 3);
+  CHECK(weighted_quantile({1, 2, 3}, {0.3, 0.1, 0.6}, 0.25) == 1);
+  CHECK_THROWS_AS(weighted_quantile({}, {}, 0.5), std::invalid_argument);
+}
