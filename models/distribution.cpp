@@ -49,4 +49,36 @@ double Distribution::mean() const {
                     kind_);
 }
 
+std::optional<double> Distribution::density(double x) const {
+  constexpr double kPi = 3.14159265358979323846;
+  return std::visit(Overloaded{
+                        [](const Fixed&) -> std::optional<double> { return std::nullopt; },
+                        [](const Empirical&) -> std::optional<double> { return std::nullopt; },
+                        [x](const Uniform& d) -> std::optional<double> {
+                          return x >= d.min && x <= d.max && d.max > d.min ? 1 / (d.max - d.min)
+                                                                           : 0.0;
+                        },
+                        [x](const Exponential& d) -> std::optional<double> {
+                          return x >= 0 ? std::exp(-x / d.mean) / d.mean : 0.0;
+                        },
+                        [x](const Normal& d) -> std::optional<double> {
+                          const double z = (x - d.mean) / d.sd;
+                          return std::exp(-z * z / 2) / (d.sd * std::sqrt(2 * kPi));
+                        },
+                        [x](const LogNormal& d) -> std::optional<double> {
+                          if (!(x > 0)) return 0.0;
+                          const double z = (std::log(x) - d.mu) / d.sigma;
+                          return std::exp(-z * z / 2) / (x * d.sigma * std::sqrt(2 * kPi));
+                        },
+                        [x](const Triangular& d) -> std::optional<double> {
+                          if (x < d.min || x > d.max || !(d.max > d.min)) return 0.0;
+                          const double h = 2 / (d.max - d.min);
+                          if (x < d.mode) return h * (x - d.min) / (d.mode - d.min);
+                          if (x > d.mode) return h * (d.max - x) / (d.max - d.mode);
+                          return h;
+                        },
+                    },
+                    kind_);
+}
+
 }  // namespace chiptrail::models

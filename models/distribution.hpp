@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <variant>
 #include <vector>
 
@@ -42,6 +43,9 @@ class Distribution {
   // by clamping, which the README documents.
   [[nodiscard]] double sample(sim::RandomStream& rs, bool non_negative = true) const;
   [[nodiscard]] double mean() const;
+  // The probability density at x (as drawn with non_negative false); none for fixed and
+  // empirical distributions, which have no density.
+  [[nodiscard]] std::optional<double> density(double x) const;
   [[nodiscard]] const Kind& kind() const { return kind_; }
 
  private:

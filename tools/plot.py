@@ -4,8 +4,9 @@
     /usr/bin/python3 tools/plot.py DIR [--out FIGDIR] [--formats png,svg,pdf]
 
 DIR is the --out directory of `chiptrail run` (runs.csv, summary.csv, detections.csv,
-manifest.json) or of `chiptrail sweep` (runs.csv, summary.csv, manifest.json, and
-sensitivity.csv after `chiptrail sensitivity`). Each figure is written once per format into
+manifest.json), of `chiptrail sweep` (runs.csv, summary.csv, manifest.json, and
+sensitivity.csv after `chiptrail sensitivity`) or of `chiptrail infer` (posterior.csv,
+posterior_summary.csv, rounds.csv, manifest.json). Each figure is written once per format into
 FIGDIR (default DIR/figures). Needs Debian's python3-matplotlib and python3-pandas.
 
 The same figures make `chiptrail report`'s report.html (tools/report.py imports this module).
@@ -45,10 +46,13 @@ CHIP_OUTCOMES = [("chips_delivered_restricted", "delivered", "#d7301f"),
 
 
 class Results:
-    """A run's or a sweep's outputs, read from its directory."""
+    """A run's, a sweep's or an inference's outputs, read from its directory."""
 
     def __init__(self, directory):
         self.dir = directory
+        if os.path.exists(os.path.join(directory, "posterior.csv")):
+            self._read_inference(directory)
+            return
         self.summary = pd.read_csv(os.path.join(directory, "summary.csv"))
         self.runs = pd.read_csv(os.path.join(directory, "runs.csv"))
         with open(os.path.join(directory, "manifest.json"), encoding="utf-8") as f:
@@ -62,6 +66,19 @@ class Results:
         start = 2 if "role" in self.summary.columns else 1
         self.factors = list(self.summary.columns[start:list(self.summary.columns).index("metric")])
         self.kind = "sweep" if "sweep_path" in self.manifest else "run"
+
+    def _read_inference(self, directory):
+        self.kind = "inference"
+        self.posterior = pd.read_csv(os.path.join(directory, "posterior.csv"))
+        self.posterior_summary = pd.read_csv(os.path.join(directory, "posterior_summary.csv"))
+        self.rounds = pd.read_csv(os.path.join(directory, "rounds.csv"))
+        with open(os.path.join(directory, "manifest.json"), encoding="utf-8") as f:
+            self.manifest = json.load(f)
+        self.summary = self.runs = self.detections = self.sensitivity = None
+        self.factors = []
+        missing = [q for q in self.posterior_summary["quantity"] if q not in self.posterior.columns]
+        if missing or "weight" not in self.posterior.columns:
+            raise ValueError(f"{directory}/posterior.csv: missing columns {missing or ['weight']}")
 
     def scenario(self):
         """The resolved scenario of a run (a sweep's manifest holds the sweep instead)."""
@@ -284,10 +301,29 @@ def sobol(results, metric):
     return fig
 
 
+def posterior_histogram(results, quantity, kind):
+    """A weighted histogram of one posterior quantity with its 95% credible interval."""
+    row = results.posterior_summary[results.posterior_summary["quantity"] == quantity].iloc[0]
+    values, weights = results.posterior[quantity], results.posterior["weight"]
+    fig, ax = plt.subplots(figsize=(5, 2.6))
+    ax.hist(values, bins=30, weights=weights, color="#2b8cbe" if kind == "parameter" else "#d7301f",
+            alpha=0.8)
+    for x, style in [(row["p2_5"], ":"), (row["p50"], "-"), (row["p97_5"], ":")]:
+        ax.axvline(x, color="#222", linestyle=style, linewidth=1)
+    ax.set_xlabel(quantity)
+    ax.set_ylabel("posterior weight")
+    ax.set_title(f"{quantity}: median {row['p50']:.4g}, 95% [{row['p2_5']:.4g}, {row['p97_5']:.4g}]")
+    return fig
+
+
 def figures(results):
     """Every figure the results allow, as (name, figure) pairs, in report order."""
     out = []
-    if results.kind == "run":
+    if results.kind == "inference":
+        for _, row in results.posterior_summary.iterrows():
+            out.append(("posterior_" + row["quantity"],
+                        posterior_histogram(results, row["quantity"], row["kind"])))
+    elif results.kind == "run":
         for name, make in [("network_map", network_map), ("chip_outcomes", chip_outcomes),
                            ("policies", policies), ("time_to_detection", time_to_detection)]:
             fig = make(results)

@@ -107,13 +107,15 @@ def header(results):
         lines.append(f"<p>{html.escape(scenario['description'])}</p>")
     facts = [("kind", results.kind), ("scenario", m.get("scenario_path", "")),
              ("sweep", m.get("sweep_path", "")), ("design", m.get("design", "")),
-             ("points", m.get("points", "")), ("replications", m.get("replications", "")),
+             ("points", m.get("points", "")),
+             ("simulations" if results.kind == "inference" else "replications",
+              m.get("replications", "")),
              ("seed", m.get("seed", "")), ("chiptrail", m.get("version", "")),
              ("git", m.get("git_revision", ""))]
     lines.append('<p class="meta" id="summary">' + " · ".join(
         f"{k}: <code>{html.escape(str(v))}</code>" for k, v in facts if v != "") + "</p>")
     horizon = results.scenario().get("horizon_days")
-    if horizon:
+    if horizon and results.kind != "inference":
         lines.append(f'<p class="meta">horizon {number(horizon)} days; every interval is a 95% '
                      "confidence interval over replications (method per row).</p>")
     return "\n".join(lines)
@@ -176,9 +178,39 @@ def sweep_sections(results):
     return "\n".join(parts)
 
 
+def inference_sections(results):
+    m = results.manifest
+    parts = ["<h2>Observed</h2>", f'<p class="meta">over {number(m.get("period_days", ""))} days, '
+             f'from <code>{html.escape(str(m.get("observations_path", "")))}</code></p>',
+             '<table id="observed-table"><thead><tr><th>metric</th><th>count</th></tr></thead><tbody>']
+    for o in m.get("observed", []):
+        parts.append(f'<tr><td>{html.escape(o["metric"])}</td><td>{number(o["count"])}</td></tr>')
+    parts.append("</tbody></table>")
+    parts.append('<h2>Posterior</h2><table class="sortable" id="posterior-table"><thead><tr>'
+                 "<th>quantity</th><th>kind</th><th>mean</th><th>sd</th><th>2.5%</th>"
+                 "<th>median</th><th>97.5%</th></tr></thead><tbody>")
+    for _, r in results.posterior_summary.iterrows():
+        parts.append(f'<tr><td>{html.escape(r["quantity"])}</td><td>{html.escape(r["kind"])}</td>' +
+                     "".join(f'<td data-value="{r[c]}">{number(r[c])}</td>'
+                             for c in ["mean", "sd", "p2_5", "p50", "p97_5"]) + "</tr>")
+    parts.append("</tbody></table><p class=\"meta\">Credible intervals of the ABC posterior "
+                 "(weighted particles of the last round); predictive quantities are one fresh "
+                 "replication per particle, per year.</p>")
+    for name, fig in plot.figures(results):
+        parts.append(figure(name.replace("_", "-"), fig,
+                            "Posterior weight; lines: median and 95% credible interval."))
+    parts.append('<h2>Rounds</h2><table id="rounds-table"><thead><tr>' +
+                 "".join(f"<th>{c}</th>" for c in results.rounds.columns) + "</tr></thead><tbody>")
+    for _, r in results.rounds.iterrows():
+        parts.append("<tr>" + "".join(f"<td>{number(r[c])}</td>" for c in results.rounds.columns) +
+                     "</tr>")
+    parts.append("</tbody></table>")
+    return "\n".join(parts)
+
+
 def report(results):
-    body = header(results) + "\n" + (run_sections(results) if results.kind == "run"
-                                     else sweep_sections(results))
+    sections = {"run": run_sections, "sweep": sweep_sections, "inference": inference_sections}
+    body = header(results) + "\n" + sections[results.kind](results)
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<title>chiptrail report</title><style>{STYLE}</style></head>"

@@ -13,6 +13,7 @@
 #include "cli/demo_command.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/optimize_command.hpp"
+#include "cli/infer_command.hpp"
 #include "cli/report_command.hpp"
 #include "cli/serve_command.hpp"
 #include "cli/run_command.hpp"
@@ -43,6 +44,7 @@ int run_cli(const std::vector<std::string>& args) {
   add_sensitivity_command(app, exit_code);
   add_uncertainty_command(app, registry, exit_code);
   add_optimize_command(app, registry, command_line, exit_code);
+  add_infer_command(app, registry, command_line, exit_code);
   add_report_command(app, exit_code);
   add_serve_command(app, registry, exit_code);
   add_sweep_commands(app, registry, exit_code);

@@ -23,7 +23,8 @@ bool read_manifest(const std::string& dir, google::protobuf::Struct& out) {
 }
 
 std::string manifest_json(const models::ScenarioFile& scenario, std::uint64_t replications,
-                          std::uint64_t seed, const std::vector<std::string>& command_line) {
+                          std::uint64_t seed, const std::vector<std::string>& command_line,
+                          const std::vector<std::pair<std::string, std::string>>& extra) {
   std::string resolved;
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = true;
@@ -38,6 +39,7 @@ std::string manifest_json(const models::ScenarioFile& scenario, std::uint64_t re
     args += (i ? ", " : "") + json_string(command_line[i]);
   }
   args += "]";
+  for (const auto& [name, value] : extra) args += ",\n  " + json_string(name) + ": " + value;
   return "{\n  \"tool\": \"chiptrail\",\n  \"version\": " + json_string(kVersion) +
          ",\n  \"git_revision\": " + json_string(kGitRevision) +
          ",\n  \"scenario_path\": " + json_string(scenario.path) +

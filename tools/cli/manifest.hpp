@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/scenario/scenario_file.hpp"
@@ -18,7 +19,9 @@ bool read_manifest(const std::string& dir, google::protobuf::Struct& out);
 // manifest.json: what produced a set of outputs — tool version and git revision, the scenario
 // file's path and FNV-1a 64 hash, the resolved scenario as JSON, replications, seed and the
 // command line — so that any result can be traced and rerun.
+// `extra` members (name, JSON value) follow the command line.
 std::string manifest_json(const models::ScenarioFile& scenario, std::uint64_t replications,
-                          std::uint64_t seed, const std::vector<std::string>& command_line);
+                          std::uint64_t seed, const std::vector<std::string>& command_line,
+                          const std::vector<std::pair<std::string, std::string>>& extra = {});
 
 }  // namespace chiptrail::cli

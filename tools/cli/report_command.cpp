@@ -6,6 +6,7 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cli/exit_codes.hpp"
 #include "cli/external_program.hpp"
@@ -57,10 +58,16 @@ class ScriptDir {
 };
 
 int report(const ReportOptions& o) {
-  for (const char* needed : {"summary.csv", "runs.csv", "manifest.json"}) {
-    if (!std::filesystem::exists(std::filesystem::path(o.dir) / needed)) {
-      std::fprintf(stderr, "chiptrail: %s: no %s (give a `run --out` or `sweep --out` directory)\n",
-                   o.dir.c_str(), needed);
+  const bool inference = std::filesystem::exists(std::filesystem::path(o.dir) / "posterior.csv");
+  const std::vector<const char*> needed =
+      inference ? std::vector<const char*>{"posterior_summary.csv", "rounds.csv", "manifest.json"}
+                : std::vector<const char*>{"summary.csv", "runs.csv", "manifest.json"};
+  for (const char* file : needed) {
+    if (!std::filesystem::exists(std::filesystem::path(o.dir) / file)) {
+      std::fprintf(stderr,
+                   "chiptrail: %s: no %s (give a `run --out`, `sweep --out` or `infer --out` "
+                   "directory)\n",
+                   o.dir.c_str(), file);
       return kNoInput;
     }
   }

@@ -1,0 +1,93 @@
+#include "models/inference/observations.hpp"
+
+#include <google/protobuf/text_format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+
+#include "chiptrail/v1/observations.pb.h"
+#include "models/scenario/field_path.hpp"
+#include "models/scenario/input_error.hpp"
+#include "models/scenario/input_text.hpp"
+#include "models/scenario/text_format_errors.hpp"
+#include "models/scenario/utf8_check.hpp"
+
+namespace chiptrail::models {
+namespace {
+
+constexpr double kMaxPeriodDays = 1e6;  // as the scenario's horizon
+
+InputError located(const FieldLocator& locator, const FieldPath& where, std::string message) {
+  const SourceLocation at = locator.locate(where);
+  return {at.file, at.line, at.column, where.to_string(), std::move(message)};
+}
+
+}  // namespace
+
+Observations parse_observations_text(const std::string& path, std::string text) {
+  Observations out;
+  out.path = path;
+  out.text = std::move(text);
+  std::vector<InputError> errors;
+  v1::Observations message;
+  auto tree = std::make_unique<google::protobuf::TextFormat::ParseInfoTree>();
+  TextFormatErrors collector(path, errors);
+  google::protobuf::TextFormat::Parser parser;
+  parser.RecordErrorsTo(&collector);
+  parser.WriteLocationsTo(tree.get());
+  if (!parser.ParseFromString(out.text, &message)) {
+    if (errors.empty()) errors.push_back({path, 0, 0, "", "could not parse the observations"});
+    throw InvalidInput(std::move(errors));
+  }
+  out.locator = FieldLocator(path, v1::Observations::descriptor(), std::move(tree));
+  for (const FieldPath& bad : invalid_utf8_fields(message))
+    errors.push_back(located(out.locator, bad, "is not valid UTF-8 text"));
+  if (!(message.period_days() > 0 && message.period_days() <= kMaxPeriodDays)) {
+    errors.push_back(located(out.locator, FieldPath{} / "period_days",
+                             "must be a number of days in (0, 1e6]: the window the counts cover"));
+  }
+  if (message.observed().empty()) {
+    errors.push_back(
+        located(out.locator, FieldPath{} / "observed", "needs at least one observed count"));
+  }
+  for (int i = 0; i < message.observed_size(); ++i) {
+    const v1::Observed& o = message.observed(i);
+    const FieldPath at = FieldPath{}.at("observed", static_cast<std::size_t>(i));
+    if (o.metric().empty()) errors.push_back(located(out.locator, at / "metric", "is required"));
+    if (!(std::isfinite(o.count()) && o.count() >= 0 && o.count() <= 1e12)) {
+      errors.push_back(located(out.locator, at / "count", "must be a count in [0, 1e12]"));
+    }
+    out.observed.push_back({o.metric(), o.count()});
+  }
+  if (!errors.empty()) throw InvalidInput(std::move(errors));
+  out.name = message.name();
+  out.period_days = message.period_days();
+  out.sources.assign(message.sources().begin(), message.sources().end());
+  return out;
+}
+
+Observations load_observations(const std::string& path) {
+  return parse_observations_text(path, read_input_file(path));
+}
+
+void check_observed_metrics(const Observations& observations,
+                            const std::vector<std::string>& metrics) {
+  std::vector<InputError> errors;
+  for (std::size_t i = 0; i < observations.observed.size(); ++i) {
+    const std::string& m = observations.observed[i].metric;
+    if (std::find(metrics.begin(), metrics.end(), m) != metrics.end()) continue;
+    std::string known;
+    for (const std::string& name : metrics) {
+      if (name.find("_by.") != std::string::npos || name.find("lots_") == 0 ||
+          name.find("chips_") == 0) {
+        known += (known.empty() ? "" : ", ") + name;
+      }
+    }
+    errors.push_back(located(observations.locator, FieldPath{}.at("observed", i) / "metric",
+                             "the scenario has no metric \"" + m + "\"; it has: " + known));
+  }
+  if (!errors.empty()) throw InvalidInput(std::move(errors));
+}
+
+}  // namespace chiptrail::models

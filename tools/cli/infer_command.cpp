@@ -1,0 +1,205 @@
+#include "cli/infer_command.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <thread>
+
+#include "cli/atomic_file.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/limit_options.hpp"
+#include "cli/load_scenario.hpp"
+#include "cli/manifest.hpp"
+#include "cli/text_format.hpp"
+#include "models/inference/infer.hpp"
+#include "models/scenario/input_error.hpp"
+#include "sim/random_stream.hpp"
+#include "sim/run_pool.hpp"
+
+namespace chiptrail::cli {
+namespace {
+
+struct Options {
+  std::string scenario;
+  std::string observed;
+  std::string out;
+  unsigned threads = std::max(1U, std::thread::hardware_concurrency());
+  std::optional<std::uint64_t> seed;
+  models::InferenceOptions run;
+  std::vector<std::string> command_line;
+};
+
+struct Quantity {
+  std::string name;
+  std::string kind;  // "parameter" or "predictive"
+  std::vector<double> values;
+};
+
+std::string summary_csv(const std::vector<Quantity>& quantities, const std::vector<double>& w) {
+  std::string out = "quantity,kind,mean,sd,p2_5,p50,p97_5\n";
+  for (const Quantity& q : quantities) {
+    double mean = 0, second = 0;
+    for (std::size_t i = 0; i < w.size(); ++i) {
+      mean += w[i] * q.values[i];
+      second += w[i] * q.values[i] * q.values[i];
+    }
+    const double sd = std::sqrt(std::max(0.0, second - mean * mean));
+    out += csv_field(q.name) + "," + q.kind + "," + format_number(mean) + "," + format_number(sd) +
+           "," + format_number(sim::weighted_quantile(q.values, w, 0.025)) + "," +
+           format_number(sim::weighted_quantile(q.values, w, 0.5)) + "," +
+           format_number(sim::weighted_quantile(q.values, w, 0.975)) + "\n";
+  }
+  return out;
+}
+
+int infer(const Options& o, const models::PolicyRegistry& registry) {
+  std::optional<LoadedScenario> loaded;
+  if (const int code = load_scenario(o.scenario, registry, loaded); code != kOk) return code;
+  std::optional<models::Observations> observations;
+  if (const int code = load_or_report(
+          o.observed, [&] { observations.emplace(models::load_observations(o.observed)); });
+      code != kOk) {
+    return code;
+  }
+  models::InferenceOptions options = o.run;
+  options.abc.seed = o.seed.value_or(loaded->world.seed);
+  const models::BatchExecutor threads = [&o](std::size_t count, const auto& run) {
+    std::vector<std::vector<double>> results(count);
+    std::vector<std::uint64_t> ids(count);
+    for (std::size_t k = 0; k < count; ++k) ids[k] = k;
+    sim::run_pool(
+        ids, o.threads, [&run](std::uint64_t k) { return run(static_cast<std::size_t>(k)); },
+        [&results](std::uint64_t k, std::vector<double> v) { results[k] = std::move(v); },
+        [] { return false; });
+    return results;
+  };
+  models::Inference result;
+  try {
+    result = models::infer(loaded->file, *observations, registry, options, threads);
+  } catch (const models::InvalidInput& e) {
+    for (const models::InputError& err : e.errors())
+      std::fprintf(stderr, "%s\n", err.to_string().c_str());
+    return kDataError;
+  } catch (const std::invalid_argument& e) {
+    std::fprintf(stderr, "chiptrail: %s\n", e.what());
+    return kDataError;
+  }
+
+  const sim::AbcPopulation& pop = result.abc.population;
+  std::vector<Quantity> quantities;
+  for (std::size_t a = 0; a < result.parameters.size(); ++a) {
+    Quantity q{result.parameters[a], "parameter", {}};
+    for (const auto& theta : pop.parameters) q.values.push_back(theta[a]);
+    quantities.push_back(std::move(q));
+  }
+  for (std::size_t m = 0; m < result.predictive_names.size(); ++m) {
+    Quantity q{result.predictive_names[m] + "_per_year", "predictive", {}};
+    for (const auto& v : result.predictive) q.values.push_back(v[m]);
+    quantities.push_back(std::move(q));
+  }
+  const std::string summary = summary_csv(quantities, pop.weights);
+
+  std::string rounds =
+      "round,tolerance,proposed,simulated,accepted,acceptance_rate,"
+      "effective_sample_size\n";
+  for (std::size_t r = 0; r < result.abc.rounds.size(); ++r) {
+    const sim::AbcRound& x = result.abc.rounds[r];
+    rounds += std::to_string(r) + "," + format_number(x.tolerance) + "," +
+              std::to_string(x.proposed) + "," + std::to_string(x.simulated) + "," +
+              std::to_string(x.accepted) + "," +
+              format_number(static_cast<double>(x.accepted) / static_cast<double>(x.proposed)) +
+              "," + format_number(x.effective_sample_size) + "\n";
+  }
+  std::string posterior = "particle,weight";
+  for (const Quantity& q : quantities) posterior += "," + csv_field(q.name);
+  posterior += ",distance";
+  for (const std::string& s : result.statistics) posterior += "," + csv_field("simulated." + s);
+  posterior += "\n";
+  for (std::size_t i = 0; i < pop.parameters.size(); ++i) {
+    posterior += std::to_string(i) + "," + format_number(pop.weights[i]);
+    for (const Quantity& q : quantities) posterior += "," + format_number(q.values[i]);
+    posterior += "," + format_number(pop.distances[i]);
+    for (const double s : pop.statistics[i]) posterior += "," + format_number(s);
+    posterior += "\n";
+  }
+
+  // stdout: the posterior at a glance.
+  const sim::AbcRound& last = result.abc.rounds.back();
+  std::printf("%s given %s: %zu particles, %zu rounds, %llu simulations, final tolerance %.4g\n",
+              o.scenario.c_str(), o.observed.c_str(), pop.parameters.size(),
+              result.abc.rounds.size(), static_cast<unsigned long long>(result.abc.simulations),
+              last.tolerance);
+  std::fputs(summary.c_str(), stdout);
+
+  if (!o.out.empty()) {
+    char hash[17];
+    std::snprintf(hash, sizeof hash, "%016llx",
+                  static_cast<unsigned long long>(sim::stream_key(observations->text)));
+    try {
+      std::filesystem::create_directories(o.out);
+      write_file_atomically(o.out + "/posterior.csv", posterior);
+      write_file_atomically(o.out + "/posterior_summary.csv", summary);
+      write_file_atomically(o.out + "/rounds.csv", rounds);
+      std::string observed = "[";
+      for (std::size_t i = 0; i < result.statistics.size(); ++i) {
+        observed += (i ? ", " : "") + std::string("{\"metric\": ") +
+                    json_string(result.statistics[i]) +
+                    ", \"count\": " + json_number(result.observed[i]) + "}";
+      }
+      observed += "]";
+      write_file_atomically(
+          o.out + "/manifest.json",
+          manifest_json(loaded->file, result.abc.simulations, options.abc.seed, o.command_line,
+                        {{"observations_path", json_string(o.observed)},
+                         {"observations_fnv1a64", json_string(hash)},
+                         {"period_days", json_number(observations->period_days)},
+                         {"observed", observed},
+                         {"particles", std::to_string(pop.parameters.size())}}));
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "chiptrail: %s\n", e.what());
+      return kIoError;
+    }
+  }
+  return kOk;
+}
+
+}  // namespace
+
+void add_infer_command(CLI::App& app, const models::PolicyRegistry& registry,
+                       const std::vector<std::string>& command_line, int& exit_code) {
+  auto o = std::make_shared<Options>();
+  CLI::App* cmd =
+      app.add_subcommand("infer",
+                         "Posterior of the scenario's uncertain parameters given observed counts "
+                         "(approximate Bayesian computation, ABC-SMC)");
+  cmd->add_option("scenario", o->scenario, "Scenario file whose `uncertain` entries are priors")
+      ->required();
+  cmd->add_option("--observed", o->observed, "Observations file (.textproto)")->required();
+  cmd->add_option("--particles", o->run.abc.particles, "Population size")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{10}, std::size_t{1000000}));
+  cmd->add_option("--rounds", o->run.abc.max_rounds, "Most rounds (the prior is round 0)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100}));
+  cmd->add_option("--quantile", o->run.abc.quantile,
+                  "Next tolerance: this quantile of the last population's distances")
+      ->capture_default_str()
+      ->check(CLI::Range(0.05, 0.95));
+  cmd->add_option("--min-acceptance", o->run.abc.min_acceptance,
+                  "Stop once a round accepts fewer than this share of its proposals")
+      ->capture_default_str()
+      ->check(CLI::Range(0.001, 1.0));
+  cmd->add_option("--seed", o->seed, "Master seed (default: the scenario's)");
+  cmd->add_option("--threads,-j", o->threads, "Worker threads (results do not depend on it)")
+      ->check(CLI::Range(1U, 1024U));
+  cmd->add_option("--out,-o", o->out,
+                  "Directory for posterior.csv, posterior_summary.csv, rounds.csv, manifest.json");
+  add_limit_options(cmd, o->run.limits);
+  cmd->callback([o, &registry, &command_line, &exit_code] {
+    o->command_line = command_line;
+    exit_code = infer(*o, registry);
+  });
+}
+
+}  // namespace chiptrail::cli
