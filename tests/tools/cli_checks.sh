@@ -398,6 +398,12 @@ with open(sys.argv[1], 'w') as f:
       [[ $(wc -w <<<"$counts") -eq $((ranks - 1)) ]] || { echo "no per-rank counts: $counts" >&2; exit 1; }
       for c in $counts; do (( c > 0 )) || { echo "a worker rank did no runs: $counts" >&2; exit 1; }; done
     done
+    # Inference: batches over the worker ranks give the threaded posterior, byte for byte.
+    infer=("$src/tests/data/infer_synthetic.textproto" --observed "$src/tests/data/infer_synthetic_obs.textproto"
+           --particles 100 --rounds 3)
+    "$chiptrail" infer "${infer[@]}" -j 2 --out "$work/infer_threads" >/dev/null
+    timeout 300 "${mpirun[@]}" -np 3 "$chiptrail" infer "${infer[@]}" --out "$work/infer_mpi" >/dev/null 2>"$work/mpi.err"
+    for f in posterior.csv posterior_summary.csv rounds.csv; do cmp "$work/infer_threads/$f" "$work/infer_mpi/$f"; done
     # An error on the coordinator (an unfinished sweep without --resume) must end every rank.
     mkdir -p "$work/busy" && echo "x" >"$work/busy/.journal"
     set +e

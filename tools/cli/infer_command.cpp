@@ -11,6 +11,9 @@
 #include "cli/limit_options.hpp"
 #include "cli/load_scenario.hpp"
 #include "cli/manifest.hpp"
+#ifdef CHIPTRAIL_WITH_MPI
+#include "cli/mpi_sweep.hpp"
+#endif
 #include "cli/text_format.hpp"
 #include "models/inference/infer.hpp"
 #include "models/scenario/input_error.hpp"
@@ -19,6 +22,22 @@
 
 namespace chiptrail::cli {
 namespace {
+
+int mpi_ranks() {
+#ifdef CHIPTRAIL_WITH_MPI
+  return MpiSession::size();
+#else
+  return 1;
+#endif
+}
+
+int mpi_rank() {
+#ifdef CHIPTRAIL_WITH_MPI
+  return MpiSession::rank();
+#else
+  return 0;
+#endif
+}
 
 struct Options {
   std::string scenario;
@@ -64,19 +83,37 @@ int infer(const Options& o, const models::PolicyRegistry& registry) {
   }
   models::InferenceOptions options = o.run;
   options.abc.seed = o.seed.value_or(loaded->world.seed);
-  const models::BatchExecutor threads = [&o](std::size_t count, const auto& run) {
+  // Batches run on threads, or under mpirun on the worker ranks: every rank runs this same
+  // inference (the same draws from the same seed), rank 0 hands out each batch's simulations
+  // and broadcasts their results, and only rank 0 writes.
+  const bool use_mpi = mpi_ranks() > 1;
+  const models::BatchExecutor execute = [&o, use_mpi](std::size_t count, const auto& run) {
     std::vector<std::vector<double>> results(count);
     std::vector<std::uint64_t> ids(count);
     for (std::size_t k = 0; k < count; ++k) ids[k] = k;
-    sim::run_pool(
-        ids, o.threads, [&run](std::uint64_t k) { return run(static_cast<std::size_t>(k)); },
-        [&results](std::uint64_t k, std::vector<double> v) { results[k] = std::move(v); },
-        [] { return false; });
+    const auto record = [&results](std::uint64_t k, std::vector<double> v) {
+      results[k] = std::move(v);
+    };
+    const auto one = [&run](std::uint64_t k) { return run(static_cast<std::size_t>(k)); };
+#ifdef CHIPTRAIL_WITH_MPI
+    if (use_mpi) {
+      if (MpiSession::rank() == 0) {
+        coordinate_runs(
+            ids, record, [] { return false; }, /*report_counts=*/false);
+      } else {
+        serve_runs(one);
+      }
+      broadcast_rows(results);
+      return results;
+    }
+#endif
+    (void)use_mpi;
+    sim::run_pool(ids, o.threads, one, record, [] { return false; });
     return results;
   };
   models::Inference result;
   try {
-    result = models::infer(loaded->file, *observations, registry, options, threads);
+    result = models::infer(loaded->file, *observations, registry, options, execute);
   } catch (const models::InvalidInput& e) {
     for (const models::InputError& err : e.errors())
       std::fprintf(stderr, "%s\n", err.to_string().c_str());
@@ -123,6 +160,8 @@ int infer(const Options& o, const models::PolicyRegistry& registry) {
     for (const double s : pop.statistics[i]) posterior += "," + format_number(s);
     posterior += "\n";
   }
+
+  if (use_mpi && mpi_rank() != 0) return kOk;  // rank 0 reports
 
   // stdout: the posterior at a glance.
   const sim::AbcRound& last = result.abc.rounds.back();

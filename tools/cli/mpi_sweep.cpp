@@ -38,7 +38,7 @@ int MpiSession::size() {
 
 void coordinate_runs(const std::vector<std::uint64_t>& todo,
                      const std::function<void(std::uint64_t, std::vector<double>)>& done,
-                     const std::function<bool()>& stop) {
+                     const std::function<bool()>& stop, bool report_counts) {
   const int ranks = MpiSession::size();
   // Each worker holds up to two runs, so the next id is already waiting when it finishes one;
   // MPI keeps messages between two ranks in order, so a stop sent after the last id is seen
@@ -96,7 +96,7 @@ void coordinate_runs(const std::vector<std::uint64_t>& todo,
     }
     feed(status.MPI_SOURCE);
   }
-  if (!todo.empty()) {
+  if (!todo.empty() && report_counts) {
     std::string line = "chiptrail sweep: runs done by worker ranks:";
     for (int w = 1; w < ranks; ++w)
       line += " " + std::to_string(done_by[static_cast<std::size_t>(w)]);
@@ -128,6 +128,30 @@ void serve_runs(const std::function<std::vector<double>(std::uint64_t)>& run) {
     const std::string payload = result.SerializeAsString();
     MPI_Send(payload.data(), static_cast<int>(payload.size()), MPI_BYTE, 0, kResult,
              MPI_COMM_WORLD);
+  }
+}
+
+void broadcast_rows(std::vector<std::vector<double>>& rows) {
+  // Sizes first (rows, then each row's length), then the values end to end.
+  std::vector<std::uint64_t> sizes{rows.size()};
+  for (const auto& r : rows) sizes.push_back(r.size());
+  std::uint64_t count = sizes.size();
+  MPI_Bcast(&count, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+  sizes.resize(count);
+  MPI_Bcast(sizes.data(), static_cast<int>(count), MPI_UINT64_T, 0, MPI_COMM_WORLD);
+  std::vector<double> flat;
+  for (const auto& r : rows) flat.insert(flat.end(), r.begin(), r.end());
+  std::uint64_t total = flat.size();
+  MPI_Bcast(&total, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+  flat.resize(total);
+  MPI_Bcast(flat.data(), static_cast<int>(total), MPI_DOUBLE, 0, MPI_COMM_WORLD);
+  rows.assign(sizes[0], {});
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const auto n = static_cast<std::size_t>(sizes[i + 1]);
+    rows[i].assign(flat.begin() + static_cast<std::ptrdiff_t>(at),
+                   flat.begin() + static_cast<std::ptrdiff_t>(at + n));
+    at += n;
   }
 }
 

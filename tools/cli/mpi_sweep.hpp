@@ -26,11 +26,16 @@ class MpiSession {
 // Coordinator side (rank 0): distributes `todo` to the workers; done(id, values) is called for
 // each result; stops handing out work once stop() is true. Returns when every worker has been
 // told to stop.
+// With `report_counts`, prints how many runs each worker rank did.
 void coordinate_runs(const std::vector<std::uint64_t>& todo,
                      const std::function<void(std::uint64_t, std::vector<double>)>& done,
-                     const std::function<bool()>& stop);
+                     const std::function<bool()>& stop, bool report_counts = true);
 
 // Worker side (ranks > 0): asks for runs, computes them with `run`, sends the results back.
 void serve_runs(const std::function<std::vector<double>(std::uint64_t)>& run);
+
+// Rank 0's `rows` to every rank (replacing theirs): after a batch, so that every rank of a
+// sequential method (`chiptrail infer`) continues from the same results.
+void broadcast_rows(std::vector<std::vector<double>>& rows);
 
 }  // namespace chiptrail::cli
