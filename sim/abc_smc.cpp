@@ -181,6 +181,9 @@ AbcResult abc_smc(const std::vector<AbcPrior>& priors, const std::vector<double>
   for (std::size_t round = 1; round < o.max_rounds; ++round) {
     const double tolerance = weighted_quantile(pop.distances, Vector(n, 1.0), o.quantile);
     if (!std::isfinite(tolerance)) break;  // most prior draws never produced the statistics
+    // A tolerance that no longer shrinks (discrete statistics at their resolution) brings the
+    // population no closer to the posterior, only more weight variance: stop.
+    if (tolerance >= result.rounds.back().tolerance) break;
     const Matrix l = cholesky(kernel_covariance(pop));
     const DiscreteChoice choose(pop.weights);
     AbcPopulation next;
@@ -226,6 +229,12 @@ AbcResult abc_smc(const std::vector<AbcPrior>& priors, const std::vector<double>
         mixture += pop.weights[j] * kernel(l, next.parameters[i], pop.parameters[j]);
       next.weights.push_back(mixture > 0 ? densities[i] / mixture : 0);
     }
+    // Truncated importance sampling (Ionides, J. Comput. Graph. Stat. 17, 2008): no weight above
+    // sqrt(N) times the mean, so that one proposal accepted far in a tail, where the kernel
+    // mixture is thin, cannot carry the population; healthy rounds are never near the cap.
+    const double mean_weight =
+        std::accumulate(next.weights.begin(), next.weights.end(), 0.0) / static_cast<double>(n);
+    for (double& w : next.weights) w = std::min(w, mean_weight * std::sqrt(static_cast<double>(n)));
     const double total = std::accumulate(next.weights.begin(), next.weights.end(), 0.0);
     if (!(total > 0)) break;
     for (double& w : next.weights) w /= total;

@@ -19,10 +19,12 @@ namespace chiptrail::sim {
 //    distances, proposes by resampling a particle by weight and moving it with a Gaussian
 //    kernel of twice the population's weighted covariance, and keeps proposals whose
 //    simulation lands within the tolerance until it has `particles` of them; weights are
-//    prior / mixture of kernels, so the population targets the ABC posterior at that tolerance;
+//    prior / mixture of kernels (truncated at sqrt(particles) times their mean, Ionides 2008),
+//    so the population targets the ABC posterior at that tolerance;
 //  - it stops after `max_rounds` rounds, or once a round accepts fewer than `min_acceptance` of
-//    its proposals (that population is kept), or when a round cannot fill its population
-//    within `particles / min_acceptance` proposals (the previous population is kept).
+//    its proposals (that population is kept), or when the tolerance stops shrinking or a round
+//    cannot fill its population within `particles / min_acceptance` proposals (the previous
+//    population is kept).
 // Every draw comes from a stream addressed by (seed, round, proposal), and proposals are
 // accepted in index order from batches the caller may simulate in any order on any number of
 // workers: the result depends on the seed only.

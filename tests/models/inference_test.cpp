@@ -78,7 +78,7 @@ TEST_CASE(
     CAPTURE(days);
     const double k = simulated_seizures(f, days);
     const Posterior p = infer_over(f, days, k);
-    // Exact: detections ~ Poisson(rate c), c = 0.3 (days - 2) / 365, flat prior on [1, 300]:
+    // Exact: detections ~ Poisson(rate c), c = 0.3 (days - 2) / 365, flat prior on [1, 150]:
     // the posterior is Gamma(k + 1, c) (truncation negligible here), mean (k + 1) / c.
     const double c = 0.3 * (days - 2) / 365;
     const double exact_mean = (k + 1) / c, exact_sd = std::sqrt(k + 1) / c;
