@@ -29,7 +29,7 @@ struct ServeOptions {
   int port = 8080;
   unsigned max_running = 2;
   unsigned threads = std::max(1U, std::thread::hardware_concurrency());
-  std::uint32_t max_replications = 100000;
+  std::uint32_t max_replications = 20000;  // a running run holds every replication's metrics
   std::string assets;
   models::ResourceLimits limits;
 };

@@ -27,7 +27,7 @@ using cli::format_number;
 using cli::json_number;
 using cli::json_string;
 
-constexpr double kLevel = 0.95;
+constexpr double kLevel = RunResults::kLevel;
 constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
 
 std::map<std::string, models::MetricSummary> by_metric(std::vector<models::MetricSummary> all) {
@@ -297,9 +297,9 @@ ApiResponse ExplorerApi::run_results(std::uint64_t id, bool csv) const {
   }
   // Disabling a policy drops its own metrics from the edited variant: align by name, in the
   // order of the scenario as loaded.
-  const auto edited = by_metric(models::summarize(r->edited, kLevel, r->lots_independent));
-  const auto baseline = models::summarize(r->baseline, kLevel, r->lots_independent);
-  const auto difference = by_metric(models::paired_differences(r->baseline, r->edited, kLevel));
+  const auto edited = by_metric(r->edited);
+  const std::vector<models::MetricSummary>& baseline = r->as_loaded;
+  const auto difference = by_metric(r->difference);
   const models::MetricSummary none{"", 0, kNan, kNan, kNan, kNan, ""};
   const auto find = [&](const std::map<std::string, models::MetricSummary>& m,
                         const std::string& name) -> const models::MetricSummary& {

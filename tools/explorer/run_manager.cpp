@@ -3,6 +3,7 @@
 #include <exception>
 #include <utility>
 
+#include "models/summary.hpp"
 #include "models/supply_chain_model.hpp"
 #include "sim/run_pool.hpp"
 
@@ -79,7 +80,6 @@ void RunManager::work(Job& job, const models::World& edited, const models::World
   auto results = std::make_shared<RunResults>();
   results->replications = job.total;
   results->seed = edited.seed;
-  results->lots_independent = !edited.adversary && !baseline.adversary;
   std::vector<std::optional<models::RunMetrics>> e(job.total), b(job.total);
   std::string error;
   std::size_t finished = 0;
@@ -103,10 +103,16 @@ void RunManager::work(Job& job, const models::World& edited, const models::World
   }
   const bool complete = error.empty() && finished == job.total;
   if (complete) {
+    std::vector<models::RunMetrics> edited_runs, baseline_runs;
     for (std::uint32_t r = 0; r < job.total; ++r) {
-      results->edited.push_back(std::move(*e[r]));
-      results->baseline.push_back(std::move(*b[r]));
+      edited_runs.push_back(std::move(*e[r]));
+      baseline_runs.push_back(std::move(*b[r]));
     }
+    const bool lots_independent = !edited.adversary && !baseline.adversary;
+    results->edited = models::summarize(edited_runs, RunResults::kLevel, lots_independent);
+    results->as_loaded = models::summarize(baseline_runs, RunResults::kLevel, lots_independent);
+    results->difference =
+        models::paired_differences(baseline_runs, edited_runs, RunResults::kLevel);
   }
   const std::lock_guard<std::mutex> guard(mutex_);
   job.active = false;

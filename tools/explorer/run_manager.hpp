@@ -12,18 +12,21 @@
 #include <vector>
 
 #include "models/run_metrics.hpp"
+#include "models/summary.hpp"
 #include "models/world.hpp"
 
 namespace chiptrail::explorer {
 
-// The metrics of a finished comparison: replication r of `edited` and of `baseline` drew from
-// the same random streams (common random numbers).
+// A finished comparison, summarised (95% intervals) when it finishes, so that a kept run
+// holds a few kilobytes, not every replication's metrics. Replication r of the edited scenario
+// and of the scenario as loaded drew from the same random streams (common random numbers).
 struct RunResults {
+  static constexpr double kLevel = 0.95;
   std::uint32_t replications = 0;
   std::uint64_t seed = 0;
-  bool lots_independent = true;  // false with adaptive smugglers (see models::summarize)
-  std::vector<models::RunMetrics> edited;
-  std::vector<models::RunMetrics> baseline;
+  std::vector<models::MetricSummary> edited;
+  std::vector<models::MetricSummary> as_loaded;
+  std::vector<models::MetricSummary> difference;  // edited - as loaded, paired
 };
 
 enum class RunState { running, done, cancelled, failed };
