@@ -1,5 +1,6 @@
 #include "sim/abc_smc.hpp"
 
+#include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -7,6 +8,7 @@
 #include <stdexcept>
 
 #include "sim/distributions.hpp"
+#include "sim/running_stats.hpp"
 
 namespace chiptrail::sim {
 namespace {
@@ -21,14 +23,6 @@ RandomStream stream(const AbcOptions& o, std::uint64_t round, std::uint64_t prop
   return RandomStream({o.seed, round, kStream, proposal});
 }
 
-double median(Vector xs) {
-  if (xs.empty()) return 0;
-  const auto mid = xs.begin() + static_cast<std::ptrdiff_t>(xs.size() / 2);
-  std::nth_element(xs.begin(), mid, xs.end());
-  if (xs.size() % 2 == 1) return *mid;
-  return (*mid + *std::max_element(xs.begin(), mid)) / 2;
-}
-
 // The spread of one statistic over the prior draws: 1.4826 MAD (the standard deviation for a
 // normal), else the standard deviation, else 1 (a statistic that never moves).
 double scale_of(const Vector& xs) {
@@ -36,17 +30,19 @@ double scale_of(const Vector& xs) {
   for (const double x : xs)
     if (std::isfinite(x)) finite.push_back(x);
   if (finite.size() < 2) return 1;
+  const auto median = [](const Vector& v) {
+    return weighted_quantile(v, Vector(v.size(), 1.0), 0.5);
+  };
   const double m = median(finite);
   Vector deviations;
-  for (const double x : finite) deviations.push_back(std::fabs(x - m));
+  RunningStats stats;
+  for (const double x : finite) {
+    deviations.push_back(std::fabs(x - m));
+    stats.add(x);
+  }
   const double mad = 1.4826 * median(deviations);
   if (mad > 0) return mad;
-  const double mean =
-      std::accumulate(finite.begin(), finite.end(), 0.0) / static_cast<double>(finite.size());
-  double ss = 0;
-  for (const double x : finite) ss += (x - mean) * (x - mean);
-  const double sd = std::sqrt(ss / static_cast<double>(finite.size() - 1));
-  return sd > 0 ? sd : 1;
+  return stats.sd() > 0 ? stats.sd() : 1;
 }
 
 double distance(const Vector& simulated, const Vector& observed, const Vector& scales) {
@@ -65,53 +61,48 @@ double prior_density(const std::vector<AbcPrior>& priors, const Vector& theta) {
   return std::isfinite(p) ? p : 0;
 }
 
-// Lower Cholesky factor of a symmetric positive semi-definite matrix; a direction without
-// spread (every particle equal in it) gets a tiny one, so the kernel can still move there.
-Matrix cholesky(Matrix a) {
-  const std::size_t n = a.size();
-  for (std::size_t i = 0; i < n; ++i) a[i][i] = std::max(a[i][i], 1e-12 * (1 + std::fabs(a[i][i])));
-  Matrix l(n, Vector(n, 0.0));
-  for (std::size_t j = 0; j < n; ++j) {
-    double d = a[j][j];
-    for (std::size_t k = 0; k < j; ++k) d -= l[j][k] * l[j][k];
-    l[j][j] = std::sqrt(std::max(d, 1e-300));
-    for (std::size_t i = j + 1; i < n; ++i) {
-      double s = a[i][j];
-      for (std::size_t k = 0; k < j; ++k) s -= l[i][k] * l[j][k];
-      l[i][j] = s / l[j][j];
+// The proposal kernel: a Gaussian with twice the population's weighted covariance (Beaumont et
+// al. 2009), kept as its Cholesky factor L. A direction without spread (every particle equal in
+// it) gets a tiny one, so that the kernel can still move there.
+class Kernel {
+ public:
+  explicit Kernel(const AbcPopulation& p) {
+    const auto d = static_cast<Eigen::Index>(p.parameters.front().size());
+    Eigen::VectorXd mean = Eigen::VectorXd::Zero(d);
+    for (std::size_t i = 0; i < p.parameters.size(); ++i)
+      mean += p.weights[i] * point(p.parameters[i]);
+    Eigen::MatrixXd cov = Eigen::MatrixXd::Zero(d, d);
+    for (std::size_t i = 0; i < p.parameters.size(); ++i) {
+      const Eigen::VectorXd x = point(p.parameters[i]) - mean;
+      cov += 2 * p.weights[i] * x * x.transpose();
+    }
+    for (Eigen::Index a = 0; a < d; ++a) cov(a, a) = std::max(cov(a, a), 1e-12);
+    // Parameters moving in lockstep make the covariance singular: then move them independently.
+    const Eigen::LLT<Eigen::MatrixXd> llt(cov);
+    if (llt.info() == Eigen::Success) {
+      l_ = llt.matrixL();
+    } else {
+      l_ = cov.diagonal().cwiseSqrt().asDiagonal();
     }
   }
-  return l;
-}
-
-// exp(-|L^-1 (x - mu)|^2 / 2): the Gaussian kernel without its constant (equal for all pairs).
-double kernel(const Matrix& l, const Vector& x, const Vector& mu) {
-  const std::size_t n = x.size();
-  Vector y(n);
-  double q = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    double s = x[i] - mu[i];
-    for (std::size_t k = 0; k < i; ++k) s -= l[i][k] * y[k];
-    y[i] = s / l[i][i];
-    q += y[i] * y[i];
+  // from + L z
+  [[nodiscard]] Vector move(const Vector& from, const Eigen::VectorXd& z) const {
+    const Eigen::VectorXd x = point(from) + l_ * z;
+    return {x.data(), x.data() + x.size()};
   }
-  return std::exp(-0.5 * q);
-}
+  // exp(-|L^-1 (x - mu)|^2 / 2): the density without its constant (equal for all pairs).
+  [[nodiscard]] double density(const Vector& x, const Vector& mu) const {
+    return std::exp(-0.5 *
+                    l_.triangularView<Eigen::Lower>().solve(point(x) - point(mu)).squaredNorm());
+  }
+  [[nodiscard]] Eigen::Index dimension() const { return l_.rows(); }
 
-// Twice the weighted covariance of the population (Beaumont et al. 2009).
-Matrix kernel_covariance(const AbcPopulation& p) {
-  const std::size_t d = p.parameters.front().size();
-  Vector mean(d, 0.0);
-  for (std::size_t i = 0; i < p.parameters.size(); ++i)
-    for (std::size_t a = 0; a < d; ++a) mean[a] += p.weights[i] * p.parameters[i][a];
-  Matrix cov(d, Vector(d, 0.0));
-  for (std::size_t i = 0; i < p.parameters.size(); ++i)
-    for (std::size_t a = 0; a < d; ++a)
-      for (std::size_t b = 0; b < d; ++b)
-        cov[a][b] +=
-            2 * p.weights[i] * (p.parameters[i][a] - mean[a]) * (p.parameters[i][b] - mean[b]);
-  return cov;
-}
+ private:
+  static Eigen::Map<const Eigen::VectorXd> point(const Vector& v) {
+    return {v.data(), static_cast<Eigen::Index>(v.size())};
+  }
+  Eigen::MatrixXd l_;
+};
 
 double effective_sample_size(const Vector& w) {
   double s = 0;
@@ -184,7 +175,7 @@ AbcResult abc_smc(const std::vector<AbcPrior>& priors, const std::vector<double>
     // A tolerance that no longer shrinks (discrete statistics at their resolution) brings the
     // population no closer to the posterior, only more weight variance: stop.
     if (tolerance >= result.rounds.back().tolerance) break;
-    const Matrix l = cholesky(kernel_covariance(pop));
+    const Kernel kernel(pop);
     const DiscreteChoice choose(pop.weights);
     AbcPopulation next;
     Vector densities;
@@ -197,12 +188,9 @@ AbcResult abc_smc(const std::vector<AbcPrior>& priors, const std::vector<double>
       for (std::uint64_t k = 0; k < batch; ++k) {
         RandomStream rs = stream(o, round, info.proposed + k);
         const Vector& from = pop.parameters[choose(rs)];
-        Vector z(d), theta(d);
-        for (std::size_t a = 0; a < d; ++a) z[a] = normal(rs, 0, 1);
-        for (std::size_t a = 0; a < d; ++a) {
-          theta[a] = from[a];
-          for (std::size_t b = 0; b <= a; ++b) theta[a] += l[a][b] * z[b];
-        }
+        Eigen::VectorXd z(kernel.dimension());
+        for (Eigen::Index a = 0; a < z.size(); ++a) z[a] = normal(rs, 0, 1);
+        Vector theta = kernel.move(from, z);
         const double p = prior_density(priors, theta);
         if (p > 0) {  // outside the prior's support: rejected without a simulation
           thetas.push_back(std::move(theta));
@@ -226,7 +214,7 @@ AbcResult abc_smc(const std::vector<AbcPrior>& priors, const std::vector<double>
     for (std::size_t i = 0; i < n; ++i) {
       double mixture = 0;
       for (std::size_t j = 0; j < n; ++j)
-        mixture += pop.weights[j] * kernel(l, next.parameters[i], pop.parameters[j]);
+        mixture += pop.weights[j] * kernel.density(next.parameters[i], pop.parameters[j]);
       next.weights.push_back(mixture > 0 ? densities[i] / mixture : 0);
     }
     // Truncated importance sampling (Ionides, J. Comput. Graph. Stat. 17, 2008): no weight above

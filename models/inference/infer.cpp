@@ -9,20 +9,11 @@
 #include "models/scenario/build_world.hpp"
 #include "models/scenario/distribution_from_proto.hpp"
 #include "models/scenario/input_error.hpp"
+#include "models/scenario/input_text.hpp"
 #include "models/supply_chain_model.hpp"
 #include "models/sweep/field_setter.hpp"
 
 namespace chiptrail::models {
-namespace {
-
-std::string describe(double x) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.6g", x);
-  return buffer;
-}
-
-}  // namespace
-
 const std::vector<std::string>& predicted_metrics() {
   static const std::vector<std::string> names = {"chips_diverted", "chips_delivered_restricted",
                                                  "lots_diverted", "lots_detected"};
@@ -39,8 +30,7 @@ Inference infer(const ScenarioFile& scenario, const Observations& observations,
   }
   Inference out;
   // The priors: `uncertain` entries with a density.
-  std::vector<Distribution> priors;
-  std::vector<sim::AbcPrior> abc_priors;
+  std::vector<sim::AbcPrior> priors;
   for (const v1::Uncertain& u : base.uncertain()) {
     const std::string name = u.name().empty() ? u.path() : u.name();
     Distribution d;
@@ -55,11 +45,8 @@ Inference infer(const ScenarioFile& scenario, const Observations& observations,
                                   "lognormal or triangular), not a fixed or empirical value");
     }
     out.parameters.push_back(name);
-    priors.push_back(d);
-  }
-  for (const Distribution& d : priors) {
-    abc_priors.push_back({[d](sim::RandomStream& rs) { return d.sample(rs, false); },
-                          [d](double x) { return *d.density(x); }});
+    priors.push_back({[d](sim::RandomStream& rs) { return d.sample(rs, false); },
+                      [d](double x) { return *d.density(x); }});
   }
   // The scenario with a parameter vector, run over the observation period.
   v1::Scenario period = base;
@@ -68,7 +55,7 @@ Inference infer(const ScenarioFile& scenario, const Observations& observations,
     const auto refuse = [&](const std::string& why) {
       std::string values;
       for (std::size_t i = 0; i < theta.size(); ++i)
-        values += (i ? ", " : "") + out.parameters[i] + " = " + describe(theta[i]);
+        values += (i ? ", " : "") + out.parameters[i] + " = " + describe_number(theta[i]);
       return std::invalid_argument("the priors allow values that make the scenario invalid (" +
                                    values + "): narrow them. " + why);
     };
@@ -104,7 +91,7 @@ Inference infer(const ScenarioFile& scenario, const Observations& observations,
       return read(run_replication(world_at(thetas[k]), first_id + k), out.statistics);
     });
   };
-  out.abc = sim::abc_smc(abc_priors, out.observed, simulate, options.abc);
+  out.abc = sim::abc_smc(priors, out.observed, simulate, options.abc);
 
   // Posterior predictive: one fresh replication per particle (ids after the inference's).
   const double per_year = 365.0 / observations.period_days;  // the model's year (Poisson rates)

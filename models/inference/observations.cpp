@@ -73,17 +73,12 @@ Observations load_observations(const std::string& path) {
 
 void check_observed_metrics(const Observations& observations,
                             const std::vector<std::string>& metrics) {
+  std::string known;
+  for (const std::string& name : metrics) known += (known.empty() ? "" : ", ") + name;
   std::vector<InputError> errors;
   for (std::size_t i = 0; i < observations.observed.size(); ++i) {
     const std::string& m = observations.observed[i].metric;
     if (std::find(metrics.begin(), metrics.end(), m) != metrics.end()) continue;
-    std::string known;
-    for (const std::string& name : metrics) {
-      if (name.find("_by.") != std::string::npos || name.find("lots_") == 0 ||
-          name.find("chips_") == 0) {
-        known += (known.empty() ? "" : ", ") + name;
-      }
-    }
     errors.push_back(located(observations.locator, FieldPath{}.at("observed", i) / "metric",
                              "the scenario has no metric \"" + m + "\"; it has: " + known));
   }

@@ -17,7 +17,6 @@
 #include "cli/text_format.hpp"
 #include "models/inference/infer.hpp"
 #include "models/scenario/input_error.hpp"
-#include "sim/random_stream.hpp"
 #include "sim/run_pool.hpp"
 
 namespace chiptrail::cli {
@@ -123,6 +122,8 @@ int infer(const Options& o, const models::PolicyRegistry& registry) {
     return kDataError;
   }
 
+  if (use_mpi && mpi_rank() != 0) return kOk;  // rank 0 reports
+
   const sim::AbcPopulation& pop = result.abc.population;
   std::vector<Quantity> quantities;
   for (std::size_t a = 0; a < result.parameters.size(); ++a) {
@@ -161,8 +162,6 @@ int infer(const Options& o, const models::PolicyRegistry& registry) {
     posterior += "\n";
   }
 
-  if (use_mpi && mpi_rank() != 0) return kOk;  // rank 0 reports
-
   // stdout: the posterior at a glance.
   const sim::AbcRound& last = result.abc.rounds.back();
   std::printf("%s given %s: %zu particles, %zu rounds, %llu simulations, final tolerance %.4g\n",
@@ -172,9 +171,6 @@ int infer(const Options& o, const models::PolicyRegistry& registry) {
   std::fputs(summary.c_str(), stdout);
 
   if (!o.out.empty()) {
-    char hash[17];
-    std::snprintf(hash, sizeof hash, "%016llx",
-                  static_cast<unsigned long long>(sim::stream_key(observations->text)));
     try {
       std::filesystem::create_directories(o.out);
       write_file_atomically(o.out + "/posterior.csv", posterior);
@@ -191,7 +187,7 @@ int infer(const Options& o, const models::PolicyRegistry& registry) {
           o.out + "/manifest.json",
           manifest_json(loaded->file, result.abc.simulations, options.abc.seed, o.command_line,
                         {{"observations_path", json_string(o.observed)},
-                         {"observations_fnv1a64", json_string(hash)},
+                         {"observations_fnv1a64", json_string(fnv1a64_hex(observations->text))},
                          {"period_days", json_number(observations->period_days)},
                          {"observed", observed},
                          {"particles", std::to_string(pop.parameters.size())}}));

@@ -22,6 +22,13 @@ bool read_manifest(const std::string& dir, google::protobuf::Struct& out) {
   return google::protobuf::util::JsonStringToMessage(text.str(), &out).ok();
 }
 
+std::string fnv1a64_hex(std::string_view bytes) {
+  char hash[17];
+  std::snprintf(hash, sizeof hash, "%016llx",
+                static_cast<unsigned long long>(sim::stream_key(bytes)));
+  return hash;
+}
+
 std::string manifest_json(const models::ScenarioFile& scenario, std::uint64_t replications,
                           std::uint64_t seed, const std::vector<std::string>& command_line,
                           const std::vector<std::pair<std::string, std::string>>& extra) {
@@ -31,9 +38,6 @@ std::string manifest_json(const models::ScenarioFile& scenario, std::uint64_t re
   if (!google::protobuf::util::MessageToJsonString(*scenario.message, &resolved, options).ok()) {
     resolved = "null";
   }
-  char hash[17];
-  std::snprintf(hash, sizeof hash, "%016llx",
-                static_cast<unsigned long long>(sim::stream_key(scenario.text)));
   std::string args = "[";
   for (std::size_t i = 0; i < command_line.size(); ++i) {
     args += (i ? ", " : "") + json_string(command_line[i]);
@@ -43,7 +47,7 @@ std::string manifest_json(const models::ScenarioFile& scenario, std::uint64_t re
   return "{\n  \"tool\": \"chiptrail\",\n  \"version\": " + json_string(kVersion) +
          ",\n  \"git_revision\": " + json_string(kGitRevision) +
          ",\n  \"scenario_path\": " + json_string(scenario.path) +
-         ",\n  \"scenario_fnv1a64\": " + json_string(hash) +
+         ",\n  \"scenario_fnv1a64\": " + json_string(fnv1a64_hex(scenario.text)) +
          ",\n  \"replications\": " + std::to_string(replications) +
          ",\n  \"seed\": " + std::to_string(seed) + ",\n  \"command_line\": " + args +
          ",\n  \"resolved_scenario\": " + resolved + "\n}\n";

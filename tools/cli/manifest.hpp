@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -15,6 +16,9 @@ namespace chiptrail::cli {
 
 // Reads DIR/manifest.json into a protobuf Struct; false when missing or not JSON.
 bool read_manifest(const std::string& dir, google::protobuf::Struct& out);
+
+// The FNV-1a 64 hash of an input file's bytes as 16 hex digits, as manifests record inputs.
+std::string fnv1a64_hex(std::string_view bytes);
 
 // manifest.json: what produced a set of outputs — tool version and git revision, the scenario
 // file's path and FNV-1a 64 hash, the resolved scenario as JSON, replications, seed and the

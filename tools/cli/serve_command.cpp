@@ -16,7 +16,6 @@
 #include "cli/exit_codes.hpp"
 #include "cli/limit_options.hpp"
 #include "cli/load_scenario.hpp"
-#include "cli/text_format.hpp"
 #include "explorer/explorer_api.hpp"
 #include "explorer/run_manager.hpp"
 
@@ -123,11 +122,11 @@ int serve(const ServeOptions& o, const models::PolicyRegistry& registry) {
     const std::string message = res.status == 413   ? "request body over 1 MiB"
                                 : res.status == 404 ? "not found: " + req.path
                                                     : "request refused";
-    send({res.status, "application/json", "{\"error\": " + json_string(message) + "}\n", ""}, res);
+    send(explorer::error_response(res.status, message), res);
   });
   server.set_exception_handler(
       [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
-        send({500, "application/json", "{\"error\": \"internal error\"}\n", ""}, res);
+        send(explorer::error_response(500, "internal error"), res);
       });
 
   const int port = o.port == 0 ? server.bind_to_any_port(o.host)

@@ -6,11 +6,11 @@
 
 #include "chiptrail/v1/scenario.pb.h"
 #include "cli/atomic_file.hpp"
+#include "cli/manifest.hpp"
 #include "cli/text_format.hpp"
 #include "cli/version.hpp"
 #include "models/summary.hpp"
 #include "sim/intervals.hpp"
-#include "sim/random_stream.hpp"
 
 namespace chiptrail::cli {
 namespace {
@@ -45,17 +45,10 @@ std::string point_columns(const models::SweepSpec& spec, std::size_t point) {
   return s;
 }
 
-std::string hex(std::uint64_t x) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(x));
-  return buf;
-}
-
 }  // namespace
 
 std::string sweep_fingerprint(const models::SweepSpec& spec) {
-  return hex(sim::stream_key(spec.text)) + "-" + hex(sim::stream_key(spec.base.text)) + "-" +
-         kVersion;
+  return fnv1a64_hex(spec.text) + "-" + fnv1a64_hex(spec.base.text) + "-" + kVersion;
 }
 
 std::string sweep_runs_csv(const models::SweepSpec& spec, const SweepResults& r) {
@@ -125,9 +118,9 @@ std::string sweep_manifest_json(const models::SweepSpec& spec, const std::string
       "{\n  \"tool\": \"chiptrail\",\n  \"version\": " + json_string(kVersion) +
       ",\n  \"git_revision\": " + json_string(kGitRevision) +
       ",\n  \"sweep_path\": " + json_string(spec.path) +
-      ",\n  \"sweep_fnv1a64\": " + json_string(hex(sim::stream_key(spec.text))) +
+      ",\n  \"sweep_fnv1a64\": " + json_string(fnv1a64_hex(spec.text)) +
       ",\n  \"scenario_path\": " + json_string(spec.base.path) +
-      ",\n  \"scenario_fnv1a64\": " + json_string(hex(sim::stream_key(spec.base.text))) +
+      ",\n  \"scenario_fnv1a64\": " + json_string(fnv1a64_hex(spec.base.text)) +
       ",\n  \"fingerprint\": " + json_string(sweep_fingerprint(spec)) +
       ",\n  \"design\": " + json_string(spec.design) +
       ",\n  \"points\": " + std::to_string(spec.points.size()) +

@@ -6,8 +6,6 @@
 #include <charconv>
 #include <exception>
 #include <filesystem>
-#include <limits>
-#include <map>
 #include <optional>
 #include <vector>
 
@@ -28,13 +26,6 @@ using cli::json_number;
 using cli::json_string;
 
 constexpr double kLevel = RunResults::kLevel;
-constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
-
-std::map<std::string, models::MetricSummary> by_metric(std::vector<models::MetricSummary> all) {
-  std::map<std::string, models::MetricSummary> out;
-  for (models::MetricSummary& s : all) out.emplace(s.metric, std::move(s));
-  return out;
-}
 
 // A request the API refuses: becomes a 4xx response with {"error": message}.
 struct Refusal {
@@ -44,10 +35,6 @@ struct Refusal {
 
 ApiResponse json(int status, std::string body) {
   return {status, "application/json", body, ""};
-}
-
-ApiResponse error(int status, const std::string& message) {
-  return json(status, "{\"error\": " + json_string(message) + "}\n");
 }
 
 template <typename Message>
@@ -106,6 +93,10 @@ std::optional<std::uint64_t> run_id(std::string_view s) {
 
 }  // namespace
 
+ApiResponse error_response(int status, const std::string& message) {
+  return json(status, "{\"error\": " + json_string(message) + "}\n");
+}
+
 ExplorerApi::ExplorerApi(const models::ScenarioFile& loaded, const models::PolicyRegistry& registry,
                          models::ResourceLimits limits, std::uint32_t max_replications,
                          RunManager& runs)
@@ -119,7 +110,7 @@ ApiResponse ExplorerApi::handle(std::string_view method, std::string_view path,
                                 const std::string& body) {
   try {
     const std::vector<std::string_view> parts = segments(path);
-    if (parts.empty() || parts[0] != "api") return error(404, "not an API path");
+    if (parts.empty() || parts[0] != "api") return error_response(404, "not an API path");
     const auto only = [&](std::string_view allowed) {
       if (method != allowed) {
         throw Refusal{405, std::string(path) + " takes " + std::string(allowed) + ", not " +
@@ -140,7 +131,8 @@ ApiResponse ExplorerApi::handle(std::string_view method, std::string_view path,
     }
     if (parts.size() >= 3 && parts.size() <= 4 && parts[1] == "runs") {
       const std::optional<std::uint64_t> id = run_id(parts[2]);
-      if (!id) return error(404, "no run " + std::string(parts[2]) + " (run ids are numbers)");
+      if (!id)
+        return error_response(404, "no run " + std::string(parts[2]) + " (run ids are numbers)");
       if (parts.size() == 3) {
         if (method == "DELETE") return cancel_run(*id);
         only("GET");
@@ -151,12 +143,12 @@ ApiResponse ExplorerApi::handle(std::string_view method, std::string_view path,
         return run_results(*id, parts[3] == "results.csv");
       }
     }
-    return error(
+    return error_response(
         404, "no such API path: " + std::string(path) + " (see README, \"Explorer\", for the API)");
   } catch (const Refusal& r) {
-    return error(r.status, r.message);
+    return error_response(r.status, r.message);
   } catch (const std::exception& e) {
-    return error(500, std::string("internal error: ") + e.what());
+    return error_response(500, std::string("internal error: ") + e.what());
   }
 }
 
@@ -261,6 +253,7 @@ ApiResponse ExplorerApi::start_run(const std::string& body) {
     throw Refusal{400, e.what()};
   }
   models::World edited_world = build(edited);
+  // Worlds are built per run: the run sets their seed and replications.
   models::World baseline = build(*loaded_.message);
   const std::uint64_t seed = request.has_seed() ? request.seed() : baseline.seed;
   const std::optional<std::uint64_t> id =
@@ -276,44 +269,33 @@ ApiResponse ExplorerApi::start_run(const std::string& body) {
 ApiResponse ExplorerApi::run_status(std::uint64_t id) const {
   const std::optional<RunStatus> s = runs_.status(id);
   if (!s)
-    return error(404,
-                 "no run " + std::to_string(id) + " (finished runs are forgotten after a while)");
+    return error_response(
+        404, "no run " + std::to_string(id) + " (finished runs are forgotten after a while)");
   return json(200, status_json(*s));
 }
 
 ApiResponse ExplorerApi::cancel_run(std::uint64_t id) {
   const std::optional<RunStatus> s = runs_.cancel(id);
-  if (!s) return error(404, "no run " + std::to_string(id));
+  if (!s) return error_response(404, "no run " + std::to_string(id));
   return json(200, status_json(*s));
 }
 
 ApiResponse ExplorerApi::run_results(std::uint64_t id, bool csv) const {
   const std::optional<RunStatus> s = runs_.status(id);
-  if (!s) return error(404, "no run " + std::to_string(id));
+  if (!s) return error_response(404, "no run " + std::to_string(id));
   const std::shared_ptr<const RunResults> r = runs_.results(id);
   if (!r) {
-    return error(409, "run " + std::to_string(id) + " is " + to_string(s->state) +
-                          ": results exist once it is done");
+    return error_response(409, "run " + std::to_string(id) + " is " + to_string(s->state) +
+                                   ": results exist once it is done");
   }
-  // Disabling a policy drops its own metrics from the edited variant: align by name, in the
-  // order of the scenario as loaded.
-  const auto edited = by_metric(r->edited);
-  const std::vector<models::MetricSummary>& baseline = r->as_loaded;
-  const auto difference = by_metric(r->difference);
-  const models::MetricSummary none{"", 0, kNan, kNan, kNan, kNan, ""};
-  const auto find = [&](const std::map<std::string, models::MetricSummary>& m,
-                        const std::string& name) -> const models::MetricSummary& {
-    const auto it = m.find(name);
-    return it == m.end() ? none : it->second;
-  };
   if (csv) {
     std::string out = "metric,variant,n,mean,sd,ci_low,ci_high,ci_level,ci_method\n";
-    for (const models::MetricSummary& b : baseline) {
+    for (std::size_t i = 0; i < r->as_loaded.size(); ++i) {
       for (const auto& [variant, m] :
-           {std::pair{"edited", &find(edited, b.metric)}, std::pair{"as_loaded", &b},
-            std::pair{"difference", &find(difference, b.metric)}}) {
-        out += csv_field(b.metric) + "," + variant + "," + std::to_string(m->n) + "," +
-               format_number(m->mean) + "," + format_number(m->sd) + "," +
+           {std::pair{"edited", &r->edited[i]}, std::pair{"as_loaded", &r->as_loaded[i]},
+            std::pair{"difference", &r->difference[i]}}) {
+        out += csv_field(r->as_loaded[i].metric) + "," + variant + "," + std::to_string(m->n) +
+               "," + format_number(m->mean) + "," + format_number(m->sd) + "," +
                format_number(m->ci_low) + "," + format_number(m->ci_high) + "," +
                format_number(kLevel) + "," + m->ci_method + "\n";
       }
@@ -324,12 +306,12 @@ ApiResponse ExplorerApi::run_results(std::uint64_t id, bool csv) const {
                     ", \"replications\": " + std::to_string(r->replications) +
                     ", \"seed\": " + std::to_string(r->seed) +
                     ", \"ci_level\": " + json_number(kLevel) + ",\n\"metrics\": [";
-  for (std::size_t i = 0; i < baseline.size(); ++i) {
-    const models::MetricSummary& b = baseline[i];
-    out += std::string(i > 0 ? ",\n  " : "\n  ") + "{\"metric\": " + json_string(b.metric) +
-           ", \"edited\": " + summary_json(find(edited, b.metric)) +
-           ", \"as_loaded\": " + summary_json(b) +
-           ", \"difference\": " + summary_json(find(difference, b.metric)) + "}";
+  for (std::size_t i = 0; i < r->as_loaded.size(); ++i) {
+    out += std::string(i > 0 ? ",\n  " : "\n  ") +
+           "{\"metric\": " + json_string(r->as_loaded[i].metric) +
+           ", \"edited\": " + summary_json(r->edited[i]) +
+           ", \"as_loaded\": " + summary_json(r->as_loaded[i]) +
+           ", \"difference\": " + summary_json(r->difference[i]) + "}";
   }
   out += "]}\n";
   return json(200, out);

@@ -18,6 +18,9 @@ struct ApiResponse {
   std::string download_name;  // when set, sent as an attachment with this file name
 };
 
+// {"error": message} with `status`: how the API refuses a request.
+ApiResponse error_response(int status, const std::string& message);
+
 // The JSON API under /api that the explorer page uses (README "Explorer"), apart from HTTP:
 // `handle` takes a method, a path and a body and always returns a response, 4xx with
 // {"error": ...} for requests it cannot serve. Runs go to `runs`.

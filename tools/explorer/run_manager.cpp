@@ -1,6 +1,8 @@
 #include "explorer/run_manager.hpp"
 
+#include <algorithm>
 #include <exception>
+#include <limits>
 #include <utility>
 
 #include "models/summary.hpp"
@@ -109,10 +111,23 @@ void RunManager::work(Job& job, const models::World& edited, const models::World
       baseline_runs.push_back(std::move(*b[r]));
     }
     const bool lots_independent = !edited.adversary && !baseline.adversary;
-    results->edited = models::summarize(edited_runs, RunResults::kLevel, lots_independent);
     results->as_loaded = models::summarize(baseline_runs, RunResults::kLevel, lots_independent);
+    // paired_differences follows the baseline's metrics already; the edited summary may lack
+    // some (a policy switched off) and is aligned to them here.
     results->difference =
         models::paired_differences(baseline_runs, edited_runs, RunResults::kLevel);
+    const auto edited_summary =
+        models::summarize(edited_runs, RunResults::kLevel, lots_independent);
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    for (const models::MetricSummary& loaded : results->as_loaded) {
+      const auto found =
+          std::find_if(edited_summary.begin(), edited_summary.end(),
+                       [&](const models::MetricSummary& s) { return s.metric == loaded.metric; });
+      results->edited.push_back(
+          found != edited_summary.end()
+              ? *found
+              : models::MetricSummary{loaded.metric, 0, nan, nan, nan, nan, ""});
+    }
   }
   const std::lock_guard<std::mutex> guard(mutex_);
   job.active = false;

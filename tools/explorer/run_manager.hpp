@@ -24,8 +24,10 @@ struct RunResults {
   static constexpr double kLevel = 0.95;
   std::uint32_t replications = 0;
   std::uint64_t seed = 0;
-  std::vector<models::MetricSummary> edited;
+  // Row i of each is the same metric, in the order of the scenario as loaded; a metric the
+  // edited scenario lacks (a policy switched off) has n = 0 and NaNs there.
   std::vector<models::MetricSummary> as_loaded;
+  std::vector<models::MetricSummary> edited;
   std::vector<models::MetricSummary> difference;  // edited - as loaded, paired
 };
 

@@ -4,6 +4,8 @@
 #include <google/protobuf/message.h>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -18,7 +20,7 @@ namespace {
 using google::protobuf::FieldDescriptor;
 
 // A curated knob: `max` is the slider's top unless the loaded value is higher (then twice that);
-// `unset` is what the model uses when the field is left at 0 (NaN: 0 means 0).
+// `unset` is what the model uses when the field is left at 0 (kZeroIsZero: 0 means 0).
 struct Knob {
   const char* field;
   bool is_switch;
@@ -27,7 +29,7 @@ struct Knob {
   double unset;
 };
 
-constexpr double kZeroIsZero = -1;  // marks `unset` as unused
+constexpr double kZeroIsZero = std::numeric_limits<double>::quiet_NaN();
 
 // The parameters that move detection most, per policy kind (DOMAIN.md, README "Policies").
 const std::map<std::string, std::vector<Knob>>& knobs() {
@@ -98,7 +100,7 @@ std::vector<PolicyControls> policy_controls(const v1::Scenario& scenario) {
         c.is_switch = k.is_switch;
         c.value = k.is_switch ? (m.GetReflection()->GetBool(m, f) ? 1.0 : 0.0)
                               : m.GetReflection()->GetDouble(m, f);
-        if (c.value == 0 && k.unset != kZeroIsZero) c.value = k.unset;
+        if (c.value == 0 && !std::isnan(k.unset)) c.value = k.unset;
         c.max = std::max(k.max, 2 * c.value);
         c.step = k.step;
         pc.controls.push_back(std::move(c));
