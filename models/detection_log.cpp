@@ -3,12 +3,12 @@
 namespace chiptrail::models {
 
 void DetectionLog::detected(const Lot& lot, const DetectionEvent& d) {
-  const std::uint64_t sold = sold_lot_id(lot.id);
+  const std::uint64_t sold = lot.id;
   DetectionRecord r;
   r.time = d.time;
   r.since_sale = d.time - created_.at(sold);
   r.lot = sold;
-  r.part = lot.id;
+  r.part = lot.part;
   r.policy = d.policy;
   r.stage = d.stage;
   r.verdict = d.verdict;

@@ -16,7 +16,7 @@ struct DetectionRecord {
   sim::Time time;
   sim::Time since_sale;
   std::uint64_t lot = 0;   // the sold lot
-  std::uint64_t part = 0;  // the lot or consignment found
+  std::uint64_t part = 0;  // 0: the whole lot was found; k + 1: its consignment k
   std::size_t policy = 0;
   Stage stage = Stage::kSale;
   Verdict verdict = Verdict::kFlag;

@@ -12,8 +12,7 @@ std::vector<Lot> split(const Lot& lot, std::uint64_t consignment_chips) {
   std::uint64_t left = lot.chips;
   for (std::uint64_t k = 0; left > 0; ++k) {
     Lot part = lot;
-    part.id = lot.id | (k + 1) << 48;
-    part.parent = lot.id;
+    part.part = k + 1;
     part.chips = std::min(left, consignment_chips);
     part.packaging = Packaging::kLoose;
     part.first_serial = serial;

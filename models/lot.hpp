@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/random_stream.hpp"
+
 namespace chiptrail::models {
 
 enum class Packaging { kServer8, kTray4, kLoose };
@@ -21,30 +23,43 @@ inline std::uint64_t chips_per_unit(Packaging p) {
   return 1;
 }
 
+// Which lot or consignment: the lot as sold, and 0 for the whole lot or k + 1 for its
+// consignment k. Two full words, so no count of lots or consignments the loader accepts can
+// make two keys collide.
+struct LotKey {
+  std::uint64_t lot = 0;
+  std::uint64_t part = 0;
+  bool operator==(const LotKey&) const = default;
+};
+struct LotKeyHash {
+  std::size_t operator()(const LotKey& k) const { return sim::hash_combine(k.lot, k.part); }
+};
+
 // A lot of chips moving as one: a value, copied freely. Dismantling splits a lot into
-// consignments (lots with the parent's id in `parent`); reassembly merges them back.
+// consignments (the same `id`, `part` k + 1); reassembly merges them back.
 struct Lot {
-  std::uint64_t id = 0;
-  std::uint64_t parent = 0;    // 0 for a lot sold as such
+  std::uint64_t id = 0;        // the lot as sold, shared by its consignments
+  std::uint64_t part = 0;      // 0: the lot as sold; k + 1: its consignment k
   std::size_t flow = 0;        // index of the flow that created it
   std::size_t chip_model = 0;  // index into the chip catalog
   std::uint64_t chips = 0;
   Packaging packaging = Packaging::kServer8;
-  std::uint64_t first_serial = 0;  // serials [first_serial, first_serial + chips)
+  // The chips' serials are (id, s) for s in [first_serial, first_serial + chips): numbered
+  // within the sold lot, so ranges of different lots can never overlap.
+  std::uint64_t first_serial = 0;
   bool diverted = false;
   bool relabelled = false;
   Sophistication buyer_sophistication = Sophistication::kMedium;
   std::uint32_t payment_layers = 0;  // third countries the payment went through
 };
 
-// The id of the lot as sold, for a lot or any consignment split from it.
-inline std::uint64_t sold_lot_id(std::uint64_t id) {
-  return id & ((std::uint64_t{1} << 48) - 1);
+inline LotKey key(const Lot& lot) {
+  return {lot.id, lot.part};
 }
 
 // Splits a lot into consignments of at most `consignment_chips` chips, loose (dismantled),
 // with consecutive serial ranges. Chips are conserved: the parts' chips sum to lot.chips.
-// Consignment k gets id `lot.id | (k + 1) << 48` so ids stay unique and stable.
+// Consignment k keeps the lot's id and gets part k + 1, so keys stay unique and stable.
 std::vector<Lot> split(const Lot& lot, std::uint64_t consignment_chips);
 
 // Reassembles consignments of one lot (those that arrived) into a lot of their total chips.

@@ -25,7 +25,7 @@ void MetricsRecorder::lot_created(const Lot& lot, sim::Time t) {
 }
 
 void MetricsRecorder::detected(const Lot& lot, const DetectionEvent& d) {
-  const std::uint64_t sold_id = sold_lot_id(lot.id);
+  const std::uint64_t sold_id = lot.id;
   PolicyTotals& p = by_policy_[d.policy];
   if (detected_lots_.insert(sold_id).second) {
     ++p.lots;  // the lot is credited to the policy that found it first
@@ -48,11 +48,11 @@ void MetricsRecorder::substituted(const Lot& demanded, double h100e_bought, sim:
 
 // A legitimate lot counts once, however many times it is wrongly held.
 void MetricsRecorder::false_positive(const Lot& lot, const DetectionEvent&) {
-  if (false_positive_ids_.insert(sold_lot_id(lot.id)).second) ++false_positive_lots_;
+  if (false_positive_ids_.insert(lot.id).second) ++false_positive_lots_;
 }
 
 void MetricsRecorder::would_flag(const Lot& lot, std::size_t policy) {
-  by_policy_[policy].flagged.insert(sold_lot_id(lot.id));
+  by_policy_[policy].flagged.insert(lot.id);
 }
 
 void MetricsRecorder::disabled_after_delivery(const Lot& delivered, const DetectionEvent& d) {

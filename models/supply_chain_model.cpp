@@ -20,6 +20,7 @@
 #include "models/adversary/route_choice.hpp"
 #include "models/adversary/substitution.hpp"
 #include "models/metrics_recorder.hpp"
+#include "models/random_streams.hpp"
 #include "sim/distributions.hpp"
 #include "sim/process_memory.hpp"
 #include "sim/random_stream.hpp"
@@ -27,28 +28,6 @@
 
 namespace chiptrail::models {
 namespace {
-
-constexpr std::uint64_t kArrivalsStream = sim::stream_key("arrivals");
-constexpr std::uint64_t kLotSizeStream = sim::stream_key("lot-size");
-constexpr std::uint64_t kTransitStream = sim::stream_key("transit");
-constexpr std::uint64_t kDwellStream = sim::stream_key("dwell");
-constexpr std::uint64_t kRelabelStream = sim::stream_key("relabel");
-constexpr std::uint64_t kRouteStream = sim::stream_key("consignment-route");
-constexpr std::uint64_t kAuditStream = sim::stream_key("audit-visits");
-constexpr std::uint64_t kBeliefDrawStream = sim::stream_key("adversary-belief-draw");
-constexpr std::uint64_t kLearnStream = sim::stream_key("adversary-learns");
-
-// A stream key for one node within a family of streams.
-std::uint64_t node_stream(std::uint64_t family, NodeIndex node) {
-  return family ^ (node + 1) * 0x9E3779B97F4A7C15ULL;
-}
-
-// The stream of one policy's decisions at one stage and node: mixing the three keeps every
-// policy's draws independent of every other's and of the order in which they are asked.
-std::uint64_t policy_stream(const std::string& name, Stage stage, std::uint64_t place) {
-  return sim::stream_key(name) ^ (static_cast<std::uint64_t>(stage) + 1) * 0x9E3779B97F4A7C15ULL ^
-         (place + 1) * 0xC2B2AE3D27D4EB4FULL;
-}
 
 bool stops(Verdict v) {
   return v == Verdict::kSeize || v == Verdict::kDisable;
@@ -63,8 +42,15 @@ struct SoldLot {
   std::optional<NodeIndex> operating_at;  // online at this node
   sim::Time offline_since;
   std::optional<Lot> delivered;      // reassembled at its end facility
-  std::vector<std::uint64_t> parts;  // ids it has had in the chain: itself, consignments
+  std::vector<std::uint64_t> parts;  // Lot::part of each piece it has had in the chain
   std::size_t live_parts = 0;        // how many of those are still in the chain
+};
+
+// A lot or consignment in the chain, with the nodes it has arrived at (in order, repeats
+// included): the encounter number of a check is how often it arrived at that node before.
+struct LiveLot {
+  Lot lot;
+  std::vector<NodeIndex> arrivals;
 };
 
 class Replication {
@@ -103,20 +89,24 @@ class Replication {
       simulator_.run_until(world_.horizon);
     }
     SimulationSummary out;
-    for (const auto& [id, lot] : live_) out.chips_in_pipeline += lot.chips;
+    for (const auto& [k, live] : live_) out.chips_in_pipeline += live.lot.chips;
     out.events = simulator_.events_processed();
     out.peak_lots_in_flight = peak_live_lots_;
     return out;
   }
 
  private:
+  // Addresses follow models/random_streams.hpp.
   sim::RandomStream stream(std::uint64_t key, std::uint64_t entity) const {
     return sim::RandomStream({world_.seed, replication_, key, entity});
   }
+  sim::RandomStream stream(std::uint64_t key, const Lot& lot) const {
+    return sim::RandomStream(streams::address(world_.seed, replication_, key, lot));
+  }
   // A uniform fixed for (policy, sold lot): the same at every decision on that lot.
   sim::StreamAddress lot_address(const PolicyInstance& p, std::uint64_t lot_id) const {
-    return {world_.seed, replication_, sim::stream_key(p.name) ^ 0x5bd1e9955bd1e995ULL,
-            sold_lot_id(lot_id)};
+    return {world_.seed, replication_,
+            streams::of_policy(streams::kLotProperty, sim::stream_key(p.name)), lot_id};
   }
   sim::Time days(double d) const { return sim::Time::from_days(d); }
 
@@ -146,17 +136,25 @@ class Replication {
   }
 
   void hold(const Lot& lot) {
-    live_[lot.id] = lot;
-    SoldLot& sold = sold_.at(sold_lot_id(lot.id));
-    sold.parts.push_back(lot.id);
+    live_[key(lot)] = LiveLot{lot, {}};
+    SoldLot& sold = sold_.at(lot.id);
+    sold.parts.push_back(lot.part);
     ++sold.live_parts;
     peak_live_lots_ = std::max(peak_live_lots_, live_.size());
   }
   // Takes a lot or consignment out of the chain (delivered, merged, seized or disabled).
-  void release(std::uint64_t id) {
-    if (live_.erase(id) != 0) --sold_.at(sold_lot_id(id)).live_parts;
+  void release(const LotKey& k) {
+    if (live_.erase(k) != 0) --sold_.at(k.lot).live_parts;
   }
-  bool alive(std::uint64_t id) const { return live_.count(id) != 0; }
+  bool alive(const LotKey& k) const { return live_.count(k) != 0; }
+  // Records an arrival of a lot in the chain at `node`; returns how often it arrived there
+  // before (the encounter number of the checks there).
+  std::uint64_t arrive(const LotKey& k, NodeIndex node) {
+    std::vector<NodeIndex>& seen = live_.at(k).arrivals;
+    const auto before = static_cast<std::uint64_t>(std::count(seen.begin(), seen.end(), node));
+    seen.push_back(node);
+    return before;
+  }
 
   // ---- arrivals and the journey -------------------------------------------------------------
 
@@ -174,7 +172,7 @@ class Replication {
       }
       co_return;
     }
-    sim::RandomStream rs = stream(kArrivalsStream, f);
+    sim::RandomStream rs = stream(streams::kArrivals, f);
     const double mean_gap_days = 365.0 / flow.poisson_per_year;
     for (;;) {
       const sim::Time gap = days(sim::exponential(rs, mean_gap_days));
@@ -194,14 +192,14 @@ class Replication {
     lot.diverted = flow.diversion;
     lot.buyer_sophistication = flow.buyer_sophistication;
     lot.payment_layers = flow.payment_layers;
-    sim::RandomStream rs = stream(kLotSizeStream, lot.id);
+    sim::RandomStream rs = stream(streams::kLotSize, lot);
     const std::uint64_t unit = chips_per_unit(flow.packaging);
     // Clamped: an unbounded distribution's rare huge draw must not overflow the conversion.
     const double units =
         std::clamp(std::round(flow.lot_chips.sample(rs) / static_cast<double>(unit)), 1.0, 1e12);
     lot.chips = unit * static_cast<std::uint64_t>(units);
     count_lots(1);
-    lot.first_serial = lot.id << 16;
+    lot.first_serial = 0;
     if (world_.adversary && flow.diversion && !adapt_purchase(flow, lot)) return;
     recorder_.lot_created(lot, simulator_.now());
     sold_.emplace(lot.id, SoldLot{lot, {}, false, {}, {}, {}, {}, 0});
@@ -220,18 +218,18 @@ class Replication {
     if (enforce(Stage::kInstallation, lot, &net.node(dc), dc, nullptr, {})) co_return;
     install(lot, dc);
     if (!lot.diverted) {
-      release(lot.id);
+      release(key(lot));
       recorder_.delivered(lot, simulator_.now());
       co_return;
     }
     const Tactics& tactics = flow.tactics;
-    sim::RandomStream dwell = stream(kDwellStream, lot.id);
+    sim::RandomStream dwell = stream(streams::kDwell, lot);
     co_await simulator_.delay(days(tactics.operate_days.sample(dwell)));
     // Diverters do not move chips out while an announced visit is pending: they wait it out.
     while (announced_until_[dc] > simulator_.now()) {
       co_await simulator_.delay(announced_until_[dc] - simulator_.now() + sim::Time::hours(1));
     }
-    if (!alive(lot.id)) co_return;  // caught while installed (a tip, a payment investigation)
+    if (!alive(key(lot))) co_return;  // caught while installed (a tip, a payment investigation)
     remove_from_site(lot.id);
     recorder_.removed(lot, dc, simulator_.now());
     co_await simulator_.spawn("travel", travel(lot, tactics.to_dismantle, stopped));
@@ -246,22 +244,22 @@ class Replication {
     count_lots((lot.chips + consignment_chips - 1) / consignment_chips);  // before allocating
     std::vector<Lot> parts = split(lot, consignment_chips);
     recorder_.dismantled(lot, parts.size(), tactics.dismantle_at, simulator_.now());
-    release(lot.id);
+    release(key(lot));
     std::vector<sim::ProcessHandle> handles;
     std::vector<Lot> arrived;
     for (Lot& part : parts) {
-      sim::RandomStream relabel = stream(kRelabelStream, part.id);
+      sim::RandomStream relabel = stream(streams::kRelabel, part);
       part.relabelled = sim::bernoulli(relabel, tactics.relabel_probability);
       hold(part);
       handles.push_back(
-          simulator_.spawn("consignment " + std::to_string(part.id), consignment(part, arrived)));
+          simulator_.spawn("consignment " + std::to_string(part.part), consignment(part, arrived)));
     }
     for (sim::ProcessHandle& h : handles) co_await h;
     co_await simulator_.delay(days(tactics.reassembly_days.sample(dwell)));
     // Parts may have been seized or disabled while waiting for reassembly.
-    std::erase_if(arrived, [this](const Lot& part) { return !alive(part.id); });
+    std::erase_if(arrived, [this](const Lot& part) { return !alive(key(part)); });
     if (arrived.empty()) co_return;
-    for (const Lot& part : arrived) release(part.id);
+    for (const Lot& part : arrived) release(key(part));
     const Lot whole = merge(lot, arrived);
     SoldLot& sold = sold_.at(lot.id);
     sold.delivered = whole;
@@ -277,7 +275,7 @@ class Replication {
       chosen = choose_route(part);
       route = &chosen;
     } else if (!t.consignment_routes.empty()) {
-      sim::RandomStream rs = stream(kRouteStream, part.id);
+      sim::RandomStream rs = stream(streams::kRoute, part);
       route = &t.consignment_routes[sim::DiscreteChoice(t.consignment_route_weights)(rs)];
     }
     bool stopped = false;
@@ -290,8 +288,7 @@ class Replication {
   // when the lot is taken out of the chain, here or by a delayed verdict while it travels.
   sim::Process travel(const Lot& lot, const std::vector<EdgeIndex>& path, bool& stopped) {
     const Network& net = world_.network;
-    sim::RandomStream rs = stream(kTransitStream, lot.id);
-    std::uint64_t attempt = 0;  // retries of the current leg after turn-backs
+    sim::RandomStream rs = stream(streams::kTransit, lot);
     for (std::size_t i = 0; i < path.size();) {
       const EdgeIndex e = path[i];
       const NodeInfo& from = net.node(net.edge_source(e));
@@ -301,26 +298,25 @@ class Replication {
       const NodeIndex to = net.edge_target(e);
       const NodeInfo& node = net.node(to);
       bool back = false;
-      if (!alive(lot.id)) {  // taken out of the chain by a delayed verdict while travelling
+      if (!alive(key(lot))) {  // taken out of the chain by a delayed verdict while travelling
         stopped = true;
         co_return;
       }
       recorder_.arrived(lot, to, simulator_.now());
+      const std::uint64_t encounter = arrive(key(lot), to);
       const bool caught =
-          enforce(Stage::kShipment, lot, &node, to, &edge, e, attempt, &back) ||
+          enforce(Stage::kShipment, lot, &node, to, &edge, e, encounter, &back) ||
           ((node.kind == NodeKind::kBorderCrossing || node.kind == NodeKind::kTransitHub) &&
-           enforce(Stage::kBorder, lot, &node, to, &edge, e, attempt, &back));
-      if (beliefs_ && lot.diverted && (caught || !back)) learn(lot.id, to, attempt, caught);
+           enforce(Stage::kBorder, lot, &node, to, &edge, e, encounter, &back));
+      if (beliefs_ && lot.diverted && (caught || !back)) learn(lot, to, encounter, caught);
       if (caught) {
         stopped = true;
         co_return;
       }
       if (back) {  // refused entry: the same leg back, then try again
         co_await simulator_.delay(days(edge.transit_days.sample(rs)));
-        ++attempt;
         continue;
       }
-      attempt = 0;
       ++i;
     }
   }
@@ -365,7 +361,7 @@ class Replication {
     std::vector<double> drawn(world_.network.node_count(), -1.0);
     const DetectionAt detection = [&](NodeIndex n) {
       if (drawn[n] < 0) {
-        sim::RandomStream rs = stream(node_stream(kBeliefDrawStream, n), part.id);
+        sim::RandomStream rs = stream(streams::at_node(streams::kBeliefDraw, n), part);
         drawn[n] = beliefs_->sample(n, rs);
       }
       return drawn[n];
@@ -417,10 +413,10 @@ class Replication {
 
   // A diverted lot's arrival at `node`: caught there or through. The smugglers learn of it
   // (with probability observed_share) after the information delay.
-  void learn(std::uint64_t lot_id, NodeIndex node, std::uint64_t attempt, bool caught) {
+  void learn(const Lot& lot, NodeIndex node, std::uint64_t encounter, bool caught) {
     const AdversaryConfig& a = *world_.adversary;
     if (a.observed_share < 1.0) {
-      sim::RandomStream rs = stream(node_stream(kLearnStream, node) ^ attempt, lot_id);
+      sim::RandomStream rs = stream(streams::at_node(streams::kLearn, node, encounter), lot);
       if (!sim::bernoulli(rs, a.observed_share)) return;
     }
     if (a.information_delay <= sim::Time::zero()) {
@@ -455,9 +451,10 @@ class Replication {
   // Asks every policy in force and in scope at a point the lot passes. Every finding is
   // recorded (overlap); the first seizure or disable acts and takes the lot (or consignment)
   // out of the chain, and the function returns true. Delayed verdicts are scheduled.
+  // `encounter` counts the lot's earlier arrivals at this node: each is a draw of its own.
   bool enforce(Stage stage, const Lot& lot, const NodeInfo* node, NodeIndex node_index,
-               const EdgeInfo* edge, std::optional<EdgeIndex> edge_index, std::uint64_t visit = 0,
-               bool* turned_back = nullptr) {
+               const EdgeInfo* edge, std::optional<EdgeIndex> edge_index,
+               std::uint64_t encounter = 0, bool* turned_back = nullptr) {
     bool stopped = false;
     for (std::size_t i = 0; i < world_.policies.size(); ++i) {
       const PolicyInstance& p = world_.policies[i];
@@ -466,11 +463,8 @@ class Replication {
           (stage == Stage::kShipment && !p.scope.covers_edge(edge_index))) {
         continue;
       }
-      // A retry after a turn-back is a new encounter: its draws are addressed by the visit too
-      // (visit 0 keeps the plain key, so scenarios without turn-backs are unchanged).
-      const std::uint64_t key =
-          policy_stream(p.name, stage, node_index) ^ visit * 0xD6E8FEB86659FD93ULL;
-      sim::RandomStream rng = stream(key, lot.id);
+      sim::RandomStream rng = stream(
+          streams::policy_decision(p.name_key(), stage, node_index, encounter), lot);
       PolicyContext ctx{lot, node, edge, simulator_.now(), rng};
       ctx.set_lot_address(lot_address(p, lot.id));
       const Decision d = ask(*p.policy, stage, ctx);
@@ -491,13 +485,13 @@ class Replication {
       }
       recorder_.would_flag(lot, i);
       if (d.delay > sim::Time::zero()) {
-        const std::uint64_t id = sold_lot_id(lot.id);
+        const std::uint64_t id = lot.id;
         simulator_.schedule_in(d.delay, [this, id, event] { act_on_sold_lot(id, event); });
         continue;
       }
       recorder_.detected(lot, event);
       if (stops(d.verdict)) {
-        release(lot.id);
+        release(key(lot));
         stopped = true;
       }
     }
@@ -510,13 +504,13 @@ class Replication {
   void act_on_sold_lot(std::uint64_t id, DetectionEvent event) {
     event.time = simulator_.now();
     SoldLot& sold = sold_.at(id);
-    std::vector<std::uint64_t> parts;
-    for (const std::uint64_t part_id : sold.parts) {
-      if (alive(part_id)) parts.push_back(part_id);
+    std::vector<LotKey> parts;
+    for (const std::uint64_t part : sold.parts) {
+      if (alive({id, part})) parts.push_back({id, part});
     }
-    for (std::uint64_t part_id : parts) {
-      recorder_.detected(live_.at(part_id), event);
-      if (stops(event.verdict)) release(part_id);
+    for (const LotKey& part : parts) {
+      recorder_.detected(live_.at(part).lot, event);
+      if (stops(event.verdict)) release(part);
     }
     if (stops(event.verdict) && !parts.empty() && sold.at_site) {
       sold.at_site = false;  // seized or disabled where it was installed
@@ -544,7 +538,7 @@ class Replication {
   sim::Process audits(std::size_t p, NodeIndex site) {
     const PolicyInstance& inst = world_.policies[p];
     const Policy& policy = *inst.policy;
-    sim::RandomStream visits = stream(kAuditStream ^ sim::stream_key(inst.name), site);
+    sim::RandomStream visits = stream(streams::of_policy(streams::kAuditVisits, inst.name_key()), site);
     const double mean_gap_days = 365.0 / policy.audits_per_site_per_year();
     const sim::Time notice = policy.audit_notice();
     const NodeInfo& node = world_.network.node(site);
@@ -561,7 +555,8 @@ class Replication {
         const SoldLot& sold = sold_.at(id);
         if (!in_chain(sold)) continue;  // seized or disabled: no longer on record
         if (!inst.scope.covers_chip(sold.lot.chip_model)) continue;
-        sim::RandomStream rng = stream(policy_stream(inst.name, Stage::kAudit, visit), id);
+        sim::RandomStream rng =
+            stream(streams::policy_decision(inst.name_key(), Stage::kAudit, visit), sold.lot);
         PolicyContext ctx{sold.lot, &node, nullptr, simulator_.now(), rng};
         ctx.set_lot_address(lot_address(inst, id));
         ctx.present = sold.at_site;
@@ -593,7 +588,8 @@ class Replication {
       if (simulator_.now() < inst.start) continue;
       const NodeInfo* node = sold.operating_at ? &world_.network.node(*sold.operating_at) : nullptr;
       const NodeIndex where = sold.operating_at.value_or(world_.network.node_count());
-      sim::RandomStream rng = stream(policy_stream(inst.name, Stage::kOperation, check), id);
+      sim::RandomStream rng =
+          stream(streams::policy_decision(inst.name_key(), Stage::kOperation, check), sold.lot);
       PolicyContext ctx{sold.delivered ? *sold.delivered : sold.lot, node, nullptr,
                         simulator_.now(), rng};
       ctx.offline_for = node ? sim::Time::zero() : simulator_.now() - sold.offline_since;
@@ -616,7 +612,7 @@ class Replication {
   const World& world_;
   std::uint64_t replication_;
   Recorder& recorder_;
-  std::unordered_map<std::uint64_t, Lot> live_;  // lots and consignments in the chain, by id
+  std::unordered_map<LotKey, LiveLot, LotKeyHash> live_;  // lots and consignments in the chain
   std::size_t peak_live_lots_ = 0;
   std::uint64_t lots_created_ = 0;
   std::unordered_map<std::uint64_t, SoldLot> sold_;  // by sold lot id (references stay valid)

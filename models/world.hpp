@@ -12,6 +12,7 @@
 #include "models/network.hpp"
 #include "models/policies/policy.hpp"
 #include "models/resource_limits.hpp"
+#include "sim/random_stream.hpp"
 #include "sim/time.hpp"
 
 namespace chiptrail::models {
@@ -73,6 +74,9 @@ struct Scope {
 
 struct PolicyInstance {
   std::string name;
+  // The name as a random-stream key (models/random_streams.hpp): a policy's draws depend on
+  // its name, not on its position in the list.
+  [[nodiscard]] std::uint64_t name_key() const { return sim::stream_key(name); }
   std::string kind;
   Scope scope;
   sim::Time start;

@@ -15,7 +15,7 @@ std::array<std::uint64_t, 4> RandomStream::generate_block(const StreamAddress& a
                                                           std::uint64_t block) {
   using Philox = r123::Philox4x64;
   const Philox::key_type key = {{a.master_seed, a.replication}};
-  const Philox::ctr_type ctr = {{a.stream, a.entity, block, 0}};
+  const Philox::ctr_type ctr = {{a.stream, a.entity, block, a.part}};
   const Philox::ctr_type out = Philox{}(ctr, key);
   return {out.v[0], out.v[1], out.v[2], out.v[3]};
 }

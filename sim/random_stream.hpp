@@ -17,19 +17,36 @@ constexpr std::uint64_t stream_key(std::string_view name) {
   return h;
 }
 
+// Combines a value into a 64-bit hash (the boost::hash_combine pattern with a full 64-bit
+// finaliser, splitmix64's): every input bit affects every output bit, so keys built from
+// several small numbers (a stage, a node, an encounter) do not cancel as plain XORs can.
+constexpr std::uint64_t mix64(std::uint64_t x) {
+  x ^= x >> 30U;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27U;
+  x *= 0x94d049bb133111ebULL;
+  x ^= x >> 31U;
+  return x;
+}
+constexpr std::uint64_t hash_combine(std::uint64_t seed, std::uint64_t value) {
+  return mix64(seed ^ (mix64(value) + 0x9e3779b97f4a7c15ULL + (seed << 6U) + (seed >> 2U)));
+}
+
 // Where a random number comes from. Every draw in a simulation is identified by
-// (master seed, replication, stream key, entity, draw index), so adding an actor or a policy
-// never shifts anybody else's draws: common random numbers hold across scenarios, and results do
-// not depend on which thread, shard or rank computed them.
+// (master seed, replication, stream key, entity, part, draw index), so adding an actor or a
+// policy never shifts anybody else's draws: common random numbers hold across scenarios, and
+// results do not depend on which thread, shard or rank computed them. `part` tells apart pieces
+// of one entity (the consignments of one lot) without packing them into the entity's bits.
 struct StreamAddress {
   std::uint64_t master_seed = 0;
   std::uint64_t replication = 0;
   std::uint64_t stream = 0;
   std::uint64_t entity = 0;
+  std::uint64_t part = 0;
 };
 
 // A sequence of random numbers at one address, from the counter-based generator Philox4x64-10
-// (Random123): key = (master seed, replication), counter = (stream, entity, block, 0). Draw i
+// (Random123): key = (master seed, replication), counter = (stream, entity, block, part). Draw i
 // is word i % 4 of block i / 4, so any draw can be computed directly (see at()), and a stream is
 // 40 bytes of state with no warm-up.
 class RandomStream {

@@ -19,7 +19,7 @@ class FlowOutcomes : public Recorder {
     if (lot.diverted) ++sold_[lot.flow];
   }
   void detected(const Lot& lot, const DetectionEvent&) override {
-    found_[lot.flow].insert(sold_lot_id(lot.id));
+    found_[lot.flow].insert(lot.id);
   }
   void false_positive(const Lot&, const DetectionEvent&) override {}
   void delivered(const Lot&, sim::Time) override {}

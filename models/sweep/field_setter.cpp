@@ -58,6 +58,20 @@ const FieldDescriptor* find_field(Message*& m, const std::string& name) {
   return nullptr;
 }
 
+// A path may change a value, never what a thing is: setting a member of a oneof other than the
+// one the scenario has set (a customs policy's `heartbeat.interval_days`, a scheduled flow's
+// `arrivals.poisson_per_year`) would silently turn it into something else.
+void refuse_switching_oneof(const Message& m, const FieldDescriptor* f, const std::string& path) {
+  const google::protobuf::OneofDescriptor* oneof = f->containing_oneof();
+  if (oneof == nullptr || oneof->is_synthetic()) return;
+  const FieldDescriptor* set = m.GetReflection()->GetOneofFieldDescriptor(m, oneof);
+  if (set == nullptr || set == f) return;
+  throw std::invalid_argument(path + ": " + m.GetDescriptor()->name() + " has " + set->name() +
+                              " set, not " + f->name() +
+                              "; a path cannot change which kind of " + oneof->name() +
+                              " it is");
+}
+
 Message* select(Message* m, const FieldDescriptor* f, const std::string& selector,
                 const std::string& path) {
   const auto* r = m->GetReflection();
@@ -113,6 +127,7 @@ void set_numeric_field(Message& message, const std::string& path, double value) 
     }
     if (!s.selector.empty()) throw std::invalid_argument(s.field + " is not a list in " + path);
     const auto* r = m->GetReflection();
+    refuse_switching_oneof(*m, f, path);
     if (!last) {
       if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) {
         throw std::invalid_argument(s.field + " is a number, not a message, in " + path);

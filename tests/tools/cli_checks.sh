@@ -162,9 +162,9 @@ assert times == sorted(times), "events out of time order"
 found = [e for e in events if e["event"] == "detected"]
 assert all(e["policy"] and e["stage"] and e["verdict"] and e["node"] for e in found), found[:1]
 # Chips of each sold lot: delivered + seized never exceed what was sold.
-sold = {e["sold_lot"]: e["chips"] for e in events if e["event"] == "sale"}
+sold = {e["lot"]: e["chips"] for e in events if e["event"] == "sale"}
 for e in events:
-    assert e["sold_lot"] in sold, e
+    assert e["lot"] in sold, e
 PY
     "$chiptrail" run "$src/scenarios/minimal.textproto" -n 1 --seed 9 --trace "$work/short.jsonl" \
       --trace-limit 5 2>"$work/stderr" >/dev/null
@@ -362,8 +362,20 @@ with open(sys.argv[1], 'w') as f:
     # The simulated share must lie within 3.29 standard errors (99.9%) of the analytic value.
     awk '$1 == "diverted" {z = $5; ok = (z < 3.29 && z > -3.29)} END {exit !ok}' "$work/ca.txt"
     grep -q "0.1147" "$work/ca.txt"
-    "$chiptrail" run "$src/scenarios/chip_security_act.textproto" --check-analytic -n 2 >"$work/csa.txt"
-    grep -q "not analysable: policy end_use_2024" "$work/csa.txt"
+    grep -q "^lots_diverted " "$work/ca.txt"  # the metric table follows the comparison
+    # Nothing analysable: the reasons, the metric table, and exit 65 (as `analyze`).
+    expect_exit 65 "$chiptrail" run "$src/scenarios/chip_security_act.textproto" --check-analytic -n 2
+    grep -q "not analysable: policy end_use_2024" "$work/stdout"
+    grep -q "^lots_diverted " "$work/stdout"
+    "$chiptrail" analyze "$src/scenarios/minimal.textproto" >"$work/an.txt"
+    grep -q "P(lot detected)" "$work/an.txt"
+    expect_exit 65 "$chiptrail" analyze "$src/scenarios/chip_security_act.textproto"
+    grep -q "no flow can be analysed" "$work/stderr"
+    # The engine's self-check passes against the M/M/1 closed form and fails against a wrong one.
+    "$chiptrail" demo >"$work/demo.txt"
+    grep -q "^check passed" "$work/demo.txt"
+    expect_exit 70 "$chiptrail" demo --expect 6
+    grep -q "^check FAILED" "$work/stdout"
     ;;
   uncertainty)
     "$chiptrail" uncertainty "$src/scenarios/blackwell_sea.textproto" --samples 8 --replications 3 --out "$work/u" >"$work/u.txt"

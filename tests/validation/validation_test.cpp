@@ -99,6 +99,15 @@ TEST_CASE("validation: loops, consignments turned back at the border and retryin
   check_simulation(w, a[0].detection_probability, 60);
 }
 
+TEST_CASE("validation: a route through one inspected hub twice draws twice") {
+  const models::World w = load("revisit.textproto");
+  const auto a = models::analyze(w);
+  REQUIRE(a.size() == 1);
+  REQUIRE(a[0].obstacles.empty());
+  CHECK(a[0].detection_probability == doctest::Approx(1 - 0.5 * 0.5).epsilon(1e-12));
+  check_simulation(w, a[0].detection_probability, 60);
+}
+
 TEST_CASE("validation: DOMAIN.md case 2, random sampling audits") {
   const models::World w = load("case2_registry.textproto");
   REQUIRE_FALSE(models::analyze(w)[0].obstacles.empty());  // visits in time: not per hop

@@ -17,7 +17,11 @@ int analyze(const std::string& path, const models::PolicyRegistry& registry) {
   if (const int code = load_scenario(path, registry, loaded); code != kOk) return code;
   const models::World& w = loaded->world;
   const std::vector<models::FlowAnalysis> flows = models::analyze(w);
-  if (flows.empty()) std::printf("%s: no diversion flows to analyse\n", path.c_str());
+  if (flows.empty()) {
+    std::fprintf(stderr, "chiptrail: %s: no diversion flows to analyse\n", path.c_str());
+    return kDataError;
+  }
+  bool any_analysed = false;
   for (const models::FlowAnalysis& a : flows) {
     std::printf("flow %s\n", a.flow.c_str());
     if (!a.obstacles.empty()) {
@@ -25,6 +29,7 @@ int analyze(const std::string& path, const models::PolicyRegistry& registry) {
       for (const std::string& o : a.obstacles) std::printf("  - %s\n", o.c_str());
       continue;
     }
+    any_analysed = true;
     std::printf("  lot of %llu chips, dismantled into %zu consignments\n",
                 static_cast<unsigned long long>(a.lot_chips), a.consignments.size());
     std::printf("  P(lot detected)                    %.6f\n", a.detection_probability);
@@ -36,6 +41,10 @@ int analyze(const std::string& path, const models::PolicyRegistry& registry) {
     std::printf("  mean days from sale to a consignment's seizure, given seized  %.2f\n",
                 a.days_to_consignment_seizure);
   }
+  if (!any_analysed) {
+    std::fprintf(stderr, "chiptrail: %s: no flow can be analysed (reasons above)\n", path.c_str());
+    return kDataError;
+  }
   std::printf("(exact for lots that complete their journey; a finite horizon cuts some off)\n");
   return kOk;
 }
@@ -46,7 +55,8 @@ void add_analyze_command(CLI::App& app, const models::PolicyRegistry& registry, 
   auto path = std::make_shared<std::string>();
   CLI::App* cmd = app.add_subcommand("analyze",
                                      "Exact detection probabilities of a memoryless "
-                                     "scenario (absorbing Markov chain), or why not");
+                                     "scenario (absorbing Markov chain), or why not (exit 65 "
+                                     "when no flow can be analysed)");
   cmd->add_option("scenario", *path, "Scenario file (.textproto or .json)")->required();
   cmd->callback([path, &registry, &exit_code] { exit_code = analyze(*path, registry); });
 }

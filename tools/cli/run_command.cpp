@@ -78,6 +78,8 @@ int write_outputs(const RunOptions& o, const LoadedScenario& loaded, const RunRe
 
 // --check-analytic: per diversion flow, the simulated share of lots found (every lot run to the
 // end of its journey) beside the analytic probability, with the z-score of the difference.
+// Drains the world past the horizon while it runs, and leaves it as it was; kDataError when no
+// flow can be analysed, as `chiptrail analyze`.
 int check_analytic(const RunOptions& o, models::World& world) {
   const std::vector<models::FlowAnalysis> analysis = models::analyze(world);
   // Draining needs an event queue that empties: true exactly when every policy is memoryless,
@@ -88,7 +90,8 @@ int check_analytic(const RunOptions& o, models::World& world) {
     for (const models::FlowAnalysis& fa : analysis) {
       std::printf("%-24s not analysable: %s\n", fa.flow.c_str(), fa.obstacles.front().c_str());
     }
-    return kOk;
+    if (analysis.empty()) std::printf("no diversion flows to analyse\n");
+    return kDataError;
   }
   world.drain = true;
   const auto outcomes = sim::run_replications<std::vector<std::pair<std::uint64_t, std::uint64_t>>>(
@@ -100,6 +103,7 @@ int check_analytic(const RunOptions& o, models::World& world) {
           out.emplace_back(rec.found(f), rec.sold(f));
         return out;
       });
+  world.drain = false;
   std::printf("%-24s %10s %-22s %10s %8s %8s\n", "flow", "simulated", "99.9% CI", "analytic", "z",
               "lots");
   std::size_t a = 0;
@@ -135,7 +139,9 @@ int run(const RunOptions& o, const models::PolicyRegistry& registry) {
   if (o.seed) world.seed = *o.seed;
   if (o.replications) world.replications = *o.replications;
   world.limits = o.limits;
-  if (o.check_analytic) return check_analytic(o, world);
+  // The analytic comparison first, then the metric table of the run as usual.
+  const int analytic_code = o.check_analytic ? check_analytic(o, world) : kOk;
+  if (o.check_analytic) std::printf("\n");
 
   RunReport report;
   report.scenario_name = world.name.empty() ? o.scenario : world.name;
@@ -182,8 +188,10 @@ int run(const RunOptions& o, const models::PolicyRegistry& registry) {
   if (!o.trace.empty()) {
     if (const int code = write_trace(o, world); code != kOk) return code;
   }
-  if (!o.out.empty()) return write_outputs(o, *loaded, report);
-  return kOk;
+  if (!o.out.empty()) {
+    if (const int code = write_outputs(o, *loaded, report); code != kOk) return code;
+  }
+  return analytic_code;
 }
 
 }  // namespace

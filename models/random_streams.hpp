@@ -1,0 +1,67 @@
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "models/lot.hpp"
+#include "models/policies/policy.hpp"
+#include "sim/random_stream.hpp"
+
+// Every random-stream address the supply-chain model uses, in one place.
+//
+// A draw's address is (master seed, replication, stream, entity, part, draw index)
+// (sim::StreamAddress). The model fills it in as follows:
+//   master seed, replication  the run's
+//   stream                    a family key (the named constants below), combined with
+//                             sim::hash_combine, in this order, with what makes one decision
+//                             distinct from another of the same family: the policy's name, the
+//                             stage, the place (a node; an audit visit or operation check number),
+//                             the encounter
+//   entity                    the lot as sold (Lot::id), or the flow or the site for the
+//                             families drawn once per flow or site
+//   part                      0 for a whole lot, k + 1 for its consignment k (Lot::part)
+// The encounter counts how many times before this lot (or consignment) arrived at the same node:
+// a consignment that passes one hub twice, or tries again after being turned back, gets a fresh
+// draw each time. Nothing in an address depends on the order events happen in or on what other
+// lots do, so common random numbers hold across variants of a scenario.
+namespace chiptrail::models::streams {
+
+inline constexpr std::uint64_t kArrivals = sim::stream_key("arrivals");       // entity: flow
+inline constexpr std::uint64_t kLotSize = sim::stream_key("lot-size");        // entity: lot
+inline constexpr std::uint64_t kTransit = sim::stream_key("transit");         // processing, legs
+inline constexpr std::uint64_t kDwell = sim::stream_key("dwell");             // operate, reassemble
+inline constexpr std::uint64_t kRelabel = sim::stream_key("relabel");         // per consignment
+inline constexpr std::uint64_t kRoute = sim::stream_key("consignment-route");  // per consignment
+inline constexpr std::uint64_t kAuditVisits = sim::stream_key("audit-visits");  // entity: site
+inline constexpr std::uint64_t kBeliefDraw = sim::stream_key("adversary-belief-draw");
+inline constexpr std::uint64_t kLearn = sim::stream_key("adversary-learns");
+inline constexpr std::uint64_t kPolicyDecision = sim::stream_key("policy-decision");
+inline constexpr std::uint64_t kLotProperty = sim::stream_key("policy-lot-property");
+
+// A family's stream at one node, on the lot's `encounter`-th arrival there (0 for the first).
+constexpr std::uint64_t at_node(std::uint64_t family, std::uint64_t node,
+                                std::uint64_t encounter = 0) {
+  return sim::hash_combine(sim::hash_combine(family, node), encounter);
+}
+
+// One policy's stream (its name's key, sim::stream_key(name)) within a family.
+constexpr std::uint64_t of_policy(std::uint64_t family, std::uint64_t policy_key) {
+  return sim::hash_combine(family, policy_key);
+}
+
+// A policy's decision on a lot at `stage` and `place` (a node, or an audit visit or operation
+// check number), on the lot's `encounter`-th arrival there.
+constexpr std::uint64_t policy_decision(std::uint64_t policy_key, Stage stage,
+                                        std::uint64_t place, std::uint64_t encounter = 0) {
+  return at_node(sim::hash_combine(of_policy(kPolicyDecision, policy_key),
+                                   static_cast<std::uint64_t>(stage)),
+                 place, encounter);
+}
+
+// The address of one lot's (or consignment's) draws in a stream.
+inline sim::StreamAddress address(std::uint64_t seed, std::uint64_t replication,
+                                  std::uint64_t stream, const Lot& lot) {
+  return {seed, replication, stream, lot.id, lot.part};
+}
+
+}  // namespace chiptrail::models::streams
