@@ -20,8 +20,14 @@ double great_circle_km(double lat1, double lon1, double lat2, double lon2) {
 }
 
 double RttModel::sample_ms(double km, sim::RandomStream& rng) const {
+  return sample_min_ms(km, 1, rng);
+}
+
+double RttModel::sample_min_ms(double km, std::uint32_t probes, sim::RandomStream& rng) const {
   const double propagation = 2.0 * km * path_stretch / (fiber_speed_fraction * kLightKmPerMs);
-  const double jitter = jitter_ms > 0 ? sim::exponential(rng, jitter_ms) : 0.0;
+  const double jitter =
+      jitter_ms > 0 ? sim::exponential(rng, jitter_ms / static_cast<double>(probes)) : 0.0;
+  // max(bound, x) is monotone in x, so the minimum over probes commutes with the light bound.
   return std::max(light_bound_rtt_ms(km), propagation + overhead_ms + jitter);
 }
 

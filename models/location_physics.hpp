@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstdint>
+
 #include "sim/random_stream.hpp"
 
 namespace chiptrail::models {
@@ -27,6 +29,10 @@ struct RttModel {
   double jitter_ms = 1.0;  // mean of the exponential extra delay
 
   double sample_ms(double km, sim::RandomStream& rng) const;
+  // The least of `probes` round trips (probes >= 1), as a verifier that keeps the minimum RTT
+  // of several probes measures it. The minimum of k exponential jitters is exponential with
+  // mean jitter_ms / k, so one draw gives it exactly.
+  double sample_min_ms(double km, std::uint32_t probes, sim::RandomStream& rng) const;
 };
 
 }  // namespace chiptrail::models

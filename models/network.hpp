@@ -32,7 +32,6 @@ struct NodeInfo {
   std::string country;
   double latitude = 0;
   double longitude = 0;
-  std::uint64_t capacity_chips = 0;
   Distribution processing_days;
 };
 

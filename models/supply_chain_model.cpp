@@ -551,6 +551,13 @@ class Replication {
       co_await simulator_.delay(at - simulator_.now());
       if (simulator_.now() < inst.start) continue;
       recorder_.cost(p, inst.cost_per_unit_usd);  // one visit
+      std::uint64_t site_chips = 0;  // on record: installed, or missing but not yet seized
+      for (const std::uint64_t id : site_lots_[site]) {
+        const SoldLot& sold = sold_.at(id);
+        if (in_chain(sold) && inst.scope.covers_chip(sold.lot.chip_model)) {
+          site_chips += sold.lot.chips;
+        }
+      }
       for (const std::uint64_t id : site_lots_[site]) {
         const SoldLot& sold = sold_.at(id);
         if (!in_chain(sold)) continue;  // seized or disabled: no longer on record
@@ -561,6 +568,7 @@ class Replication {
         ctx.set_lot_address(lot_address(inst, id));
         ctx.present = sold.at_site;
         ctx.missing_chips = sold.at_site ? 0 : sold.lot.chips;
+        ctx.site_chips = site_chips;
         const Decision d = policy.on_audit(ctx);
         if (d.effort_units > 0) recorder_.cost(p, d.effort_units * inst.cost_per_unit_usd);
         if (d.verdict == Verdict::kPass) continue;
@@ -581,6 +589,7 @@ class Replication {
   sim::Process operation(std::size_t p, std::uint64_t id) {
     const PolicyInstance& inst = world_.policies[p];
     const Policy& policy = *inst.policy;
+    std::uint64_t record = 0;  // the policy's record of its checks on this lot (check_record)
     for (std::uint64_t check = 0;; ++check) {
       co_await simulator_.delay(policy.operation_interval());
       SoldLot& sold = sold_.at(id);
@@ -594,6 +603,7 @@ class Replication {
                         simulator_.now(), rng};
       ctx.offline_for = node ? sim::Time::zero() : simulator_.now() - sold.offline_since;
       ctx.set_lot_address(lot_address(inst, id));
+      ctx.check_record = &record;
       const Decision d = policy.on_operation(ctx);
       if (d.effort_units > 0) recorder_.cost(p, d.effort_units * inst.cost_per_unit_usd);
       if (d.verdict == Verdict::kPass) continue;

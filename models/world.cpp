@@ -5,8 +5,7 @@
 namespace chiptrail::models {
 
 bool Scope::covers_chip(std::size_t chip_model) const {
-  return chip_models.empty() ||
-         std::find(chip_models.begin(), chip_models.end(), chip_model) != chip_models.end();
+  return chip_model < chips.size() && chips[chip_model];
 }
 
 bool Scope::covers_edge(std::optional<EdgeIndex> edge) const {

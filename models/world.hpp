@@ -21,6 +21,8 @@ struct ChipModel {
   std::string model;
   std::string generation;
   double price_usd = 0;
+  // Export-controlled to the restricted destinations: only controlled chips break a rule by
+  // going there, so enforcement measures act on controlled chips only.
   bool controlled = true;
   double h100_equivalents = 1;  // performance relative to one H100
 };
@@ -52,18 +54,18 @@ struct Flow {
   std::vector<EdgeIndex> route;  // source -> data center
   NodeIndex source = 0;
   NodeIndex destination = 0;
-  std::string declared_end_user;
-  std::string true_end_user;
   Tactics tactics;  // diversion flows only
   Sophistication buyer_sophistication = Sophistication::kMedium;
   std::uint32_t payment_layers = 0;
 };
 
-// Where and on what a policy acts. Empty sets mean everywhere / every chip.
+// Where and on what a policy acts. Empty place sets mean everywhere.
 struct Scope {
   std::vector<NodeIndex> nodes;
   std::vector<std::string> countries;
-  std::vector<std::size_t> chip_models;
+  // By chip model: whether the policy acts on it. Resolved at load: the scope's chip models (or
+  // all of them), export-controlled ones only.
+  std::vector<bool> chips;
   std::vector<EdgeIndex> edges;  // when set, shipments along these edges only
   [[nodiscard]] bool covers_chip(std::size_t chip_model) const;
   // A place: a node (its id and country), or no node at all (an offline chip), which only a

@@ -31,7 +31,7 @@ std::unique_ptr<Policy> make_end_use_check(const v1::Policy& config) {
   p.notice_days = non_negative(c.notice_days(), "notice_days");
   // Unset (0) means a perfect count: a missing lot is always noticed on a surprise visit.
   p.count_accuracy =
-      c.count_accuracy() == 0 ? 1.0 : probability(c.count_accuracy(), "count_accuracy");
+      c.has_count_accuracy() ? probability(c.count_accuracy(), "count_accuracy") : p.count_accuracy;
   p.cover_up_probability = probability(c.cover_up_probability(), "cover_up_probability");
   p.false_positive_probability =
       probability(c.false_positive_probability(), "false_positive_probability");

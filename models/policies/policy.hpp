@@ -53,8 +53,15 @@ struct PolicyContext {
   // of its chips are missing.
   bool present = true;
   std::uint64_t missing_chips = 0;
+  // Audits: the chips on record at the audited site, installed or missing (the population a
+  // sample is drawn from); 0 where unknown, taken then as the lot's own.
+  std::uint64_t site_chips = 0;
   // Operation checks: how long the chips have been silent (zero while they operate online).
   sim::Time offline_for;
+  // Operation checks: this policy's record of its recent checks on this lot, kept by the model
+  // between checks (a policy may write it; e.g. one bit per check, newest lowest), so a policy
+  // can act on persistent findings rather than one reading. Null where there is no record.
+  std::uint64_t* check_record = nullptr;
   // A uniform in (0, 1) fixed for this policy and this sold lot, the same at every decision:
   // for lasting properties of a lot (enrolled in an opt-in scheme, firmware defeated). Drawn
   // from `lot_address` on first use only: most decisions never ask, and a draw costs a Philox

@@ -23,6 +23,7 @@ constexpr double kMaxHorizonDays = 1e6;
 constexpr double kMaxExpectedLots = 1e7;  // lots one flow expects to create in a replication
 constexpr int kMaxNodes = 100000;
 constexpr int kMaxEdges = 1000000;
+constexpr std::uint32_t kDefaultReplications = 100;  // when the scenario does not say
 
 class WorldBuilder {
  public:
@@ -36,7 +37,8 @@ class WorldBuilder {
     world_.name = s_.metadata().name();
     world_.description = s_.metadata().description();
     world_.seed = s_.seed();
-    world_.replications = s_.replications() == 0 ? 100 : s_.replications();
+    world_.replications = s_.has_replications() ? s_.replications() : kDefaultReplications;
+    if (world_.replications == 0) error(FieldPath{} / "replications", "must be at least 1");
     if (!positive_finite(s_.horizon_days())) {
       error(FieldPath{} / "horizon_days",
             "must be a positive number of days, got " + describe_number(s_.horizon_days()));
@@ -97,12 +99,17 @@ class WorldBuilder {
         error(p / "model", "duplicate chip model " + quoted(c.model()));
       }
       check_non_negative(p / "price_usd", c.price_usd(), "price");
-      double h100e = c.h100_equivalents() == 0 ? 1.0 : c.h100_equivalents();
-      if (!positive_finite(h100e)) {
-        error(p / "h100_equivalents", "must be positive, got " + describe_number(h100e));
-        h100e = 1.0;
+      ChipModel chip{c.model(), c.generation(), c.price_usd()};
+      if (c.has_h100_equivalents()) {
+        if (positive_finite(c.h100_equivalents())) {
+          chip.h100_equivalents = c.h100_equivalents();
+        } else {
+          error(p / "h100_equivalents",
+                "must be positive, got " + describe_number(c.h100_equivalents()));
+        }
       }
-      world_.chips.push_back({c.model(), c.generation(), c.price_usd(), c.controlled(), h100e});
+      if (c.has_controlled()) chip.controlled = c.controlled();
+      world_.chips.push_back(std::move(chip));
     }
   }
 
@@ -131,7 +138,6 @@ class WorldBuilder {
       info.country = n.country();
       info.latitude = n.latitude();
       info.longitude = n.longitude();
-      info.capacity_chips = n.capacity_chips();
       info.processing_days = distribution(p / "processing_days", n.processing_days(), false);
       world_.network.add_node(std::move(info));
     }
@@ -241,8 +247,6 @@ class WorldBuilder {
         error(p / "packaging", "is required: SERVER_8, TRAY_4 or LOOSE");
       }
       flow.packaging = static_cast<Packaging>(std::max(0, static_cast<int>(f.packaging()) - 1));
-      flow.declared_end_user = f.declared_end_user();
-      flow.true_end_user = f.true_end_user();
       flow.buyer_sophistication = f.buyer_sophistication() == v1::LOW    ? Sophistication::kLow
                                   : f.buyer_sophistication() == v1::HIGH ? Sophistication::kHigh
                                                                          : Sophistication::kMedium;
@@ -463,21 +467,20 @@ class WorldBuilder {
     if (!s_.adversary().adaptive()) return;
     const v1::Adversary& a = s_.adversary();
     const FieldPath p = FieldPath{} / "adversary";
+    // Defaults (AdversaryConfig's initialisers) apply only to fields left out: a written 0
+    // means 0 (smugglers who never learn, or ignore risk), or is refused where it cannot be.
     AdversaryConfig c;
-    const auto or_default = [](double x, double fallback) { return x == 0 ? fallback : x; };
-    c.learning_rate = or_default(a.learning_rate(), 1.0);
-    if (!positive_finite(c.learning_rate)) {
-      error(p / "learning_rate", "must be positive, got " + describe_number(c.learning_rate));
-    }
+    if (a.has_learning_rate()) c.learning_rate = a.learning_rate();
+    check_non_negative(p / "learning_rate", c.learning_rate, "weight");
     if (check_non_negative(p / "information_delay_days", a.information_delay_days(), "time")) {
       c.information_delay = sim::Time::from_days(a.information_delay_days());
     }
-    c.observed_share = or_default(a.observed_share(), 1.0);
+    if (a.has_observed_share()) c.observed_share = a.observed_share();
     check_probability(p / "observed_share", c.observed_share);
-    c.risk_aversion = or_default(a.risk_aversion(), 1.0);
+    if (a.has_risk_aversion()) c.risk_aversion = a.risk_aversion();
     check_non_negative(p / "risk_aversion", c.risk_aversion, "weight");
-    c.prior_detection = or_default(a.prior_detection(), 0.1);
-    c.prior_detection_elsewhere = or_default(a.prior_detection_elsewhere(), 0.01);
+    if (a.has_prior_detection()) c.prior_detection = a.prior_detection();
+    if (a.has_prior_detection_elsewhere()) c.prior_detection_elsewhere = a.prior_detection_elsewhere();
     for (const auto& [field, value] :
          {std::pair{"prior_detection", c.prior_detection},
           {"prior_detection_elsewhere", c.prior_detection_elsewhere}}) {
@@ -485,7 +488,7 @@ class WorldBuilder {
         error(p / field, "must be a probability in (0, 1), got " + describe_number(value));
       }
     }
-    c.prior_strength = or_default(a.prior_strength(), 2.0);
+    if (a.has_prior_strength()) c.prior_strength = a.prior_strength();
     if (!positive_finite(c.prior_strength)) {
       error(p / "prior_strength", "must be positive, got " + describe_number(c.prior_strength));
     }
@@ -493,7 +496,7 @@ class WorldBuilder {
     check_non_negative(p / "delay_cost_per_chip_day_usd", c.delay_cost_per_chip_day_usd, "cost");
     c.split_below_inspection_threshold = a.split_below_inspection_threshold();
     c.avoid_verified_chips = a.avoid_verified_chips();
-    c.grey_market_markup = or_default(a.grey_market_markup(), 0.5);
+    if (a.has_grey_market_markup()) c.grey_market_markup = a.grey_market_markup();
     check_non_negative(p / "grey_market_markup", c.grey_market_markup, "markup");
     if (!a.substitute_chip().empty()) {
       if (const auto chip = chip_ref(p / "substitute_chip", a.substitute_chip())) {
@@ -575,11 +578,19 @@ class WorldBuilder {
       }
       if (!found) error(where, "no edge " + quoted(text));
     }
+    out.chips.assign(world_.chips.size(), in.chip_models().empty());
     for (int k = 0; k < in.chip_models_size(); ++k) {
-      if (const auto c =
-              chip_ref(p.at("chip_models", static_cast<std::size_t>(k)), in.chip_models(k))) {
-        out.chip_models.push_back(*c);
+      const FieldPath where = p.at("chip_models", static_cast<std::size_t>(k));
+      if (const auto c = chip_ref(where, in.chip_models(k))) {
+        if (!world_.chips[*c].controlled) {
+          error(where, "chip model " + quoted(in.chip_models(k)) +
+                           " is not export-controlled (controlled: false): no measure acts on it");
+        }
+        out.chips[*c] = true;
       }
+    }
+    for (std::size_t c = 0; c < world_.chips.size(); ++c) {
+      if (!world_.chips[c].controlled) out.chips[c] = false;
     }
   }
 

@@ -46,9 +46,9 @@ FieldLocator::FieldLocator(FieldLocator&&) noexcept = default;
 FieldLocator& FieldLocator::operator=(FieldLocator&&) noexcept = default;
 FieldLocator::~FieldLocator() = default;
 
-void FieldLocator::set_base(FieldLocator base, std::map<std::string, int> base_counts) {
+void FieldLocator::set_base(FieldLocator base, std::map<std::string, std::vector<int>> origin) {
   base_ = std::make_unique<FieldLocator>(std::move(base));
-  base_counts_ = std::move(base_counts);
+  origin_ = std::move(origin);
 }
 
 SourceLocation FieldLocator::locate(const FieldPath& path) const {
@@ -57,11 +57,16 @@ SourceLocation FieldLocator::locate(const FieldPath& path) const {
   const google::protobuf::FieldDescriptor* field = root_->FindFieldByName(first.field);
   if (field == nullptr) return locate_here(path);
   if (field->is_repeated()) {
-    const auto it = base_counts_.find(first.field);
-    const int from_base = it == base_counts_.end() ? 0 : it->second;
-    if (first.index < from_base) return base_->locate(path);
-    FieldPath shifted =
-        FieldPath{}.at(first.field, static_cast<std::size_t>(first.index - from_base));
+    // An element this file wrote into (appended, or merged by key) is located here; one of the
+    // base alone, in the base.
+    const auto it = origin_.find(first.field);
+    int here = first.index;
+    if (it != origin_.end()) {
+      const auto i = static_cast<std::size_t>(first.index);
+      here = first.index >= 0 && i < it->second.size() ? it->second[i] : -1;
+    }
+    if (here < 0) return base_->locate(path);
+    FieldPath shifted = FieldPath{}.at(first.field, static_cast<std::size_t>(here));
     for (std::size_t i = 1; i < path.steps().size(); ++i) {
       const FieldPath::Step& s = path.steps()[i];
       shifted =

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "models/scenario/field_path.hpp"
 #include "models/scenario/json_positions.hpp"
@@ -35,9 +36,10 @@ class FieldLocator {
   FieldLocator& operator=(FieldLocator&&) noexcept;
   ~FieldLocator();
 
-  // Layers this file's locator over the base's; `base_counts` gives, per top-level repeated
-  // field, how many elements the base contributed (they come first after merging).
-  void set_base(FieldLocator base, std::map<std::string, int> base_counts);
+  // Layers this file's locator over the base's; `origin` gives, per top-level repeated field and
+  // merged element, the index of this file's element written into it, or -1 for an element of
+  // the base alone (merge_scenario's answer).
+  void set_base(FieldLocator base, std::map<std::string, std::vector<int>> origin);
 
   [[nodiscard]] SourceLocation locate(const FieldPath& path) const;
 
@@ -51,7 +53,7 @@ class FieldLocator {
   std::unique_ptr<google::protobuf::TextFormat::ParseInfoTree> tree_;
   std::optional<JsonPositions> json_;
   std::unique_ptr<FieldLocator> base_;
-  std::map<std::string, int> base_counts_;
+  std::map<std::string, std::vector<int>> origin_;
 };
 
 }  // namespace chiptrail::models

@@ -13,6 +13,7 @@
 #include "models/scenario/input_error.hpp"
 #include "models/scenario/input_text.hpp"
 #include "models/scenario/json_positions.hpp"
+#include "models/scenario/scenario_merge.hpp"
 #include "models/scenario/text_format_errors.hpp"
 #include "models/scenario/utf8_check.hpp"
 
@@ -147,19 +148,12 @@ void apply_extends(ScenarioFile& file, std::vector<std::string>& chain) {
   chain.push_back(key);
   ScenarioFile base = read_one(base_path.string(), chain);
   chain.pop_back();
-  std::map<std::string, int> base_counts;
-  const google::protobuf::Descriptor* d = v1::Scenario::descriptor();
-  const google::protobuf::Reflection* r = base.message->GetReflection();
-  for (int i = 0; i < d->field_count(); ++i) {
-    const google::protobuf::FieldDescriptor* f = d->field(i);
-    if (f->is_repeated()) base_counts[f->name()] = r->FieldSize(*base.message, f);
-  }
   auto merged = std::make_unique<v1::Scenario>(*base.message);
-  merged->MergeFrom(*file.message);
+  std::map<std::string, std::vector<int>> origin = merge_scenario(*merged, *file.message);
   merged->clear_extends();
   file.message = std::move(merged);
   file.text = base.text + file.text;  // what the manifest hashes covers the base too
-  file.locator.set_base(std::move(base.locator), std::move(base_counts));
+  file.locator.set_base(std::move(base.locator), std::move(origin));
 }
 
 ScenarioFile read_one(const std::string& path, std::vector<std::string>& chain) {

@@ -49,7 +49,8 @@ class SweepBuilder {
     if (!errors_.empty()) throw InvalidInput(std::move(errors_));
 
     spec_.name = sweep_.name();
-    spec_.replications = sweep_.replications() == 0 ? 10 : sweep_.replications();
+    spec_.replications = sweep_.has_replications() ? sweep_.replications() : 10;
+    if (spec_.replications == 0) error(FieldPath{} / "replications", "must be at least 1");
     spec_.seed = sweep_.seed();
     spec_.common_random_numbers = sweep_.common_random_numbers();
     spec_.metrics.assign(sweep_.metrics().begin(), sweep_.metrics().end());

@@ -135,25 +135,52 @@ TEST_CASE("end-use checks: installed lots pass, missing lots are found unless co
   CHECK(announced.audits_per_site_per_year() == 2);
 }
 
-TEST_CASE("serial registry: DOMAIN.md case 2, 1 - (1 - f)^k") {
-  const auto registry = [](double f) { return models::SerialRegistry({1, f, 0}); };
-  CHECK(registry(0.01).detection_probability(8) == doctest::Approx(0.0773).epsilon(1e-3));
-  CHECK(registry(0.01).detection_probability(72) == doctest::Approx(0.515).epsilon(1e-3));
-  CHECK(registry(0.001).detection_probability(1000) == doctest::Approx(0.632).epsilon(1e-3));
-  // Labels moved to decoys thin the effective sample: f (1 - q).
-  CHECK(models::SerialRegistry({1, 0.02, 0.5}).detection_probability(72) ==
-        doctest::Approx(registry(0.01).detection_probability(72)));
-  const models::SerialRegistry r = registry(0.01);
-  Lot lot = diverted_lot(72);
+TEST_CASE("serial registry: a sample without replacement, hypergeometric; DOMAIN.md case 2") {
+  const auto registry = [](double f, double q = 0) {
+    return models::SerialRegistry({1, f, q});
+  };
+  // A large site: sampling without replacement is close to 1 - (1 - f)^k (DOMAIN.md case 2).
+  const std::uint64_t large = 1'000'000;
+  CHECK(registry(0.01).detection_probability(8, large) == doctest::Approx(0.0773).epsilon(1e-3));
+  CHECK(registry(0.01).detection_probability(72, large) == doctest::Approx(0.515).epsilon(1e-3));
+  CHECK(registry(0.001).detection_probability(1000, large) ==
+        doctest::Approx(0.632).epsilon(1e-3));
+  // A small site, exactly: 20 chips, 5 missing, 4 sampled. P(none of the 5 drawn) =
+  // C(15,4) / C(20,4) = 1365 / 4845; 1 - (1 - 0.2)^5 = 0.672 would understate it.
+  const auto choose = [](double n, double k) {
+    double c = 1;
+    for (int i = 0; i < static_cast<int>(k); ++i) c = c * (n - i) / (i + 1);
+    return c;
+  };
+  const auto hyper = [&](int x, int n) {  // P(X = x) for 5 marked of 20, n drawn
+    return choose(5, x) * choose(15, n - x) / choose(20, n);
+  };
+  CHECK(registry(0.2).detection_probability(5, 20) ==
+        doctest::Approx(1 - 1365.0 / 4845.0).epsilon(1e-12));
+  // Labels moved to decoys (q = 0.5): every missing chip drawn is seen with 1 - q.
+  double unseen = 0;
+  for (int x = 0; x <= 4; ++x) unseen += hyper(x, 4) * std::pow(0.5, x);
+  CHECK(registry(0.2, 0.5).detection_probability(5, 20) ==
+        doctest::Approx(1 - unseen).epsilon(1e-12));
+  // f N = 3.8: 4 chips drawn with probability 0.8, 3 with 0.2.
+  CHECK(registry(0.19).detection_probability(5, 20) ==
+        doctest::Approx(1 - (0.2 * hyper(0, 3) + 0.8 * hyper(0, 4))).epsilon(1e-12));
+  // Every chip sampled finds any lot missing; nothing missing is never found.
+  CHECK(registry(1.0).detection_probability(1, 50) == doctest::Approx(1.0));
+  CHECK(registry(0.5).detection_probability(0, 50) == 0.0);
+  // Through the hook, with the site's population in the context.
+  const models::SerialRegistry r = registry(0.2);
+  Lot lot = diverted_lot(5);
   const double f = frequency(
       [&](sim::RandomStream& rng) {
         PolicyContext c(lot, nullptr, nullptr, {}, rng);
         c.present = false;
-        c.missing_chips = 72;
+        c.missing_chips = 5;
+        c.site_chips = 20;
         return r.on_audit(c);
       },
       Verdict::kFlag);
-  CHECK(near_probability(f, 0.5151));
+  CHECK(near_probability(f, 1 - 1365.0 / 4845.0));
 }
 
 TEST_CASE("great-circle distances match DOMAIN.md") {
@@ -172,14 +199,88 @@ TEST_CASE("great-circle distances match DOMAIN.md") {
 }
 
 namespace {
+// One landmark in Singapore; one probe per challenge, acting on a single violation (the
+// protocol of one reading), unless a test sets its own.
 models::LocationVerification::Parameters singapore_landmark(double max_rtt_ms) {
   models::LocationVerification::Parameters p;
   p.landmarks = {{"Singapore", 1.3521, 103.8198}};
   p.max_rtt_ms = max_rtt_ms;
   p.rtt = {0.67, 1.3, 2.0, 1.0};
+  p.probes_per_challenge = 1;
+  p.violations_to_act = 1;
+  p.window_challenges = 1;
   return p;
 }
+
+// Daily challenges over a year to a chip at `where`; the day of the first action, or -1.
+int first_action_day(const models::LocationVerification& lv, const NodeInfo& where,
+                     std::uint64_t chip) {
+  const Lot lot = diverted_lot();
+  std::uint64_t record = 0;
+  for (int day = 0; day < 365; ++day) {
+    sim::RandomStream rng({chip, static_cast<std::uint64_t>(day), 5, 6});
+    PolicyContext ctx(lot, &where, nullptr, {}, rng);
+    ctx.check_record = &record;
+    if (lv.on_operation(ctx).verdict != Verdict::kPass) return day;
+  }
+  return -1;
+}
 }  // namespace
+
+TEST_CASE("location verification: the minimum of several probes and an M-of-N rule spare "
+          "legitimate chips") {
+  // A legitimate chip 131 km from its landmark (DOMAIN.md's physics, the shipped 10 ms
+  // threshold): propagation 2 * 131 * 1.3 / (0.67 c) = 1.70 ms, plus 2 ms overhead. One reading
+  // is a violation when its Exp(1 ms) jitter tops 10 - 3.70 ms: p = e^-6.30 per challenge, and
+  // a chip challenged daily for a year is flagged with 1 - (1 - p)^365, about half the time.
+  const NodeInfo near = place(1.3521 + 131.0 / 111.2, 103.8198);
+  auto one_reading = singapore_landmark(10.0);
+  const models::LocationVerification single(one_reading);
+  const double km = single.nearest_landmark_km(near.latitude, near.longitude);
+  REQUIRE(km == doctest::Approx(131).epsilon(0.01));
+  const double base = 2 * km * 1.3 / (0.67 * models::kLightKmPerMs) + 2.0;
+  const double p = std::exp(-(10.0 - base));
+  const double expected = 1 - std::pow(1 - p, 365);
+  CHECK(expected > 0.4);
+  const std::uint64_t chips = 400;
+  std::uint64_t flagged = 0;
+  for (std::uint64_t c = 0; c < chips; ++c) flagged += first_action_day(single, near, c) >= 0;
+  CHECK(sim::wilson_interval(flagged, chips, 0.999).contains(expected));
+
+  // The protocol's defaults: 5 probes (a challenge fails with p^5 ~ 2e-14) and 3 of the last 5
+  // challenges: not one of the chips is flagged in its year.
+  models::LocationVerification::Parameters defaults;
+  defaults.landmarks = one_reading.landmarks;
+  defaults.max_rtt_ms = 10.0;
+  const models::LocationVerification protocol(defaults);
+  std::uint64_t flagged_by_protocol = 0;
+  for (std::uint64_t c = 0; c < chips; ++c) {
+    flagged_by_protocol += first_action_day(protocol, near, c) >= 0;
+  }
+  CHECK(flagged_by_protocol == 0);
+}
+
+TEST_CASE("location verification: beyond the light-speed bound, the M-th challenge acts, "
+          "whatever the seed and noise") {
+  const NodeInfo hangzhou = place(30.27, 120.16);  // 3,650 km: at least 24 ms at c
+  for (const double jitter : {0.0, 1.0, 5.0}) {
+    for (const double overhead : {0.0, 2.0}) {
+      for (std::uint32_t m = 1; m <= 4; ++m) {
+        models::LocationVerification::Parameters p;
+        p.landmarks = {{"Singapore", 1.3521, 103.8198}};
+        p.max_rtt_ms = 20.0;
+        p.rtt = {1.0, 1.0, overhead, jitter};  // even at c along the great circle
+        p.probes_per_challenge = 10;
+        p.violations_to_act = m;
+        p.window_challenges = 6;
+        const models::LocationVerification lv(p);
+        for (std::uint64_t chip = 0; chip < 20; ++chip) {
+          REQUIRE(first_action_day(lv, hangzhou, chip) == static_cast<int>(m) - 1);
+        }
+      }
+    }
+  }
+}
 
 TEST_CASE("location verification never passes a chip beyond the light-speed bound, for any seed") {
   // Points on a spiral out to ~5,000 km; for each, many seeds. Whenever even light could not make

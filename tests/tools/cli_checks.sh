@@ -66,7 +66,7 @@ case "$case_name" in
     expect_exit 64 "$chiptrail" optimize "$game" --budget 1000 --maximize a --minimize b
     expect_exit 65 "$chiptrail" optimize "$src/tests/data/bad_levers.textproto" --budget 2000 \
       --frontier 1 --divisions 2 --out "$work/bad"
-    grep -q "bad_levers.textproto:4:[0-9]*: levers\[2\].max: lets q1_too_far reach 2" "$work/stderr"
+    grep -q "bad_levers.textproto:4:[0-9]*: levers\[0\].max: lets q1_too_far reach 2" "$work/stderr"
     [[ ! -e "$work/bad/frontier.csv" ]]  # nothing written on failure
     expect_exit 65 "$chiptrail" validate "$src/tests/data/bad_lever_path.textproto"
     grep -q "bad_lever_path.textproto:3:[0-9]*: levers\[2\].path" "$work/stderr"

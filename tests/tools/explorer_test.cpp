@@ -56,6 +56,26 @@ TEST_CASE("explorer: curated controls carry the loaded values and their paths") 
   CHECK(policies[0].controls[0].max == 1.0);
 }
 
+TEST_CASE("explorer: a field left out shows its default, a written or edited 0 shows 0") {
+  v1::Scenario s = *blackwell().message;
+  v1::Policy* euc = s.add_policies();
+  euc->set_name("euc");
+  euc->mutable_end_use_check()->set_visits_per_site_per_year(2);
+  const auto accuracy = [](const v1::Scenario& scenario) {
+    for (const explorer::Control& c : explorer::policy_controls(scenario).back().controls) {
+      if (c.field == "count_accuracy") return c.value;
+    }
+    FAIL("no count_accuracy control");
+    return -1.0;
+  };
+  CHECK(accuracy(s) == 1.0);  // left out: a perfect count, as the model reads it
+  v1::ScenarioEdits edits;
+  (*edits.mutable_settings())["policies[name=euc].end_use_check.count_accuracy"] = 0;
+  const v1::Scenario edited = explorer::apply_edits(s, edits);
+  CHECK(edited.policies(edited.policies_size() - 1).end_use_check().has_count_accuracy());
+  CHECK(accuracy(edited) == 0.0);
+}
+
 TEST_CASE("explorer: edits set fields, switch policies off, and name what is wrong") {
   const models::ScenarioFile f = blackwell();
   v1::ScenarioEdits edits;

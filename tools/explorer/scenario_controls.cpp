@@ -12,6 +12,8 @@
 
 #include "chiptrail/v1/explorer.pb.h"
 #include "chiptrail/v1/scenario.pb.h"
+#include "models/policies/end_use_check.hpp"
+#include "models/policies/location_verification.hpp"
 #include "models/sweep/field_setter.hpp"
 
 namespace chiptrail::explorer {
@@ -20,7 +22,8 @@ namespace {
 using google::protobuf::FieldDescriptor;
 
 // A curated knob: `max` is the slider's top unless the loaded value is higher (then twice that);
-// `unset` is what the model uses when the field is left at 0 (kZeroIsZero: 0 means 0).
+// `unset` is what the model uses when the field is left out (kZeroIsZero: 0, the field's own
+// zero), taken from the policy's Parameters so that the page and the model agree.
 struct Knob {
   const char* field;
   bool is_switch;
@@ -45,14 +48,14 @@ const std::map<std::string, std::vector<Knob>>& knobs() {
       {"end_use_check",
        {{"visits_per_site_per_year", false, 12, 0.1, kZeroIsZero},
         {"announced", true, 1, 1, kZeroIsZero},
-        {"count_accuracy", false, 1, 0.01, 1.0}}},
+        {"count_accuracy", false, 1, 0.01, models::EndUseCheck::Parameters{}.count_accuracy}}},
       {"serial_registry",
        {{"rounds_per_site_per_year", false, 12, 0.1, kZeroIsZero},
         {"sampling_fraction", false, 1, 0.01, kZeroIsZero},
         {"label_removal_probability", false, 1, 0.01, kZeroIsZero}}},
       {"location_verification",
        {{"challenge_interval_days", false, 30, 0.5, kZeroIsZero},
-        {"opt_in_share", false, 1, 0.01, 1.0},
+        {"opt_in_share", false, 1, 0.01, models::LocationVerification::Parameters{}.opt_in_share},
         {"require_heartbeat", true, 1, 1, kZeroIsZero}}},
       {"heartbeat",
        {{"interval_days", false, 30, 0.5, kZeroIsZero},
@@ -100,7 +103,7 @@ std::vector<PolicyControls> policy_controls(const v1::Scenario& scenario) {
         c.is_switch = k.is_switch;
         c.value = k.is_switch ? (m.GetReflection()->GetBool(m, f) ? 1.0 : 0.0)
                               : m.GetReflection()->GetDouble(m, f);
-        if (c.value == 0 && !std::isnan(k.unset)) c.value = k.unset;
+        if (!m.GetReflection()->HasField(m, f) && !std::isnan(k.unset)) c.value = k.unset;
         c.max = std::max(k.max, 2 * c.value);
         c.step = k.step;
         pc.controls.push_back(std::move(c));

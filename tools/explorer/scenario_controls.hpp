@@ -17,7 +17,7 @@ struct Control {
   std::string field;  // inspection_rate
   std::string label;  // "inspection rate"
   bool is_switch = false;
-  double value = 0;  // as loaded (a field left at 0 that means "default" shows the default)
+  double value = 0;  // as loaded (a field left out shows the default the model uses)
   double min = 0;
   double max = 1;
   double step = 0.01;
