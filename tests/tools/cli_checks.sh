@@ -53,6 +53,11 @@ case "$case_name" in
     grep -q '"scenario_fnv1a64"' "$work/j1/manifest.json"
     [[ $(wc -l <"$work/j1/frontier.csv") -eq 4 ]]  # header, budgets 0, 500, 1000
     grep -q "lead over runner-up" "$work/table"
+    # Chips found can only grow with the budget (common random numbers): the frontier is
+    # monotone, and at budget 0 the levers sit at their minimum, rate 0, which finds nothing.
+    "$chiptrail" optimize "$game" --budget 1000 --frontier 4 --out "$work/f4" >/dev/null
+    awk -F, 'NR == 2 && $8 != 0 {exit 1} NR > 2 && $8 < last {exit 1} NR > 1 {last = $8}' \
+      "$work/f4/frontier.csv"
     # Minimising what gets through picks the same split.
     "$chiptrail" optimize "$game" --budget 1000 --frontier 1 --minimize chips_delivered_restricted \
       --out "$work/min" >/dev/null
@@ -318,6 +323,10 @@ with open(sys.argv[1], 'w') as f:
     "$chiptrail" sweep "$src/tests/data/small_sweep.textproto" --out "$work/j2" -j 2 2>/dev/null
     for f in runs.csv summary.csv paired.csv manifest.json; do cmp "$work/j1/$f" "$work/j2/$f"; done
     [[ ! -e "$work/j1/.journal" ]]
+    # A factor that reaches 0 gives 0's answer: no lot enrolled, none found by verification.
+    "$chiptrail" sweep "$src/tests/data/opt_in_zero_sweep.textproto" --out "$work/oz" 2>/dev/null
+    grep -q '^0,0,lots_flagged_by.location_b200,3,0,' "$work/oz/summary.csv"
+    awk -F, '$1 == 1 && !($5 > 5) {exit 1}' "$work/oz/summary.csv"
     ;;
   sweep_shards)
     "$chiptrail" sweep "$src/tests/data/small_sweep.textproto" --out "$work/full" 2>/dev/null
