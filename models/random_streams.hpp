@@ -26,12 +26,12 @@
 // lots do, so common random numbers hold across variants of a scenario.
 namespace chiptrail::models::streams {
 
-inline constexpr std::uint64_t kArrivals = sim::stream_key("arrivals");       // entity: flow
-inline constexpr std::uint64_t kLotSize = sim::stream_key("lot-size");        // entity: lot
-inline constexpr std::uint64_t kTransit = sim::stream_key("transit");         // processing, legs
-inline constexpr std::uint64_t kDwell = sim::stream_key("dwell");             // operate, reassemble
-inline constexpr std::uint64_t kRelabel = sim::stream_key("relabel");         // per consignment
-inline constexpr std::uint64_t kRoute = sim::stream_key("consignment-route");  // per consignment
+inline constexpr std::uint64_t kArrivals = sim::stream_key("arrivals");  // entity: flow
+inline constexpr std::uint64_t kLotSize = sim::stream_key("lot-size");   // entity: lot
+inline constexpr std::uint64_t kTransit = sim::stream_key("transit");    // processing, legs
+inline constexpr std::uint64_t kDwell = sim::stream_key("dwell");        // operate, reassemble
+inline constexpr std::uint64_t kRelabel = sim::stream_key("relabel");    // per consignment
+inline constexpr std::uint64_t kRoute = sim::stream_key("consignment-route");   // per consignment
 inline constexpr std::uint64_t kAuditVisits = sim::stream_key("audit-visits");  // entity: site
 inline constexpr std::uint64_t kBeliefDraw = sim::stream_key("adversary-belief-draw");
 inline constexpr std::uint64_t kLearn = sim::stream_key("adversary-learns");
@@ -51,11 +51,11 @@ constexpr std::uint64_t of_policy(std::uint64_t family, std::uint64_t policy_key
 
 // A policy's decision on a lot at `stage` and `place` (a node, or an audit visit or operation
 // check number), on the lot's `encounter`-th arrival there.
-constexpr std::uint64_t policy_decision(std::uint64_t policy_key, Stage stage,
-                                        std::uint64_t place, std::uint64_t encounter = 0) {
-  return at_node(sim::hash_combine(of_policy(kPolicyDecision, policy_key),
-                                   static_cast<std::uint64_t>(stage)),
-                 place, encounter);
+constexpr std::uint64_t policy_decision(std::uint64_t policy_key, Stage stage, std::uint64_t place,
+                                        std::uint64_t encounter = 0) {
+  return at_node(
+      sim::hash_combine(of_policy(kPolicyDecision, policy_key), static_cast<std::uint64_t>(stage)),
+      place, encounter);
 }
 
 // The address of one lot's (or consignment's) draws in a stream.

@@ -105,8 +105,8 @@ class Replication {
   }
   // A uniform fixed for (policy, sold lot): the same at every decision on that lot.
   sim::StreamAddress lot_address(const PolicyInstance& p, std::uint64_t lot_id) const {
-    return {world_.seed, replication_,
-            streams::of_policy(streams::kLotProperty, sim::stream_key(p.name)), lot_id};
+    return {world_.seed, replication_, streams::of_policy(streams::kLotProperty, p.name_key()),
+            lot_id};
   }
   sim::Time days(double d) const { return sim::Time::from_days(d); }
 
@@ -185,6 +185,8 @@ class Replication {
   void start_lot(std::size_t f, std::uint64_t n) {
     const Flow& flow = world_.flows[f];
     Lot lot;
+    // Unique: a flow creates fewer than 2^32 lots (the loader bounds expected lots at 1e7 per
+    // flow and schedules by the file size).
     lot.id = (static_cast<std::uint64_t>(f) + 1) << 32 | n;
     lot.flow = f;
     lot.chip_model = flow.chip_model;
@@ -199,7 +201,6 @@ class Replication {
         std::clamp(std::round(flow.lot_chips.sample(rs) / static_cast<double>(unit)), 1.0, 1e12);
     lot.chips = unit * static_cast<std::uint64_t>(units);
     count_lots(1);
-    lot.first_serial = 0;
     if (world_.adversary && flow.diversion && !adapt_purchase(flow, lot)) return;
     recorder_.lot_created(lot, simulator_.now());
     sold_.emplace(lot.id, SoldLot{lot, {}, false, {}, {}, {}, {}, 0});
@@ -463,8 +464,8 @@ class Replication {
           (stage == Stage::kShipment && !p.scope.covers_edge(edge_index))) {
         continue;
       }
-      sim::RandomStream rng = stream(
-          streams::policy_decision(p.name_key(), stage, node_index, encounter), lot);
+      sim::RandomStream rng =
+          stream(streams::policy_decision(p.name_key(), stage, node_index, encounter), lot);
       PolicyContext ctx{lot, node, edge, simulator_.now(), rng};
       ctx.set_lot_address(lot_address(p, lot.id));
       const Decision d = ask(*p.policy, stage, ctx);
@@ -538,7 +539,8 @@ class Replication {
   sim::Process audits(std::size_t p, NodeIndex site) {
     const PolicyInstance& inst = world_.policies[p];
     const Policy& policy = *inst.policy;
-    sim::RandomStream visits = stream(streams::of_policy(streams::kAuditVisits, inst.name_key()), site);
+    sim::RandomStream visits =
+        stream(streams::of_policy(streams::kAuditVisits, inst.name_key()), site);
     const double mean_gap_days = 365.0 / policy.audits_per_site_per_year();
     const sim::Time notice = policy.audit_notice();
     const NodeInfo& node = world_.network.node(site);

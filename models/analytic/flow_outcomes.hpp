@@ -18,9 +18,7 @@ class FlowOutcomes : public Recorder {
   void lot_created(const Lot& lot, sim::Time) override {
     if (lot.diverted) ++sold_[lot.flow];
   }
-  void detected(const Lot& lot, const DetectionEvent&) override {
-    found_[lot.flow].insert(lot.id);
-  }
+  void detected(const Lot& lot, const DetectionEvent&) override { found_[lot.flow].insert(lot.id); }
   void false_positive(const Lot&, const DetectionEvent&) override {}
   void delivered(const Lot&, sim::Time) override {}
   void cost(std::size_t, double) override {}

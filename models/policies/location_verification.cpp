@@ -43,8 +43,9 @@ Decision LocationVerification::on_operation(const PolicyContext& ctx) const {
   std::uint64_t lone = 0;
   std::uint64_t& record = ctx.check_record != nullptr ? *ctx.check_record : lone;
   record = record << 1U | (violates(ctx) ? 1U : 0U);
-  const std::uint64_t window =
-      p_.window_challenges >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << p_.window_challenges) - 1;
+  const std::uint64_t window = p_.window_challenges >= 64
+                                   ? ~std::uint64_t{0}
+                                   : (std::uint64_t{1} << p_.window_challenges) - 1;
   if (static_cast<std::uint32_t>(std::popcount(record & window)) < p_.violations_to_act) {
     return {Verdict::kPass, 1.0, {}};
   }
@@ -84,15 +85,15 @@ std::unique_ptr<Policy> make_location_verification(const v1::Policy& config) {
   }
   if (c.has_window_challenges()) p.window_challenges = c.window_challenges();
   if (p.window_challenges == 0 || p.window_challenges > 64) {
-    throw PolicyConfigError("window_challenges", "must be between 1 and 64, got " +
-                                                     std::to_string(p.window_challenges));
+    throw PolicyConfigError("window_challenges",
+                            "must be between 1 and 64, got " + std::to_string(p.window_challenges));
   }
   if (c.has_violations_to_act()) p.violations_to_act = c.violations_to_act();
   if (p.violations_to_act == 0 || p.violations_to_act > p.window_challenges) {
-    throw PolicyConfigError("violations_to_act",
-                            "must be between 1 and window_challenges (" +
-                                std::to_string(p.window_challenges) + "), got " +
-                                std::to_string(p.violations_to_act));
+    throw PolicyConfigError("violations_to_act", "must be between 1 and window_challenges (" +
+                                                     std::to_string(p.window_challenges) +
+                                                     "), got " +
+                                                     std::to_string(p.violations_to_act));
   }
   if (c.has_opt_in_share()) p.opt_in_share = probability(c.opt_in_share(), "opt_in_share");
   p.require_heartbeat = c.require_heartbeat();

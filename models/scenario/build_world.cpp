@@ -480,7 +480,8 @@ class WorldBuilder {
     if (a.has_risk_aversion()) c.risk_aversion = a.risk_aversion();
     check_non_negative(p / "risk_aversion", c.risk_aversion, "weight");
     if (a.has_prior_detection()) c.prior_detection = a.prior_detection();
-    if (a.has_prior_detection_elsewhere()) c.prior_detection_elsewhere = a.prior_detection_elsewhere();
+    if (a.has_prior_detection_elsewhere())
+      c.prior_detection_elsewhere = a.prior_detection_elsewhere();
     for (const auto& [field, value] :
          {std::pair{"prior_detection", c.prior_detection},
           {"prior_detection_elsewhere", c.prior_detection_elsewhere}}) {

@@ -17,7 +17,7 @@ using google::protobuf::Reflection;
 // The key field of a top-level list's elements, or null for a list merged by appending.
 const FieldDescriptor* key_field(const FieldDescriptor* list) {
   static const std::map<std::string, std::string> keys = {
-      {"chips", "model"}, {"nodes", "id"},      {"flows", "id"},
+      {"chips", "model"},   {"nodes", "id"},       {"flows", "id"},
       {"policies", "name"}, {"uncertain", "path"}, {"levers", "path"}};
   const auto it = keys.find(list->name());
   if (it == keys.end() || list->message_type() == nullptr) return nullptr;
@@ -83,15 +83,33 @@ void copy_field(Message& into, const Message& from, const FieldDescriptor* f, bo
       // MutableMessage on another member of a oneof clears the member that was set.
       merge_message(*w->MutableMessage(&into, f), r->GetMessage(from, f), replace_lists);
       break;
-    case FieldDescriptor::CPPTYPE_DOUBLE: w->SetDouble(&into, f, r->GetDouble(from, f)); break;
-    case FieldDescriptor::CPPTYPE_FLOAT: w->SetFloat(&into, f, r->GetFloat(from, f)); break;
-    case FieldDescriptor::CPPTYPE_INT32: w->SetInt32(&into, f, r->GetInt32(from, f)); break;
-    case FieldDescriptor::CPPTYPE_INT64: w->SetInt64(&into, f, r->GetInt64(from, f)); break;
-    case FieldDescriptor::CPPTYPE_UINT32: w->SetUInt32(&into, f, r->GetUInt32(from, f)); break;
-    case FieldDescriptor::CPPTYPE_UINT64: w->SetUInt64(&into, f, r->GetUInt64(from, f)); break;
-    case FieldDescriptor::CPPTYPE_BOOL: w->SetBool(&into, f, r->GetBool(from, f)); break;
-    case FieldDescriptor::CPPTYPE_ENUM: w->SetEnumValue(&into, f, r->GetEnumValue(from, f)); break;
-    case FieldDescriptor::CPPTYPE_STRING: w->SetString(&into, f, r->GetString(from, f)); break;
+    case FieldDescriptor::CPPTYPE_DOUBLE:
+      w->SetDouble(&into, f, r->GetDouble(from, f));
+      break;
+    case FieldDescriptor::CPPTYPE_FLOAT:
+      w->SetFloat(&into, f, r->GetFloat(from, f));
+      break;
+    case FieldDescriptor::CPPTYPE_INT32:
+      w->SetInt32(&into, f, r->GetInt32(from, f));
+      break;
+    case FieldDescriptor::CPPTYPE_INT64:
+      w->SetInt64(&into, f, r->GetInt64(from, f));
+      break;
+    case FieldDescriptor::CPPTYPE_UINT32:
+      w->SetUInt32(&into, f, r->GetUInt32(from, f));
+      break;
+    case FieldDescriptor::CPPTYPE_UINT64:
+      w->SetUInt64(&into, f, r->GetUInt64(from, f));
+      break;
+    case FieldDescriptor::CPPTYPE_BOOL:
+      w->SetBool(&into, f, r->GetBool(from, f));
+      break;
+    case FieldDescriptor::CPPTYPE_ENUM:
+      w->SetEnumValue(&into, f, r->GetEnumValue(from, f));
+      break;
+    case FieldDescriptor::CPPTYPE_STRING:
+      w->SetString(&into, f, r->GetString(from, f));
+      break;
   }
 }
 
@@ -111,7 +129,8 @@ std::map<std::string, std::vector<int>> merge_scenario(v1::Scenario& base,
   const Reflection* r = variant.GetReflection();
   for (int i = 0; i < d->field_count(); ++i) {
     const FieldDescriptor* f = d->field(i);
-    if (f->is_repeated()) origin[f->name()].assign(static_cast<std::size_t>(r->FieldSize(base, f)), -1);
+    if (f->is_repeated())
+      origin[f->name()].assign(static_cast<std::size_t>(r->FieldSize(base, f)), -1);
   }
   std::vector<const FieldDescriptor*> set;
   r->ListFields(variant, &set);

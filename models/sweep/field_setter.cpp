@@ -67,9 +67,8 @@ void refuse_switching_oneof(const Message& m, const FieldDescriptor* f, const st
   const FieldDescriptor* set = m.GetReflection()->GetOneofFieldDescriptor(m, oneof);
   if (set == nullptr || set == f) return;
   throw std::invalid_argument(path + ": " + m.GetDescriptor()->name() + " has " + set->name() +
-                              " set, not " + f->name() +
-                              "; a path cannot change which kind of " + oneof->name() +
-                              " it is");
+                              " set, not " + f->name() + "; a path cannot change which kind of " +
+                              oneof->name() + " it is");
 }
 
 Message* select(Message* m, const FieldDescriptor* f, const std::string& selector,

@@ -80,9 +80,9 @@ TEST_CASE("opt_in_share swept through 0: detection follows the share, 0 enrols n
     if (share == 0) CHECK(found == 0);
   }
   // Left out: everybody (the documented default).
-  CHECK(lots_found_by(models::build_world(models::parse_scenario_text("t", text),
-                                          builtin_registry()),
-                      "lv") == 600);
+  CHECK(
+      lots_found_by(models::build_world(models::parse_scenario_text("t", text), builtin_registry()),
+                    "lv") == 600);
 }
 
 TEST_CASE("count_accuracy 0: a visit never notices; left out, every surprise visit does") {
@@ -105,9 +105,9 @@ TEST_CASE("adversary settings: a written 0 is read as 0, left out takes the defa
   CHECK(defaults.adversary->observed_share == 1);
   CHECK(defaults.adversary->risk_aversion == 1);
   CHECK(defaults.adversary->grey_market_markup == 0.5);
-  for (const char* field : {"learning_rate", "observed_share", "risk_aversion",
-                            "grey_market_markup", "information_delay_days",
-                            "delay_cost_per_chip_day_usd"}) {
+  for (const char* field :
+       {"learning_rate", "observed_share", "risk_aversion", "grey_market_markup",
+        "information_delay_days", "delay_cost_per_chip_day_usd"}) {
     CAPTURE(field);
     const models::World w = with_value(text, std::string("adversary.") + field, 0);
     const models::AdversaryConfig& a = *w.adversary;
@@ -140,9 +140,9 @@ TEST_CASE("adversary settings: a written 0 is read as 0, left out takes the defa
 
 TEST_CASE("a written 0 that cannot mean anything is refused at its field, never replaced") {
   const std::string flows = testing::two_routes(1, 1, 0, 1, "adversary { adaptive: true }", 5);
-  for (const char* path : {"adversary.prior_detection", "adversary.prior_detection_elsewhere",
-                           "adversary.prior_strength", "chips[0].h100_equivalents",
-                           "replications"}) {
+  for (const char* path :
+       {"adversary.prior_detection", "adversary.prior_detection_elsewhere",
+        "adversary.prior_strength", "chips[0].h100_equivalents", "replications"}) {
     CAPTURE(path);
     CHECK(error_for(flows, path, 0).find(path) == 0);
   }
@@ -189,16 +189,16 @@ TEST_CASE("extends: written settings switch inherited ones off, named elements m
                             "policies { name: \"tips\" whistleblower_tips { base_probability: "
                             "0.2 } }\n",
                             5));
-  const std::string variant = write(
-      "variant.textproto",
-      "extends: \"base.textproto\"\n"
-      "adversary { adaptive: false }\n"
-      "policies { name: \"customs_b1\" customs_inspection { inspection_rate: 0 } }\n"
-      "flows { id: \"d\" tactics { onward_route: [\"dc\", \"dealer\", \"b2\", \"end\"] } }\n"
-      "policies { name: \"new\" customs_inspection { inspection_rate: 0.1 } }\n");
+  const std::string variant =
+      write("variant.textproto",
+            "extends: \"base.textproto\"\n"
+            "adversary { adaptive: false }\n"
+            "policies { name: \"customs_b1\" customs_inspection { inspection_rate: 0 } }\n"
+            "flows { id: \"d\" tactics { onward_route: [\"dc\", \"dealer\", \"b2\", \"end\"] } }\n"
+            "policies { name: \"new\" customs_inspection { inspection_rate: 0.1 } }\n");
   models::ScenarioFile file = models::read_scenario_file(variant);
   const v1::Scenario& s = *file.message;
-  CHECK_FALSE(s.adversary().adaptive());     // switched off by a written false
+  CHECK_FALSE(s.adversary().adaptive());      // switched off by a written false
   CHECK(s.adversary().risk_aversion() == 3);  // the rest inherited
   REQUIRE(s.policies_size() == 4);            // customs_b1, customs_b2, tips, then new
   CHECK(s.policies(0).name() == "customs_b1");

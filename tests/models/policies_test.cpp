@@ -136,15 +136,12 @@ TEST_CASE("end-use checks: installed lots pass, missing lots are found unless co
 }
 
 TEST_CASE("serial registry: a sample without replacement, hypergeometric; DOMAIN.md case 2") {
-  const auto registry = [](double f, double q = 0) {
-    return models::SerialRegistry({1, f, q});
-  };
+  const auto registry = [](double f, double q = 0) { return models::SerialRegistry({1, f, q}); };
   // A large site: sampling without replacement is close to 1 - (1 - f)^k (DOMAIN.md case 2).
   const std::uint64_t large = 1'000'000;
   CHECK(registry(0.01).detection_probability(8, large) == doctest::Approx(0.0773).epsilon(1e-3));
   CHECK(registry(0.01).detection_probability(72, large) == doctest::Approx(0.515).epsilon(1e-3));
-  CHECK(registry(0.001).detection_probability(1000, large) ==
-        doctest::Approx(0.632).epsilon(1e-3));
+  CHECK(registry(0.001).detection_probability(1000, large) == doctest::Approx(0.632).epsilon(1e-3));
   // A small site, exactly: 20 chips, 5 missing, 4 sampled. P(none of the 5 drawn) =
   // C(15,4) / C(20,4) = 1365 / 4845; 1 - (1 - 0.2)^5 = 0.672 would understate it.
   const auto choose = [](double n, double k) {
@@ -227,8 +224,9 @@ int first_action_day(const models::LocationVerification& lv, const NodeInfo& whe
 }
 }  // namespace
 
-TEST_CASE("location verification: the minimum of several probes and an M-of-N rule spare "
-          "legitimate chips") {
+TEST_CASE(
+    "location verification: the minimum of several probes and an M-of-N rule spare "
+    "legitimate chips") {
   // A legitimate chip 131 km from its landmark (DOMAIN.md's physics, the shipped 10 ms
   // threshold): propagation 2 * 131 * 1.3 / (0.67 c) = 1.70 ms, plus 2 ms overhead. One reading
   // is a violation when its Exp(1 ms) jitter tops 10 - 3.70 ms: p = e^-6.30 per challenge, and
@@ -260,8 +258,9 @@ TEST_CASE("location verification: the minimum of several probes and an M-of-N ru
   CHECK(flagged_by_protocol == 0);
 }
 
-TEST_CASE("location verification: beyond the light-speed bound, the M-th challenge acts, "
-          "whatever the seed and noise") {
+TEST_CASE(
+    "location verification: beyond the light-speed bound, the M-th challenge acts, "
+    "whatever the seed and noise") {
   const NodeInfo hangzhou = place(30.27, 120.16);  // 3,650 km: at least 24 ms at c
   for (const double jitter : {0.0, 1.0, 5.0}) {
     for (const double overhead : {0.0, 2.0}) {

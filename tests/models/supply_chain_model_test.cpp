@@ -97,10 +97,10 @@ TEST_CASE("consignment keys stay distinct past 65,536 parts, and serials never o
 
 TEST_CASE("a lot dismantled into 70,000 consignments conserves its chips") {
   // Past 65,535 consignments per lot, ids packed in 16 bits collided and chips went missing.
-  const models::World w = world_from_text(
-      base_scenario() + diversion_flow(2, 70000, 1) +
-      "policies { name: \"c\" scope { nodes: \"b\" }\n"
-      "  customs_inspection { inspection_rate: 0.5 detection_probability: 1 } }\n");
+  const models::World w =
+      world_from_text(base_scenario() + diversion_flow(2, 70000, 1) +
+                      "policies { name: \"c\" scope { nodes: \"b\" }\n"
+                      "  customs_inspection { inspection_rate: 0.5 detection_probability: 1 } }\n");
   const models::RunMetrics m = models::run_replication(w, 0);
   CHECK(m.get("chips_diverted") == 140000);
   CHECK(m.get("chips_seized") + m.get("chips_delivered_restricted") + m.get("chips_in_pipeline") ==

@@ -111,7 +111,7 @@ TEST_CASE("validation: a route through one inspected hub twice draws twice") {
 TEST_CASE("validation: DOMAIN.md case 2, random sampling audits") {
   const models::World w = load("case2_registry.textproto");
   REQUIRE_FALSE(models::analyze(w)[0].obstacles.empty());  // visits in time: not per hop
-  double none_drawn = 1;  // C(7128, 72) / C(7200, 72)
+  double none_drawn = 1;                                   // C(7128, 72) / C(7200, 72)
   for (int i = 0; i < 72; ++i) none_drawn *= (7128.0 - i) / (7200.0 - i);
   const double expected = 1 - std::exp(-(1 - none_drawn));
   CHECK(expected == doctest::Approx(0.4035).epsilon(1e-3));

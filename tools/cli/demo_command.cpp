@@ -75,14 +75,13 @@ int run_demo(const DemoOptions& o) {
       "M/M/1 queue: arrival rate %.3g/h, service rate %.3g/h, %d customers x %d "
       "replications\n",
       o.arrival_rate, o.service_rate, o.customers, o.replications);
-  std::printf(
-      "mean time in system: %.4f h, 95%% CI [%.4f, %.4f]; %s = %.4f h\n", w.mean(), ci.low,
-      ci.high, o.expect ? "expected" : "closed form 1/(mu-lambda)", exact);
+  std::printf("mean time in system: %.4f h, 95%% CI [%.4f, %.4f]; %s = %.4f h\n", w.mean(), ci.low,
+              ci.high, o.expect ? "expected" : "closed form 1/(mu-lambda)", exact);
   // The self-check: the engine is wrong if the 99.9% interval misses the closed form. Runs start
   // empty, a small downward bias next to the interval's width at the default sizes.
   if (!check.contains(exact)) {
-    std::printf("check FAILED: %.4f h lies outside the 99.9%% CI [%.4f, %.4f]\n", exact,
-                check.low, check.high);
+    std::printf("check FAILED: %.4f h lies outside the 99.9%% CI [%.4f, %.4f]\n", exact, check.low,
+                check.high);
     return kSoftware;
   }
   std::printf("check passed: %.4f h lies within the 99.9%% CI [%.4f, %.4f]\n", exact, check.low,

@@ -14,8 +14,7 @@ void TraceRecorder::line(sim::Time t, const char* event, const models::Lot& lot,
   }
   ++lines_;
   text_ += "{\"t_days\": " + json_number(t.to_days()) + ", \"event\": \"" + event +
-           "\", \"lot\": " + std::to_string(lot.id) +
-           ", \"part\": " + std::to_string(lot.part) +
+           "\", \"lot\": " + std::to_string(lot.id) + ", \"part\": " + std::to_string(lot.part) +
            ", \"chips\": " + std::to_string(lot.chips) +
            ", \"chip_model\": " + json_string(world_.chips[lot.chip_model].model) +
            ", \"flow\": " + json_string(world_.flows[lot.flow].id) +
