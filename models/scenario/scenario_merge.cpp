@@ -26,91 +26,29 @@ const FieldDescriptor* key_field(const FieldDescriptor* list) {
 
 void merge_message(Message& into, const Message& from, bool replace_lists);
 
-// Appends element i of list f of `from` to the same list of `into`.
-void append_element(Message& into, const Message& from, const FieldDescriptor* f, int i) {
-  const Reflection* r = from.GetReflection();
-  const Reflection* w = into.GetReflection();
-  switch (f->cpp_type()) {
-    case FieldDescriptor::CPPTYPE_MESSAGE:
-      w->AddMessage(&into, f)->CopyFrom(r->GetRepeatedMessage(from, f, i));
-      break;
-    case FieldDescriptor::CPPTYPE_STRING:
-      w->AddString(&into, f, r->GetRepeatedString(from, f, i));
-      break;
-    case FieldDescriptor::CPPTYPE_DOUBLE:
-      w->AddDouble(&into, f, r->GetRepeatedDouble(from, f, i));
-      break;
-    case FieldDescriptor::CPPTYPE_FLOAT:
-      w->AddFloat(&into, f, r->GetRepeatedFloat(from, f, i));
-      break;
-    case FieldDescriptor::CPPTYPE_INT32:
-      w->AddInt32(&into, f, r->GetRepeatedInt32(from, f, i));
-      break;
-    case FieldDescriptor::CPPTYPE_INT64:
-      w->AddInt64(&into, f, r->GetRepeatedInt64(from, f, i));
-      break;
-    case FieldDescriptor::CPPTYPE_UINT32:
-      w->AddUInt32(&into, f, r->GetRepeatedUInt32(from, f, i));
-      break;
-    case FieldDescriptor::CPPTYPE_UINT64:
-      w->AddUInt64(&into, f, r->GetRepeatedUInt64(from, f, i));
-      break;
-    case FieldDescriptor::CPPTYPE_BOOL:
-      w->AddBool(&into, f, r->GetRepeatedBool(from, f, i));
-      break;
-    case FieldDescriptor::CPPTYPE_ENUM:
-      w->AddEnumValue(&into, f, r->GetRepeatedEnumValue(from, f, i));
-      break;
+// `from` with field f alone set.
+std::unique_ptr<Message> only(const Message& from, const FieldDescriptor* f) {
+  std::unique_ptr<Message> m(from.New());
+  m->CopyFrom(from);
+  std::vector<const FieldDescriptor*> set;
+  m->GetReflection()->ListFields(*m, &set);
+  for (const FieldDescriptor* g : set) {
+    if (g != f) m->GetReflection()->ClearField(m.get(), g);
   }
+  return m;
 }
 
 void copy_field(Message& into, const Message& from, const FieldDescriptor* f, bool replace_lists) {
-  const Reflection* r = from.GetReflection();
-  const Reflection* w = into.GetReflection();
-  if (f->is_map()) {  // a custom policy's parameters: entries merge by key, as protobuf does
-    auto part = std::unique_ptr<Message>(from.New());
-    for (int i = 0; i < r->FieldSize(from, f); ++i) append_element(*part, from, f, i);
-    into.MergeFrom(*part);
+  if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE && !f->is_repeated()) {
+    // MutableMessage on another member of a oneof clears the member that was set.
+    merge_message(*into.GetReflection()->MutableMessage(&into, f),
+                  from.GetReflection()->GetMessage(from, f), replace_lists);
     return;
   }
-  if (f->is_repeated()) {
-    if (replace_lists) w->ClearField(&into, f);
-    for (int i = 0; i < r->FieldSize(from, f); ++i) append_element(into, from, f, i);
-    return;
-  }
-  switch (f->cpp_type()) {
-    case FieldDescriptor::CPPTYPE_MESSAGE:
-      // MutableMessage on another member of a oneof clears the member that was set.
-      merge_message(*w->MutableMessage(&into, f), r->GetMessage(from, f), replace_lists);
-      break;
-    case FieldDescriptor::CPPTYPE_DOUBLE:
-      w->SetDouble(&into, f, r->GetDouble(from, f));
-      break;
-    case FieldDescriptor::CPPTYPE_FLOAT:
-      w->SetFloat(&into, f, r->GetFloat(from, f));
-      break;
-    case FieldDescriptor::CPPTYPE_INT32:
-      w->SetInt32(&into, f, r->GetInt32(from, f));
-      break;
-    case FieldDescriptor::CPPTYPE_INT64:
-      w->SetInt64(&into, f, r->GetInt64(from, f));
-      break;
-    case FieldDescriptor::CPPTYPE_UINT32:
-      w->SetUInt32(&into, f, r->GetUInt32(from, f));
-      break;
-    case FieldDescriptor::CPPTYPE_UINT64:
-      w->SetUInt64(&into, f, r->GetUInt64(from, f));
-      break;
-    case FieldDescriptor::CPPTYPE_BOOL:
-      w->SetBool(&into, f, r->GetBool(from, f));
-      break;
-    case FieldDescriptor::CPPTYPE_ENUM:
-      w->SetEnumValue(&into, f, r->GetEnumValue(from, f));
-      break;
-    case FieldDescriptor::CPPTYPE_STRING:
-      w->SetString(&into, f, r->GetString(from, f));
-      break;
-  }
+  // Scalars (with presence, so a written 0 is set) replace; lists and maps append, or replace
+  // when asked (a map merges by key either way).
+  if (replace_lists && f->is_repeated() && !f->is_map()) into.GetReflection()->ClearField(&into, f);
+  into.MergeFrom(*only(from, f));
 }
 
 // Every field `from` has set (written, for fields with presence) is copied or merged into `into`.
@@ -160,7 +98,8 @@ std::map<std::string, std::vector<int>> merge_scenario(v1::Scenario& base,
           continue;
         }
       }
-      append_element(base, variant, f, v);
+      // Appended (the Scenario's top-level lists all hold messages).
+      r->AddMessage(&base, f)->CopyFrom(r->GetRepeatedMessage(variant, f, v));
       from.push_back(v);
     }
   }
