@@ -62,7 +62,8 @@ TEST_CASE("explorer: a field left out shows its default, a written or edited 0 s
   euc->set_name("euc");
   euc->mutable_end_use_check()->set_visits_per_site_per_year(2);
   const auto accuracy = [](const v1::Scenario& scenario) {
-    for (const explorer::Control& c : explorer::policy_controls(scenario).back().controls) {
+    const auto policies = explorer::policy_controls(scenario);
+    for (const explorer::Control& c : policies.back().controls) {
       if (c.field == "count_accuracy") return c.value;
     }
     FAIL("no count_accuracy control");
