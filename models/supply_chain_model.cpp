@@ -70,7 +70,11 @@ class Replication {
   }
 
   SimulationSummary run() {
-    simulator_.set_watchdog(1U << 14, [this] { check_limits(); });
+    // Checked every 16,384 events, or more often under a lower limit (overshooting it by at
+    // most an eighth), so that every limit is enforced.
+    const std::uint64_t every =
+        std::clamp<std::uint64_t>(world_.limits.max_events / 8, 1, std::uint64_t{1} << 14);
+    simulator_.set_watchdog(every, [this] { check_limits(); });
     for (std::size_t f = 0; f < world_.flows.size(); ++f) {
       simulator_.spawn("arrivals " + world_.flows[f].id, arrivals(f));
     }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 
 #include "chiptrail/v1/scenario.pb.h"
@@ -15,6 +16,14 @@
 
 namespace chiptrail::models {
 namespace {
+
+constexpr double kMaxCandidates = 100000;  // budget splits of one budget, each a world
+
+std::string count_text(double n) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3g", n);
+  return text;
+}
 
 // The scenario with an allocation applied, validated. When it is invalid, the lever whose
 // value breaks it (tried alone, the others at their minimum) is blamed at its `max`, where the
@@ -100,6 +109,18 @@ std::vector<BudgetOutcome> search_allocations(const ScenarioFile& scenario,
   }
   if (!(std::isfinite(o.budget) && o.budget > 0) || o.divisions == 0 || o.frontier_points == 0) {
     throw std::invalid_argument("optimize: needs a positive budget, divisions and frontier points");
+  }
+  // The lattice has C(divisions + levers - 1, levers - 1) splits, each a world in memory:
+  // refuse a search that could not fit before building any (counted without overflow).
+  double splits = 1;
+  for (std::size_t i = 1; i < levers.size(); ++i) {
+    splits = splits * static_cast<double>(o.divisions + i) / static_cast<double>(i);
+  }
+  if (splits > kMaxCandidates) {
+    throw std::invalid_argument("optimize: " + std::to_string(levers.size()) + " levers in " +
+                                std::to_string(o.divisions) + " divisions give " +
+                                count_text(splits) +
+                                " budget splits (limit 100,000): use fewer --divisions");
   }
   std::vector<BudgetOutcome> out;
   for (std::size_t k = 0; k <= o.frontier_points; ++k) {

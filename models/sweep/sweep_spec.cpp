@@ -24,6 +24,9 @@
 namespace chiptrail::models {
 namespace {
 
+constexpr std::uint64_t kMaxPoints = 10'000'000;
+constexpr std::uint64_t kMaxRuns = 1'000'000'000'000;  // points x replications
+
 class SweepBuilder {
  public:
   SweepBuilder(const std::string& path, const PolicyRegistry& registry)
@@ -149,12 +152,13 @@ class SweepBuilder {
             error(p / "grid", "needs start <= stop and step > 0");
             continue;
           }
-          const auto count =
-              static_cast<long>(std::floor((g.stop() - g.start()) / g.step() + 1e-9)) + 1;
-          if (count > 100000) {
+          // Counted in double first: a tiny step over a wide range must not overflow the cast.
+          const double steps = std::floor((g.stop() - g.start()) / g.step() + 1e-9);
+          if (!(steps < 100000)) {
             error(p / "grid", "gives more than 100,000 values");
             continue;
           }
+          const auto count = static_cast<long>(steps) + 1;
           for (long k = 0; k < count; ++k) {
             // Rounded to 12 significant digits so 0 + 3 * 0.05 reads 0.15, not 0.15000000000000002.
             const double v = g.start() + static_cast<double>(k) * g.step();
@@ -188,13 +192,9 @@ class SweepBuilder {
         std::uint64_t total = 1;
         for (const SweepFactor& f : spec_.factors) {
           levels.push_back(f.values.size());
-          total *= f.values.size();
+          total = points_times(total, f.values.size());
         }
-        if (total > 10'000'000) {
-          error(p / "factors",
-                "the full factorial has " + std::to_string(total) + " points (limit 10,000,000)");
-          return;
-        }
+        if (!within_point_limit(FieldPath{}.at("factors", 0), "the full factorial", total)) return;
         for (const sim::DesignPoint& d : sim::full_factorial(levels)) {
           SweepPoint point;
           for (std::size_t f = 0; f < k; ++f) {
@@ -209,11 +209,19 @@ class SweepBuilder {
         spec_.design = "latin_hypercube";
         if (sweep_.latin_hypercube().n() == 0)
           return error(p / "latin_hypercube" / "n", "must be at least 1");
+        if (!within_point_limit(p / "latin_hypercube" / "n", "the Latin hypercube",
+                                sweep_.latin_hypercube().n())) {
+          return;
+        }
         unit = sim::latin_hypercube(k, sweep_.latin_hypercube().n(), spec_.seed);
         break;
       case v1::Sweep::kSaltelli:
         spec_.design = "saltelli";
         if (sweep_.saltelli().n() < 2) return error(p / "saltelli" / "n", "must be at least 2");
+        if (!within_point_limit(p / "saltelli" / "n", "Saltelli's scheme, n (k + 2),",
+                                points_times(sweep_.saltelli().n(), k + 2))) {
+          return;
+        }
         unit = sim::saltelli(k, sweep_.saltelli().n(), spec_.seed);
         break;
       case v1::Sweep::kMorris: {
@@ -223,6 +231,10 @@ class SweepBuilder {
         if (m.levels() < 2 || m.levels() % 2 != 0) {
           return error(p / "morris" / "levels",
                        "must be even and at least 2 (so steps stay on the grid)");
+        }
+        if (!within_point_limit(p / "morris" / "r", "Morris's design, r (k + 1),",
+                                points_times(m.r(), k + 1))) {
+          return;
         }
         unit = sim::morris(k, m.r(), m.levels(), spec_.seed);
         break;
@@ -236,6 +248,31 @@ class SweepBuilder {
       }
       spec_.points.push_back(point);
     }
+  }
+
+  // a * b, saturating at the largest count (so a product that would wrap reads as too many).
+  static std::uint64_t points_times(std::uint64_t a, std::uint64_t b) {
+    std::uint64_t product = 0;
+    return __builtin_mul_overflow(a, b, &product) ? UINT64_MAX : product;
+  }
+
+  // Design points are generated and held in memory: refuse more than kMaxPoints at `where`,
+  // before generating any; also the runs (points x replications) must be countable.
+  bool within_point_limit(const FieldPath& where, const std::string& what, std::uint64_t points) {
+    if (points > kMaxPoints) {
+      error(where, what + " gives " +
+                       (points == UINT64_MAX ? std::string("more than 2^64")
+                                             : std::to_string(points)) +
+                       " points (limit 10,000,000)");
+      return false;
+    }
+    if (points_times(points, spec_.replications) > kMaxRuns) {
+      error(FieldPath{} / "replications",
+            std::to_string(points) + " points x " + std::to_string(spec_.replications) +
+                " replications is more than 1e12 runs");
+      return false;
+    }
+    return true;
   }
 
   void metrics() {

@@ -255,10 +255,43 @@ with open(sys.argv[1], 'w') as f:
     expect_exit 65 "$chiptrail" sweep "$src/tests/data/small_sweep.textproto" --out "$work/sweep" \
       --max-lots 3 -j 1
     [[ -f "$work/sweep/.journal" ]]
+    # Low limits hold too (the watchdog looks often enough), and while tracing.
+    expect_exit 65 "$chiptrail" run "$src/scenarios/minimal.textproto" -n 2 --max-events 100
+    grep -q "more than 100 events (--max-events)" "$work/stderr"
+    expect_exit 65 "$chiptrail" run "$src/scenarios/minimal.textproto" -n 1 --max-events 100 \
+      --trace "$work/limited.jsonl"
+    # Sizes that could not fit are refused before anything is allocated.
+    expect_exit 64 "$chiptrail" run "$scenario" --replications 100000000
+    expect_exit 64 "$chiptrail" uncertainty "$scenario" --samples 10000000
+    expect_exit 64 "$chiptrail" uncertainty "$scenario" --samples 100000 --replications 100
+    grep -q "more than 1,000,000 runs" "$work/stderr"
+    printf 'extends: "%s"\n' "$src/tests/data/inspection_game.textproto" >"$work/levers.textproto"
+    for k in 0 1 2 3 4 5; do
+      printf 'levers { name: "l%s" path: "edges[%s].cost_usd" cost_per_unit_usd: 1 max: 10 }\n' \
+        "$k" "$k" >>"$work/levers.textproto"
+    done
+    expect_exit 65 "$chiptrail" optimize "$work/levers.textproto" --budget 1000 --divisions 1000
+    grep -q "budget splits (limit 100,000)" "$work/stderr"
     # Within limits, nothing changes.
     "$chiptrail" run "$scenario" -n 3 --seed 5 --out "$work/a" >/dev/null
     "$chiptrail" run "$scenario" -n 3 --seed 5 --max-events 100000000 --max-memory 4096 --out "$work/b" >/dev/null
     cmp "$work/a/runs.csv" "$work/b/runs.csv"
+    ;;
+  hostile_flags)
+    # Numbers on the command line are plain decimal whole numbers in range, or exit 64: nothing
+    # wraps to 2^64 - 1, overflows, or is silently ignored.
+    scenario="$src/scenarios/minimal.textproto"
+    for seed in -1 "" 18446744073709551616 1e3 " 7" 0x10; do
+      expect_exit 64 "$chiptrail" run "$scenario" -n 2 --seed "$seed"
+    done
+    "$chiptrail" run "$scenario" -n 2 --seed 18446744073709551615 >/dev/null
+    expect_exit 64 "$chiptrail" run "$scenario" -n 2 --max-memory 18446744073709551615
+    expect_exit 64 "$chiptrail" run "$scenario" -n 2 --max-events -5
+    expect_exit 64 "$chiptrail" run "$scenario" -n 0
+    sweep="$src/tests/data/small_sweep.textproto"
+    for shard in 0/18446744073709551615 -1/2 1/-2 "0/ 2" 2/2 0/0 0/1000001 1/2x; do
+      expect_exit 64 "$chiptrail" sweep "$sweep" --out "$work/s" --shard "$shard"
+    done
     ;;
   same_seed_same_bytes)
     for threads in 1 2 2; do

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "cli/exit_codes.hpp"
+#include "cli/number_options.hpp"
 #include "sim/distributions.hpp"
 #include "sim/intervals.hpp"
 #include "sim/random_stream.hpp"
@@ -100,7 +101,8 @@ void add_demo_command(CLI::App& app, int& exit_code) {
   demo->add_option("--service-rate", options->service_rate, "Services per hour");
   demo->add_option("--customers", options->customers, "Customers per replication");
   demo->add_option("--replications", options->replications, "Replications");
-  demo->add_option("--seed", options->seed, "Master seed");
+  demo->add_option("--seed", options->seed, "Master seed")
+      ->check(whole_number(0, UINT64_MAX));
   demo->add_option("--expect", options->expect,
                    "Check against this mean time in system, hours, instead of the closed form");
   demo->callback([options, &exit_code] { exit_code = run_demo(*options); });

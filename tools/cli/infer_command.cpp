@@ -8,6 +8,7 @@
 
 #include "cli/atomic_file.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/number_options.hpp"
 #include "cli/limit_options.hpp"
 #include "cli/load_scenario.hpp"
 #include "cli/manifest.hpp"
@@ -225,7 +226,8 @@ void add_infer_command(CLI::App& app, const models::PolicyRegistry& registry,
                   "Stop once a round accepts fewer than this share of its proposals")
       ->capture_default_str()
       ->check(CLI::Range(0.001, 1.0));
-  cmd->add_option("--seed", o->seed, "Master seed (default: the scenario's)");
+  cmd->add_option("--seed", o->seed, "Master seed (default: the scenario's)")
+      ->check(whole_number(0, UINT64_MAX));
   cmd->add_option("--threads,-j", o->threads, "Worker threads (results do not depend on it)")
       ->check(CLI::Range(1U, 1024U));
   cmd->add_option("--out,-o", o->out,

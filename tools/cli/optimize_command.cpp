@@ -9,6 +9,7 @@
 #include "chiptrail/v1/scenario.pb.h"
 #include "cli/atomic_file.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/number_options.hpp"
 #include "cli/load_scenario.hpp"
 #include "cli/manifest.hpp"
 #include "cli/text_format.hpp"
@@ -176,7 +177,8 @@ void add_optimize_command(CLI::App& app, const models::PolicyRegistry& registry,
       ->check(CLI::Range(2, 10000000));
   cmd->add_option("--eta", o->search.halving.eta, "Keep 1/eta of the candidates per round")
       ->check(CLI::Range(2, 100));
-  cmd->add_option("--seed", o->seed, "Master seed (default: the scenario's)");
+  cmd->add_option("--seed", o->seed, "Master seed (default: the scenario's)")
+      ->check(whole_number(0, UINT64_MAX));
   cmd->add_option("--threads,-j", o->search.halving.threads, "Worker threads")
       ->check(CLI::Range(1U, 1024U));
   cmd->add_option("--out,-o", o->out, "Directory for frontier.csv, allocations.csv, manifest.json");

@@ -11,6 +11,7 @@
 
 #include "cli/atomic_file.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/number_options.hpp"
 #include "cli/limit_options.hpp"
 #include "cli/load_scenario.hpp"
 #include "cli/manifest.hpp"
@@ -46,7 +47,12 @@ struct RunOptions {
 // and replication give the same events whatever recorder listens, so this replays the run.
 int write_trace(const RunOptions& o, const models::World& world) {
   TraceRecorder trace(world, o.trace_limit);
-  (void)models::simulate(world, o.trace_replication, trace);
+  try {
+    (void)models::simulate(world, o.trace_replication, trace);
+  } catch (const models::ResourceLimitExceeded& e) {
+    std::fprintf(stderr, "chiptrail: %s: %s\n", o.scenario.c_str(), e.what());
+    return kDataError;
+  }
   try {
     write_file_atomically(o.trace, trace.text());
   } catch (const std::exception& e) {
@@ -205,8 +211,9 @@ void add_run_command(CLI::App& app, const models::PolicyRegistry& registry,
   cmd->add_option("scenario", o->scenario, "Scenario file (.textproto or .json)")->required();
   cmd->add_option("--replications,-n", o->replications,
                   "Replications (default: the scenario's, else 100)")
-      ->check(CLI::Range(1U, 100000000U));
-  cmd->add_option("--seed", o->seed, "Master seed (default: the scenario's)");
+      ->check(whole_number(1, 1000000));
+  cmd->add_option("--seed", o->seed, "Master seed (default: the scenario's)")
+      ->check(whole_number(0, UINT64_MAX));
   cmd->add_option("--threads,-j", o->threads, "Worker threads (results do not depend on it)")
       ->check(CLI::Range(1U, 1024U));
   cmd->add_option("--out,-o", o->out, "Directory for runs.csv, summary.csv, manifest.json");

@@ -3,6 +3,7 @@
 #include <google/protobuf/struct.pb.h>
 
 #include <atomic>
+#include <charconv>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -24,6 +25,7 @@
 #include "cli/text_format.hpp"
 #include "models/metrics_recorder.hpp"
 #include "models/scenario/input_error.hpp"
+#include "models/sweep/point_worlds.hpp"
 #include "models/supply_chain_model.hpp"
 #include "sim/run_journal.hpp"
 #include "sim/run_pool.hpp"
@@ -49,33 +51,32 @@ struct Shard {
   }
 };
 
+// Shards of a sweep: at most this many (a merge tracks each).
+constexpr std::uint64_t kMaxShards = 1'000'000;
+
+// "K/N" in plain decimal digits (no sign, no spaces), 0 <= K < N <= kMaxShards.
 std::optional<Shard> parse_shard(const std::string& s) {
   Shard sh;
-  char slash = 0;
-  std::istringstream in(s);
-  if (!(in >> sh.index >> slash >> sh.count) || slash != '/' || sh.count == 0 ||
-      sh.index >= sh.count || !in.eof()) {
+  const char* end = s.data() + s.size();
+  const auto [after_index, e1] = std::from_chars(s.data(), end, sh.index);
+  if (e1 != std::errc() || after_index == end || *after_index != '/') return std::nullopt;
+  const auto [after_count, e2] = std::from_chars(after_index + 1, end, sh.count);
+  if (e2 != std::errc() || after_count != end || after_index + 1 == after_count ||
+      sh.count == 0 || sh.count > kMaxShards || sh.index >= sh.count) {
     return std::nullopt;
   }
   return sh;
+}
+
+// The ids of a shard's runs: index, index + count, ... below runs (no wrap near 2^64).
+std::uint64_t runs_in_shard(std::uint64_t runs, const Shard& shard) {
+  return shard.index >= runs ? 0 : (runs - shard.index - 1) / shard.count + 1;
 }
 
 // Loads a sweep, printing errors the way every command does; returns the exit code.
 int load(const std::string& path, const models::PolicyRegistry& registry,
          std::optional<models::SweepSpec>& spec) {
   return load_or_report(path, [&] { spec.emplace(models::load_sweep(path, registry)); });
-}
-
-std::vector<models::World> build_worlds(const models::SweepSpec& spec,
-                                        const models::PolicyRegistry& registry,
-                                        const models::ResourceLimits& limits) {
-  std::vector<models::World> worlds;
-  worlds.reserve(spec.points.size());
-  for (std::size_t p = 0; p < spec.points.size(); ++p) {
-    worlds.push_back(models::world_for_point(spec, p, registry));
-    worlds.back().limits = limits;
-  }
-  return worlds;
 }
 
 std::string journal_header(const models::SweepSpec& spec, const Shard& shard) {
@@ -115,18 +116,21 @@ struct SweepOptions {
   models::ResourceLimits limits;
 };
 
+constexpr std::uint64_t kMaxValuesInMemory = 50'000'000;  // metric values of one process
+
 int sweep(const SweepOptions& o, const models::PolicyRegistry& registry) {
   const std::optional<Shard> shard = parse_shard(o.shard);
   if (!shard) {
-    std::fprintf(stderr, "chiptrail: --shard must be K/N with 0 <= K < N, got %s\n",
+    std::fprintf(stderr, "chiptrail: --shard must be K/N with 0 <= K < N <= 1000000, got %s\n",
                  o.shard.c_str());
     return kUsage;
   }
   std::optional<models::SweepSpec> spec;
   if (const int code = load(o.sweep, registry, spec); code != kOk) return code;
-  const std::vector<models::World> worlds = build_worlds(*spec, registry, o.limits);
+  models::PointWorlds worlds(*spec, registry, o.limits, 4 * std::max(1U, o.threads));
   const auto run_one = [&](std::uint64_t id) {
-    return models::run_replication(worlds[spec->point_of(id)], spec->stream_replication(id)).values;
+    const std::shared_ptr<const models::World> w = worlds.get(spec->point_of(id));
+    return models::run_replication(*w, spec->stream_replication(id)).values;
   };
 #ifdef CHIPTRAIL_WITH_MPI
   // Under mpirun, ranks other than 0 only compute what rank 0 hands them.
@@ -147,10 +151,22 @@ int sweep(const SweepOptions& o, const models::PolicyRegistry& registry) {
   } release{workers_released};
 #endif
   SweepResults results;
-  results.names = models::MetricsRecorder(worlds.front()).finish(0).names;
+  results.names = models::MetricsRecorder(*worlds.get(0)).finish(0).names;
+  // Every result of this process is held until the end (runs.csv is written in one piece):
+  // refuse, before running, a shard whose values could not fit.
+  const std::uint64_t shard_runs = runs_in_shard(spec->runs(), *shard);
+  if (shard_runs > kMaxValuesInMemory / results.names.size()) {
+    std::fprintf(stderr,
+                 "chiptrail: %s: %llu runs of %zu metrics in one process is more than 50 million "
+                 "values to hold: split the sweep with --shard K/N\n",
+                 o.sweep.c_str(), static_cast<unsigned long long>(shard_runs),
+                 results.names.size());
+    return kDataError;
+  }
 
   std::vector<std::uint64_t> ids;
-  for (std::uint64_t id = shard->index; id < spec->runs(); id += shard->count) ids.push_back(id);
+  ids.reserve(shard_runs);
+  for (std::uint64_t k = 0; k < shard_runs; ++k) ids.push_back(shard->index + k * shard->count);
   const std::string journal_path = o.out + "/.journal";
   const std::string header = journal_header(*spec, *shard);
   try {

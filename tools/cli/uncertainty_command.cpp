@@ -9,6 +9,7 @@
 
 #include "cli/atomic_file.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/number_options.hpp"
 #include "cli/load_scenario.hpp"
 #include "cli/text_format.hpp"
 #include "models/uncertainty.hpp"
@@ -22,7 +23,17 @@ struct Options {
   models::UncertaintyOptions run;
 };
 
+// Every draw's world and every run's metrics are held in memory until the summary.
+constexpr std::uint64_t kMaxRuns = 1'000'000;
+
 int run(const Options& o, const models::PolicyRegistry& registry) {
+  if (std::uint64_t{o.run.samples} * o.run.replications > kMaxRuns) {
+    std::fprintf(stderr,
+                 "chiptrail: --samples %u x --replications %u is more than 1,000,000 runs to hold "
+                 "in memory\n",
+                 o.run.samples, o.run.replications);
+    return kUsage;
+  }
   std::optional<LoadedScenario> loaded;
   if (const int code = load_scenario(o.scenario, registry, loaded); code != kOk) return code;
   std::vector<models::UncertaintySummary> result;
@@ -71,10 +82,11 @@ void add_uncertainty_command(CLI::App& app, const models::PolicyRegistry& regist
                                      "uncertain parameters: variance by source");
   cmd->add_option("scenario", o->scenario, "Scenario file with `uncertain` entries")->required();
   cmd->add_option("--samples", o->run.samples, "Parameter draws (outer loop)")
-      ->check(CLI::Range(2U, 10000000U));
+      ->check(whole_number(2, 100000));
   cmd->add_option("--replications", o->run.replications, "Replications per draw (inner loop)")
-      ->check(CLI::Range(2U, 10000000U));
-  cmd->add_option("--seed", o->run.seed, "Master seed");
+      ->check(whole_number(2, 1000000));
+  cmd->add_option("--seed", o->run.seed, "Master seed")
+      ->check(whole_number(0, UINT64_MAX));
   cmd->add_option("--threads,-j", o->run.threads, "Worker threads")->check(CLI::Range(1U, 1024U));
   cmd->add_option("--out,-o", o->out, "Directory for uncertainty.csv");
   cmd->callback([o, &registry, &exit_code] { exit_code = run(*o, registry); });
