@@ -293,6 +293,34 @@ with open(sys.argv[1], 'w') as f:
       expect_exit 64 "$chiptrail" sweep "$sweep" --out "$work/s" --shard "$shard"
     done
     ;;
+  hostile_files)
+    # Outputs never follow a planted link nor replace a device, FIFO or directory.
+    scenario="$src/scenarios/minimal.textproto"
+    echo "precious" >"$work/victim"
+    ln -s "$work/victim" "$work/link.jsonl"
+    "$chiptrail" run "$scenario" -n 1 --trace "$work/link.jsonl" >/dev/null
+    [[ $(cat "$work/victim") == precious && -f "$work/link.jsonl" && ! -L "$work/link.jsonl" ]]
+    if [[ $(id -u) -eq 0 ]]; then  # a null device of our own, never the system's
+      mknod "$work/null" c 1 3
+      "$chiptrail" run "$scenario" -n 1 --trace "$work/null" >/dev/null
+      [[ -c "$work/null" ]]
+    fi
+    mkfifo "$work/fifo"
+    cat "$work/fifo" >"$work/from_fifo" &
+    reader=$!
+    "$chiptrail" run "$scenario" -n 1 --trace "$work/fifo" >/dev/null
+    wait "$reader"
+    [[ -p "$work/fifo" ]] && grep -q '"event": "sale"' "$work/from_fifo"
+    mkdir "$work/adir"
+    expect_exit 74 "$chiptrail" run "$scenario" -n 1 --trace "$work/adir"
+    # Temporaries that a killed run left are cleaned up; links by that name are not touched.
+    mkdir -p "$work/out"
+    echo torn >"$work/out/runs.csv.tmp.Ab3xYz"
+    ln -s "$work/victim" "$work/out/summary.csv.tmp.Qq9ZzZ"
+    "$chiptrail" run "$scenario" -n 2 --out "$work/out" >/dev/null
+    [[ ! -e "$work/out/runs.csv.tmp.Ab3xYz" && -L "$work/out/summary.csv.tmp.Qq9ZzZ" ]]
+    [[ $(cat "$work/victim") == precious ]]
+    ;;
   same_seed_same_bytes)
     for threads in 1 2 2; do
       "$chiptrail" run "$src/scenarios/blackwell_sea.textproto" -n 24 --seed 11 \
