@@ -225,9 +225,12 @@ with open(sys.argv[1], 'w') as f:
     ;;
   killed_writes)
     # Runs killed with SIGKILL at arbitrary moments while they rewrite an output directory
-    # leave each file complete: the previous run's or the new one's, never torn.
+    # leave each file complete (the previous run's or the new one's, never torn), and the set
+    # consistent: either no manifest (readers refuse the directory, exit 65) or a manifest
+    # whose listed hashes all match (readers accept it).
     scenario="$src/scenarios/blackwell_sea.textproto"
     "$chiptrail" run "$scenario" -n 40 --seed 1 --out "$work/out" >/dev/null
+    complete=0
     for attempt in 1 2 3 4 5 6 7 8; do
       "$chiptrail" run "$scenario" -n 40 --seed $((attempt + 1)) --out "$work/out" >/dev/null &
       pid=$!
@@ -237,8 +240,23 @@ with open(sys.argv[1], 'w') as f:
       [[ $(wc -l <"$work/out/runs.csv") -eq 41 && $(tail -c 1 "$work/out/runs.csv" | od -An -c | tr -d ' ') == '\n' ]]
       [[ $(tail -c 1 "$work/out/summary.csv" | od -An -c | tr -d ' ') == '\n' ]]
       [[ $(tail -c 1 "$work/out/detections.csv" | od -An -c | tr -d ' ') == '\n' ]]
-      /usr/bin/python3 -c "import json, sys; json.load(open(sys.argv[1]))" "$work/out/manifest.json"
+      if [[ -e "$work/out/manifest.json" ]]; then
+        /usr/bin/python3 -c "import json, sys; json.load(open(sys.argv[1]))" "$work/out/manifest.json"
+        "$chiptrail" graph "$scenario" --results "$work/out" >/dev/null
+        complete=$((complete + 1))
+      else
+        expect_exit 65 "$chiptrail" graph "$scenario" --results "$work/out"
+      fi
     done
+    # A set mixed by hand is refused by every reader; a rerun makes it whole again.
+    "$chiptrail" run "$scenario" -n 40 --seed 3 --out "$work/out" >/dev/null
+    "$chiptrail" run "$src/scenarios/minimal.textproto" -n 5 --out "$work/other" >/dev/null
+    cp "$work/other/runs.csv" "$work/out/runs.csv"
+    expect_exit 65 "$chiptrail" graph "$scenario" --results "$work/out"
+    grep -q "does not belong with this manifest.json" "$work/stderr"
+    expect_exit 65 "$chiptrail" report "$work/out"
+    "$chiptrail" run "$scenario" -n 40 --seed 3 --out "$work/out" >/dev/null
+    "$chiptrail" graph "$scenario" --results "$work/out" >/dev/null
     ;;
   resource_limits)
     # Runs that grow past their limits stop with a message naming the flag, exit 65.

@@ -42,7 +42,7 @@ int run_cli(const std::vector<std::string>& args) {
   add_graph_command(app, registry, exit_code);
   add_analyze_command(app, registry, exit_code);
   add_sensitivity_command(app, exit_code);
-  add_uncertainty_command(app, registry, exit_code);
+  add_uncertainty_command(app, registry, command_line, exit_code);
   add_optimize_command(app, registry, command_line, exit_code);
   add_infer_command(app, registry, command_line, exit_code);
   add_report_command(app, exit_code);

@@ -9,6 +9,7 @@
 
 #include "cli/atomic_file.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/output_set.hpp"
 #include "cli/external_program.hpp"
 #include "cli/load_scenario.hpp"
 #include "cli/text_format.hpp"
@@ -59,6 +60,11 @@ std::optional<Heat> read_heat(const std::string& dir, const models::World& w, in
     std::fprintf(stderr, "chiptrail: %s: no runs.csv and detections.csv (run with --out DIR)\n",
                  dir.c_str());
     exit_code = kNoInput;
+    return std::nullopt;
+  }
+  if (const std::string problem = check_output_set(dir); !problem.empty()) {
+    std::fprintf(stderr, "chiptrail: %s\n", problem.c_str());
+    exit_code = kDataError;
     return std::nullopt;
   }
   std::string line;

@@ -8,6 +8,7 @@
 
 #include "cli/atomic_file.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/output_set.hpp"
 #include "cli/number_options.hpp"
 #include "cli/limit_options.hpp"
 #include "cli/load_scenario.hpp"
@@ -174,9 +175,6 @@ int infer(const Options& o, const models::PolicyRegistry& registry) {
   if (!o.out.empty()) {
     try {
       std::filesystem::create_directories(o.out);
-      write_file_atomically(o.out + "/posterior.csv", posterior);
-      write_file_atomically(o.out + "/posterior_summary.csv", summary);
-      write_file_atomically(o.out + "/rounds.csv", rounds);
       std::string observed = "[";
       for (std::size_t i = 0; i < result.statistics.size(); ++i) {
         observed += (i ? ", " : "") + std::string("{\"metric\": ") +
@@ -184,8 +182,11 @@ int infer(const Options& o, const models::PolicyRegistry& registry) {
                     ", \"count\": " + json_number(result.observed[i]) + "}";
       }
       observed += "]";
-      write_file_atomically(
-          o.out + "/manifest.json",
+      write_output_set(
+          o.out,
+          {{"posterior.csv", posterior},
+           {"posterior_summary.csv", summary},
+           {"rounds.csv", rounds}},
           manifest_json(loaded->file, result.abc.simulations, options.abc.seed, o.command_line,
                         {{"observations_path", json_string(o.observed)},
                          {"observations_fnv1a64", json_string(fnv1a64_hex(observations->text))},

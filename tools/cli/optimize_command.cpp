@@ -9,6 +9,7 @@
 #include "chiptrail/v1/scenario.pb.h"
 #include "cli/atomic_file.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/output_set.hpp"
 #include "cli/number_options.hpp"
 #include "cli/load_scenario.hpp"
 #include "cli/manifest.hpp"
@@ -132,12 +133,11 @@ int run(Options o, const models::PolicyRegistry& registry) {
   if (!o.out.empty()) {
     try {
       std::filesystem::create_directories(o.out);
-      write_file_atomically(o.out + "/frontier.csv",
-                            frontier_csv(levers, frontier, o.search.level));
-      write_file_atomically(o.out + "/allocations.csv", allocations_csv(levers, frontier));
-      write_file_atomically(o.out + "/manifest.json",
-                            manifest_json(loaded->file, o.search.halving.max_replications,
-                                          loaded->file.message->seed(), o.command_line));
+      write_output_set(o.out,
+                       {{"frontier.csv", frontier_csv(levers, frontier, o.search.level)},
+                        {"allocations.csv", allocations_csv(levers, frontier)}},
+                       manifest_json(loaded->file, o.search.halving.max_replications,
+                                     loaded->file.message->seed(), o.command_line));
     } catch (const std::exception& e) {
       std::fprintf(stderr, "chiptrail: %s\n", e.what());
       return kIoError;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/exit_codes.hpp"
+#include "cli/output_set.hpp"
 #include "cli/external_program.hpp"
 #include "cli/report_scripts.hpp"
 
@@ -70,6 +71,10 @@ int report(const ReportOptions& o) {
                    o.dir.c_str(), file);
       return kNoInput;
     }
+  }
+  if (const std::string problem = check_output_set(o.dir); !problem.empty()) {
+    std::fprintf(stderr, "chiptrail: %s\n", problem.c_str());
+    return kDataError;
   }
   const std::string python = python_of(o);
   if (run_program({python, "-c", "import matplotlib, pandas"}) != 0) {

@@ -11,6 +11,7 @@
 
 #include "cli/atomic_file.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/output_set.hpp"
 #include "cli/number_options.hpp"
 #include "cli/limit_options.hpp"
 #include "cli/load_scenario.hpp"
@@ -70,11 +71,11 @@ int write_trace(const RunOptions& o, const models::World& world) {
 int write_outputs(const RunOptions& o, const LoadedScenario& loaded, const RunReport& report) {
   try {
     std::filesystem::create_directories(o.out);
-    write_file_atomically(o.out + "/runs.csv", runs_csv(report));
-    write_file_atomically(o.out + "/summary.csv", summary_csv(report));
-    write_file_atomically(o.out + "/detections.csv", detections_csv(loaded.world, report));
-    write_file_atomically(o.out + "/manifest.json", manifest_json(loaded.file, report.runs.size(),
-                                                                  report.seed, o.command_line));
+    write_output_set(o.out,
+                     {{"runs.csv", runs_csv(report)},
+                      {"summary.csv", summary_csv(report)},
+                      {"detections.csv", detections_csv(loaded.world, report)}},
+                     manifest_json(loaded.file, report.runs.size(), report.seed, o.command_line));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "chiptrail: %s\n", e.what());
     return kIoError;

@@ -13,6 +13,7 @@
 
 #include "cli/atomic_file.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/output_set.hpp"
 #include "cli/number_options.hpp"
 #include "cli/manifest.hpp"
 #include "cli/text_format.hpp"
@@ -36,6 +37,10 @@ int run(const Options& o) {
         "chiptrail: %s: no readable manifest.json and summary.csv (not a finished sweep?)\n",
         o.dir.c_str());
     return kNoInput;
+  }
+  if (const std::string problem = check_output_set(o.dir); !problem.empty()) {
+    std::fprintf(stderr, "chiptrail: %s\n", problem.c_str());
+    return kDataError;
   }
   if (!manifest.fields().contains("design")) {
     std::fprintf(stderr, "chiptrail: %s/manifest.json is not a sweep's manifest\n", o.dir.c_str());

@@ -14,6 +14,7 @@
 
 #include "cli/atomic_file.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/output_set.hpp"
 #include "cli/limit_options.hpp"
 #include "cli/load_scenario.hpp"
 #include "cli/manifest.hpp"
@@ -238,9 +239,9 @@ int sweep(const SweepOptions& o, const models::PolicyRegistry& registry) {
     } else {
       // A shard keeps its complete results, exactly, for `chiptrail merge`; its runs.csv is for
       // people and scripts that want to look at one shard.
-      write_file_atomically(o.out + "/runs.csv", sweep_runs_csv(*spec, results));
-      write_file_atomically(o.out + "/manifest.json", sweep_manifest_json(*spec, shard->text()));
       std::filesystem::rename(journal_path, o.out + "/shard.journal");
+      write_output_set(o.out, {{"runs.csv", sweep_runs_csv(*spec, results)}},
+                       sweep_manifest_json(*spec, shard->text()));
     }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "chiptrail: %s\n", e.what());
@@ -256,6 +257,10 @@ int merge(const std::string& out, const std::vector<std::string>& shard_dirs,
   std::uint64_t count = 0;
   std::vector<bool> seen_shard;
   for (const std::string& dir : shard_dirs) {
+    if (const std::string problem = check_output_set(dir); !problem.empty()) {
+      std::fprintf(stderr, "chiptrail: %s\n", problem.c_str());
+      return kDataError;
+    }
     google::protobuf::Struct manifest;
     if (!read_manifest(dir, manifest)) {
       std::fprintf(stderr,

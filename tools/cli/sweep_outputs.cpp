@@ -6,6 +6,7 @@
 
 #include "chiptrail/v1/scenario.pb.h"
 #include "cli/atomic_file.hpp"
+#include "cli/output_set.hpp"
 #include "cli/manifest.hpp"
 #include "cli/text_format.hpp"
 #include "cli/version.hpp"
@@ -138,11 +139,10 @@ std::string sweep_manifest_json(const models::SweepSpec& spec, const std::string
 
 void write_sweep_outputs(const std::string& dir, const models::SweepSpec& spec,
                          const SweepResults& r) {
-  write_file_atomically(dir + "/runs.csv", sweep_runs_csv(spec, r));
-  write_file_atomically(dir + "/summary.csv", sweep_summary_csv(spec, r));
-  if (spec.common_random_numbers)
-    write_file_atomically(dir + "/paired.csv", sweep_paired_csv(spec, r));
-  write_file_atomically(dir + "/manifest.json", sweep_manifest_json(spec, ""));
+  std::vector<OutputFile> files = {{"runs.csv", sweep_runs_csv(spec, r)},
+                                   {"summary.csv", sweep_summary_csv(spec, r)}};
+  if (spec.common_random_numbers) files.push_back({"paired.csv", sweep_paired_csv(spec, r)});
+  write_output_set(dir, files, sweep_manifest_json(spec, ""));
 }
 
 }  // namespace chiptrail::cli

@@ -9,6 +9,8 @@
 
 #include "cli/atomic_file.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/manifest.hpp"
+#include "cli/output_set.hpp"
 #include "cli/number_options.hpp"
 #include "cli/load_scenario.hpp"
 #include "cli/text_format.hpp"
@@ -21,6 +23,7 @@ struct Options {
   std::string scenario;
   std::string out;
   models::UncertaintyOptions run;
+  std::vector<std::string> command_line;
 };
 
 // Every draw's world and every run's metrics are held in memory until the summary.
@@ -62,7 +65,9 @@ int run(const Options& o, const models::PolicyRegistry& registry) {
   if (!o.out.empty()) {
     try {
       std::filesystem::create_directories(o.out);
-      write_file_atomically(o.out + "/uncertainty.csv", csv);
+      write_output_set(o.out, {{"uncertainty.csv", csv}},
+                       manifest_json(loaded->file, o.run.replications, o.run.seed, o.command_line,
+                                     {{"samples", std::to_string(o.run.samples)}}));
     } catch (const std::exception& e) {
       std::fprintf(stderr, "chiptrail: %s\n", e.what());
       return kIoError;
@@ -74,7 +79,7 @@ int run(const Options& o, const models::PolicyRegistry& registry) {
 }  // namespace
 
 void add_uncertainty_command(CLI::App& app, const models::PolicyRegistry& registry,
-                             int& exit_code) {
+                             const std::vector<std::string>& command_line, int& exit_code) {
   auto o = std::make_shared<Options>();
   o->run.threads = std::max(1U, std::thread::hardware_concurrency());
   CLI::App* cmd = app.add_subcommand("uncertainty",
@@ -89,7 +94,10 @@ void add_uncertainty_command(CLI::App& app, const models::PolicyRegistry& regist
       ->check(whole_number(0, UINT64_MAX));
   cmd->add_option("--threads,-j", o->run.threads, "Worker threads")->check(CLI::Range(1U, 1024U));
   cmd->add_option("--out,-o", o->out, "Directory for uncertainty.csv");
-  cmd->callback([o, &registry, &exit_code] { exit_code = run(*o, registry); });
+  cmd->callback([o, &registry, &command_line, &exit_code] {
+    o->command_line = command_line;
+    exit_code = run(*o, registry);
+  });
 }
 
 }  // namespace chiptrail::cli

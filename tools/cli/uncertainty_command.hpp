@@ -2,6 +2,9 @@
 
 #include <CLI/App.hpp>
 
+#include <string>
+#include <vector>
+
 #include "models/policies/policy_registry.hpp"
 
 namespace chiptrail::cli {
@@ -9,6 +12,7 @@ namespace chiptrail::cli {
 // `chiptrail uncertainty SCENARIO --samples S --replications R`: second-order Monte Carlo over
 // the scenario's `uncertain` parameters; per metric, the mean, its 90% uncertainty band and the
 // variance split into parameter uncertainty and randomness within a run.
-void add_uncertainty_command(CLI::App& app, const models::PolicyRegistry& registry, int& exit_code);
+void add_uncertainty_command(CLI::App& app, const models::PolicyRegistry& registry,
+                             const std::vector<std::string>& command_line, int& exit_code);
 
 }  // namespace chiptrail::cli

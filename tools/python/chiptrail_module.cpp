@@ -22,6 +22,7 @@
 
 #include "chiptrail/v1/scenario.pb.h"
 #include "cli/cli_app.hpp"
+#include "cli/output_set.hpp"
 #include "cli/version.hpp"
 #include "models/policies/policy_registry.hpp"
 #include "models/run_metrics.hpp"
@@ -199,6 +200,10 @@ py::object dataframe(const py::list& rows) {
 
 // The CSV outputs in a directory, as pandas DataFrames keyed by file stem.
 py::dict read_outputs(const std::string& dir) {
+  // Only a complete output set: a run killed midway leaves files of two runs side by side.
+  if (const std::string problem = cli::check_output_set(dir); !problem.empty()) {
+    throw py::value_error(problem);
+  }
   const py::object pandas = py::module_::import("pandas");
   const py::object os_path = py::module_::import("os.path");
   py::dict out;
