@@ -8,7 +8,9 @@
 #include <cstring>
 #include <fstream>
 #include <limits>
+#include <optional>
 #include <stdexcept>
+#include <utility>
 
 #include "sim/random_stream.hpp"
 
@@ -33,7 +35,7 @@ void write_all(int fd, const std::string& data, const std::string& path) {
     const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
-      throw std::runtime_error(path + ": cannot write: " + std::strerror(errno));
+      throw JournalIoError(path + ": cannot write: " + std::strerror(errno));
     }
     done += static_cast<std::size_t>(n);
   }
@@ -43,7 +45,7 @@ void write_all(int fd, const std::string& data, const std::string& path) {
 
 RunJournal::RunJournal(const std::string& path, const std::string& header) : path_(path) {
   fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-  if (fd_ < 0) throw std::runtime_error(path + ": cannot open: " + std::strerror(errno));
+  if (fd_ < 0) throw JournalIoError(path + ": cannot open: " + std::strerror(errno));
   if (::lseek(fd_, 0, SEEK_END) == 0) write_all(fd_, header + "\n", path_);
 }
 
@@ -60,8 +62,47 @@ void RunJournal::append(std::uint64_t id, const std::vector<double>& values) {
   write_all(fd_, body + "," + checksum(body) + "\n", path_);
 }
 
+namespace {
+
+// One record's body, "id,v1,...,vn": its id and values, or nullopt when it is not exactly that.
+std::optional<std::pair<std::uint64_t, std::vector<double>>> parse_record(const std::string& body,
+                                                                          std::size_t n) {
+  const char* p = body.data();
+  const char* end = body.data() + body.size();
+  std::uint64_t id = 0;
+  const auto r = std::from_chars(p, end, id);
+  if (r.ec != std::errc() || r.ptr == p) return std::nullopt;
+  p = r.ptr;
+  std::vector<double> values;
+  values.reserve(n);
+  while (p < end) {
+    if (*p != ',' || values.size() == n) return std::nullopt;
+    ++p;
+    double v = 0;
+    // from_chars does not parse "nan"/"inf" written by to_chars on every library; handle them.
+    if (end - p >= 3 && std::strncmp(p, "nan", 3) == 0) {
+      v = std::numeric_limits<double>::quiet_NaN();
+      p += 3;
+    } else if (end - p >= 4 && std::strncmp(p, "-nan", 4) == 0) {
+      v = -std::numeric_limits<double>::quiet_NaN();
+      p += 4;
+    } else {
+      const auto rv = std::from_chars(p, end, v);
+      if (rv.ec != std::errc() || rv.ptr == p) return std::nullopt;
+      p = rv.ptr;
+    }
+    values.push_back(v);
+  }
+  if (values.size() != n) return std::nullopt;
+  return std::pair{id, std::move(values)};
+}
+
+}  // namespace
+
 std::map<std::uint64_t, std::vector<double>> RunJournal::read(const std::string& path,
-                                                              const std::string& header) {
+                                                              const std::string& header,
+                                                              std::size_t values_per_run,
+                                                              std::uint64_t runs_in_all) {
   std::map<std::uint64_t, std::vector<double>> runs;
   std::ifstream in(path);
   if (!in) return runs;
@@ -75,29 +116,9 @@ std::map<std::uint64_t, std::vector<double>> RunJournal::read(const std::string&
     if (last == std::string::npos) continue;
     const std::string body = line.substr(0, last);
     if (line.substr(last + 1) != checksum(body)) continue;  // torn by a kill: that run reruns
-    std::vector<double> values;
-    const char* p = body.data();
-    const char* end = body.data() + body.size();
-    std::uint64_t id = 0;
-    auto r = std::from_chars(p, end, id);
-    p = r.ptr;
-    while (p < end && *p == ',') {
-      double v = 0;
-      ++p;
-      // from_chars does not parse "nan"/"inf" written by to_chars on every library; handle them.
-      if (end - p >= 3 && std::strncmp(p, "nan", 3) == 0) {
-        v = std::numeric_limits<double>::quiet_NaN();
-        p += 3;
-      } else if (end - p >= 4 && std::strncmp(p, "-nan", 4) == 0) {
-        v = -std::numeric_limits<double>::quiet_NaN();
-        p += 4;
-      } else {
-        r = std::from_chars(p, end, v);
-        p = r.ptr;
-      }
-      values.push_back(v);
-    }
-    runs[id] = std::move(values);
+    auto record = parse_record(body, values_per_run);
+    if (!record || record->first >= runs_in_all) continue;  // malformed: rerun it too
+    runs[record->first] = std::move(record->second);
   }
   return runs;
 }

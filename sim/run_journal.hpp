@@ -2,10 +2,18 @@
 
 #include <cstdint>
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace chiptrail::sim {
+
+// The journal could not be opened or written (a full disk, a directory in its place): an I/O
+// error, not a fault of the experiment.
+class JournalIoError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 // An append-only record of completed runs, so that an interrupted experiment (Ctrl-C, a time
 // limit, kill -9) can resume without losing or repeating a run. The first line identifies the
@@ -23,10 +31,14 @@ class RunJournal {
 
   void append(std::uint64_t id, const std::vector<double>& values);
 
-  // The runs recorded in `path` (empty if the file does not exist). Throws std::runtime_error
-  // if the file belongs to another experiment (its header differs).
+  // The runs recorded in `path` (empty if the file does not exist): those with ids below
+  // `runs` and exactly `values_per_run` values. A line that is torn, fails its checksum or has
+  // another shape is dropped like a torn one (that run reruns). Throws std::runtime_error if
+  // the file belongs to another experiment (its header differs).
   static std::map<std::uint64_t, std::vector<double>> read(const std::string& path,
-                                                           const std::string& header);
+                                                           const std::string& header,
+                                                           std::size_t values_per_run,
+                                                           std::uint64_t runs);
 
  private:
   int fd_ = -1;

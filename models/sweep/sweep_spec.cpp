@@ -260,16 +260,16 @@ class SweepBuilder {
   // before generating any; also the runs (points x replications) must be countable.
   bool within_point_limit(const FieldPath& where, const std::string& what, std::uint64_t points) {
     if (points > kMaxPoints) {
-      error(where, what + " gives " +
-                       (points == UINT64_MAX ? std::string("more than 2^64")
-                                             : std::to_string(points)) +
-                       " points (limit 10,000,000)");
+      error(where,
+            what + " gives " +
+                (points == UINT64_MAX ? std::string("more than 2^64") : std::to_string(points)) +
+                " points (limit 10,000,000)");
       return false;
     }
     if (points_times(points, spec_.replications) > kMaxRuns) {
-      error(FieldPath{} / "replications",
-            std::to_string(points) + " points x " + std::to_string(spec_.replications) +
-                " replications is more than 1e12 runs");
+      error(FieldPath{} / "replications", std::to_string(points) + " points x " +
+                                              std::to_string(spec_.replications) +
+                                              " replications is more than 1e12 runs");
       return false;
     }
     return true;

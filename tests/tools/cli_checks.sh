@@ -444,6 +444,43 @@ with open(sys.argv[1], 'w') as f:
     [[ $code -eq 130 ]] || { echo "Ctrl-C gave exit $code" >&2; exit 1; }
     "$chiptrail" sweep "$sweep" --out "$work/int" --resume 2>/dev/null
     for f in runs.csv summary.csv paired.csv manifest.json; do cmp "$work/whole/$f" "$work/int/$f"; done
+    # --resume on a finished directory has nothing to do (and changes nothing).
+    touch -d '2000-01-01' "$work/int/runs.csv"
+    "$chiptrail" sweep "$sweep" --out "$work/int" --resume 2>"$work/stderr"
+    grep -q "already holds this sweep's finished outputs" "$work/stderr"
+    [[ $(stat -c %Y "$work/int/runs.csv") -eq $(date -d '2000-01-01' +%s) ]]
+    # A journal whose records have a valid checksum but the wrong shape is read like a torn one:
+    # those runs run again, and the outputs are still byte-identical.
+    "$chiptrail" sweep "$sweep" --out "$work/shape" -j 1 2>/dev/null &
+    pid=$!
+    wait_for_journal "$work/shape"
+    kill -9 $pid
+    wait $pid || true
+    /usr/bin/python3 - "$work/shape/.journal" <<'PY'
+import sys
+def fnv(b):
+    h = 0xcbf29ce484222325
+    for c in b:
+        h = ((h ^ c) * 0x100000001b3) % 2**64
+    return format(h, "x")
+with open(sys.argv[1], "a") as f:
+    for body in ["1,4.7e-310", "2", "3," + ",".join(["1"] * 500), "18446744073709551615,1,2"]:
+        f.write(body + "," + fnv(body.encode()) + "\n")
+PY
+    "$chiptrail" sweep "$sweep" --out "$work/shape" --resume -j 2 2>/dev/null
+    for f in runs.csv summary.csv paired.csv manifest.json; do cmp "$work/whole/$f" "$work/shape/$f"; done
+    # A journal that cannot be written is an I/O error (74), a journal of another sweep is
+    # refused (65), and merging into a shard's directory is refused (64).
+    mkdir -p "$work/dirjournal/.journal"
+    expect_exit 74 "$chiptrail" sweep "$sweep" --out "$work/dirjournal" --resume
+    mkdir -p "$work/full"
+    ln -s /dev/full "$work/full/.journal"
+    expect_exit 74 "$chiptrail" sweep "$sweep" --out "$work/full" --resume -j 1
+    mkdir -p "$work/other"
+    printf 'chiptrail-journal v1 0000 shard 0/1\n' >"$work/other/.journal"
+    expect_exit 65 "$chiptrail" sweep "$sweep" --out "$work/other" --resume
+    "$chiptrail" sweep "$sweep" --out "$work/s0" --shard 0/2 2>/dev/null
+    expect_exit 64 "$chiptrail" merge "$work/s0" "$work/s0"
     ;;
   check_analytic)
     "$chiptrail" run "$src/scenarios/minimal.textproto" --check-analytic -n 400 >"$work/ca.txt"

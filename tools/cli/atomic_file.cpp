@@ -53,7 +53,7 @@ void remove_stale_temporaries(const std::string& dir, const std::string& name) {
   ::closedir(d);
   for (const std::string& entry : stale) {
     const std::string full = dir + "/" + entry;
-    struct stat st{};
+    struct stat st {};
     if (::lstat(full.c_str(), &st) == 0 && S_ISREG(st.st_mode)) ::unlink(full.c_str());
   }
 }
@@ -63,7 +63,7 @@ void remove_stale_temporaries(const std::string& dir, const std::string& name) {
 void write_file_atomically(const std::string& path, const std::string& contents) {
   // An existing device or FIFO (--trace /dev/stdout, /dev/null) is written to as it is, never
   // replaced by a regular file; a directory or anything else is refused.
-  struct stat target{};
+  struct stat target {};
   if (::stat(path.c_str(), &target) == 0 && !S_ISREG(target.st_mode)) {
     if (!S_ISCHR(target.st_mode) && !S_ISFIFO(target.st_mode)) {
       throw std::runtime_error(path + ": is not a regular file, a device or a FIFO");

@@ -101,8 +101,7 @@ void add_demo_command(CLI::App& app, int& exit_code) {
   demo->add_option("--service-rate", options->service_rate, "Services per hour");
   demo->add_option("--customers", options->customers, "Customers per replication");
   demo->add_option("--replications", options->replications, "Replications");
-  demo->add_option("--seed", options->seed, "Master seed")
-      ->check(whole_number(0, UINT64_MAX));
+  demo->add_option("--seed", options->seed, "Master seed")->check(whole_number(0, UINT64_MAX));
   demo->add_option("--expect", options->expect,
                    "Check against this mean time in system, hours, instead of the closed form");
   demo->callback([options, &exit_code] { exit_code = run_demo(*options); });

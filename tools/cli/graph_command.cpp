@@ -9,9 +9,9 @@
 
 #include "cli/atomic_file.hpp"
 #include "cli/exit_codes.hpp"
-#include "cli/output_set.hpp"
 #include "cli/external_program.hpp"
 #include "cli/load_scenario.hpp"
+#include "cli/output_set.hpp"
 #include "cli/text_format.hpp"
 #include "cli/validate_command.hpp"
 

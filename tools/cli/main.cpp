@@ -9,7 +9,8 @@
 
 int main(int argc, char** argv) {
 #ifdef CHIPTRAIL_WITH_MPI
-  const chiptrail::cli::MpiSession mpi(argc, argv);  // only `sweep` and `infer` use more than one rank
+  const chiptrail::cli::MpiSession mpi(argc,
+                                       argv);  // only `sweep` and `infer` use more than one rank
 #endif
   return chiptrail::cli::run_cli(std::vector<std::string>(argv, argv + argc));
 }

@@ -52,8 +52,9 @@ void write_output_set(const std::string& dir, const std::vector<OutputFile>& fil
 std::string check_output_set(const std::string& dir) {
   google::protobuf::Struct manifest;
   if (!read_manifest(dir, manifest)) {
-    return dir + ": no readable manifest.json: not a finished output directory (a run that "
-                 "was interrupted leaves none)";
+    return dir +
+           ": no readable manifest.json: not a finished output directory (a run that "
+           "was interrupted leaves none)";
   }
   const auto listed = manifest.fields().find("outputs");
   if (listed == manifest.fields().end()) return "";  // written before outputs were listed

@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "cli/exit_codes.hpp"
-#include "cli/output_set.hpp"
 #include "cli/external_program.hpp"
+#include "cli/output_set.hpp"
 #include "cli/report_scripts.hpp"
 
 namespace chiptrail::cli {

@@ -11,11 +11,11 @@
 
 #include "cli/atomic_file.hpp"
 #include "cli/exit_codes.hpp"
-#include "cli/output_set.hpp"
-#include "cli/number_options.hpp"
 #include "cli/limit_options.hpp"
 #include "cli/load_scenario.hpp"
 #include "cli/manifest.hpp"
+#include "cli/number_options.hpp"
+#include "cli/output_set.hpp"
 #include "cli/run_outputs.hpp"
 #include "cli/trace_recorder.hpp"
 #include "models/analytic/flow_outcomes.hpp"

@@ -13,9 +13,9 @@
 
 #include "cli/atomic_file.hpp"
 #include "cli/exit_codes.hpp"
-#include "cli/output_set.hpp"
-#include "cli/number_options.hpp"
 #include "cli/manifest.hpp"
+#include "cli/number_options.hpp"
+#include "cli/output_set.hpp"
 #include "cli/text_format.hpp"
 #include "sim/sensitivity.hpp"
 
@@ -159,8 +159,7 @@ void add_sensitivity_command(CLI::App& app, int& exit_code) {
   cmd->add_option("dir", o->dir, "Output directory of a finished sweep")->required();
   cmd->add_option("--bootstrap", o->bootstrap, "Bootstrap resamples for the Sobol CIs")
       ->check(CLI::Range(0, 1000000));
-  cmd->add_option("--seed", o->seed, "Seed of the bootstrap")
-      ->check(whole_number(0, UINT64_MAX));
+  cmd->add_option("--seed", o->seed, "Seed of the bootstrap")->check(whole_number(0, UINT64_MAX));
   cmd->callback([o, &exit_code] { exit_code = run(*o); });
 }
 

@@ -14,10 +14,10 @@
 
 #include "cli/atomic_file.hpp"
 #include "cli/exit_codes.hpp"
-#include "cli/output_set.hpp"
 #include "cli/limit_options.hpp"
 #include "cli/load_scenario.hpp"
 #include "cli/manifest.hpp"
+#include "cli/output_set.hpp"
 #ifdef CHIPTRAIL_WITH_MPI
 #include "cli/mpi_sweep.hpp"
 #endif
@@ -26,8 +26,8 @@
 #include "cli/text_format.hpp"
 #include "models/metrics_recorder.hpp"
 #include "models/scenario/input_error.hpp"
-#include "models/sweep/point_worlds.hpp"
 #include "models/supply_chain_model.hpp"
+#include "models/sweep/point_worlds.hpp"
 #include "sim/run_journal.hpp"
 #include "sim/run_pool.hpp"
 
@@ -62,8 +62,8 @@ std::optional<Shard> parse_shard(const std::string& s) {
   const auto [after_index, e1] = std::from_chars(s.data(), end, sh.index);
   if (e1 != std::errc() || after_index == end || *after_index != '/') return std::nullopt;
   const auto [after_count, e2] = std::from_chars(after_index + 1, end, sh.count);
-  if (e2 != std::errc() || after_count != end || after_index + 1 == after_count ||
-      sh.count == 0 || sh.count > kMaxShards || sh.index >= sh.count) {
+  if (e2 != std::errc() || after_count != end || after_index + 1 == after_count || sh.count == 0 ||
+      sh.count > kMaxShards || sh.index >= sh.count) {
     return std::nullopt;
   }
   return sh;
@@ -119,6 +119,18 @@ struct SweepOptions {
 
 constexpr std::uint64_t kMaxValuesInMemory = 50'000'000;  // metric values of one process
 
+// Whether `dir` holds the complete outputs of this sweep (this shard of it).
+bool finished(const std::string& dir, const models::SweepSpec& spec, const Shard& shard) {
+  google::protobuf::Struct manifest;
+  if (!check_output_set(dir).empty() || !read_manifest(dir, manifest)) return false;
+  const auto& f = manifest.fields();
+  const auto text = [&](const char* key) {
+    return f.contains(key) ? f.at(key).string_value() : std::string();
+  };
+  return text("fingerprint") == sweep_fingerprint(spec) &&
+         text("shard") == (shard.whole() ? "" : shard.text());
+}
+
 int sweep(const SweepOptions& o, const models::PolicyRegistry& registry) {
   const std::optional<Shard> shard = parse_shard(o.shard);
   if (!shard) {
@@ -172,6 +184,11 @@ int sweep(const SweepOptions& o, const models::PolicyRegistry& registry) {
   const std::string header = journal_header(*spec, *shard);
   try {
     std::filesystem::create_directories(o.out);
+    if (o.resume && !std::filesystem::exists(journal_path) && finished(o.out, *spec, *shard)) {
+      std::fprintf(stderr, "chiptrail: %s already holds this sweep's finished outputs\n",
+                   o.out.c_str());
+      return kOk;
+    }
     if (std::filesystem::exists(journal_path)) {
       if (!o.resume) {
         std::fprintf(stderr,
@@ -180,11 +197,21 @@ int sweep(const SweepOptions& o, const models::PolicyRegistry& registry) {
                      o.out.c_str(), journal_path.c_str());
         return kUsage;
       }
-      results.runs = sim::RunJournal::read(journal_path, header);
+      results.runs =
+          sim::RunJournal::read(journal_path, header, results.names.size(), spec->runs());
+      // Runs of other shards have no place here (a journal edited by hand): run ours anew.
+      std::erase_if(results.runs,
+                    [&](const auto& run) { return run.first % shard->count != shard->index; });
     }
-  } catch (const std::exception& e) {
+  } catch (const sim::JournalIoError& e) {
     std::fprintf(stderr, "chiptrail: %s\n", e.what());
     return kIoError;
+  } catch (const std::filesystem::filesystem_error& e) {
+    std::fprintf(stderr, "chiptrail: %s\n", e.what());
+    return kIoError;
+  } catch (const std::exception& e) {  // a journal of another sweep
+    std::fprintf(stderr, "chiptrail: %s\n", e.what());
+    return kDataError;
   }
   std::vector<std::uint64_t> todo;
   for (const std::uint64_t id : ids) {
@@ -218,9 +245,10 @@ int sweep(const SweepOptions& o, const models::PolicyRegistry& registry) {
     std::signal(SIGTERM, previous_term);
     std::fprintf(stderr, "\nchiptrail: %s\n", e.what());
     // A run past its resource limits is the scenario's size, not a fault of ours; the runs
-    // completed so far stay in the journal.
-    return dynamic_cast<const models::ResourceLimitExceeded*>(&e) != nullptr ? kDataError
-                                                                             : kSoftware;
+    // completed so far stay in the journal. A journal that cannot be written is an I/O error.
+    if (dynamic_cast<const models::ResourceLimitExceeded*>(&e) != nullptr) return kDataError;
+    if (dynamic_cast<const sim::JournalIoError*>(&e) != nullptr) return kIoError;
+    return kSoftware;
   }
   std::signal(SIGINT, previous_int);
   std::signal(SIGTERM, previous_term);
@@ -256,6 +284,13 @@ int merge(const std::string& out, const std::vector<std::string>& shard_dirs,
   SweepResults results;
   std::uint64_t count = 0;
   std::vector<bool> seen_shard;
+  if (std::filesystem::exists(out + "/shard.journal")) {
+    std::fprintf(stderr,
+                 "chiptrail: %s is a shard's directory: merge into another one, or its results "
+                 "would be overwritten\n",
+                 out.c_str());
+    return kUsage;
+  }
   for (const std::string& dir : shard_dirs) {
     if (const std::string problem = check_output_set(dir); !problem.empty()) {
       std::fprintf(stderr, "chiptrail: %s\n", problem.c_str());
@@ -295,7 +330,9 @@ int merge(const std::string& out, const std::vector<std::string>& shard_dirs,
     seen_shard[shard->index] = true;
     try {
       for (auto& [id, values] :
-           sim::RunJournal::read(dir + "/shard.journal", journal_header(*spec, *shard))) {
+           sim::RunJournal::read(dir + "/shard.journal", journal_header(*spec, *shard),
+                                 results.names.size(), spec->runs())) {
+        if (id % shard->count != shard->index) continue;
         results.runs.emplace(id, std::move(values));
       }
     } catch (const std::exception& e) {

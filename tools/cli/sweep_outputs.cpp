@@ -6,8 +6,8 @@
 
 #include "chiptrail/v1/scenario.pb.h"
 #include "cli/atomic_file.hpp"
-#include "cli/output_set.hpp"
 #include "cli/manifest.hpp"
+#include "cli/output_set.hpp"
 #include "cli/text_format.hpp"
 #include "cli/version.hpp"
 #include "models/summary.hpp"

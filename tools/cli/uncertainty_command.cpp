@@ -9,10 +9,10 @@
 
 #include "cli/atomic_file.hpp"
 #include "cli/exit_codes.hpp"
-#include "cli/manifest.hpp"
-#include "cli/output_set.hpp"
-#include "cli/number_options.hpp"
 #include "cli/load_scenario.hpp"
+#include "cli/manifest.hpp"
+#include "cli/number_options.hpp"
+#include "cli/output_set.hpp"
 #include "cli/text_format.hpp"
 #include "models/uncertainty.hpp"
 
@@ -90,8 +90,7 @@ void add_uncertainty_command(CLI::App& app, const models::PolicyRegistry& regist
       ->check(whole_number(2, 100000));
   cmd->add_option("--replications", o->run.replications, "Replications per draw (inner loop)")
       ->check(whole_number(2, 1000000));
-  cmd->add_option("--seed", o->run.seed, "Master seed")
-      ->check(whole_number(0, UINT64_MAX));
+  cmd->add_option("--seed", o->run.seed, "Master seed")->check(whole_number(0, UINT64_MAX));
   cmd->add_option("--threads,-j", o->run.threads, "Worker threads")->check(CLI::Range(1U, 1024U));
   cmd->add_option("--out,-o", o->out, "Directory for uncertainty.csv");
   cmd->callback([o, &registry, &command_line, &exit_code] {
