@@ -20,12 +20,15 @@ struct InputError {
 };
 
 // All the problems found in one input file (the CLI exits 65).
+// Messages are made printable: at most a short excerpt of any quoted input, with bytes outside
+// printable ASCII escaped.
 class InvalidInput : public std::runtime_error {
  public:
   explicit InvalidInput(std::vector<InputError> errors);
   [[nodiscard]] const std::vector<InputError>& errors() const { return errors_; }
 
  private:
+  InvalidInput(std::vector<InputError> printable_errors, int);
   std::vector<InputError> errors_;
 };
 

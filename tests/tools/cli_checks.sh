@@ -338,6 +338,18 @@ with open(sys.argv[1], 'w') as f:
     "$chiptrail" run "$scenario" -n 2 --out "$work/out" >/dev/null
     [[ ! -e "$work/out/runs.csv.tmp.Ab3xYz" && -L "$work/out/summary.csv.tmp.Qq9ZzZ" ]]
     [[ $(cat "$work/victim") == precious ]]
+    # An `extends` aimed at a file that is no scenario: the error quotes at most a short,
+    # escaped excerpt of it, never its contents or raw bytes.
+    /usr/bin/python3 -c "
+import sys
+open(sys.argv[1], 'wb').write(b'horizon_days: \"' + b'SECRET' * 2000 + b'\x1b[31m\xff\"\n' + b'TOKEN\x01\xfe' * 500 + b'\n')
+" "$work/secret.txt"
+    printf 'extends: "%s"\n' "$work/secret.txt" >"$work/extends_secret.textproto"
+    expect_exit 65 "$chiptrail" validate "$work/extends_secret.textproto"
+    grep -q "Expected double" "$work/stderr"
+    if grep -q "SECRETSECRETSECRETSECRETSECRETSECRET" "$work/stderr"; then exit 1; fi
+    awk 'length > 400 {exit 1}' "$work/stderr"
+    if LC_ALL=C grep -q -P '[^\x09\x0a\x20-\x7e]' "$work/stderr"; then exit 1; fi
     ;;
   same_seed_same_bytes)
     for threads in 1 2 2; do
