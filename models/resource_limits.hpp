@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <stdexcept>
 
@@ -15,6 +16,9 @@ struct ResourceLimits {
   std::uint64_t max_events = 2'000'000'000;  // engine events in one replication
   std::uint64_t max_lots = 10'000'000;       // lots and consignments created in one replication
   std::uint64_t max_memory_bytes = 0;        // resident memory of the process; 0: no limit
+  // Set by whoever may call a run off (the explorer's cancel): the replication stops within a
+  // few thousand events once it reads true. Null: nobody can.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 class ResourceLimitExceeded : public sim::RunStopped {

@@ -122,6 +122,9 @@ class Replication {
   }
   void check_limits() const {
     const ResourceLimits& l = world_.limits;
+    if (l.stop != nullptr && l.stop->load(std::memory_order_relaxed)) {
+      throw sim::RunStopped("replication " + std::to_string(replication_) + " called off");
+    }
     if (simulator_.events_processed() > l.max_events) {
       too_large("more than " + std::to_string(l.max_events) + " events (--max-events)");
     }

@@ -594,17 +594,18 @@ PY
     for _ in $(seq 1 300); do grep -q http "$work/url" && break; sleep 0.1; done
     url=$(grep -o 'http://[^ ]*/' "$work/url")
     status() { curl -s -o "$work/body" -w '%{http_code}' "$@"; }
+    post() { status -X POST -H 'Content-Type: application/json' "$@"; }
     [[ $(status "$url") == 200 ]] && grep -q '<title>chiptrail explorer' "$work/body"
     [[ $(status "${url}vendor/vega-lite.min.js") == 200 ]]
     curl -s -D "$work/headers" -o /dev/null "$url"
     grep -qi "^Content-Security-Policy: default-src 'self'" "$work/headers"
     [[ $(status "${url}api/scenario") == 200 ]] && grep -q '"policies": \[' "$work/body"
-    [[ $(status -X POST "${url}api/runs" -d '{"replications": 2, "bogus": 1}') == 400 ]]
+    [[ $(post "${url}api/runs" -d '{"replications": 2, "bogus": 1}') == 400 ]]
     grep -q '"error": "malformed request body' "$work/body"
-    [[ $(status -X POST "${url}api/runs" --data-binary @<(head -c 2000000 /dev/zero)) == 413 ]]
+    [[ $(post "${url}api/runs" --data-binary @<(head -c 2000000 /dev/zero)) == 413 ]]
     [[ $(status -X DELETE "${url}api/scenario") == 405 ]]
     [[ $(status "${url}no/such/file") == 404 ]]
-    [[ $(status -X POST "${url}api/runs" -d '{"replications": 40}') == 202 ]]
+    [[ $(post "${url}api/runs" -d '{"replications": 40}') == 202 ]]
     for _ in $(seq 1 300); do
       [[ $(status "${url}api/runs/1") == 200 ]] && grep -q '"done"' "$work/body" && break
       sleep 0.1
@@ -612,15 +613,56 @@ PY
     [[ $(status "${url}api/runs/1/results.csv") == 200 ]]
     head -1 "$work/body" | grep -q '^metric,variant,n,mean,sd,ci_low,ci_high,ci_level,ci_method$'
     # Same seed, same bytes: the CSV of a second identical run matches.
-    [[ $(status -X POST "${url}api/runs" -d '{"replications": 40}') == 202 ]]
+    [[ $(post "${url}api/runs" -d '{"replications": 40}') == 202 ]]
     for _ in $(seq 1 300); do
       [[ $(status "${url}api/runs/2") == 200 ]] && grep -q '"done"' "$work/body" && break
       sleep 0.1
     done
     cmp <(curl -s "${url}api/runs/1/results.csv") <(curl -s "${url}api/runs/2/results.csv")
-    # A port in use and a missing page are refused with 69, a bad scenario with 65.
     port=${url##*:}
     port=${port%/}
+    # Only this machine's browser: another Host (DNS rebinding), another Origin (a cross-site
+    # page) or a body that is not JSON (a form) is refused before anything runs.
+    [[ $(status -H "Host: evil.example:$port" "${url}api/scenario") == 403 ]]
+    [[ $(status -H "Host: evil.example:$port" "$url") == 403 ]]
+    [[ $(status -X POST -H "Origin: http://evil.example" -H 'Content-Type: text/plain' \
+          "${url}api/runs" -d '{"replications": 2}') == 403 ]]
+    [[ $(post -H "Origin: http://evil.example:$port" "${url}api/runs" -d '{"replications": 2}') == 403 ]]
+    [[ $(status -X POST -H 'Content-Type: text/plain' "${url}api/runs" -d '{"replications": 2}') == 415 ]]
+    [[ $(post -H "Origin: http://127.0.0.1:$port" "${url}api/scenario/edited" -d '{}') == 200 ]]
+    # Cancelling stops the work at once, even inside one long replication (2,700 years of
+    # legitimate sales): the only run slot is free again within a second.
+    [[ $(post "${url}api/runs" -d '{"replications": 2, "edits": {"settings": {"horizon_days": 1000000, "flows[id=legit].arrivals.poisson_per_year": 2000}}}') == 202 ]]
+    sleep 0.5
+    [[ $(status -X DELETE "${url}api/runs/3") == 200 ]]
+    started=0
+    for _ in $(seq 1 20); do
+      if [[ $(post "${url}api/runs" -d '{"replications": 2}') == 202 ]]; then started=1; break; fi
+      sleep 0.1
+    done
+    [[ $started -eq 1 ]]
+    # Slow clients: 16 connections that send a header line every 1.5 s neither hold the server
+    # nor stay open past the read timeout.
+    /usr/bin/python3 - "$port" <<'PY' &
+import socket, sys, time
+conns = []
+for _ in range(16):
+    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+    s.sendall(b"GET /api/scenario HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+    conns.append(s)
+for _ in range(4):
+    time.sleep(1.5)
+    for s in conns:
+        try:
+            s.sendall(b"X-Slow: 1\r\n")
+        except OSError:
+            pass
+PY
+    slow=$!
+    sleep 0.5
+    [[ $(timeout 3 curl -s -o /dev/null -w '%{http_code}' "${url}api/scenario") == 200 ]]
+    wait $slow || true
+    # A port in use and a missing page are refused with 69, a bad scenario with 65.
     expect_exit 69 timeout 30 "$chiptrail" serve "$src/scenarios/minimal.textproto" --port "$port"
     grep -q "cannot listen" "$work/stderr"
     expect_exit 69 timeout 30 "$chiptrail" serve "$src/scenarios/minimal.textproto" --assets "$work/none"
@@ -629,6 +671,23 @@ PY
     kill -TERM $server
     wait $server  # exits 0 on SIGTERM
     grep -q "stopped" "$work/serve.err"
+    # The page's files only: no link out of --assets, no path cut short at %00.
+    cp -r "$(dirname "$chiptrail")/explorer" "$work/assets"
+    echo "not for the web" >"$work/private.txt"
+    ln -s "$work/private.txt" "$work/assets/private.txt"
+    ln -s "$work" "$work/assets/up"
+    "$chiptrail" serve "$src/scenarios/minimal.textproto" --port 0 --assets "$work/assets" >"$work/url2" 2>/dev/null &
+    server=$!
+    for _ in $(seq 1 300); do grep -q http "$work/url2" && break; sleep 0.1; done
+    url=$(grep -o 'http://[^ ]*/' "$work/url2")
+    [[ $(status "${url}index.html") == 200 ]]
+    [[ $(status "${url}private.txt") == 404 ]]
+    [[ $(status "${url}up/private.txt") == 404 ]]
+    [[ $(status "${url}index.html%00.png") == 404 ]]
+    [[ $(status --path-as-is "${url}../private.txt") == 404 ]]
+    [[ $(status --path-as-is "${url}vendor/../../private.txt") == 404 ]]
+    kill -TERM $server
+    wait $server
     ;;
   *)
     echo "unknown case $case_name" >&2

@@ -5,13 +5,18 @@
 #include <signal.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "cli/exit_codes.hpp"
 #include "cli/limit_options.hpp"
@@ -22,9 +27,12 @@
 namespace chiptrail::cli {
 namespace {
 
+constexpr std::size_t kConnections = 64;  // served at once
+
 struct ServeOptions {
   std::string scenario;
   std::string host = "127.0.0.1";
+  std::vector<std::string> allowed_hosts;  // names besides loopback that requests may use
   int port = 8080;
   unsigned max_running = 2;
   unsigned threads = std::max(1U, std::thread::hardware_concurrency());
@@ -65,6 +73,83 @@ class SignalsToWaiter {
   sigset_t previous_{};
 };
 
+// What a request must show to be served. The page and its API are for the browser on this
+// machine: a request naming another Host (DNS rebinding) or coming from another Origin (a
+// cross-site form or fetch) is refused, and requests with a body must be JSON, which a
+// cross-site page cannot send without a preflight this server never grants.
+class RequestGuard {
+ public:
+  RequestGuard(const ServeOptions& o, int port) {
+    for (const std::string& name :
+         {std::string("127.0.0.1"), std::string("localhost"), std::string("[::1]"), o.host}) {
+      hosts_.push_back(name + ":" + std::to_string(port));
+    }
+    for (const std::string& name : o.allowed_hosts)
+      hosts_.push_back(name + ":" + std::to_string(port));
+  }
+
+  // Empty when the request may be served, else why not (with the status to answer).
+  [[nodiscard]] std::pair<int, std::string> refuse(const httplib::Request& req) const {
+    const std::string host = req.get_header_value("Host");
+    if (std::find(hosts_.begin(), hosts_.end(), host) == hosts_.end()) {
+      return {403, "this server answers requests for " + hosts_.front() + ", not " +
+                       (host.empty() ? "a request without Host" : host.substr(0, 64))};
+    }
+    if (req.has_header("Origin")) {
+      const std::string origin = req.get_header_value("Origin");
+      if (origin.rfind("http://", 0) != 0 ||
+          std::find(hosts_.begin(), hosts_.end(), origin.substr(7)) == hosts_.end()) {
+        return {403, "cross-origin requests are refused"};
+      }
+    }
+    // Checked before the body is read: a request that declares one must declare it JSON.
+    const std::string length = req.get_header_value("Content-Length");
+    const bool with_body =
+        (!length.empty() && length != "0") || req.has_header("Transfer-Encoding");
+    if (with_body && req.get_header_value("Content-Type").rfind("application/json", 0) != 0) {
+      return {415, "send JSON (Content-Type: application/json)"};
+    }
+    return {0, ""};
+  }
+
+ private:
+  std::vector<std::string> hosts_;
+};
+
+// A file of the page, or nullopt: only regular files inside `assets` (after resolving links),
+// by a path without NUL bytes or `..`.
+std::optional<std::filesystem::path> asset_file(const std::filesystem::path& assets,
+                                                const std::string& request_path) {
+  if (request_path.find('\0') != std::string::npos || request_path.empty() ||
+      request_path.front() != '/') {
+    return std::nullopt;
+  }
+  const std::string relative = request_path == "/" ? "index.html" : request_path.substr(1);
+  const std::filesystem::path wanted(relative);
+  for (const auto& part : wanted) {
+    if (part == ".." || part == ".") return std::nullopt;
+  }
+  std::error_code ec;
+  const std::filesystem::path root = std::filesystem::canonical(assets, ec);
+  if (ec) return std::nullopt;
+  const std::filesystem::path file = std::filesystem::canonical(root / wanted, ec);
+  if (ec || !std::filesystem::is_regular_file(file, ec)) return std::nullopt;
+  const auto [end, _] = std::mismatch(root.begin(), root.end(), file.begin(), file.end());
+  if (end != root.end()) return std::nullopt;  // a link out of the folder
+  return file;
+}
+
+const char* content_type_of(const std::filesystem::path& file) {
+  const std::string ext = file.extension().string();
+  if (ext == ".html") return "text/html; charset=utf-8";
+  if (ext == ".js") return "text/javascript; charset=utf-8";
+  if (ext == ".css") return "text/css; charset=utf-8";
+  if (ext == ".json") return "application/json";
+  if (ext == ".svg") return "image/svg+xml";
+  if (ext == ".png") return "image/png";
+  return "application/octet-stream";
+}
+
 void send(const explorer::ApiResponse& r, httplib::Response& res) {
   res.status = r.status;
   res.set_content(r.body, r.content_type.c_str());
@@ -90,6 +175,13 @@ int serve(const ServeOptions& o, const models::PolicyRegistry& registry) {
   explorer::ExplorerApi api(loaded->file, registry, o.limits, o.max_replications, runs);
   httplib::Server server;
   server.set_payload_max_length(std::size_t{1} << 20);
+  // Slow clients cannot hold the server: a connection that sends nothing for 2 s is closed,
+  // and 64 connections are served at once (a few slow ones leave the rest to the page).
+  server.set_read_timeout(2, 0);
+  server.set_write_timeout(5, 0);
+  server.set_keep_alive_timeout(2);
+  server.set_keep_alive_max_count(100);
+  server.new_task_queue = [] { return new httplib::ThreadPool(kConnections); };
   // SO_REUSEADDR only: httplib's default adds SO_REUSEPORT, with which a second explorer on the
   // same port would start and silently share the connections.
   server.set_socket_options([](socket_t sock) {
@@ -113,10 +205,18 @@ int serve(const ServeOptions& o, const models::PolicyRegistry& registry) {
     server.Patch(pattern, route);
     server.Delete(pattern, route);
   }
-  if (!server.set_mount_point("/", assets.string())) {
-    std::cerr << "chiptrail serve: cannot serve files from " << assets.string() << "\n";
-    return kUnavailable;
-  }
+  server.Get("/.*", [&assets](const httplib::Request& req, httplib::Response& res) {
+    const std::optional<std::filesystem::path> file = asset_file(assets, req.path);
+    std::ifstream in;
+    if (file) in.open(*file, std::ios::binary);
+    if (!file || !in) {
+      send(explorer::error_response(404, "not found"), res);
+      return;
+    }
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    res.set_content(bytes.str(), content_type_of(*file));
+  });
   server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;  // the API's own message
     const std::string message = res.status == 413   ? "request body over 1 MiB"
@@ -136,6 +236,13 @@ int serve(const ServeOptions& o, const models::PolicyRegistry& registry) {
               << " (in use? --port 0 picks a free port)\n";
     return kUnavailable;
   }
+  const RequestGuard guard(o, port);
+  server.set_pre_routing_handler([&guard](const httplib::Request& req, httplib::Response& res) {
+    const auto [status, why] = guard.refuse(req);
+    if (status == 0) return httplib::Server::HandlerResponse::Unhandled;
+    send(explorer::error_response(status, why), res);
+    return httplib::Server::HandlerResponse::Handled;
+  });
   if (o.host != "127.0.0.1" && o.host != "localhost" && o.host != "::1") {
     std::cerr << "chiptrail serve: warning: listening on " << o.host
               << ", reachable from other machines; the explorer has no authentication\n";
@@ -183,6 +290,9 @@ void add_serve_command(CLI::App& app, const models::PolicyRegistry& registry, in
   cmd->add_option("--max-replications", o->max_replications, "Largest run a request may ask for")
       ->capture_default_str()
       ->check(CLI::Range(2U, 100000000U));
+  cmd->add_option("--allow-host", o->allowed_hosts,
+                  "Another name the page may be reached by (besides 127.0.0.1, localhost and "
+                  "--host), e.g. the machine's name with --host 0.0.0.0");
   cmd->add_option("--assets", o->assets,
                   "Folder with the page (default: `explorer` beside the binary)");
   add_limit_options(cmd, o->limits);

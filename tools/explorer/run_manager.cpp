@@ -1,5 +1,7 @@
 #include "explorer/run_manager.hpp"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <exception>
 #include <limits>
@@ -70,7 +72,9 @@ std::optional<std::uint64_t> RunManager::start(models::World edited, models::Wor
   job->total = replications;
   edited.seed = baseline.seed = seed;
   edited.replications = baseline.replications = replications;
-  // The worker owns the worlds; the job outlives it (jobs_ holds it until joined).
+  // The worker owns the worlds; the job outlives it (jobs_ holds it until joined). Cancelling
+  // stops the replications running (their watchdog reads the job's flag).
+  edited.limits.stop = baseline.limits.stop = &job->stop;
   job->worker = std::thread(
       [this, j = job.get(), e = std::move(edited), b = std::move(baseline)] { work(*j, e, b); });
   jobs_.emplace(job->id, job);
@@ -82,10 +86,12 @@ void RunManager::work(Job& job, const models::World& edited, const models::World
   auto results = std::make_shared<RunResults>();
   results->replications = job.total;
   results->seed = edited.seed;
-  std::vector<std::optional<models::RunMetrics>> e(job.total), b(job.total);
+  std::vector<std::optional<models::RunMetrics>> e, b;
   std::string error;
   std::size_t finished = 0;
-  try {
+  try {  // everything that allocates, so that a failure is the job's, not the server's
+    e.resize(job.total);
+    b.resize(job.total);
     std::vector<std::uint64_t> ids(job.total);
     for (std::uint64_t r = 0; r < ids.size(); ++r) ids[r] = r;
     finished = sim::run_pool(
@@ -103,32 +109,44 @@ void RunManager::work(Job& job, const models::World& edited, const models::World
   } catch (const std::exception& ex) {
     error = ex.what();
   }
-  const bool complete = error.empty() && finished == job.total;
+  bool complete = error.empty() && finished == job.total;
   if (complete) {
-    std::vector<models::RunMetrics> edited_runs, baseline_runs;
-    for (std::uint32_t r = 0; r < job.total; ++r) {
-      edited_runs.push_back(std::move(*e[r]));
-      baseline_runs.push_back(std::move(*b[r]));
-    }
-    const bool lots_independent = !edited.adversary && !baseline.adversary;
-    results->as_loaded = models::summarize(baseline_runs, RunResults::kLevel, lots_independent);
-    // paired_differences follows the baseline's metrics already; the edited summary may lack
-    // some (a policy switched off) and is aligned to them here.
-    results->difference =
-        models::paired_differences(baseline_runs, edited_runs, RunResults::kLevel);
-    const auto edited_summary =
-        models::summarize(edited_runs, RunResults::kLevel, lots_independent);
-    const double nan = std::numeric_limits<double>::quiet_NaN();
-    for (const models::MetricSummary& loaded : results->as_loaded) {
-      const auto found =
-          std::find_if(edited_summary.begin(), edited_summary.end(),
-                       [&](const models::MetricSummary& s) { return s.metric == loaded.metric; });
-      results->edited.push_back(
-          found != edited_summary.end()
-              ? *found
-              : models::MetricSummary{loaded.metric, 0, nan, nan, nan, nan, ""});
+    try {
+      std::vector<models::RunMetrics> edited_runs, baseline_runs;
+      for (std::uint32_t r = 0; r < job.total; ++r) {
+        edited_runs.push_back(std::move(*e[r]));
+        baseline_runs.push_back(std::move(*b[r]));
+      }
+      const bool lots_independent = !edited.adversary && !baseline.adversary;
+      results->as_loaded = models::summarize(baseline_runs, RunResults::kLevel, lots_independent);
+      // paired_differences follows the baseline's metrics already; the edited summary may lack
+      // some (a policy switched off) and is aligned to them here.
+      results->difference =
+          models::paired_differences(baseline_runs, edited_runs, RunResults::kLevel);
+      const auto edited_summary =
+          models::summarize(edited_runs, RunResults::kLevel, lots_independent);
+      const double nan = std::numeric_limits<double>::quiet_NaN();
+      for (const models::MetricSummary& loaded : results->as_loaded) {
+        const auto found =
+            std::find_if(edited_summary.begin(), edited_summary.end(),
+                         [&](const models::MetricSummary& s) { return s.metric == loaded.metric; });
+        results->edited.push_back(
+            found != edited_summary.end()
+                ? *found
+                : models::MetricSummary{loaded.metric, 0, nan, nan, nan, nan, ""});
+      }
+    } catch (const std::exception& ex) {  // e.g. no memory left for the summaries
+      error = ex.what();
+      complete = false;
     }
   }
+  // The replications' metrics are gone with this function: give the memory back to the system
+  // (glibc keeps freed memory otherwise, and a server runs for days).
+  e.clear();
+  e.shrink_to_fit();
+  b.clear();
+  b.shrink_to_fit();
+  ::malloc_trim(0);
   const std::lock_guard<std::mutex> guard(mutex_);
   job.active = false;
   job.elapsed_seconds =
