@@ -19,6 +19,7 @@
 #include "models/adversary/checkpoint_beliefs.hpp"
 #include "models/adversary/route_choice.hpp"
 #include "models/adversary/substitution.hpp"
+#include "models/expected_size.hpp"
 #include "models/metrics_recorder.hpp"
 #include "models/random_streams.hpp"
 #include "sim/distributions.hpp"
@@ -70,6 +71,7 @@ class Replication {
   }
 
   SimulationSummary run() {
+    check_expected_size(world_);
     // Checked every 16,384 events, or more often under a lower limit (overshooting it by at
     // most an eighth), so that every limit is enforced.
     const std::uint64_t every =

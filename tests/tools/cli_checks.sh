@@ -261,8 +261,21 @@ with open(sys.argv[1], 'w') as f:
   resource_limits)
     # Runs that grow past their limits stop with a message naming the flag, exit 65.
     scenario="$src/scenarios/blackwell_sea.textproto"
-    expect_exit 65 "$chiptrail" run "$scenario" -n 4 --max-lots 50
-    grep -q "replication [0-9]* stopped: more than 50 lots and consignments (--max-lots)" "$work/stderr"
+    expect_exit 65 "$chiptrail" run "$scenario" -n 4 --max-lots 50  # refused before running
+    grep -q "the flows expect 112 lots in one replication, more than --max-lots 50" "$work/stderr"
+    expect_exit 65 "$chiptrail" run "$scenario" -n 4 --max-lots 150  # consignments pass it
+    grep -q "replication [0-9]* stopped: more than 150 lots and consignments (--max-lots)" "$work/stderr"
+    # Valid scenarios whose rates would take hours are refused before any event, naming the
+    # policy and the flag: audit visits a billion times a year, a heartbeat every 1e-9 days.
+    printf 'extends: "%s"\npolicies { name: "euc" end_use_check { visits_per_site_per_year: 1e9 } }\n' \
+      "$scenario" >"$work/visits.textproto"
+    expect_exit 65 timeout 20 "$chiptrail" run "$work/visits.textproto" -n 1
+    grep -q "policies\[[0-9]*\] (euc, end_use_check) expects .* events in one replication" "$work/stderr"
+    grep -q -- "--max-events" "$work/stderr"
+    printf 'extends: "%s"\npolicies { name: "hb" heartbeat { interval_days: 1e-9 } }\n' \
+      "$scenario" >"$work/beats.textproto"
+    expect_exit 65 timeout 20 "$chiptrail" run "$work/beats.textproto" -n 1
+    grep -q "(hb, heartbeat) expects" "$work/stderr"
     printf 'extends: "%s"\nflows { id: "busy" kind: LEGITIMATE chip_model: "B200" packaging: LOOSE\n  arrivals { poisson_per_year: 5000 } lot_chips { fixed: 8 } route: ["oem_us", "front_sg", "dc_johor"] }\n' \
       "$scenario" >"$work/busy.textproto"
     expect_exit 65 "$chiptrail" run "$work/busy.textproto" -n 2 --max-events 20000
@@ -630,6 +643,9 @@ PY
     [[ $(post -H "Origin: http://evil.example:$port" "${url}api/runs" -d '{"replications": 2}') == 403 ]]
     [[ $(status -X POST -H 'Content-Type: text/plain' "${url}api/runs" -d '{"replications": 2}') == 415 ]]
     [[ $(post -H "Origin: http://127.0.0.1:$port" "${url}api/scenario/edited" -d '{}') == 200 ]]
+    # A request whose rates could not fit is refused before it runs (16 million lots).
+    [[ $(post "${url}api/runs" -d '{"replications": 2, "edits": {"settings": {"horizon_days": 1000000, "flows[id=legit].arrivals.poisson_per_year": 3000, "flows[id=diverted].arrivals.poisson_per_year": 3000}}}') == 422 ]]
+    grep -q "more than --max-lots" "$work/body"
     # Cancelling stops the work at once, even inside one long replication (2,700 years of
     # legitimate sales): the only run slot is free again within a second.
     [[ $(post "${url}api/runs" -d '{"replications": 2, "edits": {"settings": {"horizon_days": 1000000, "flows[id=legit].arrivals.poisson_per_year": 2000}}}') == 202 ]]

@@ -13,6 +13,7 @@
 #include "chiptrail/v1/scenario.pb.h"
 #include "cli/text_format.hpp"
 #include "explorer/scenario_controls.hpp"
+#include "models/expected_size.hpp"
 #include "models/scenario/build_world.hpp"
 #include "models/scenario/input_error.hpp"
 #include "models/summary.hpp"
@@ -174,7 +175,7 @@ ApiResponse ExplorerApi::scenario() const {
                     ", \"description\": " + json_string(s.metadata().description()) +
                     ", \"path\": " + json_string(loaded_.path) +
                     ", \"horizon_days\": " + json_number(s.horizon_days()) +
-                    ", \"replications\": " + std::to_string(s.replications()) +
+                    ", \"replications\": " + std::to_string(build(s).replications) +
                     ", \"seed\": " + std::to_string(s.seed()) +
                     ", \"max_replications\": " + std::to_string(max_replications_) +
                     ", \"max_running\": " + std::to_string(runs_.max_running()) + ",\n\"nodes\": [";
@@ -240,12 +241,6 @@ ApiResponse ExplorerApi::edited_scenario(const std::string& body) const {
 
 ApiResponse ExplorerApi::start_run(const std::string& body) {
   const auto request = parse_body<v1::RunRequest>(body);
-  const std::uint32_t replications =
-      request.has_replications() ? request.replications() : loaded_.message->replications();
-  if (replications < 2 || replications > max_replications_) {
-    throw Refusal{400, "replications must be between 2 and " + std::to_string(max_replications_) +
-                           ", got " + std::to_string(replications)};
-  }
   v1::Scenario edited;
   try {
     edited = apply_edits(*loaded_.message, request.edits());
@@ -255,6 +250,19 @@ ApiResponse ExplorerApi::start_run(const std::string& body) {
   models::World edited_world = build(edited);
   // Worlds are built per run: the run sets their seed and replications.
   models::World baseline = build(*loaded_.message);
+  const std::uint32_t replications =
+      request.has_replications() ? request.replications() : baseline.replications;
+  if (replications < 2 || replications > max_replications_) {
+    throw Refusal{400, "replications must be between 2 and " + std::to_string(max_replications_) +
+                           ", got " + std::to_string(replications)};
+  }
+  // A request's cost is bounded before it runs: rates that would take hours, or more lots than
+  // the limits allow, are refused here rather than holding the server's memory.
+  try {
+    models::check_expected_size(edited_world);
+  } catch (const models::ResourceLimitExceeded& e) {
+    throw Refusal{422, std::string("the edited scenario is too large to run: ") + e.what()};
+  }
   const std::uint64_t seed = request.has_seed() ? request.seed() : baseline.seed;
   const std::optional<std::uint64_t> id =
       runs_.start(std::move(edited_world), std::move(baseline), replications, seed);
