@@ -5,6 +5,13 @@
 namespace chiptrail::models {
 namespace {
 
+// Positions are recorded for what can name a scenario field, within bounds that keep memory
+// proportional to the file however it is shaped: no member whose name is longer than any
+// field's (nor anything under it), and at most kMaxRecorded positions in all (past them, an
+// error is placed at the nearest recorded ancestor).
+constexpr std::size_t kMaxKey = 128;
+constexpr std::size_t kMaxRecorded = 1'000'000;
+
 // Recursive descent over the text; recursion is bounded by max_depth, so hostile nesting
 // cannot exhaust the stack.
 class Scanner {
@@ -14,7 +21,7 @@ class Scanner {
 
   void run() {
     skip_space();
-    if (!value("", 0)) return;
+    if (!value("", 0, true)) return;
     skip_space();
     if (i_ < s_.size()) fail("unexpected text after the JSON value");
   }
@@ -53,12 +60,19 @@ class Scanner {
     return true;
   }
 
-  bool value(const std::string& path, int depth) {
+  bool record(const std::string& path, bool wanted) {
+    if (!wanted || recorded_ >= kMaxRecorded) return false;
+    out_.fields.emplace(path, here());
+    ++recorded_;
+    return true;
+  }
+
+  bool value(const std::string& path, int depth, bool recording) {
     if (depth > max_depth_) return fail("nested more than " + std::to_string(max_depth_) + " deep");
     if (i_ >= s_.size()) return fail("expected a value, found the end of the file");
     const char c = s_[i_];
-    if (c == '{') return object(path, depth);
-    if (c == '[') return array(path, depth);
+    if (c == '{') return object(path, depth, recording);
+    if (c == '[') return array(path, depth, recording);
     if (c == '"') {
       std::string ignored;
       return string(ignored);
@@ -73,7 +87,7 @@ class Scanner {
     return fail(std::string("expected a value, found '") + c + "'");
   }
 
-  bool object(const std::string& path, int depth) {
+  bool object(const std::string& path, int depth, bool recording) {
     advance();  // {
     skip_space();
     if (i_ < s_.size() && s_[i_] == '}') {
@@ -86,12 +100,16 @@ class Scanner {
       std::string key;
       if (i_ >= s_.size() || s_[i_] != '"') return fail("expected a member name in quotes");
       if (!string(key)) return false;
-      const std::string member = (path.empty() ? "" : path + ".") + snake_case(key);
-      out_.fields.emplace(member, at);
+      const bool named = recording && key.size() <= kMaxKey && recorded_ < kMaxRecorded;
+      const std::string member = named ? (path.empty() ? "" : path + ".") + snake_case(key) : "";
+      if (named) {
+        out_.fields.emplace(member, at);
+        ++recorded_;
+      }
       skip_space();
       if (!expect(':')) return false;
       skip_space();
-      if (!value(member, depth + 1)) return false;
+      if (!value(member, depth + 1, named)) return false;
       skip_space();
       if (i_ < s_.size() && s_[i_] == ',') {
         advance();
@@ -101,7 +119,7 @@ class Scanner {
     }
   }
 
-  bool array(const std::string& path, int depth) {
+  bool array(const std::string& path, int depth, bool recording) {
     advance();  // [
     skip_space();
     if (i_ < s_.size() && s_[i_] == ']') {
@@ -110,9 +128,9 @@ class Scanner {
     }
     for (std::size_t index = 0;; ++index) {
       skip_space();
-      const std::string element = path + "[" + std::to_string(index) + "]";
-      out_.fields.emplace(element, here());
-      if (!value(element, depth + 1)) return false;
+      const bool indexed = recording && recorded_ < kMaxRecorded;
+      const std::string element = indexed ? path + "[" + std::to_string(index) + "]" : "";
+      if (!value(element, depth + 1, record(element, indexed))) return false;
       skip_space();
       if (i_ < s_.size() && s_[i_] == ',') {
         advance();
@@ -186,6 +204,7 @@ class Scanner {
   const std::string& s_;
   int max_depth_;
   JsonPositions& out_;
+  std::size_t recorded_ = 0;
   std::size_t i_ = 0;
   int line_ = 1;
   int column_ = 1;
