@@ -26,9 +26,9 @@ fuzz() {  # fuzz TARGET CORPUS WORKDIR SEED_DIR...: relative paths in inputs res
 echo "fuzz: fuzz_scenario_text, fuzz_scenario_json, fuzz_sweep, $seconds s each" >&2
 fuzz fuzz_scenario_text text "$PWD/scenarios" "$PWD/scenarios" "$PWD/tests/validation" "$PWD/tests/data" &
 text=$!
-fuzz fuzz_scenario_json json "$PWD/scenarios" "$PWD/tools/fuzz/seeds" &
+fuzz fuzz_scenario_json json "$PWD/scenarios" "$PWD/tools/fuzz/seeds/json" &
 json=$!
-fuzz fuzz_sweep sweep "$PWD/scenarios/sweeps" "$PWD/scenarios/sweeps" &
+fuzz fuzz_sweep sweep "$PWD/scenarios/sweeps" "$PWD/scenarios/sweeps" "$PWD/tools/fuzz/seeds/sweeps" &
 sweep=$!
 failed=0
 for target in text:$text json:$json sweep:$sweep; do

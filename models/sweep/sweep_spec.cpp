@@ -24,7 +24,7 @@
 namespace chiptrail::models {
 namespace {
 
-constexpr std::uint64_t kMaxPoints = 10'000'000;
+constexpr std::uint64_t kMaxPoints = 1'000'000;  // each held in memory, ~100 bytes
 constexpr std::uint64_t kMaxRuns = 1'000'000'000'000;  // points x replications
 
 class SweepBuilder {
@@ -263,7 +263,7 @@ class SweepBuilder {
       error(where,
             what + " gives " +
                 (points == UINT64_MAX ? std::string("more than 2^64") : std::to_string(points)) +
-                " points (limit 10,000,000)");
+                " points (limit 1,000,000)");
       return false;
     }
     if (points_times(points, spec_.replications) > kMaxRuns) {
