@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <set>
 
 #include "chiptrail/v1/observations.pb.h"
 #include "models/scenario/field_path.hpp"
 #include "models/scenario/input_error.hpp"
+#include "models/scenario/input_parser.hpp"
 #include "models/scenario/input_text.hpp"
 #include "models/scenario/text_format_errors.hpp"
 #include "models/scenario/utf8_check.hpp"
@@ -31,18 +33,8 @@ Observations parse_observations_text(const std::string& path, std::string text) 
   out.text = std::move(text);
   std::vector<InputError> errors;
   v1::Observations message;
-  auto tree = std::make_unique<google::protobuf::TextFormat::ParseInfoTree>();
-  TextFormatErrors collector(path, errors);
-  google::protobuf::TextFormat::Parser parser;
-  parser.RecordErrorsTo(&collector);
-  parser.WriteLocationsTo(tree.get());
-  if (!parser.ParseFromString(out.text, &message)) {
-    if (errors.empty()) errors.push_back({path, 0, 0, "", "could not parse the observations"});
-    throw InvalidInput(std::move(errors));
-  }
-  out.locator = FieldLocator(path, v1::Observations::descriptor(), std::move(tree));
-  for (const FieldPath& bad : invalid_utf8_fields(message))
-    errors.push_back(located(out.locator, bad, "is not valid UTF-8 text"));
+  out.locator = parse_input_text(path, out.text, message, errors);
+  if (!errors.empty()) throw InvalidInput(std::move(errors));
   if (!(message.period_days() > 0 && message.period_days() <= kMaxPeriodDays)) {
     errors.push_back(located(out.locator, FieldPath{} / "period_days",
                              "must be a number of days in (0, 1e6]: the window the counts cover"));
@@ -51,10 +43,15 @@ Observations parse_observations_text(const std::string& path, std::string text) 
     errors.push_back(
         located(out.locator, FieldPath{} / "observed", "needs at least one observed count"));
   }
+  std::set<std::string> metrics;
   for (int i = 0; i < message.observed_size(); ++i) {
     const v1::Observed& o = message.observed(i);
     const FieldPath at = FieldPath{}.at("observed", static_cast<std::size_t>(i));
     if (o.metric().empty()) errors.push_back(located(out.locator, at / "metric", "is required"));
+    if (!o.metric().empty() && !metrics.insert(o.metric()).second) {
+      errors.push_back(located(out.locator, at / "metric",
+                               "observed twice: one count per metric over the period"));
+    }
     if (!(std::isfinite(o.count()) && o.count() >= 0 && o.count() <= 1e12)) {
       errors.push_back(located(out.locator, at / "count", "must be a count in [0, 1e12]"));
     }

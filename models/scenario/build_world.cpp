@@ -448,6 +448,18 @@ class WorldBuilder {
           pol, v1::Policy::descriptor()->oneof_decl(0));
       const std::string field_name = oneof_field->name();
       inst.kind = pol.kind_case() == v1::Policy::kCustom ? pol.custom().kind() : field_name;
+      if (pol.kind_case() == v1::Policy::kCustom) {
+        // Sorted, so the first error does not depend on the map's order.
+        const std::map<std::string, double> parameters(pol.custom().parameters().begin(),
+                                                       pol.custom().parameters().end());
+        for (const auto& [key, value] : parameters) {
+          if (!std::isfinite(value)) {
+            error(p / "custom" / "parameters", "parameter " + quoted(key) +
+                                                   " must be a finite number, got " +
+                                                   describe_number(value));
+          }
+        }
+      }
       const PolicyRegistry::Factory* factory = registry_.find(inst.kind);
       if (factory == nullptr) {
         error(p / field_name, "no policy of kind " + quoted(inst.kind) + " is registered");

@@ -103,7 +103,10 @@ SourceLocation FieldLocator::locate_in_json(const FieldPath& path) const {
 }
 
 SourceLocation FieldLocator::locate_here(const FieldPath& path) const {
-  if (json_) return locate_in_json(path);
+  if (json_) {
+    const SourceLocation at = locate_in_json(path);
+    return at.line > 0 ? at : SourceLocation{file_, 1, 1};  // nothing written: the file's start
+  }
   SourceLocation best{file_, 0, 0};
   if (tree_ == nullptr) return best;
   const google::protobuf::Descriptor* desc = root_;
@@ -125,6 +128,7 @@ SourceLocation FieldLocator::locate_here(const FieldPath& path) const {
     tree = tree->GetTreeForNested(field, index);
     desc = field->message_type();
   }
+  if (best.line == 0) best = {file_, 1, 1};  // nothing written on the way: the file's start
   return best;
 }
 

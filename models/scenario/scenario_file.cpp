@@ -11,6 +11,7 @@
 
 #include "chiptrail/v1/scenario.pb.h"
 #include "models/scenario/input_error.hpp"
+#include "models/scenario/input_parser.hpp"
 #include "models/scenario/input_text.hpp"
 #include "models/scenario/json_positions.hpp"
 #include "models/scenario/scenario_merge.hpp"
@@ -45,71 +46,13 @@ ScenarioFile::ScenarioFile(ScenarioFile&&) noexcept = default;
 ScenarioFile& ScenarioFile::operator=(ScenarioFile&&) noexcept = default;
 ScenarioFile::~ScenarioFile() = default;
 
-namespace {
-
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-// protobuf's JSON errors start with the field they concern, "(a.b[2].c): ..." or "a.b: ...":
-// locate that field in the text.
-InputError json_error(const ScenarioFile& file, const std::string& message) {
-  std::string field;
-  std::string rest = message;
-  if (const std::size_t colon = message.find(": "); colon != std::string::npos) {
-    field = message.substr(0, colon);
-    rest = message.substr(colon + 2);
-    if (field.size() >= 2 && field.front() == '(' && field.back() == ')') {
-      field = field.substr(1, field.size() - 2);
-    }
-  }
-  SourceLocation at = file.locator.locate(FieldPath{}.dotted(field));
-  if (at.line == 0) at = {file.path, 1, 1};  // at least the file and its first line
-  return {file.path, at.line, at.column, field, rest};
-}
-
-}  // namespace
-
 ScenarioFile parse_scenario_text(const std::string& path, std::string text) {
   ScenarioFile file;
   file.path = path;
-  file.text = std::move(text);
   file.message = std::make_unique<v1::Scenario>();
-  file.locator = FieldLocator(path);
   std::vector<InputError> errors;
-  if (ends_with(path, ".json")) {
-    // Our scan first: it finds syntax errors with their line and where every field was
-    // written, which protobuf's parser does not tell.
-    JsonPositions positions = scan_json(file.text);
-    if (positions.error_at) {
-      errors.push_back({path, positions.error_at->line, positions.error_at->column, "",
-                        "invalid JSON: " + positions.error});
-    } else {
-      file.locator = FieldLocator(path, v1::Scenario::descriptor(), std::move(positions));
-      google::protobuf::util::JsonParseOptions options;
-      options.ignore_unknown_fields = false;
-      const auto status =
-          google::protobuf::util::JsonStringToMessage(file.text, file.message.get(), options);
-      if (!status.ok()) errors.push_back(json_error(file, std::string(status.message())));
-    }
-  } else {
-    auto tree = std::make_unique<google::protobuf::TextFormat::ParseInfoTree>();
-    TextFormatErrors collector(path, errors);
-    google::protobuf::TextFormat::Parser parser;
-    parser.RecordErrorsTo(&collector);
-    parser.WriteLocationsTo(tree.get());
-    if (!parser.ParseFromString(file.text, file.message.get()) && errors.empty()) {
-      errors.push_back({path, 0, 0, "", "could not parse the file as protobuf text format"});
-    }
-    file.locator = FieldLocator(path, v1::Scenario::descriptor(), std::move(tree));
-    if (errors.empty()) {
-      for (const FieldPath& bad : invalid_utf8_fields(*file.message)) {
-        const SourceLocation at = file.locator.locate(bad);
-        errors.push_back({path, at.line, at.column, bad.to_string(), "is not valid UTF-8 text"});
-      }
-    }
-  }
+  file.locator = parse_input_text(path, text, *file.message, errors);
+  file.text = std::move(text);
   if (!errors.empty()) throw InvalidInput(std::move(errors));
   return file;
 }
@@ -127,7 +70,8 @@ void apply_extends(ScenarioFile& file, std::vector<std::string>& chain) {
     const SourceLocation at = file.locator.locate(FieldPath{} / "extends");
     return std::pair{at.line, at.column};
   }();
-  if (chain.size() >= 16) {
+  // `chain` holds the files read so far, this one included: 16 hops make 17.
+  if (chain.size() > 16) {
     throw InvalidInput(
         {{file.path, line, column, "extends", "scenarios extend each other more than 16 deep"}});
   }
@@ -137,7 +81,12 @@ void apply_extends(ScenarioFile& file, std::vector<std::string>& chain) {
     throw InvalidInput(
         {{file.path, line, column, "extends", "extends itself through " + relative}});
   }
-  if (!std::filesystem::exists(base_path, ec)) {
+  const std::filesystem::file_status status = std::filesystem::status(base_path, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory) {  // a loop of links, no permission ...
+    throw InvalidInput(
+        {{file.path, line, column, "extends", base_path.string() + ": " + ec.message()}});
+  }
+  if (!std::filesystem::exists(status)) {
     throw InvalidInput(
         {{file.path, line, column, "extends", "no such file: " + base_path.string()}});
   }

@@ -330,6 +330,28 @@ with open(sys.argv[2], 'w') as f:
     "$chiptrail" run "$scenario" -n 3 --seed 5 --max-events 100000000 --max-memory 4096 --out "$work/b" >/dev/null
     cmp "$work/a/runs.csv" "$work/b/runs.csv"
     ;;
+  hostile_messages)
+    # Messages that name what is wrong: an unknown command, a loop of links and 16 hops of
+    # `extends` (allowed; 17 are not), a bound of a positive number without 309 digits.
+    expect_exit 64 "$chiptrail" bogus
+    grep -q 'no command "bogus"' "$work/stderr"
+    ln -s loop_b "$work/loop_a"
+    ln -s loop_a "$work/loop_b"
+    printf 'extends: "loop_a"\n' >"$work/via_loop.textproto"
+    expect_exit 65 "$chiptrail" validate "$work/via_loop.textproto"
+    grep -q "via_loop.textproto:1:1: extends: .*loop_a: Too many levels of symbolic links" "$work/stderr"
+    cp "$src/scenarios/minimal.textproto" "$work/hop0.textproto"
+    sed -i 's|^extends:.*||' "$work/hop0.textproto"
+    for k in $(seq 1 17); do
+      printf 'extends: "hop%s.textproto"\n' $((k - 1)) >"$work/hop$k.textproto"
+    done
+    "$chiptrail" validate "$work/hop16.textproto" >/dev/null
+    expect_exit 65 "$chiptrail" validate "$work/hop17.textproto"
+    grep -q "more than 16 deep" "$work/stderr"
+    expect_exit 64 "$chiptrail" optimize "$src/tests/data/inspection_game.textproto" --budget -5
+    grep -q "must be a positive number" "$work/stderr"
+    if grep -q "1797693134862315" "$work/stderr"; then exit 1; fi
+    ;;
   hostile_flags)
     # Numbers on the command line are plain decimal whole numbers in range, or exit 64: nothing
     # wraps to 2^64 - 1, overflows, or is silently ignored.
@@ -615,6 +637,17 @@ PY
     expect_exit 65 "$chiptrail" infer "$src/tests/data/infer_synthetic.textproto" --observed "$work/bad_obs.textproto" --out "$work/bad"
     grep -q "bad_obs.textproto:3:.*observed\[0\].metric: the scenario has no metric \"lots_caught\"" "$work/stderr"
     expect_exit 66 "$chiptrail" infer "$src/tests/data/infer_synthetic.textproto" --observed "$work/none.textproto"
+    # Observations: an empty file is placed at its first line; a metric observed twice is
+    # refused; JSON (any case of .json) is read as JSON.
+    : >"$work/empty_obs.textproto"
+    expect_exit 65 "$chiptrail" infer "$src/tests/data/infer_synthetic.textproto" --observed "$work/empty_obs.textproto"
+    grep -q "empty_obs.textproto:1:1: period_days" "$work/stderr"
+    printf 'period_days: 365\nobserved { metric: "lots_detected" count: 3 }\nobserved { metric: "lots_detected" count: 4 }\n' >"$work/twice.textproto"
+    expect_exit 65 "$chiptrail" infer "$src/tests/data/infer_synthetic.textproto" --observed "$work/twice.textproto"
+    grep -q "twice.textproto:3:.*observed\[1\].metric: observed twice" "$work/stderr"
+    printf '{"periodDays": 365,\n "observed": [{"metric": "lots_detected", "count": -1}]}\n' >"$work/obs.JSON"
+    expect_exit 65 "$chiptrail" infer "$src/tests/data/infer_synthetic.textproto" --observed "$work/obs.JSON"
+    grep -q "obs.JSON:2:.*observed\[0\].count: must be a count" "$work/stderr"
     expect_exit 65 "$chiptrail" infer "$src/scenarios/minimal.textproto" --observed "$src/tests/data/infer_synthetic_obs.textproto"
     grep -q "no \`uncertain\` parameters" "$work/stderr"
     if [[ -e "$work/bad" ]]; then exit 1; fi  # a refused inference writes nothing

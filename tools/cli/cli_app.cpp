@@ -4,6 +4,7 @@
 #include "cli/cli_app.hpp"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -49,6 +50,18 @@ int run_cli(const std::vector<std::string>& args) {
   add_serve_command(app, registry, exit_code);
   add_sweep_commands(app, registry, exit_code);
   add_demo_command(app, exit_code);
+  // A first word that is no subcommand is named as such (CLI11 would say "A subcommand is
+  // required").
+  if (args.size() > 1 && !args[1].empty() && args[1].front() != '-') {
+    const auto commands = app.get_subcommands([](const CLI::App*) { return true; });
+    const bool known = std::any_of(commands.begin(), commands.end(),
+                                   [&](const CLI::App* c) { return c->check_name(args[1]); });
+    if (!known) {
+      std::fprintf(stderr, "chiptrail: no command \"%s\" (chiptrail --help lists them)\n",
+                   args[1].substr(0, 40).c_str());
+      return kUsage;
+    }
+  }
   try {
     if (!args.empty()) app.name(args.front());
     // CLI11 takes the arguments after the program name, last first.

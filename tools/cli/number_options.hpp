@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 #include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <string>
 
@@ -25,6 +26,23 @@ inline CLI::Validator whole_number(std::uint64_t min, std::uint64_t max) {
         return "";
       },
       "UINT in [" + std::to_string(min) + ", " + std::to_string(max) + "]");
+}
+
+// A positive finite number, in decimal (`1000`, `2.5e6`): refuses `-5`, `0`, `nan`, `inf`
+// with a message that names no 309-digit bound.
+inline CLI::Validator positive_number() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        double value = 0;
+        const char* end = text.data() + text.size();
+        const auto [stop, error] = std::from_chars(text.data(), end, value);
+        if (text.empty() || error != std::errc() || stop != end || !std::isfinite(value) ||
+            value <= 0) {
+          return "must be a positive number, got \"" + text.substr(0, 40) + "\"";
+        }
+        return "";
+      },
+      "POSITIVE");
 }
 
 }  // namespace chiptrail::cli

@@ -159,7 +159,7 @@ void add_optimize_command(CLI::App& app, const models::PolicyRegistry& registry,
   cmd->add_option("scenario", o->scenario, "Scenario file with `levers`")->required();
   cmd->add_option("--budget", o->search.budget, "Budget in USD over the horizon")
       ->required()
-      ->check(CLI::PositiveNumber);
+      ->check(positive_number());
   cmd->add_option("--maximize", o->maximize, "Metric to maximise (default chips_detected)");
   cmd->add_option("--minimize", o->minimize,
                   "Metric to minimise instead, e.g. chips_delivered_restricted");
