@@ -109,7 +109,7 @@ TEST_CASE("infer: observations are checked, with the line of what is wrong") {
     }
   };
   fails("period_days: 0\nobserved { metric: \"x\" count: 1 }\n", "must be a number of days", 1);
-  fails("period_days: 10\n", "needs at least one observed count", 0);
+  fails("period_days: 10\n", "needs at least one observed count", 1);  // the file's start
   fails("period_days: 10\nobserved { metric: \"x\" count: -1 }\n", "must be a count", 2);
   fails("period_days: 10\nobserved { count: 1 }\n", "is required", 2);
   fails("period_days: 10\nbogus: 1\n", "bogus", 2);
