@@ -1,6 +1,7 @@
 #include "sim/run_journal.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -104,8 +105,12 @@ std::map<std::uint64_t, std::vector<double>> RunJournal::read(const std::string&
                                                               std::size_t values_per_run,
                                                               std::uint64_t runs_in_all) {
   std::map<std::uint64_t, std::vector<double>> runs;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return runs;  // no journal yet
+  // A device or a FIFO in its place could be endless (/dev/zero): only a regular file is read.
+  if (!S_ISREG(st.st_mode)) throw JournalIoError(path + ": is not a regular file");
   std::ifstream in(path);
-  if (!in) return runs;
+  if (!in) throw JournalIoError(path + ": cannot open: " + std::strerror(errno));
   std::string line;
   if (!std::getline(in, line)) return runs;
   if (line != header) {

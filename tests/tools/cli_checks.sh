@@ -542,9 +542,16 @@ PY
     # refused (65), and merging into a shard's directory is refused (64).
     mkdir -p "$work/dirjournal/.journal"
     expect_exit 74 "$chiptrail" sweep "$sweep" --out "$work/dirjournal" --resume
-    mkdir -p "$work/full"
-    ln -s /dev/full "$work/full/.journal"
-    expect_exit 74 "$chiptrail" sweep "$sweep" --out "$work/full" --resume -j 1
+    mkdir -p "$work/dev"
+    ln -s /dev/zero "$work/dev/.journal"  # endless: never read
+    expect_exit 74 timeout 60 "$chiptrail" sweep "$sweep" --out "$work/dev" --resume -j 1
+    # A disk that fills up: writes past a 4 KiB file size limit fail (EFBIG).
+    set +e
+    (trap '' XFSZ; ulimit -f 4; "$chiptrail" sweep "$sweep" --out "$work/full" -j 1 >/dev/null 2>"$work/stderr")
+    code=$?
+    set -e
+    [[ $code -eq 74 ]] || { echo "a full disk gave exit $code" >&2; cat "$work/stderr" >&2; exit 1; }
+    [[ ! -e "$work/full/runs.csv" ]]  # no partial output set
     mkdir -p "$work/other"
     printf 'chiptrail-journal v1 0000 shard 0/1\n' >"$work/other/.journal"
     expect_exit 65 "$chiptrail" sweep "$sweep" --out "$work/other" --resume
