@@ -1,7 +1,5 @@
 #include "models/inference/observations.hpp"
 
-#include <google/protobuf/text_format.h>
-
 #include <algorithm>
 #include <cmath>
 #include <memory>
@@ -12,8 +10,6 @@
 #include "models/scenario/input_error.hpp"
 #include "models/scenario/input_parser.hpp"
 #include "models/scenario/input_text.hpp"
-#include "models/scenario/text_format_errors.hpp"
-#include "models/scenario/utf8_check.hpp"
 
 namespace chiptrail::models {
 namespace {

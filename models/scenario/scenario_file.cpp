@@ -1,8 +1,5 @@
 #include "models/scenario/scenario_file.hpp"
 
-#include <google/protobuf/text_format.h>
-#include <google/protobuf/util/json_util.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -13,10 +10,7 @@
 #include "models/scenario/input_error.hpp"
 #include "models/scenario/input_parser.hpp"
 #include "models/scenario/input_text.hpp"
-#include "models/scenario/json_positions.hpp"
 #include "models/scenario/scenario_merge.hpp"
-#include "models/scenario/text_format_errors.hpp"
-#include "models/scenario/utf8_check.hpp"
 
 namespace chiptrail::models {
 
