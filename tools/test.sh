@@ -22,8 +22,9 @@ fi
 if [[ "${1:-}" == "--thread" ]]; then
   # ThreadSanitizer on what runs threads: the pool, replications in parallel, and the
   # threaded sweep, resume and optimize checks of the command line. Not `merge` (the shards
-  # check): protobuf's headers give maps another layout under TSan than Debian's libprotobuf
-  # was built with, so code walking a protobuf map crashes there; merging is single-threaded.
+  # check) nor the journal's edge cases (sweep_journal): protobuf's headers give maps another
+  # layout under TSan than Debian's libprotobuf was built with, so code walking a protobuf map
+  # (a manifest read as a Struct) crashes there; both are single-threaded.
   cmake --preset tsan >/dev/null
   cmake --build --preset tsan -j "$jobs" --target chiptrail sim_tests
   ctest --preset tsan -j "$jobs" \
