@@ -166,10 +166,18 @@ times = [e["t_days"] for e in events]
 assert times == sorted(times), "events out of time order"
 found = [e for e in events if e["event"] == "detected"]
 assert all(e["policy"] and e["stage"] and e["verdict"] and e["node"] for e in found), found[:1]
-# Chips of each sold lot: delivered + seized never exceed what was sold.
+# Chips of each sold lot: delivered + seized or disabled in the chain never exceed what was
+# sold (the rest is still in the pipeline at the horizon), and every chip of a legitimate lot
+# that was delivered was sold.
 sold = {e["lot"]: e["chips"] for e in events if e["event"] == "sale"}
+gone = collections.Counter()
 for e in events:
     assert e["lot"] in sold, e
+    if e["event"] == "delivered" or (e["event"] == "detected" and e["verdict"] in ("seize", "disable")):
+        gone[e["lot"]] += e["chips"]
+assert gone, "nothing delivered or stopped: the check checked nothing"
+for lot, chips in gone.items():
+    assert chips <= sold[lot], (lot, chips, sold[lot])
 PY
     "$chiptrail" run "$src/scenarios/minimal.textproto" -n 1 --seed 9 --trace "$work/short.jsonl" \
       --trace-limit 5 2>"$work/stderr" >/dev/null
@@ -409,12 +417,15 @@ open(sys.argv[1], 'wb').write(b'horizon_days: \"' + b'SECRET' * 2000 + b'\x1b[31
     if LC_ALL=C grep -q -P '[^\x09\x0a\x20-\x7e]' "$work/stderr"; then exit 1; fi
     ;;
   same_seed_same_bytes)
-    for threads in 1 2 2; do
+    # One thread, two threads, and two threads again: the three give the same bytes.
+    for out in t1:1 t2:2 t2again:2; do
       "$chiptrail" run "$src/scenarios/blackwell_sea.textproto" -n 24 --seed 11 \
-        --threads $threads --out "$work/t$threads" >/dev/null
+        --threads "${out#*:}" --out "$work/${out%%:*}" >/dev/null
     done
-    cmp "$work/t1/runs.csv" "$work/t2/runs.csv"
-    cmp "$work/t1/summary.csv" "$work/t2/summary.csv"
+    for f in runs.csv summary.csv detections.csv; do
+      cmp "$work/t1/$f" "$work/t2/$f"
+      cmp "$work/t2/$f" "$work/t2again/$f"
+    done
     "$chiptrail" run "$src/scenarios/blackwell_sea.textproto" -n 24 --seed 12 --out "$work/s12" >/dev/null
     if cmp -s "$work/t1/runs.csv" "$work/s12/runs.csv"; then
       echo "a different seed gave the same runs.csv" >&2
@@ -588,6 +599,22 @@ PY
   uncertainty)
     "$chiptrail" uncertainty "$src/scenarios/blackwell_sea.textproto" --samples 8 --replications 3 --out "$work/u" >"$work/u.txt"
     grep -q "^chips_delivered_restricted,8," "$work/u/uncertainty.csv"
+    # The values, not only the rows: quantiles in order, variances and shares in range, and the
+    # lots diverted driven by the uncertain arrival rates (lognormal, sigma 1.22) far more than
+    # by Poisson noise within a run.
+    /usr/bin/python3 - "$work/u/uncertainty.csv" <<'PY'
+import csv, math, sys
+rows = {r["metric"]: r for r in csv.DictReader(open(sys.argv[1]))}
+for m, r in rows.items():
+    p05, p50, p95 = (float(r[k]) for k in ("p05", "p50", "p95"))
+    if any(math.isnan(x) for x in (p05, p50, p95)):
+        continue
+    assert p05 <= p50 <= p95, (m, p05, p50, p95)
+    assert float(r["parameter_variance"]) >= 0 and float(r["stochastic_variance"]) >= 0, m
+    share = float(r["parameter_share"])
+    assert math.isnan(share) or 0 <= share <= 1, (m, share)
+assert float(rows["lots_diverted"]["parameter_share"]) > 0.5, rows["lots_diverted"]
+PY
     expect_exit 65 "$chiptrail" uncertainty "$src/scenarios/minimal.textproto"  # nothing uncertain
     ;;
   sensitivity)
