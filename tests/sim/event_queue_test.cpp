@@ -3,8 +3,11 @@
 #include <doctest/doctest.h>
 
 #include <array>
+#include <map>
 #include <memory>
+#include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "sim/distributions.hpp"
@@ -157,4 +160,68 @@ TEST_CASE("actions hold trivial, non-trivial, large and move-only callables") {
   CHECK(calls == 1 + 7 + 7 + 5);
   moved = nullptr;
   CHECK(shared.use_count() == 1);
+}
+
+TEST_CASE("model-based: pushes, pops, pop_due and cancels interleaved agree with an ordered set") {
+  // The oracle: a std::set of (time, push number, id), whose order is the tie rule by
+  // definition. Every operation is applied to both; every pop must give the oracle's first.
+  // Run near the sequence counter's wrap too, so renumbering is exercised mid-workload.
+  for (const std::uint32_t first : {1U, UINT32_MAX - 3000U}) {
+    CAPTURE(first);
+    EventQueue q(first);
+    std::set<std::tuple<std::int64_t, std::uint64_t, int>> oracle;
+    std::map<int, std::pair<EventHandle, std::tuple<std::int64_t, std::uint64_t, int>>> live;
+    chiptrail::sim::RandomStream rs({11, first, 1, 2});
+    int popped_id = -1;
+    std::uint64_t pushes = 0;
+    int next_id = 0;
+    for (int step = 0; step < 60000; ++step) {
+      const double u = rs.uniform01();
+      if (u < 0.5 || oracle.empty()) {
+        // Few distinct times, so ties are common.
+        const auto t = static_cast<std::int64_t>(rs.uniform01() * 50);
+        const int id = next_id++;
+        const auto key = std::tuple{t, pushes++, id};
+        live[id] = {q.push(Time::seconds(t), [&popped_id, id] { popped_id = id; }), key};
+        oracle.insert(key);
+      } else if (u < 0.75) {
+        // Cancel a live event (the oldest-numbered one at a random offset), or a stale one.
+        auto it = live.lower_bound(static_cast<int>(rs.uniform01() * next_id));
+        if (it == live.end()) it = live.begin();
+        CHECK(q.cancel(it->second.first));
+        oracle.erase(it->second.second);
+        const EventHandle stale = it->second.first;
+        live.erase(it);
+        CHECK_FALSE(q.cancel(stale));  // a second cancel is a no-op
+      } else if (u < 0.9) {
+        const auto expected = *oracle.begin();
+        REQUIRE(q.next_time() == Time::seconds(std::get<0>(expected)));
+        auto [t, action] = q.pop();
+        action();
+        REQUIRE(popped_id == std::get<2>(expected));
+        oracle.erase(oracle.begin());
+        live.erase(popped_id);
+      } else {
+        // pop_due with a limit that may or may not reach the earliest event.
+        const auto limit = static_cast<std::int64_t>(rs.uniform01() * 50);
+        Time t;
+        chiptrail::sim::Action action;
+        const bool due = std::get<0>(*oracle.begin()) <= limit;
+        REQUIRE(q.pop_due(Time::seconds(limit), t, action) == due);
+        if (due) {
+          action();
+          REQUIRE(popped_id == std::get<2>(*oracle.begin()));
+          oracle.erase(oracle.begin());
+          live.erase(popped_id);
+        }
+      }
+      REQUIRE(q.size() == oracle.size());
+    }
+    while (!oracle.empty()) {
+      q.pop().second();
+      REQUIRE(popped_id == std::get<2>(*oracle.begin()));
+      oracle.erase(oracle.begin());
+    }
+    CHECK(q.empty());
+  }
 }
