@@ -1,0 +1,75 @@
+// models::Distribution: the density of every kind that has one integrates to 1, has the
+// distribution's mean, and matches where the draws fall.
+#include "models/distribution.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "sim/intervals.hpp"
+#include "sim/random_stream.hpp"
+
+using namespace chiptrail;
+using models::Distribution;
+
+namespace {
+
+// Trapezoid rule over [lo, hi] with n steps.
+template <class F>
+double integrate(F f, double lo, double hi, int n = 200000) {
+  const double h = (hi - lo) / n;
+  double sum = (f(lo) + f(hi)) / 2;
+  for (int i = 1; i < n; ++i) sum += f(lo + i * h);
+  return sum * h;
+}
+
+struct Case {
+  const char* name;
+  Distribution d;
+  double lo, hi;  // covers all but a negligible tail
+};
+
+std::vector<Case> cases() {
+  return {
+      {"uniform", Distribution(Distribution::Uniform{2, 5}), 1, 6},
+      {"exponential", Distribution(Distribution::Exponential{3}), 0, 120},
+      {"normal", Distribution(Distribution::Normal{10, 2}), -10, 30},
+      {"lognormal", Distribution(Distribution::LogNormal{1, 0.5}), 1e-9, 80},
+      {"triangular", Distribution(Distribution::Triangular{1, 2, 6}), 0, 7},
+  };
+}
+
+}  // namespace
+
+TEST_CASE("a density integrates to 1 and has the distribution's mean") {
+  for (const Case& c : cases()) {
+    CAPTURE(c.name);
+    const auto f = [&](double x) { return *c.d.density(x); };
+    CHECK(integrate(f, c.lo, c.hi) == doctest::Approx(1).epsilon(1e-3));
+    CHECK(integrate([&](double x) { return x * f(x); }, c.lo, c.hi) ==
+          doctest::Approx(c.d.mean()).epsilon(1e-3));
+  }
+  CHECK_FALSE(Distribution(Distribution::Fixed{3}).density(3).has_value());
+}
+
+TEST_CASE("draws fall in an interval as often as the density says") {
+  // For three intervals per kind, the share of 20,000 draws inside must lie in the 99.9% Wilson
+  // interval around the density's integral over it.
+  for (const Case& c : cases()) {
+    CAPTURE(c.name);
+    sim::RandomStream rs({5, 0, sim::stream_key(c.name), 0});
+    std::vector<double> draws;
+    for (int i = 0; i < 20000; ++i) draws.push_back(c.d.sample(rs, false));
+    const double m = c.d.mean();
+    for (const auto& [a, b] :
+         {std::pair{c.lo, m}, std::pair{m * 0.8, m * 1.2}, std::pair{m, c.hi}}) {
+      const double p = integrate([&](double x) { return *c.d.density(x); }, a, b, 20000);
+      std::uint64_t inside = 0;
+      for (const double x : draws) inside += (x >= a && x <= b) ? 1 : 0;
+      CAPTURE(a);
+      CAPTURE(b);
+      CHECK(sim::wilson_interval(inside, draws.size(), 0.999).contains(p));
+    }
+  }
+}
