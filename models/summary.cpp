@@ -4,7 +4,7 @@
 #include <limits>
 #include <stdexcept>
 
-#include "sim/intervals.hpp"
+#include "sim/analysis/intervals.hpp"
 #include "sim/running_stats.hpp"
 
 namespace chiptrail::models {

@@ -11,7 +11,7 @@
 #include "models/scenario/input_error.hpp"
 #include "models/supply_chain_model.hpp"
 #include "models/sweep/field_setter.hpp"
-#include "sim/replication_runner.hpp"
+#include "sim/analysis/replication_runner.hpp"
 #include "sim/running_stats.hpp"
 
 namespace chiptrail::models {

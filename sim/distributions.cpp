@@ -4,7 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "sim/special_functions.hpp"
+#include "sim/normal_quantile.hpp"
 
 namespace chiptrail::sim {
 

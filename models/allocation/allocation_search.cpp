@@ -10,8 +10,8 @@
 #include "models/scenario/input_error.hpp"
 #include "models/scenario/input_text.hpp"
 #include "models/supply_chain_model.hpp"
-#include "sim/designs.hpp"
-#include "sim/intervals.hpp"
+#include "sim/analysis/designs.hpp"
+#include "sim/analysis/intervals.hpp"
 #include "sim/running_stats.hpp"
 
 namespace chiptrail::models {

@@ -7,7 +7,7 @@
 #include "models/allocation/lever.hpp"
 #include "models/policies/policy_registry.hpp"
 #include "models/scenario/scenario_file.hpp"
-#include "sim/successive_halving.hpp"
+#include "sim/analysis/successive_halving.hpp"
 
 namespace chiptrail::models {
 

@@ -9,7 +9,7 @@
 #include "models/policies/policy_registry.hpp"
 #include "models/resource_limits.hpp"
 #include "models/scenario/scenario_file.hpp"
-#include "sim/abc_smc.hpp"
+#include "sim/analysis/abc_smc.hpp"
 
 namespace chiptrail::models {
 

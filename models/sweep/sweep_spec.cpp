@@ -19,7 +19,7 @@
 #include "models/scenario/text_format_errors.hpp"
 #include "models/scenario/utf8_check.hpp"
 #include "models/sweep/field_setter.hpp"
-#include "sim/designs.hpp"
+#include "sim/analysis/designs.hpp"
 
 namespace chiptrail::models {
 namespace {

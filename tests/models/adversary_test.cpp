@@ -13,7 +13,7 @@
 #include "models/summary.hpp"
 #include "models/supply_chain_model.hpp"
 #include "models/two_routes_scenario.hpp"
-#include "sim/intervals.hpp"
+#include "sim/analysis/intervals.hpp"
 
 using namespace chiptrail;
 using chiptrail::testing::two_routes;

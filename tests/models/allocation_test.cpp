@@ -11,7 +11,7 @@
 #include "models/scenario_test_support.hpp"
 #include "models/supply_chain_model.hpp"
 #include "models/two_routes_scenario.hpp"
-#include "sim/designs.hpp"
+#include "sim/analysis/designs.hpp"
 
 using namespace chiptrail;
 using chiptrail::testing::builtin_registry;

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <vector>
 
-#include "sim/intervals.hpp"
+#include "sim/analysis/intervals.hpp"
 #include "sim/random_stream.hpp"
 
 using namespace chiptrail;

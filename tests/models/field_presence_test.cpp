@@ -20,7 +20,7 @@
 #include "models/supply_chain_model.hpp"
 #include "models/sweep/field_setter.hpp"
 #include "models/two_routes_scenario.hpp"
-#include "sim/intervals.hpp"
+#include "sim/analysis/intervals.hpp"
 
 using namespace chiptrail;
 using chiptrail::testing::base_scenario;

@@ -13,7 +13,6 @@
 #include "models/scenario/scenario_file.hpp"
 #include "models/supply_chain_model.hpp"
 #include "models/sweep/field_setter.hpp"
-#include "sim/special_functions.hpp"
 
 using namespace chiptrail;
 

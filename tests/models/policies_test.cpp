@@ -15,7 +15,7 @@
 #include "models/policies/whistleblower_tips.hpp"
 #include "models/scenario_test_support.hpp"
 #include "models/supply_chain_model.hpp"
-#include "sim/intervals.hpp"
+#include "sim/analysis/intervals.hpp"
 
 using namespace chiptrail;
 using models::Decision;

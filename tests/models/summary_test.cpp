@@ -6,7 +6,7 @@
 #include <cmath>
 #include <vector>
 
-#include "sim/intervals.hpp"
+#include "sim/analysis/intervals.hpp"
 #include "sim/running_stats.hpp"
 
 using namespace chiptrail::models;

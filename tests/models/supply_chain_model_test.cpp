@@ -13,7 +13,7 @@
 #include "models/scenario/build_world.hpp"
 #include "models/scenario_test_support.hpp"
 #include "sim/distributions.hpp"
-#include "sim/intervals.hpp"
+#include "sim/analysis/intervals.hpp"
 #include "sim/running_stats.hpp"
 
 using namespace chiptrail;

@@ -7,7 +7,8 @@
 #include <utility>
 #include <vector>
 
-#include "sim/intervals.hpp"
+#include "sim/analysis/intervals.hpp"
+#include "sim/normal_quantile.hpp"
 #include "sim/running_stats.hpp"
 
 using namespace chiptrail::sim;
@@ -140,4 +141,14 @@ TEST_CASE("inverse-CDF samplers are monotone in their uniform (common random num
   // exponential draw from it, draw by draw.
   RandomStream a({11, 0, 0, 0}), b({11, 0, 0, 0});
   for (int i = 0; i < 1000; ++i) CHECK(exponential(a, 1.0) < exponential(b, 2.0));
+}
+
+TEST_CASE("normal quantile against published values") {
+  CHECK(normal_quantile(0.5) == 0.0);
+  CHECK(normal_quantile(0.975) == doctest::Approx(1.959963984540054).epsilon(1e-14));
+  CHECK(normal_quantile(0.995) == doctest::Approx(2.5758293035489004).epsilon(1e-14));
+  CHECK(normal_quantile(0.025) == doctest::Approx(-1.959963984540054).epsilon(1e-14));
+  CHECK(normal_quantile(1e-10) == doctest::Approx(-6.361340902404056).epsilon(1e-12));
+  CHECK(std::isinf(normal_quantile(1.0)));
+  CHECK(std::isnan(normal_quantile(1.5)));
 }

@@ -11,7 +11,7 @@
 #include "models/policies/policy_registry.hpp"
 #include "models/scenario/build_world.hpp"
 #include "models/supply_chain_model.hpp"
-#include "sim/intervals.hpp"
+#include "sim/analysis/intervals.hpp"
 #include "sim/random_stream.hpp"
 
 using namespace chiptrail;

@@ -7,7 +7,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/number_options.hpp"
 #include "sim/distributions.hpp"
-#include "sim/intervals.hpp"
+#include "sim/analysis/intervals.hpp"
 #include "sim/random_stream.hpp"
 #include "sim/simulator.hpp"
 

@@ -19,7 +19,7 @@
 #include "cli/text_format.hpp"
 #include "models/inference/infer.hpp"
 #include "models/scenario/input_error.hpp"
-#include "sim/run_pool.hpp"
+#include "sim/analysis/run_pool.hpp"
 
 namespace chiptrail::cli {
 namespace {

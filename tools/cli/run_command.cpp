@@ -23,8 +23,8 @@
 #include "models/metrics_recorder.hpp"
 #include "models/supply_chain_model.hpp"
 #include "models/tee_recorder.hpp"
-#include "sim/intervals.hpp"
-#include "sim/replication_runner.hpp"
+#include "sim/analysis/intervals.hpp"
+#include "sim/analysis/replication_runner.hpp"
 
 namespace chiptrail::cli {
 namespace {

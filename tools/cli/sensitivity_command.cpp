@@ -17,7 +17,7 @@
 #include "cli/number_options.hpp"
 #include "cli/output_set.hpp"
 #include "cli/text_format.hpp"
-#include "sim/sensitivity.hpp"
+#include "sim/analysis/sensitivity.hpp"
 
 namespace chiptrail::cli {
 namespace {

@@ -28,8 +28,8 @@
 #include "models/scenario/input_error.hpp"
 #include "models/supply_chain_model.hpp"
 #include "models/sweep/point_worlds.hpp"
-#include "sim/run_journal.hpp"
-#include "sim/run_pool.hpp"
+#include "sim/analysis/run_journal.hpp"
+#include "sim/analysis/run_pool.hpp"
 
 namespace chiptrail::cli {
 namespace {

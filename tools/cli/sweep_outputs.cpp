@@ -11,7 +11,7 @@
 #include "cli/text_format.hpp"
 #include "cli/version.hpp"
 #include "models/summary.hpp"
-#include "sim/intervals.hpp"
+#include "sim/analysis/intervals.hpp"
 
 namespace chiptrail::cli {
 namespace {

@@ -9,7 +9,7 @@
 
 #include "models/summary.hpp"
 #include "models/supply_chain_model.hpp"
-#include "sim/run_pool.hpp"
+#include "sim/analysis/run_pool.hpp"
 
 namespace chiptrail::explorer {
 

@@ -32,7 +32,7 @@
 #include "models/summary.hpp"
 #include "models/supply_chain_model.hpp"
 #include "models/sweep/field_setter.hpp"
-#include "sim/run_pool.hpp"
+#include "sim/analysis/run_pool.hpp"
 
 namespace py = pybind11;
 

@@ -1,5 +1,5 @@
 // The sweep journal: what a killed or tampered file gives back on resume.
-#include "sim/run_journal.hpp"
+#include "sim/analysis/run_journal.hpp"
 
 #include <doctest/doctest.h>
 #include <unistd.h>

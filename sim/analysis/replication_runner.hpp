@@ -6,7 +6,7 @@
 #include <optional>
 #include <vector>
 
-#include "sim/run_pool.hpp"
+#include "sim/analysis/run_pool.hpp"
 
 namespace chiptrail::sim {
 

@@ -1,10 +1,10 @@
-#include "sim/successive_halving.hpp"
+#include "sim/analysis/successive_halving.hpp"
 
 #include <algorithm>
 #include <numeric>
 #include <stdexcept>
 
-#include "sim/run_pool.hpp"
+#include "sim/analysis/run_pool.hpp"
 
 namespace chiptrail::sim {
 

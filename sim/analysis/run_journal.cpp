@@ -1,4 +1,4 @@
-#include "sim/run_journal.hpp"
+#include "sim/analysis/run_journal.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -1,37 +1,29 @@
-#include "sim/intervals.hpp"
+#include "sim/analysis/intervals.hpp"
 
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <initializer_list>
 
-#include "sim/special_functions.hpp"
 
 using namespace chiptrail::sim;
 using doctest::Approx;
 
-TEST_CASE("normal quantile against published values") {
-  CHECK(normal_quantile(0.5) == 0.0);
-  CHECK(normal_quantile(0.975) == Approx(1.959963984540054).epsilon(1e-14));
-  CHECK(normal_quantile(0.995) == Approx(2.5758293035489004).epsilon(1e-14));
-  CHECK(normal_quantile(0.025) == Approx(-1.959963984540054).epsilon(1e-14));
-  CHECK(normal_quantile(1e-10) == Approx(-6.361340902404056).epsilon(1e-12));
-  CHECK(normal_cdf(1.959963984540054) == Approx(0.975).epsilon(1e-14));
-  CHECK(std::isinf(normal_quantile(1.0)));
-  CHECK(std::isnan(normal_quantile(1.5)));
-}
-
-TEST_CASE("Student-t quantile against published tables") {
-  // Two-sided 95% critical values t(0.975, df).
-  CHECK(student_t_quantile(0.975, 1) == Approx(12.706204736174704).epsilon(1e-10));
-  CHECK(student_t_quantile(0.975, 2) == Approx(4.302652729749464).epsilon(1e-10));
-  CHECK(student_t_quantile(0.975, 5) == Approx(2.570581835636314).epsilon(1e-10));
-  CHECK(student_t_quantile(0.975, 10) == Approx(2.228138851986274).epsilon(1e-10));
-  CHECK(student_t_quantile(0.975, 30) == Approx(2.042272456301238).epsilon(1e-10));
-  CHECK(student_t_quantile(0.995, 20) == Approx(2.845339709785208).epsilon(1e-10));
-  CHECK(student_t_quantile(0.025, 10) == Approx(-2.228138851986274).epsilon(1e-10));
-  CHECK(student_t_quantile(0.975, 1e7) == Approx(1.959963984540054).epsilon(1e-6));
-  CHECK(student_t_cdf(0.0, 4) == Approx(0.5));
+TEST_CASE("Student-t interval half-widths against published t tables") {
+  // With sd = 1 and n observations the half-width is t(0.5 + level/2, n - 1) / sqrt(n).
+  const auto t = [](double level, std::uint64_t n) {
+    const Interval i = student_t_interval(0.0, 1.0, n, level);
+    return i.high * std::sqrt(static_cast<double>(n));
+  };
+  CHECK(t(0.95, 2) == Approx(12.706204736174704).epsilon(1e-10));
+  CHECK(t(0.95, 3) == Approx(4.302652729749464).epsilon(1e-10));
+  CHECK(t(0.95, 6) == Approx(2.570581835636314).epsilon(1e-10));
+  CHECK(t(0.95, 11) == Approx(2.228138851986274).epsilon(1e-10));
+  CHECK(t(0.95, 31) == Approx(2.042272456301238).epsilon(1e-10));
+  CHECK(t(0.99, 21) == Approx(2.845339709785208).epsilon(1e-10));
+  CHECK(t(0.95, 10'000'001) == Approx(1.959963984540054).epsilon(1e-6));
+  CHECK(!(student_t_interval(0.0, 1.0, 5, 1.5).high < 1e300));  // no such level
 }
 
 TEST_CASE("Student-t interval from data") {

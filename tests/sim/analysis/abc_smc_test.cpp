@@ -1,5 +1,5 @@
 // ABC-SMC against posteriors known in closed form.
-#include "sim/abc_smc.hpp"
+#include "sim/analysis/abc_smc.hpp"
 
 #include <doctest/doctest.h>
 

@@ -1,4 +1,4 @@
-#include "sim/designs.hpp"
+#include "sim/analysis/designs.hpp"
 
 #include <algorithm>
 #include <cmath>

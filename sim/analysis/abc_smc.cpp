@@ -1,4 +1,4 @@
-#include "sim/abc_smc.hpp"
+#include "sim/analysis/abc_smc.hpp"
 
 #include <Eigen/Dense>
 #include <algorithm>

@@ -1,4 +1,4 @@
-#include "sim/successive_halving.hpp"
+#include "sim/analysis/successive_halving.hpp"
 
 #include <doctest/doctest.h>
 

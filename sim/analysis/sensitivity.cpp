@@ -1,4 +1,4 @@
-#include "sim/sensitivity.hpp"
+#include "sim/analysis/sensitivity.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "sim/intervals.hpp"
+#include "sim/analysis/intervals.hpp"
 
 namespace chiptrail::sim {
 

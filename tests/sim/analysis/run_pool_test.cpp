@@ -1,4 +1,4 @@
-#include "sim/run_pool.hpp"
+#include "sim/analysis/run_pool.hpp"
 
 #include <doctest/doctest.h>
 
@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "sim/replication_runner.hpp"
+#include "sim/analysis/replication_runner.hpp"
 
 using namespace chiptrail::sim;
 

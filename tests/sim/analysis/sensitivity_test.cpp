@@ -1,11 +1,11 @@
-#include "sim/sensitivity.hpp"
+#include "sim/analysis/sensitivity.hpp"
 
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <numbers>
 
-#include "sim/designs.hpp"
+#include "sim/analysis/designs.hpp"
 
 using namespace chiptrail::sim;
 
