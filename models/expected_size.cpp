@@ -20,8 +20,7 @@ double expected_lots(const Flow& f, double horizon_days) {
 
 }  // namespace
 
-void check_expected_size(const World& world) {
-  const ResourceLimits& limits = world.limits;
+void check_expected_size(const World& world, const ResourceLimits& limits) {
   const double horizon_days = world.horizon.to_days();
   double lots = 0;
   for (const Flow& f : world.flows) lots += expected_lots(f, horizon_days);

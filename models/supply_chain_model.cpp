@@ -56,8 +56,9 @@ struct LiveLot {
 
 class Replication {
  public:
-  Replication(const World& world, std::uint64_t replication, Recorder& recorder)
-      : world_(world), replication_(replication), recorder_(recorder) {
+  Replication(const World& world, const RunConfig& config, std::uint64_t replication,
+              Recorder& recorder)
+      : world_(world), config_(config), replication_(replication), recorder_(recorder) {
     if (world.adversary) {
       std::vector<double> prior;
       for (NodeIndex n = 0; n < world.network.node_count(); ++n) {
@@ -71,11 +72,11 @@ class Replication {
   }
 
   SimulationSummary run() {
-    check_expected_size(world_);
+    check_expected_size(world_, config_.limits);
     // Checked every 16,384 events, or more often under a lower limit (overshooting it by at
     // most an eighth), so that every limit is enforced.
     const std::uint64_t every =
-        std::clamp<std::uint64_t>(world_.limits.max_events / 8, 1, std::uint64_t{1} << 14);
+        std::clamp<std::uint64_t>(config_.limits.max_events / 8, 1, std::uint64_t{1} << 14);
     simulator_.set_watchdog(every, [this] { check_limits(); });
     for (std::size_t f = 0; f < world_.flows.size(); ++f) {
       simulator_.spawn("arrivals " + world_.flows[f].id, arrivals(f));
@@ -89,7 +90,7 @@ class Replication {
         }
       }
     }
-    if (world_.drain) {
+    if (config_.drain) {
       simulator_.run();
     } else {
       simulator_.run_until(world_.horizon);
@@ -104,14 +105,14 @@ class Replication {
  private:
   // Addresses follow models/random_streams.hpp.
   sim::RandomStream stream(std::uint64_t key, std::uint64_t entity) const {
-    return sim::RandomStream({world_.seed, replication_, key, entity});
+    return sim::RandomStream({config_.seed, replication_, key, entity});
   }
   sim::RandomStream stream(std::uint64_t key, const Lot& lot) const {
-    return sim::RandomStream(streams::address(world_.seed, replication_, key, lot));
+    return sim::RandomStream(streams::address(config_.seed, replication_, key, lot));
   }
   // A uniform fixed for (policy, sold lot): the same at every decision on that lot.
   sim::StreamAddress lot_address(const PolicyInstance& p, std::uint64_t lot_id) const {
-    return {world_.seed, replication_, streams::of_policy(streams::kLotProperty, p.name_key()),
+    return {config_.seed, replication_, streams::of_policy(streams::kLotProperty, p.name_key()),
             lot_id};
   }
   sim::Time days(double d) const { return sim::Time::from_days(d); }
@@ -123,7 +124,7 @@ class Replication {
                                 " stopped: " + what + "; the scenario is too large for this limit");
   }
   void check_limits() const {
-    const ResourceLimits& l = world_.limits;
+    const ResourceLimits& l = config_.limits;
     if (l.stop != nullptr && l.stop->load(std::memory_order_relaxed)) {
       throw sim::RunStopped("replication " + std::to_string(replication_) + " called off");
     }
@@ -138,8 +139,8 @@ class Replication {
   // Counts `n` more lots or consignments against the limit.
   void count_lots(std::uint64_t n) {
     lots_created_ += n;
-    if (lots_created_ > world_.limits.max_lots) {
-      too_large("more than " + std::to_string(world_.limits.max_lots) +
+    if (lots_created_ > config_.limits.max_lots) {
+      too_large("more than " + std::to_string(config_.limits.max_lots) +
                 " lots and consignments (--max-lots)");
     }
   }
@@ -631,6 +632,7 @@ class Replication {
   }
 
   const World& world_;
+  const RunConfig& config_;
   std::uint64_t replication_;
   Recorder& recorder_;
   std::unordered_map<LotKey, LiveLot, LotKeyHash> live_;  // lots and consignments in the chain
@@ -645,14 +647,23 @@ class Replication {
 
 }  // namespace
 
-SimulationSummary simulate(const World& world, std::uint64_t replication, Recorder& recorder) {
-  Replication r(world, replication, recorder);
+SimulationSummary simulate(const World& world, const RunConfig& config, std::uint64_t replication,
+                           Recorder& recorder) {
+  Replication r(world, config, replication, recorder);
   return r.run();
 }
 
-RunMetrics run_replication(const World& world, std::uint64_t replication) {
+RunMetrics run_replication(const World& world, const RunConfig& config, std::uint64_t replication) {
   MetricsRecorder recorder(world);
-  return recorder.finish(simulate(world, replication, recorder).chips_in_pipeline);
+  return recorder.finish(simulate(world, config, replication, recorder).chips_in_pipeline);
+}
+
+SimulationSummary simulate(const World& world, std::uint64_t replication, Recorder& recorder) {
+  return simulate(world, default_run(world), replication, recorder);
+}
+
+RunMetrics run_replication(const World& world, std::uint64_t replication) {
+  return run_replication(world, default_run(world), replication);
 }
 
 }  // namespace chiptrail::models

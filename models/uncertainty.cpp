@@ -5,13 +5,13 @@
 #include <stdexcept>
 
 #include "chiptrail/v1/scenario.pb.h"
+#include "models/experiment/execution.hpp"
 #include "models/metrics_recorder.hpp"
 #include "models/scenario/build_world.hpp"
 #include "models/scenario/distribution_from_proto.hpp"
 #include "models/scenario/input_error.hpp"
 #include "models/supply_chain_model.hpp"
 #include "models/sweep/field_setter.hpp"
-#include "sim/analysis/replication_runner.hpp"
 #include "sim/running_stats.hpp"
 
 namespace chiptrail::models {
@@ -62,12 +62,15 @@ std::vector<UncertaintySummary> run_uncertainty(const ScenarioFile& scenario,
       throw std::invalid_argument("an uncertain draw made the scenario invalid: " +
                                   e.errors().front().to_string());
     }
-    worlds.back().seed = o.seed;
   }
   const std::uint64_t r = o.replications;
-  const auto runs = sim::run_replications<RunMetrics>(
-      static_cast<std::size_t>(o.samples) * r, o.threads, [&](std::size_t id) {
-        return run_replication(worlds[id / r], id);  // every run its own streams
+  RunConfig config;
+  config.seed = o.seed;
+  Execution execution;
+  execution.threads = o.threads;
+  const auto runs = run_indexed<RunMetrics>(
+      static_cast<std::size_t>(o.samples) * r, execution, [&](std::size_t id) {
+        return run_replication(worlds[id / r], config, id);  // every run its own streams
       });
   std::vector<UncertaintySummary> out;
   for (std::size_t m = 0; m < runs.front().names.size(); ++m) {

@@ -11,7 +11,6 @@
 #include "models/lot.hpp"
 #include "models/network.hpp"
 #include "models/policies/policy.hpp"
-#include "models/resource_limits.hpp"
 #include "sim/random_stream.hpp"
 #include "sim/time.hpp"
 
@@ -96,13 +95,10 @@ struct World {
   std::vector<Flow> flows;
   std::vector<PolicyInstance> policies;
   std::optional<AdversaryConfig> adversary;  // set: smugglers adapt (models/adversary/)
+  // The scenario's suggestions for a run (its `replications` and `seed` fields); how a world is
+  // actually run travels separately, in a RunConfig (models/run_config.hpp).
   std::uint32_t replications = 1;
   std::uint64_t seed = 1;
-  // Run past the horizon until every lot has finished its journey (no lot starts after the
-  // horizon). Only for memoryless scenarios, whose event queue empties: the analytic check
-  // compares lots that completed, without the horizon cutting off the slow ones.
-  bool drain = false;
-  ResourceLimits limits;  // set by whoever runs it (the CLI from its flags)
 };
 
 }  // namespace chiptrail::models

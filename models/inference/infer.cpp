@@ -63,10 +63,7 @@ Inference infer(const ScenarioFile& scenario, const Observations& observations,
     try {
       for (int i = 0; i < base.uncertain_size(); ++i)
         set_numeric_field(s, base.uncertain(i).path(), theta[static_cast<std::size_t>(i)]);
-      World w = build_world(s, scenario.locator, registry);
-      w.limits = options.limits;
-      w.seed = options.abc.seed;
-      return w;
+      return build_world(s, scenario.locator, registry);
     } catch (const InvalidInput& e) {
       throw refuse(e.what());
     } catch (const std::invalid_argument& e) {
@@ -74,6 +71,9 @@ Inference infer(const ScenarioFile& scenario, const Observations& observations,
     }
   };
   const World base_world = build_world(period, scenario.locator, registry);
+  RunConfig config;  // every simulation its own replication id under the inference's seed
+  config.seed = options.abc.seed;
+  config.limits = options.limits;
   check_observed_metrics(observations, MetricsRecorder(base_world).finish(0).names);
   for (const ObservedCount& o : observations.observed) {
     out.statistics.push_back(o.metric);
@@ -88,7 +88,7 @@ Inference infer(const ScenarioFile& scenario, const Observations& observations,
   const sim::AbcSimulator simulate = [&](const std::vector<std::vector<double>>& thetas,
                                          std::uint64_t first_id) {
     return execute(thetas.size(), [&](std::size_t k) {
-      return read(run_replication(world_at(thetas[k]), first_id + k), out.statistics);
+      return read(run_replication(world_at(thetas[k]), config, first_id + k), out.statistics);
     });
   };
   out.abc = sim::abc_smc(priors, out.observed, simulate, options.abc);
@@ -98,8 +98,9 @@ Inference infer(const ScenarioFile& scenario, const Observations& observations,
   out.predictive_names = predicted_metrics();
   const auto& particles = out.abc.population.parameters;
   out.predictive = execute(particles.size(), [&](std::size_t k) {
-    std::vector<double> v = read(run_replication(world_at(particles[k]), out.abc.simulations + k),
-                                 out.predictive_names);
+    std::vector<double> v =
+        read(run_replication(world_at(particles[k]), config, out.abc.simulations + k),
+             out.predictive_names);
     for (double& x : v) x *= per_year;
     return v;
   });

@@ -7,7 +7,6 @@
 #include <utility>
 
 #include "models/policies/policy_registry.hpp"
-#include "models/resource_limits.hpp"
 #include "models/sweep/sweep_spec.hpp"
 #include "models/world.hpp"
 
@@ -19,12 +18,8 @@ namespace chiptrail::models {
 // every thread. Safe to call from several threads.
 class PointWorlds {
  public:
-  PointWorlds(const SweepSpec& spec, const PolicyRegistry& registry, ResourceLimits limits,
-              std::size_t capacity)
-      : spec_(spec),
-        registry_(registry),
-        limits_(limits),
-        capacity_(std::max<std::size_t>(capacity, 1)) {}
+  PointWorlds(const SweepSpec& spec, const PolicyRegistry& registry, std::size_t capacity)
+      : spec_(spec), registry_(registry), capacity_(std::max<std::size_t>(capacity, 1)) {}
 
   std::shared_ptr<const World> get(std::size_t point) {
     {
@@ -38,8 +33,7 @@ class PointWorlds {
     }
     // Built outside the lock: other threads keep running meanwhile (two threads may build the
     // same point once each; the worlds are equal).
-    auto world = std::make_shared<World>(world_for_point(spec_, point, registry_));
-    world->limits = limits_;
+    auto world = std::make_shared<const World>(world_for_point(spec_, point, registry_));
     const std::lock_guard<std::mutex> lock(mutex_);
     recent_.emplace_front(point, world);
     if (recent_.size() > capacity_) recent_.pop_back();
@@ -49,7 +43,6 @@ class PointWorlds {
  private:
   const SweepSpec& spec_;
   const PolicyRegistry& registry_;
-  ResourceLimits limits_;
   std::size_t capacity_;
   std::mutex mutex_;
   std::list<std::pair<std::size_t, std::shared_ptr<const World>>> recent_;

@@ -20,11 +20,9 @@
 #include "cli/trace_recorder.hpp"
 #include "models/analytic/flow_outcomes.hpp"
 #include "models/analytic/scenario_analysis.hpp"
-#include "models/metrics_recorder.hpp"
+#include "models/experiment/replications.hpp"
 #include "models/supply_chain_model.hpp"
-#include "models/tee_recorder.hpp"
 #include "sim/analysis/intervals.hpp"
-#include "sim/analysis/replication_runner.hpp"
 
 namespace chiptrail::cli {
 namespace {
@@ -46,10 +44,10 @@ struct RunOptions {
 
 // --trace: the chosen replication again, every event as JSON lines. The same scenario, seed
 // and replication give the same events whatever recorder listens, so this replays the run.
-int write_trace(const RunOptions& o, const models::World& world) {
+int write_trace(const RunOptions& o, const models::World& world, const models::RunConfig& config) {
   TraceRecorder trace(world, o.trace_limit);
   try {
-    (void)models::simulate(world, o.trace_replication, trace);
+    (void)models::simulate(world, config, o.trace_replication, trace);
   } catch (const models::ResourceLimitExceeded& e) {
     std::fprintf(stderr, "chiptrail: %s: %s\n", o.scenario.c_str(), e.what());
     return kDataError;
@@ -87,7 +85,8 @@ int write_outputs(const RunOptions& o, const LoadedScenario& loaded, const RunRe
 // end of its journey) beside the analytic probability, with the z-score of the difference.
 // Drains the world past the horizon while it runs, and leaves it as it was; kDataError when no
 // flow can be analysed, as `chiptrail analyze`.
-int check_analytic(const RunOptions& o, models::World& world) {
+int check_analytic(const RunOptions& o, const models::World& world,
+                   const models::RunConfig& run_config) {
   const std::vector<models::FlowAnalysis> analysis = models::analyze(world);
   // Draining needs an event queue that empties: true exactly when every policy is memoryless,
   // which any analysable flow implies (time-driven policies are obstacles for all flows).
@@ -100,17 +99,19 @@ int check_analytic(const RunOptions& o, models::World& world) {
     if (analysis.empty()) std::printf("no diversion flows to analyse\n");
     return kDataError;
   }
-  world.drain = true;
-  const auto outcomes = sim::run_replications<std::vector<std::pair<std::uint64_t, std::uint64_t>>>(
-      world.replications, o.threads, [&world](std::size_t r) {
+  models::RunConfig config = run_config;
+  config.drain = true;
+  models::Execution execution;
+  execution.threads = o.threads;
+  const auto outcomes = models::run_indexed<std::vector<std::pair<std::uint64_t, std::uint64_t>>>(
+      config.replications, execution, [&](std::size_t r) {
         models::FlowOutcomes rec(world);
-        (void)models::simulate(world, r, rec);
+        (void)models::simulate(world, config, r, rec);
         std::vector<std::pair<std::uint64_t, std::uint64_t>> out;
         for (std::size_t f = 0; f < world.flows.size(); ++f)
           out.emplace_back(rec.found(f), rec.sold(f));
         return out;
       });
-  world.drain = false;
   std::printf("%-24s %10s %-22s %10s %8s %8s\n", "flow", "simulated", "99.9% CI", "analytic", "z",
               "lots");
   std::size_t a = 0;
@@ -142,44 +143,32 @@ int check_analytic(const RunOptions& o, models::World& world) {
 int run(const RunOptions& o, const models::PolicyRegistry& registry) {
   std::optional<LoadedScenario> loaded;
   if (const int code = load_scenario(o.scenario, registry, loaded); code != kOk) return code;
-  models::World& world = loaded->world;
-  if (o.seed) world.seed = *o.seed;
-  if (o.replications) world.replications = *o.replications;
-  world.limits = o.limits;
+  const models::World& world = loaded->world;
+  models::RunConfig config = models::default_run(world);
+  if (o.seed) config.seed = *o.seed;
+  if (o.replications) config.replications = *o.replications;
+  config.limits = o.limits;
   // The analytic comparison first, then the metric table of the run as usual.
-  const int analytic_code = o.check_analytic ? check_analytic(o, world) : kOk;
+  const int analytic_code = o.check_analytic ? check_analytic(o, world, config) : kOk;
   if (o.check_analytic) std::printf("\n");
 
   RunReport report;
   report.scenario_name = world.name.empty() ? o.scenario : world.name;
-  report.seed = world.seed;
-  struct Replicated {
-    models::RunMetrics metrics;
-    std::vector<models::DetectionRecord> detections;
-  };
-  std::vector<Replicated> results;
+  report.seed = config.seed;
   try {
-    // Detections are kept only when they will be written (detections.csv, with --out).
-    const bool keep_detections = !o.out.empty();
-    results = sim::run_replications<Replicated>(
-        world.replications, o.threads, [&world, keep_detections](std::size_t r) {
-          if (!keep_detections) return Replicated{models::run_replication(world, r), {}};
-          models::MetricsRecorder metrics(world);
-          models::DetectionLog detections;
-          models::TeeRecorder both(metrics, detections);
-          const models::SimulationSummary s = models::simulate(world, r, both);
-          return Replicated{metrics.finish(s.chips_in_pipeline), detections.records()};
-        });
+    models::Execution execution;
+    execution.threads = o.threads;
+    models::ReplicationRequest request;
+    request.level = report.ci_level;
+    request.keep_detections = !o.out.empty();  // detections.csv is written with --out only
+    models::ReplicationSet set = models::run_replications(world, config, execution, request);
+    report.runs = std::move(set.runs);
+    report.detections = std::move(set.detections);
+    report.summary = std::move(set.summary);
   } catch (const models::ResourceLimitExceeded& e) {
     std::fprintf(stderr, "chiptrail: %s: %s\n", o.scenario.c_str(), e.what());
     return kDataError;
   }
-  for (Replicated& r : results) {
-    report.runs.push_back(std::move(r.metrics));
-    report.detections.push_back(std::move(r.detections));
-  }
-  report.summary =
-      models::summarize(report.runs, report.ci_level, /*lots_independent=*/!world.adversary);
 
   if (o.format == "csv") {
     std::fputs(summary_csv(report).c_str(), stdout);
@@ -187,13 +176,13 @@ int run(const RunOptions& o, const models::PolicyRegistry& registry) {
     std::fputs(summary_json(report).c_str(), stdout);
   } else {
     std::printf("%s: %u replications, seed %llu, horizon %.0f days\n", report.scenario_name.c_str(),
-                world.replications, static_cast<unsigned long long>(world.seed),
+                config.replications, static_cast<unsigned long long>(config.seed),
                 world.horizon.to_days());
     std::fputs(summary_table(report).c_str(), stdout);
   }
   std::fflush(stdout);
   if (!o.trace.empty()) {
-    if (const int code = write_trace(o, world); code != kOk) return code;
+    if (const int code = write_trace(o, world, config); code != kOk) return code;
   }
   if (!o.out.empty()) {
     if (const int code = write_outputs(o, *loaded, report); code != kOk) return code;

@@ -140,10 +140,12 @@ int sweep(const SweepOptions& o, const models::PolicyRegistry& registry) {
   }
   std::optional<models::SweepSpec> spec;
   if (const int code = load(o.sweep, registry, spec); code != kOk) return code;
-  models::PointWorlds worlds(*spec, registry, o.limits, 4 * std::max(1U, o.threads));
+  models::PointWorlds worlds(*spec, registry, 4 * std::max(1U, o.threads));
   const auto run_one = [&](std::uint64_t id) {
     const std::shared_ptr<const models::World> w = worlds.get(spec->point_of(id));
-    return models::run_replication(*w, spec->stream_replication(id)).values;
+    models::RunConfig config = models::default_run(*w);  // the point's seed (world_for_point)
+    config.limits = o.limits;
+    return models::run_replication(*w, config, spec->stream_replication(id)).values;
   };
 #ifdef CHIPTRAIL_WITH_MPI
   // Under mpirun, ranks other than 0 only compute what rank 0 hands them.

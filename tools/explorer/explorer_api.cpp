@@ -155,9 +155,7 @@ ApiResponse ExplorerApi::handle(std::string_view method, std::string_view path,
 
 models::World ExplorerApi::build(const v1::Scenario& scenario) const {
   try {
-    models::World w = models::build_world(scenario, loaded_.locator, registry_);
-    w.limits = limits_;
-    return w;
+    return models::build_world(scenario, loaded_.locator, registry_);
   } catch (const models::InvalidInput& e) {
     // Positions point into the file as loaded, not at the edit: name the field only.
     std::string message = "the edited scenario is invalid:";
@@ -248,7 +246,7 @@ ApiResponse ExplorerApi::start_run(const std::string& body) {
     throw Refusal{400, e.what()};
   }
   models::World edited_world = build(edited);
-  // Worlds are built per run: the run sets their seed and replications.
+  // Worlds are built per request: the run owns them.
   models::World baseline = build(*loaded_.message);
   const std::uint32_t replications =
       request.has_replications() ? request.replications() : baseline.replications;
@@ -259,13 +257,16 @@ ApiResponse ExplorerApi::start_run(const std::string& body) {
   // A request's cost is bounded before it runs: rates that would take hours, or more lots than
   // the limits allow, are refused here rather than holding the server's memory.
   try {
-    models::check_expected_size(edited_world);
+    models::check_expected_size(edited_world, limits_);
   } catch (const models::ResourceLimitExceeded& e) {
     throw Refusal{422, std::string("the edited scenario is too large to run: ") + e.what()};
   }
-  const std::uint64_t seed = request.has_seed() ? request.seed() : baseline.seed;
+  models::RunConfig config;
+  config.seed = request.has_seed() ? request.seed() : baseline.seed;
+  config.replications = replications;
+  config.limits = limits_;
   const std::optional<std::uint64_t> id =
-      runs_.start(std::move(edited_world), std::move(baseline), replications, seed);
+      runs_.start(std::move(edited_world), std::move(baseline), std::move(config));
   if (!id) {
     throw Refusal{429, std::to_string(runs_.max_running()) +
                            " run(s) already running (the most `serve --max-running` allows): "

@@ -7,9 +7,7 @@
 #include <limits>
 #include <utility>
 
-#include "models/summary.hpp"
-#include "models/supply_chain_model.hpp"
-#include "sim/analysis/run_pool.hpp"
+#include "models/experiment/replications.hpp"
 
 namespace chiptrail::explorer {
 
@@ -62,90 +60,47 @@ RunManager::~RunManager() {
 }
 
 std::optional<std::uint64_t> RunManager::start(models::World edited, models::World baseline,
-                                               std::uint32_t replications, std::uint64_t seed) {
+                                               models::RunConfig config) {
   const std::lock_guard<std::mutex> guard(mutex_);
   unsigned running = 0;
   for (const auto& [id, job] : jobs_) running += job->active ? 1U : 0U;
   if (running >= max_running_) return std::nullopt;
   auto job = std::make_shared<Job>();
   job->id = next_id_++;
-  job->total = replications;
-  edited.seed = baseline.seed = seed;
-  edited.replications = baseline.replications = replications;
-  // The worker owns the worlds; the job outlives it (jobs_ holds it until joined). Cancelling
-  // stops the replications running (their watchdog reads the job's flag).
-  edited.limits.stop = baseline.limits.stop = &job->stop;
-  job->worker = std::thread(
-      [this, j = job.get(), e = std::move(edited), b = std::move(baseline)] { work(*j, e, b); });
+  job->total = config.replications;
+  // The worker owns the worlds; the job outlives it (jobs_ holds it until joined).
+  job->worker = std::thread([this, j = job.get(), e = std::move(edited), b = std::move(baseline),
+                             config] { work(*j, e, b, config); });
   jobs_.emplace(job->id, job);
   forget_old_jobs();
   return job->id;
 }
 
-void RunManager::work(Job& job, const models::World& edited, const models::World& baseline) {
-  auto results = std::make_shared<RunResults>();
-  results->replications = job.total;
-  results->seed = edited.seed;
-  std::vector<std::optional<models::RunMetrics>> e, b;
+void RunManager::work(Job& job, const models::World& edited, const models::World& baseline,
+                      const models::RunConfig& config) {
+  std::shared_ptr<RunResults> results;
   std::string error;
-  std::size_t finished = 0;
+  bool cancelled = false;
   try {  // everything that allocates, so that a failure is the job's, not the server's
-    e.resize(job.total);
-    b.resize(job.total);
-    std::vector<std::uint64_t> ids(job.total);
-    for (std::uint64_t r = 0; r < ids.size(); ++r) ids[r] = r;
-    finished = sim::run_pool(
-        ids, threads_per_run_,
-        [&](std::uint64_t r) {
-          return std::pair{models::run_replication(edited, r),
-                           models::run_replication(baseline, r)};
-        },
-        [&](std::uint64_t r, std::pair<models::RunMetrics, models::RunMetrics> m) {
-          e[r].emplace(std::move(m.first));
-          b[r].emplace(std::move(m.second));
-          ++job.completed;
-        },
-        [&job] { return job.stop.load(); });
+    models::Execution execution;
+    execution.threads = threads_per_run_;
+    execution.stop = &job.stop;  // cancelling stops the replications running too
+    execution.on_done = [&job] { ++job.completed; };
+    models::Comparison c =
+        models::compare_replications(baseline, edited, config, execution, RunResults::kLevel);
+    results = std::make_shared<RunResults>();
+    results->replications = config.replications;
+    results->seed = config.seed;
+    results->as_loaded = std::move(c.baseline);
+    results->edited = std::move(c.variant);
+    results->difference = std::move(c.difference);
+  } catch (const models::RunsCancelled&) {
+    cancelled = true;
   } catch (const std::exception& ex) {
     error = ex.what();
   }
-  bool complete = error.empty() && finished == job.total;
-  if (complete) {
-    try {
-      std::vector<models::RunMetrics> edited_runs, baseline_runs;
-      for (std::uint32_t r = 0; r < job.total; ++r) {
-        edited_runs.push_back(std::move(*e[r]));
-        baseline_runs.push_back(std::move(*b[r]));
-      }
-      const bool lots_independent = !edited.adversary && !baseline.adversary;
-      results->as_loaded = models::summarize(baseline_runs, RunResults::kLevel, lots_independent);
-      // paired_differences follows the baseline's metrics already; the edited summary may lack
-      // some (a policy switched off) and is aligned to them here.
-      results->difference =
-          models::paired_differences(baseline_runs, edited_runs, RunResults::kLevel);
-      const auto edited_summary =
-          models::summarize(edited_runs, RunResults::kLevel, lots_independent);
-      const double nan = std::numeric_limits<double>::quiet_NaN();
-      for (const models::MetricSummary& loaded : results->as_loaded) {
-        const auto found =
-            std::find_if(edited_summary.begin(), edited_summary.end(),
-                         [&](const models::MetricSummary& s) { return s.metric == loaded.metric; });
-        results->edited.push_back(
-            found != edited_summary.end()
-                ? *found
-                : models::MetricSummary{loaded.metric, 0, nan, nan, nan, nan, ""});
-      }
-    } catch (const std::exception& ex) {  // e.g. no memory left for the summaries
-      error = ex.what();
-      complete = false;
-    }
-  }
-  // The replications' metrics are gone with this function: give the memory back to the system
-  // (glibc keeps freed memory otherwise, and a server runs for days).
-  e.clear();
-  e.shrink_to_fit();
-  b.clear();
-  b.shrink_to_fit();
+  // The replications' metrics are gone with the comparison: give the memory back to the
+  // system (glibc keeps freed memory otherwise, and a server runs for days).
   ::malloc_trim(0);
   const std::lock_guard<std::mutex> guard(mutex_);
   job.active = false;
@@ -155,7 +110,7 @@ void RunManager::work(Job& job, const models::World& edited, const models::World
   if (!error.empty()) {
     job.state = RunState::failed;
     job.error = error;
-  } else if (complete) {
+  } else if (!cancelled && results) {
     job.state = RunState::done;
     job.results = std::move(results);
   } else {

@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "models/run_config.hpp"
 #include "models/run_metrics.hpp"
 #include "models/summary.hpp"
 #include "models/world.hpp"
@@ -52,10 +53,10 @@ class RunManager {
   RunManager(const RunManager&) = delete;
   RunManager& operator=(const RunManager&) = delete;
 
-  // Starts a comparison of `edited` with `baseline` over `replications` from `seed`; nullopt
-  // when `max_running` runs are already running.
+  // Starts a comparison of `edited` with `baseline` as `config` says (its stop flag is the
+  // job's own); nullopt when `max_running` runs are already running.
   std::optional<std::uint64_t> start(models::World edited, models::World baseline,
-                                     std::uint32_t replications, std::uint64_t seed);
+                                     models::RunConfig config);
   [[nodiscard]] std::optional<RunStatus> status(std::uint64_t id) const;
   // Stops a run (its finished replications are dropped); nullopt for an unknown id.
   std::optional<RunStatus> cancel(std::uint64_t id);
@@ -65,7 +66,8 @@ class RunManager {
 
  private:
   struct Job;
-  void work(Job& job, const models::World& edited, const models::World& baseline);
+  void work(Job& job, const models::World& edited, const models::World& baseline,
+            const models::RunConfig& config);
   [[nodiscard]] RunStatus status_of(const Job& job) const;  // with mutex_ held
   void forget_old_jobs();                                   // with mutex_ held
 

@@ -15,11 +15,12 @@ void scenario_input(const std::string& path, const std::uint8_t* data, std::size
   try {
     const models::ScenarioFile file =
         models::parse_scenario_text(path, std::string(reinterpret_cast<const char*>(data), size));
-    models::World world = models::build_world(file, registry);
+    const models::World world = models::build_world(file, registry);
     (void)models::analyze(world);
-    world.limits.max_events = 20000;
-    world.limits.max_lots = 2000;
-    (void)models::run_replication(world, 0);
+    models::RunConfig config = models::default_run(world);
+    config.limits.max_events = 20000;
+    config.limits.max_lots = 2000;
+    (void)models::run_replication(world, config, 0);
   } catch (const models::InvalidInput&) {
   } catch (const models::MissingInput&) {
   } catch (const models::ResourceLimitExceeded&) {

@@ -24,15 +24,14 @@
 #include "cli/cli_app.hpp"
 #include "cli/output_set.hpp"
 #include "cli/version.hpp"
+#include "models/experiment/replications.hpp"
 #include "models/policies/policy_registry.hpp"
 #include "models/run_metrics.hpp"
 #include "models/scenario/build_world.hpp"
 #include "models/scenario/input_error.hpp"
 #include "models/scenario/scenario_file.hpp"
 #include "models/summary.hpp"
-#include "models/supply_chain_model.hpp"
 #include "models/sweep/field_setter.hpp"
-#include "sim/analysis/run_pool.hpp"
 
 namespace py = pybind11;
 
@@ -156,24 +155,21 @@ class Scenario {
   [[nodiscard]] Results run(std::optional<std::uint32_t> replications,
                             std::optional<std::uint64_t> seed,
                             std::optional<unsigned> threads) const {
-    models::World w = world();
-    if (replications) w.replications = *replications;
-    if (seed) w.seed = *seed;
-    const unsigned workers = threads.value_or(std::max(1U, std::thread::hardware_concurrency()));
+    const models::World w = world();
+    models::RunConfig config = models::default_run(w);
+    if (replications) config.replications = *replications;
+    if (seed) config.seed = *seed;
+    models::Execution execution;
+    execution.threads = threads.value_or(std::max(1U, std::thread::hardware_concurrency()));
     Results out;
     out.scenario = name();
-    out.seed = w.seed;
-    std::vector<std::optional<models::RunMetrics>> slots(w.replications);
-    std::vector<std::uint64_t> ids(w.replications);
-    for (std::uint64_t r = 0; r < ids.size(); ++r) ids[r] = r;
+    out.seed = config.seed;
     interruptible([&](const std::atomic<bool>& stop) {
-      sim::run_pool(
-          ids, workers, [&w](std::uint64_t r) { return models::run_replication(w, r); },
-          [&slots](std::uint64_t r, models::RunMetrics m) { slots[r].emplace(std::move(m)); },
-          [&stop] { return stop.load(); });
+      execution.stop = &stop;
+      models::ReplicationSet set = models::run_replications(w, config, execution);
+      out.runs = std::move(set.runs);
+      out.summary = std::move(set.summary);
     });
-    for (std::optional<models::RunMetrics>& s : slots) out.runs.push_back(std::move(*s));
-    out.summary = models::summarize(out.runs, 0.95, /*lots_independent=*/!w.adversary);
     return out;
   }
 

@@ -8,8 +8,6 @@
 #include <stdexcept>
 #include <vector>
 
-#include "sim/analysis/replication_runner.hpp"
-
 using namespace chiptrail::sim;
 
 TEST_CASE("run_pool hands every result over once, whatever the thread count") {
@@ -25,8 +23,6 @@ TEST_CASE("run_pool hands every result over once, whatever the thread count") {
     REQUIRE(got.size() == ids.size());
     for (const auto& [id, v] : got) CHECK(v == id * id);
   }
-  CHECK(run_replications<int>(20, 3, [](std::size_t r) { return static_cast<int>(r) * 2; }) ==
-        run_replications<int>(20, 1, [](std::size_t r) { return static_cast<int>(r) * 2; }));
 }
 
 TEST_CASE("run_pool rethrows the lowest failing id, and stops when asked") {

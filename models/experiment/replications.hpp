@@ -1,0 +1,49 @@
+#pragma once
+
+#include <vector>
+
+#include "models/detection_log.hpp"
+#include "models/experiment/execution.hpp"
+#include "models/run_config.hpp"
+#include "models/run_metrics.hpp"
+#include "models/summary.hpp"
+#include "models/world.hpp"
+
+namespace chiptrail::models {
+
+// Whether the lots of one replication are independent trials, which licenses Wilson intervals
+// on lot rates (models/summary.hpp): true unless smugglers adapt, learning from earlier lots.
+// Decided here, once, for every front end.
+bool lots_independent(const World& world);
+
+struct ReplicationRequest {
+  double level = 0.95;           // confidence level of the summary's intervals
+  bool keep_detections = false;  // keep every detection of every replication (detections.csv)
+};
+
+// What config.replications replications of a world produced.
+struct ReplicationSet {
+  std::vector<RunMetrics> runs;                          // by replication
+  std::vector<std::vector<DetectionRecord>> detections;  // by replication; empty unless kept
+  std::vector<MetricSummary> summary;
+};
+
+// The experiment every front end runs: replications 0 .. config.replications - 1 of `world`,
+// summarised. Throws RunsCancelled when execution.stop is set, ResourceLimitExceeded when a
+// replication outgrows config.limits.
+ReplicationSet run_replications(const World& world, const RunConfig& config,
+                                const Execution& execution, const ReplicationRequest& request = {});
+
+// A variant against a baseline on common random numbers (replication r of both draws from the
+// same streams): each summarised, and their paired difference. `variant` follows the baseline's
+// metrics (a metric the variant lacks, a policy switched off say, is NaN with n = 0).
+struct Comparison {
+  std::vector<MetricSummary> baseline;
+  std::vector<MetricSummary> variant;
+  std::vector<MetricSummary> difference;  // variant - baseline (paired_differences)
+};
+Comparison compare_replications(const World& baseline, const World& variant,
+                                const RunConfig& config, const Execution& execution,
+                                double level = 0.95);
+
+}  // namespace chiptrail::models

@@ -1,0 +1,126 @@
+// The experiment library: what every front end relies on when it runs replications.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "models/experiment/replications.hpp"
+#include "models/scenario/build_world.hpp"
+#include "models/scenario_test_support.hpp"
+#include "models/supply_chain_model.hpp"
+
+using namespace chiptrail;
+
+namespace {
+
+models::World load(const char* name) {
+  return models::load_world(std::string(CHIPTRAIL_SOURCE_DIR) + "/scenarios/" + name,
+                            testing::builtin_registry());
+}
+
+models::RunConfig config_of(const models::World& w, std::uint32_t replications) {
+  models::RunConfig config = models::default_run(w);
+  config.replications = replications;
+  return config;
+}
+
+// Equal values, NaN (undefined in that run) equal to NaN.
+bool same(const std::vector<double>& a, const std::vector<double>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i] && !(std::isnan(a[i]) && std::isnan(b[i]))) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("run_replications: the same numbers whatever the thread count, each a replication") {
+  const models::World w = load("minimal.textproto");
+  const models::RunConfig config = config_of(w, 12);
+  models::Execution one, three;
+  three.threads = 3;
+  std::size_t done = 0;
+  three.on_done = [&done] { ++done; };
+  const models::ReplicationSet a = models::run_replications(w, config, one);
+  const models::ReplicationSet b = models::run_replications(w, config, three);
+  CHECK(done == 12);
+  REQUIRE(a.runs.size() == 12);
+  REQUIRE(b.runs.size() == 12);
+  for (std::size_t r = 0; r < a.runs.size(); ++r) {
+    CHECK(same(a.runs[r].values, b.runs[r].values));
+    CHECK(same(a.runs[r].values, models::run_replication(w, config, r).values));
+  }
+  REQUIRE(a.summary.size() == b.summary.size());
+  for (std::size_t m = 0; m < a.summary.size(); ++m) {
+    CHECK(same({a.summary[m].mean, a.summary[m].ci_low}, {b.summary[m].mean, b.summary[m].ci_low}));
+  }
+  CHECK(a.detections.empty());  // not asked for
+}
+
+TEST_CASE("run_replications: the seed comes from the run configuration, not the world") {
+  const models::World w = load("minimal.textproto");
+  models::RunConfig config = config_of(w, 2);
+  const auto first = models::run_replications(w, config, {}).runs;
+  config.seed += 1;
+  const auto other = models::run_replications(w, config, {}).runs;
+  CHECK_FALSE(same(first[0].values, other[0].values));
+}
+
+TEST_CASE("run_replications: kept detections are one list per replication") {
+  const models::World w = load("minimal.textproto");
+  models::ReplicationRequest request;
+  request.keep_detections = true;
+  const models::ReplicationSet set = models::run_replications(w, config_of(w, 3), {}, request);
+  REQUIRE(set.detections.size() == 3);
+  std::size_t total = 0;
+  for (const auto& d : set.detections) total += d.size();
+  double detected = 0;
+  for (const models::RunMetrics& m : set.runs) detected += m.get("lots_detected");
+  CHECK(total > 0);
+  CHECK(static_cast<double>(total) >= detected);  // every detection of a lot is a record
+}
+
+TEST_CASE("run_replications: a stop set before the start runs nothing and says so") {
+  const models::World w = load("minimal.textproto");
+  std::atomic<bool> stop{true};
+  models::Execution execution;
+  execution.stop = &stop;
+  CHECK_THROWS_AS(models::run_replications(w, config_of(w, 4), execution), models::RunsCancelled);
+}
+
+TEST_CASE("lots are independent trials unless smugglers adapt") {
+  CHECK(models::lots_independent(load("minimal.textproto")));
+  CHECK_FALSE(models::lots_independent(load("adaptive_smugglers.textproto")));
+}
+
+TEST_CASE("compare_replications: a variant equal to its baseline differs by exactly zero") {
+  const models::World w = load("minimal.textproto");
+  const models::Comparison c = models::compare_replications(w, w, config_of(w, 5), {});
+  REQUIRE(c.baseline.size() == c.variant.size());
+  REQUIRE(c.difference.size() == c.baseline.size());
+  for (std::size_t m = 0; m < c.baseline.size(); ++m) {
+    CAPTURE(c.baseline[m].metric);
+    CHECK(c.variant[m].metric == c.baseline[m].metric);
+    if (c.difference[m].n == 0) continue;  // undefined in every replication
+    CHECK(c.difference[m].mean == 0);
+  }
+}
+
+TEST_CASE("compare_replications: the difference is the variant's mean minus the baseline's") {
+  const models::World base = load("policy_baseline_2024.textproto");
+  const models::World more = load("more_officers.textproto");
+  const models::Comparison c = models::compare_replications(base, more, config_of(base, 6), {});
+  std::size_t compared = 0;
+  for (std::size_t m = 0; m < c.baseline.size(); ++m) {
+    const models::MetricSummary& d = c.difference[m];
+    if (d.n == 0 || c.variant[m].n == 0 || d.ci_method != "paired-t") continue;
+    if (c.baseline[m].ci_method != "student-t" || c.variant[m].n != c.baseline[m].n) continue;
+    CAPTURE(d.metric);
+    CHECK(d.mean == doctest::Approx(c.variant[m].mean - c.baseline[m].mean).epsilon(1e-9));
+    ++compared;
+  }
+  CHECK(compared > 5);
+}
