@@ -22,7 +22,7 @@ const std::vector<std::string>& predicted_metrics() {
 
 Inference infer(const ScenarioFile& scenario, const Observations& observations,
                 const PolicyRegistry& registry, const InferenceOptions& options,
-                const BatchExecutor& execute) {
+                Executor& executor) {
   const v1::Scenario& base = *scenario.message;
   if (base.uncertain().empty()) {
     throw std::invalid_argument(scenario.path +
@@ -87,7 +87,7 @@ Inference infer(const ScenarioFile& scenario, const Observations& observations,
   };
   const sim::AbcSimulator simulate = [&](const std::vector<std::vector<double>>& thetas,
                                          std::uint64_t first_id) {
-    return execute(thetas.size(), [&](std::size_t k) {
+    return executor.run_batch(thetas.size(), [&](std::size_t k) {
       return read(run_replication(world_at(thetas[k]), config, first_id + k), out.statistics);
     });
   };
@@ -97,7 +97,7 @@ Inference infer(const ScenarioFile& scenario, const Observations& observations,
   const double per_year = 365.0 / observations.period_days;  // the model's year (Poisson rates)
   out.predictive_names = predicted_metrics();
   const auto& particles = out.abc.population.parameters;
-  out.predictive = execute(particles.size(), [&](std::size_t k) {
+  out.predictive = executor.run_batch(particles.size(), [&](std::size_t k) {
     std::vector<double> v =
         read(run_replication(world_at(particles[k]), config, out.abc.simulations + k),
              out.predictive_names);

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "models/experiment/executor.hpp"
 #include "models/inference/observations.hpp"
 #include "models/policies/policy_registry.hpp"
 #include "models/resource_limits.hpp"
@@ -12,11 +13,6 @@
 #include "sim/analysis/abc_smc.hpp"
 
 namespace chiptrail::models {
-
-// Runs batches of simulations: calls run(k) for k in [0, count) on whatever workers it has and
-// returns the results by k. `chiptrail infer` passes threads or MPI ranks.
-using BatchExecutor = std::function<std::vector<std::vector<double>>(
-    std::size_t count, const std::function<std::vector<double>(std::size_t)>& run)>;
 
 struct InferenceOptions {
   sim::AbcOptions abc;
@@ -43,6 +39,6 @@ const std::vector<std::string>& predicted_metrics();
 // std::invalid_argument for priors without a density or draws that break the scenario.
 Inference infer(const ScenarioFile& scenario, const Observations& observations,
                 const PolicyRegistry& registry, const InferenceOptions& options,
-                const BatchExecutor& execute);
+                Executor& executor);
 
 }  // namespace chiptrail::models

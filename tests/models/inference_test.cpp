@@ -27,12 +27,9 @@ models::PolicyRegistry builtin() {
   return r;
 }
 
-models::BatchExecutor serial() {
-  return [](std::size_t count, const std::function<std::vector<double>(std::size_t)>& run) {
-    std::vector<std::vector<double>> out;
-    for (std::size_t k = 0; k < count; ++k) out.push_back(run(k));
-    return out;
-  };
+models::Executor& serial() {
+  static models::ThreadExecutor one_thread(1);
+  return one_thread;
 }
 
 // What the simulator gives at the true rate over `days`: the data the inference must explain.

@@ -22,8 +22,8 @@
 #include "cli/sweep_command.hpp"
 #include "cli/uncertainty_command.hpp"
 #include "cli/validate_command.hpp"
-#include "cli/version.hpp"
 #include "models/policies/policy_registry.hpp"
+#include "models/version.hpp"
 
 namespace chiptrail::cli {
 
@@ -31,8 +31,8 @@ int run_cli(const std::vector<std::string>& args) {
   CLI::App app{
       "chiptrail: discrete-event simulation of AI-chip supply chains and the "
       "export-control measures that try to detect diversion"};
-  app.set_version_flag("--version",
-                       std::string("chiptrail ") + kVersion + " (" + kGitRevision + ")");
+  app.set_version_flag("--version", std::string("chiptrail ") + models::kVersion + " (" +
+                                        models::kGitRevision + ")");
   app.require_subcommand(1);
   int exit_code = kOk;
   const std::vector<std::string>& command_line = args;

@@ -7,13 +7,13 @@
 #include <string>
 #include <vector>
 
-#include "cli/atomic_file.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/external_program.hpp"
 #include "cli/load_scenario.hpp"
-#include "cli/output_set.hpp"
-#include "cli/text_format.hpp"
 #include "cli/validate_command.hpp"
+#include "models/output/atomic_file.hpp"
+#include "models/output/output_set.hpp"
+#include "models/output/text_format.hpp"
 
 namespace chiptrail::cli {
 namespace {
@@ -62,7 +62,7 @@ std::optional<Heat> read_heat(const std::string& dir, const models::World& w, in
     exit_code = kNoInput;
     return std::nullopt;
   }
-  if (const std::string problem = check_output_set(dir); !problem.empty()) {
+  if (const std::string problem = models::check_output_set(dir); !problem.empty()) {
     std::fprintf(stderr, "chiptrail: %s\n", problem.c_str());
     exit_code = kDataError;
     return std::nullopt;
@@ -72,7 +72,7 @@ std::optional<Heat> read_heat(const std::string& dir, const models::World& w, in
   while (std::getline(runs, line)) ++h.replications;
   const std::string file = dir + "/detections.csv";
   std::getline(detections, line);
-  const std::vector<std::string> header = split_csv(line);
+  const std::vector<std::string> header = models::split_csv(line);
   const auto column = [&](const char* name) {
     return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin());
   };
@@ -84,7 +84,7 @@ std::optional<Heat> read_heat(const std::string& dir, const models::World& w, in
     return std::nullopt;
   }
   for (int number = 2; std::getline(detections, line); ++number) {
-    const std::vector<std::string> row = split_csv(line);
+    const std::vector<std::string> row = models::split_csv(line);
     const auto fail = [&](const std::string& what) {
       std::fprintf(stderr, "%s:%d: %s\n", file.c_str(), number, what.c_str());
       exit_code = kDataError;
@@ -137,7 +137,7 @@ std::string heat_colour(double share) {
 std::string dot(const models::World& w, const std::optional<Heat>& heat) {
   const models::Network& net = w.network;
   std::string out = "digraph chiptrail {\n  rankdir=LR;\n  node [fontname=\"Helvetica\"];\n";
-  out += "  label=" + json_string(w.name) + ";\n";
+  out += "  label=" + models::json_string(w.name) + ";\n";
   const double node_max =
       heat ? *std::max_element(heat->found_at_node.begin(), heat->found_at_node.end()) : 0;
   const double edge_max =
@@ -156,8 +156,8 @@ std::string dot(const models::World& w, const std::optional<Heat>& heat) {
       style = ", style=filled, fillcolor=\"" +
               heat_colour(node_max > 0 ? heat->found_at_node[i] / node_max : 0) + "\"";
     }
-    out += "  " + json_string(n.id) + " [label=" + json_string(label) + ", shape=" + shape(n.kind) +
-           style + "];\n";
+    out += "  " + models::json_string(n.id) + " [label=" + models::json_string(label) +
+           ", shape=" + shape(n.kind) + style + "];\n";
   }
   for (models::EdgeIndex e = 0; e < net.edge_count(); ++e) {
     const models::EdgeInfo& info = net.edge(e);
@@ -173,9 +173,9 @@ std::string dot(const models::World& w, const std::optional<Heat>& heat) {
       label += finds;
       style = ", color=\"" + heat_colour(0.3 + 0.7 * share) + "\", penwidth=" + width;
     }
-    out += "  " + json_string(net.node(net.edge_source(e)).id) + " -> " +
-           json_string(net.node(net.edge_target(e)).id) + " [label=" + json_string(label) + style +
-           "];\n";
+    out += "  " + models::json_string(net.node(net.edge_source(e)).id) + " -> " +
+           models::json_string(net.node(net.edge_target(e)).id) +
+           " [label=" + models::json_string(label) + style + "];\n";
   }
   out += "}\n";
   return out;
@@ -208,7 +208,7 @@ int graph(const GraphOptions& o, const models::PolicyRegistry& registry) {
       return kOk;
     }
     try {
-      write_file_atomically(o.out, text);
+      models::write_file_atomically(o.out, text);
     } catch (const std::exception& e) {
       std::fprintf(stderr, "chiptrail: %s\n", e.what());
       return kIoError;

@@ -6,39 +6,20 @@
 #include <optional>
 #include <thread>
 
-#include "cli/atomic_file.hpp"
+#include "cli/executors.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/limit_options.hpp"
 #include "cli/load_scenario.hpp"
-#include "cli/manifest.hpp"
 #include "cli/number_options.hpp"
-#include "cli/output_set.hpp"
-#ifdef CHIPTRAIL_WITH_MPI
-#include "cli/mpi_sweep.hpp"
-#endif
-#include "cli/text_format.hpp"
 #include "models/inference/infer.hpp"
+#include "models/output/atomic_file.hpp"
+#include "models/output/manifest.hpp"
+#include "models/output/output_set.hpp"
+#include "models/output/text_format.hpp"
 #include "models/scenario/input_error.hpp"
-#include "sim/analysis/run_pool.hpp"
 
 namespace chiptrail::cli {
 namespace {
-
-int mpi_ranks() {
-#ifdef CHIPTRAIL_WITH_MPI
-  return MpiSession::size();
-#else
-  return 1;
-#endif
-}
-
-int mpi_rank() {
-#ifdef CHIPTRAIL_WITH_MPI
-  return MpiSession::rank();
-#else
-  return 0;
-#endif
-}
 
 struct Options {
   std::string scenario;
@@ -65,10 +46,11 @@ std::string summary_csv(const std::vector<Quantity>& quantities, const std::vect
       second += w[i] * q.values[i] * q.values[i];
     }
     const double sd = std::sqrt(std::max(0.0, second - mean * mean));
-    out += csv_field(q.name) + "," + q.kind + "," + format_number(mean) + "," + format_number(sd) +
-           "," + format_number(sim::weighted_quantile(q.values, w, 0.025)) + "," +
-           format_number(sim::weighted_quantile(q.values, w, 0.5)) + "," +
-           format_number(sim::weighted_quantile(q.values, w, 0.975)) + "\n";
+    out += models::csv_field(q.name) + "," + q.kind + "," + models::format_number(mean) + "," +
+           models::format_number(sd) + "," +
+           models::format_number(sim::weighted_quantile(q.values, w, 0.025)) + "," +
+           models::format_number(sim::weighted_quantile(q.values, w, 0.5)) + "," +
+           models::format_number(sim::weighted_quantile(q.values, w, 0.975)) + "\n";
   }
   return out;
 }
@@ -87,34 +69,11 @@ int infer(const Options& o, const models::PolicyRegistry& registry) {
   // Batches run on threads, or under mpirun on the worker ranks: every rank runs this same
   // inference (the same draws from the same seed), rank 0 hands out each batch's simulations
   // and broadcasts their results, and only rank 0 writes.
-  const bool use_mpi = mpi_ranks() > 1;
-  const models::BatchExecutor execute = [&o, use_mpi](std::size_t count, const auto& run) {
-    std::vector<std::vector<double>> results(count);
-    std::vector<std::uint64_t> ids(count);
-    for (std::size_t k = 0; k < count; ++k) ids[k] = k;
-    const auto record = [&results](std::uint64_t k, std::vector<double> v) {
-      results[k] = std::move(v);
-    };
-    const auto one = [&run](std::uint64_t k) { return run(static_cast<std::size_t>(k)); };
-#ifdef CHIPTRAIL_WITH_MPI
-    if (use_mpi) {
-      if (MpiSession::rank() == 0) {
-        coordinate_runs(
-            ids, record, [] { return false; }, /*report_counts=*/false);
-      } else {
-        serve_runs(one);
-      }
-      broadcast_rows(results);
-      return results;
-    }
-#endif
-    (void)use_mpi;
-    sim::run_pool(ids, o.threads, one, record, [] { return false; });
-    return results;
-  };
+  const std::unique_ptr<models::Executor> executor =
+      make_executor(o.threads, /*report_counts=*/false);
   models::Inference result;
   try {
-    result = models::infer(loaded->file, *observations, registry, options, execute);
+    result = models::infer(loaded->file, *observations, registry, options, *executor);
   } catch (const models::InvalidInput& e) {
     for (const models::InputError& err : e.errors())
       std::fprintf(stderr, "%s\n", err.to_string().c_str());
@@ -124,7 +83,7 @@ int infer(const Options& o, const models::PolicyRegistry& registry) {
     return kDataError;
   }
 
-  if (use_mpi && mpi_rank() != 0) return kOk;  // rank 0 reports
+  if (!executor->coordinates()) return kOk;  // rank 0 reports
 
   const sim::AbcPopulation& pop = result.abc.population;
   std::vector<Quantity> quantities;
@@ -145,22 +104,24 @@ int infer(const Options& o, const models::PolicyRegistry& registry) {
       "effective_sample_size\n";
   for (std::size_t r = 0; r < result.abc.rounds.size(); ++r) {
     const sim::AbcRound& x = result.abc.rounds[r];
-    rounds += std::to_string(r) + "," + format_number(x.tolerance) + "," +
-              std::to_string(x.proposed) + "," + std::to_string(x.simulated) + "," +
-              std::to_string(x.accepted) + "," +
-              format_number(static_cast<double>(x.accepted) / static_cast<double>(x.proposed)) +
-              "," + format_number(x.effective_sample_size) + "\n";
+    rounds +=
+        std::to_string(r) + "," + models::format_number(x.tolerance) + "," +
+        std::to_string(x.proposed) + "," + std::to_string(x.simulated) + "," +
+        std::to_string(x.accepted) + "," +
+        models::format_number(static_cast<double>(x.accepted) / static_cast<double>(x.proposed)) +
+        "," + models::format_number(x.effective_sample_size) + "\n";
   }
   std::string posterior = "particle,weight";
-  for (const Quantity& q : quantities) posterior += "," + csv_field(q.name);
+  for (const Quantity& q : quantities) posterior += "," + models::csv_field(q.name);
   posterior += ",distance";
-  for (const std::string& s : result.statistics) posterior += "," + csv_field("simulated." + s);
+  for (const std::string& s : result.statistics)
+    posterior += "," + models::csv_field("simulated." + s);
   posterior += "\n";
   for (std::size_t i = 0; i < pop.parameters.size(); ++i) {
-    posterior += std::to_string(i) + "," + format_number(pop.weights[i]);
-    for (const Quantity& q : quantities) posterior += "," + format_number(q.values[i]);
-    posterior += "," + format_number(pop.distances[i]);
-    for (const double s : pop.statistics[i]) posterior += "," + format_number(s);
+    posterior += std::to_string(i) + "," + models::format_number(pop.weights[i]);
+    for (const Quantity& q : quantities) posterior += "," + models::format_number(q.values[i]);
+    posterior += "," + models::format_number(pop.distances[i]);
+    for (const double s : pop.statistics[i]) posterior += "," + models::format_number(s);
     posterior += "\n";
   }
 
@@ -178,21 +139,23 @@ int infer(const Options& o, const models::PolicyRegistry& registry) {
       std::string observed = "[";
       for (std::size_t i = 0; i < result.statistics.size(); ++i) {
         observed += (i ? ", " : "") + std::string("{\"metric\": ") +
-                    json_string(result.statistics[i]) +
-                    ", \"count\": " + json_number(result.observed[i]) + "}";
+                    models::json_string(result.statistics[i]) +
+                    ", \"count\": " + models::json_number(result.observed[i]) + "}";
       }
       observed += "]";
-      write_output_set(
+      models::write_output_set(
           o.out,
           {{"posterior.csv", posterior},
            {"posterior_summary.csv", summary},
            {"rounds.csv", rounds}},
-          manifest_json(loaded->file, result.abc.simulations, options.abc.seed, o.command_line,
-                        {{"observations_path", json_string(o.observed)},
-                         {"observations_fnv1a64", json_string(fnv1a64_hex(observations->text))},
-                         {"period_days", json_number(observations->period_days)},
-                         {"observed", observed},
-                         {"particles", std::to_string(pop.parameters.size())}}));
+          models::manifest_json(loaded->file, result.abc.simulations, options.abc.seed,
+                                o.command_line,
+                                {{"observations_path", models::json_string(o.observed)},
+                                 {"observations_fnv1a64",
+                                  models::json_string(models::fnv1a64_hex(observations->text))},
+                                 {"period_days", models::json_number(observations->period_days)},
+                                 {"observed", observed},
+                                 {"particles", std::to_string(pop.parameters.size())}}));
     } catch (const std::exception& e) {
       std::fprintf(stderr, "chiptrail: %s\n", e.what());
       return kIoError;

@@ -155,4 +155,25 @@ void broadcast_rows(std::vector<std::vector<double>>& rows) {
   }
 }
 
+MpiExecutor::~MpiExecutor() {
+  if (coordinates() && !ran_) {
+    coordinate_runs(
+        {}, [](std::uint64_t, std::vector<double>) {}, [] { return true; }, false);
+  }
+}
+
+void MpiExecutor::run(const std::vector<std::uint64_t>& ids, const Run& run, const Record& record,
+                      const Stop& stop) {
+  ran_ = true;
+  if (coordinates()) {
+    coordinate_runs(ids, record, stop, report_counts_);
+  } else {
+    serve_runs(run);
+  }
+}
+
+void MpiExecutor::share(std::vector<std::vector<double>>& rows) {
+  broadcast_rows(rows);
+}
+
 }  // namespace chiptrail::cli

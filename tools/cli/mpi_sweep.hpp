@@ -10,6 +10,8 @@
 #include <functional>
 #include <vector>
 
+#include "models/experiment/executor.hpp"
+
 namespace chiptrail::cli {
 
 // MPI_Init / MPI_Finalize for the life of the program.
@@ -33,6 +35,25 @@ void coordinate_runs(const std::vector<std::uint64_t>& todo,
 
 // Worker side (ranks > 0): asks for runs, computes them with `run`, sends the results back.
 void serve_runs(const std::function<std::vector<double>(std::uint64_t)>& run);
+
+// An Executor (models/experiment/executor.hpp) over the ranks of the MPI job: rank 0
+// coordinates (coordinate_runs), the others compute (serve_runs). A coordinator that never ran
+// (an early error) releases the workers when destroyed, so no rank waits forever.
+class MpiExecutor final : public models::Executor {
+ public:
+  explicit MpiExecutor(bool report_counts = true) : report_counts_(report_counts) {}
+  ~MpiExecutor() override;
+  MpiExecutor(const MpiExecutor&) = delete;
+  MpiExecutor& operator=(const MpiExecutor&) = delete;
+  void run(const std::vector<std::uint64_t>& ids, const Run& run, const Record& record,
+           const Stop& stop) override;
+  [[nodiscard]] bool coordinates() const override { return MpiSession::rank() == 0; }
+  void share(std::vector<std::vector<double>>& rows) override;
+
+ private:
+  bool report_counts_;
+  bool ran_ = false;
+};
 
 // Rank 0's `rows` to every rank (replacing theirs): after a batch, so that every rank of a
 // sequential method (`chiptrail infer`) continues from the same results.

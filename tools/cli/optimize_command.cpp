@@ -7,14 +7,14 @@
 #include <thread>
 
 #include "chiptrail/v1/scenario.pb.h"
-#include "cli/atomic_file.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/load_scenario.hpp"
-#include "cli/manifest.hpp"
 #include "cli/number_options.hpp"
-#include "cli/output_set.hpp"
-#include "cli/text_format.hpp"
 #include "models/allocation/allocation_search.hpp"
+#include "models/output/atomic_file.hpp"
+#include "models/output/manifest.hpp"
+#include "models/output/output_set.hpp"
+#include "models/output/text_format.hpp"
 #include "models/scenario/input_error.hpp"
 
 namespace chiptrail::cli {
@@ -33,14 +33,14 @@ struct Options {
 std::string lever_columns(const std::vector<models::Lever>& levers) {
   std::string out;
   for (const models::Lever& l : levers)
-    out += "," + csv_field(l.name) + "," + csv_field("spend_usd." + l.name);
+    out += "," + models::csv_field(l.name) + "," + models::csv_field("spend_usd." + l.name);
   return out;
 }
 
 std::string allocation_columns(const models::Allocation& a) {
   std::string out;
   for (std::size_t i = 0; i < a.values.size(); ++i) {
-    out += "," + format_number(a.values[i]) + "," + format_number(a.spend[i]);
+    out += "," + models::format_number(a.values[i]) + "," + models::format_number(a.spend[i]);
   }
   return out;
 }
@@ -53,12 +53,14 @@ std::string frontier_csv(const std::vector<models::Lever>& levers,
                     "advantage_ci_high,candidates,runs\n";
   for (const models::BudgetOutcome& b : frontier) {
     const models::Allocation& a = b.best_allocation();
-    out += format_number(b.budget) + "," + format_number(a.total_spend()) + allocation_columns(a) +
-           "," + std::to_string(b.best.n) + "," + format_number(b.best.mean) + "," +
-           format_number(b.best.ci_low) + "," + format_number(b.best.ci_high) + "," +
-           format_number(level) + "," + format_number(b.advantage.mean) + "," +
-           format_number(b.advantage.ci_low) + "," + format_number(b.advantage.ci_high) + "," +
-           std::to_string(b.candidates.size()) + "," + std::to_string(b.race.runs) + "\n";
+    out += models::format_number(b.budget) + "," + models::format_number(a.total_spend()) +
+           allocation_columns(a) + "," + std::to_string(b.best.n) + "," +
+           models::format_number(b.best.mean) + "," + models::format_number(b.best.ci_low) + "," +
+           models::format_number(b.best.ci_high) + "," + models::format_number(level) + "," +
+           models::format_number(b.advantage.mean) + "," +
+           models::format_number(b.advantage.ci_low) + "," +
+           models::format_number(b.advantage.ci_high) + "," + std::to_string(b.candidates.size()) +
+           "," + std::to_string(b.race.runs) + "\n";
   }
   return out;
 }
@@ -70,9 +72,9 @@ std::string allocations_csv(const std::vector<models::Lever>& levers,
   for (const models::BudgetOutcome& b : frontier) {
     for (std::size_t c = 0; c < b.candidates.size(); ++c) {
       const sim::Contender& k = b.race.contenders[c];
-      out += format_number(b.budget) + "," + std::to_string(c) +
+      out += models::format_number(b.budget) + "," + std::to_string(c) +
              allocation_columns(b.candidates[c]) + "," + std::to_string(k.rounds) + "," +
-             std::to_string(k.values.size()) + "," + format_number(k.mean()) + "," +
+             std::to_string(k.values.size()) + "," + models::format_number(k.mean()) + "," +
              (c == b.race.best ? "1" : "0") + "\n";
     }
   }
@@ -109,12 +111,13 @@ int run(Options o, const models::PolicyRegistry& registry) {
   }
   std::printf("%s: %s %s over %zu levers, budget %s, seed %llu\n", o.scenario.c_str(),
               o.search.halving.maximize ? "maximise" : "minimise", o.search.objective.c_str(),
-              levers.size(), format_number(o.search.budget).c_str(),
+              levers.size(), models::format_number(o.search.budget).c_str(),
               static_cast<unsigned long long>(loaded->file.message->seed()));
   for (std::size_t i = 0; i < levers.size(); ++i) {
     std::printf("  lever %zu: %s ($%s per unit, %s..%s)\n", i + 1, levers[i].name.c_str(),
-                format_number(levers[i].cost_per_unit_usd).c_str(),
-                format_number(levers[i].min).c_str(), format_number(levers[i].max).c_str());
+                models::format_number(levers[i].cost_per_unit_usd).c_str(),
+                models::format_number(levers[i].min).c_str(),
+                models::format_number(levers[i].max).c_str());
   }
   std::printf("%14s", "budget");
   for (std::size_t i = 0; i < levers.size(); ++i)
@@ -133,11 +136,12 @@ int run(Options o, const models::PolicyRegistry& registry) {
   if (!o.out.empty()) {
     try {
       std::filesystem::create_directories(o.out);
-      write_output_set(o.out,
-                       {{"frontier.csv", frontier_csv(levers, frontier, o.search.level)},
-                        {"allocations.csv", allocations_csv(levers, frontier)}},
-                       manifest_json(loaded->file, o.search.halving.max_replications,
-                                     loaded->file.message->seed(), o.command_line));
+      models::write_output_set(
+          o.out,
+          {{"frontier.csv", frontier_csv(levers, frontier, o.search.level)},
+           {"allocations.csv", allocations_csv(levers, frontier)}},
+          models::manifest_json(loaded->file, o.search.halving.max_replications,
+                                loaded->file.message->seed(), o.command_line));
     } catch (const std::exception& e) {
       std::fprintf(stderr, "chiptrail: %s\n", e.what());
       return kIoError;

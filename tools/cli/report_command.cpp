@@ -10,8 +10,8 @@
 
 #include "cli/exit_codes.hpp"
 #include "cli/external_program.hpp"
-#include "cli/output_set.hpp"
 #include "cli/report_scripts.hpp"
+#include "models/output/output_set.hpp"
 
 namespace chiptrail::cli {
 namespace {
@@ -72,7 +72,7 @@ int report(const ReportOptions& o) {
       return kNoInput;
     }
   }
-  if (const std::string problem = check_output_set(o.dir); !problem.empty()) {
+  if (const std::string problem = models::check_output_set(o.dir); !problem.empty()) {
     std::fprintf(stderr, "chiptrail: %s\n", problem.c_str());
     return kDataError;
   }

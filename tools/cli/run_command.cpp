@@ -9,18 +9,18 @@
 #include <string>
 #include <thread>
 
-#include "cli/atomic_file.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/limit_options.hpp"
 #include "cli/load_scenario.hpp"
-#include "cli/manifest.hpp"
 #include "cli/number_options.hpp"
-#include "cli/output_set.hpp"
 #include "cli/run_outputs.hpp"
 #include "cli/trace_recorder.hpp"
 #include "models/analytic/flow_outcomes.hpp"
 #include "models/analytic/scenario_analysis.hpp"
 #include "models/experiment/replications.hpp"
+#include "models/output/atomic_file.hpp"
+#include "models/output/manifest.hpp"
+#include "models/output/output_set.hpp"
 #include "models/supply_chain_model.hpp"
 #include "sim/analysis/intervals.hpp"
 
@@ -53,7 +53,7 @@ int write_trace(const RunOptions& o, const models::World& world, const models::R
     return kDataError;
   }
   try {
-    write_file_atomically(o.trace, trace.text());
+    models::write_file_atomically(o.trace, trace.text());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "chiptrail: %s\n", e.what());
     return kIoError;
@@ -69,11 +69,12 @@ int write_trace(const RunOptions& o, const models::World& world, const models::R
 int write_outputs(const RunOptions& o, const LoadedScenario& loaded, const RunReport& report) {
   try {
     std::filesystem::create_directories(o.out);
-    write_output_set(o.out,
-                     {{"runs.csv", runs_csv(report)},
-                      {"summary.csv", summary_csv(report)},
-                      {"detections.csv", detections_csv(loaded.world, report)}},
-                     manifest_json(loaded.file, report.runs.size(), report.seed, o.command_line));
+    models::write_output_set(
+        o.out,
+        {{"runs.csv", runs_csv(report)},
+         {"summary.csv", summary_csv(report)},
+         {"detections.csv", detections_csv(loaded.world, report)}},
+        models::manifest_json(loaded.file, report.runs.size(), report.seed, o.command_line));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "chiptrail: %s\n", e.what());
     return kIoError;

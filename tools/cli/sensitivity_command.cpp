@@ -11,12 +11,12 @@
 #include <string>
 #include <vector>
 
-#include "cli/atomic_file.hpp"
 #include "cli/exit_codes.hpp"
-#include "cli/manifest.hpp"
 #include "cli/number_options.hpp"
-#include "cli/output_set.hpp"
-#include "cli/text_format.hpp"
+#include "models/output/atomic_file.hpp"
+#include "models/output/manifest.hpp"
+#include "models/output/output_set.hpp"
+#include "models/output/text_format.hpp"
 #include "sim/analysis/sensitivity.hpp"
 
 namespace chiptrail::cli {
@@ -31,14 +31,14 @@ struct Options {
 int run(const Options& o) {
   google::protobuf::Struct manifest;
   std::ifstream summary_in(o.dir + "/summary.csv");
-  if (!read_manifest(o.dir, manifest) || !summary_in) {
+  if (!models::read_manifest(o.dir, manifest) || !summary_in) {
     std::fprintf(
         stderr,
         "chiptrail: %s: no readable manifest.json and summary.csv (not a finished sweep?)\n",
         o.dir.c_str());
     return kNoInput;
   }
-  if (const std::string problem = check_output_set(o.dir); !problem.empty()) {
+  if (const std::string problem = models::check_output_set(o.dir); !problem.empty()) {
     std::fprintf(stderr, "chiptrail: %s\n", problem.c_str());
     return kDataError;
   }
@@ -56,7 +56,7 @@ int run(const Options& o) {
   // summary.csv: point_id, role, factor columns..., metric, n, mean, ...
   std::string line;
   std::getline(summary_in, line);
-  const std::vector<std::string> header = split_csv(line);
+  const std::vector<std::string> header = models::split_csv(line);
   std::size_t metric_col = 0;
   while (metric_col < header.size() && header[metric_col] != "metric") ++metric_col;
   if (metric_col < 3 || metric_col + 2 >= header.size() || header[1] != "role") {
@@ -70,7 +70,7 @@ int run(const Options& o) {
   std::map<std::string, std::vector<double>> y;  // metric -> mean by point id
   std::vector<std::string> metric_order;
   while (std::getline(summary_in, line)) {
-    const std::vector<std::string> row = split_csv(line);
+    const std::vector<std::string> row = models::split_csv(line);
     if (row.size() != header.size()) continue;
     const auto point = static_cast<std::size_t>(std::stoull(row[0]));
     if (points.size() <= point) points.resize(point + 1);
@@ -97,10 +97,11 @@ int run(const Options& o) {
       table += metric + "\n";
       for (std::size_t f = 0; f < k; ++f) {
         const sim::SobolIndex& s = idx[f];
-        csv += csv_field(metric) + "," + csv_field(factors[f]) + "," + format_number(s.first) +
-               "," + format_number(s.first_ci.low) + "," + format_number(s.first_ci.high) + "," +
-               format_number(s.total) + "," + format_number(s.total_ci.low) + "," +
-               format_number(s.total_ci.high) + "\n";
+        csv += models::csv_field(metric) + "," + models::csv_field(factors[f]) + "," +
+               models::format_number(s.first) + "," + models::format_number(s.first_ci.low) + "," +
+               models::format_number(s.first_ci.high) + "," + models::format_number(s.total) + "," +
+               models::format_number(s.total_ci.low) + "," +
+               models::format_number(s.total_ci.high) + "\n";
         std::snprintf(buf, sizeof buf,
                       "  %-28s S1 %7.3f [%7.3f, %7.3f]   ST %7.3f [%7.3f, %7.3f]\n",
                       factors[f].c_str(), s.first, s.first_ci.low, s.first_ci.high, s.total,
@@ -130,9 +131,9 @@ int run(const Options& o) {
       const auto m = sim::morris_measures(v, moved, step, k, trajectories);
       table += metric + "\n";
       for (std::size_t f = 0; f < k; ++f) {
-        csv += csv_field(metric) + "," + csv_field(factors[f]) + "," + format_number(m[f].mu) +
-               "," + format_number(m[f].mu_star) + "," + format_number(m[f].sigma) + "," +
-               std::to_string(m[f].effects) + "\n";
+        csv += models::csv_field(metric) + "," + models::csv_field(factors[f]) + "," +
+               models::format_number(m[f].mu) + "," + models::format_number(m[f].mu_star) + "," +
+               models::format_number(m[f].sigma) + "," + std::to_string(m[f].effects) + "\n";
         std::snprintf(buf, sizeof buf, "  %-28s mu %10.4g   mu* %10.4g   sigma %10.4g\n",
                       factors[f].c_str(), m[f].mu, m[f].mu_star, m[f].sigma);
         table += buf;
@@ -141,7 +142,7 @@ int run(const Options& o) {
   }
   std::fputs(table.c_str(), stdout);
   try {
-    write_file_atomically(o.dir + "/sensitivity.csv", csv);
+    models::write_file_atomically(o.dir + "/sensitivity.csv", csv);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "chiptrail: %s\n", e.what());
     return kIoError;

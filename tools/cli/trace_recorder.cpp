@@ -1,6 +1,6 @@
 #include "cli/trace_recorder.hpp"
 
-#include "cli/text_format.hpp"
+#include "models/output/text_format.hpp"
 
 namespace chiptrail::cli {
 
@@ -13,24 +13,24 @@ void TraceRecorder::line(sim::Time t, const char* event, const models::Lot& lot,
     return;
   }
   ++lines_;
-  text_ += "{\"t_days\": " + json_number(t.to_days()) + ", \"event\": \"" + event +
+  text_ += "{\"t_days\": " + models::json_number(t.to_days()) + ", \"event\": \"" + event +
            "\", \"lot\": " + std::to_string(lot.id) + ", \"part\": " + std::to_string(lot.part) +
            ", \"chips\": " + std::to_string(lot.chips) +
-           ", \"chip_model\": " + json_string(world_.chips[lot.chip_model].model) +
-           ", \"flow\": " + json_string(world_.flows[lot.flow].id) +
+           ", \"chip_model\": " + models::json_string(world_.chips[lot.chip_model].model) +
+           ", \"flow\": " + models::json_string(world_.flows[lot.flow].id) +
            ", \"diverted\": " + (lot.diverted ? "true" : "false");
-  if (node) text_ += ", \"node\": " + json_string(world_.network.node(*node).id);
+  if (node) text_ += ", \"node\": " + models::json_string(world_.network.node(*node).id);
   text_ += extra + "}\n";
 }
 
 std::string TraceRecorder::finding(const models::DetectionEvent& d) const {
-  std::string out = ", \"policy\": " + json_string(world_.policies[d.policy].name) +
+  std::string out = ", \"policy\": " + models::json_string(world_.policies[d.policy].name) +
                     ", \"stage\": \"" + models::to_string(d.stage) + "\", \"verdict\": \"" +
                     models::to_string(d.verdict) + "\"";
   if (d.edge) {
     const models::Network& net = world_.network;
-    out += ", \"edge\": " + json_string(net.node(net.edge_source(*d.edge)).id + "->" +
-                                        net.node(net.edge_target(*d.edge)).id);
+    out += ", \"edge\": " + models::json_string(net.node(net.edge_source(*d.edge)).id + "->" +
+                                                net.node(net.edge_target(*d.edge)).id);
   }
   return out;
 }
@@ -61,7 +61,7 @@ void TraceRecorder::disabled_after_delivery(const models::Lot& delivered,
 
 void TraceRecorder::substituted(const models::Lot& demanded, double h100e_bought, sim::Time t) {
   line(t, "substituted", demanded, std::nullopt,
-       ", \"h100e_bought\": " + json_number(h100e_bought));
+       ", \"h100e_bought\": " + models::json_number(h100e_bought));
 }
 
 void TraceRecorder::arrived(const models::Lot& lot, models::NodeIndex node, sim::Time t) {

@@ -7,13 +7,13 @@
 #include <string>
 #include <thread>
 
-#include "cli/atomic_file.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/load_scenario.hpp"
-#include "cli/manifest.hpp"
 #include "cli/number_options.hpp"
-#include "cli/output_set.hpp"
-#include "cli/text_format.hpp"
+#include "models/output/atomic_file.hpp"
+#include "models/output/manifest.hpp"
+#include "models/output/output_set.hpp"
+#include "models/output/text_format.hpp"
 #include "models/uncertainty.hpp"
 
 namespace chiptrail::cli {
@@ -54,10 +54,11 @@ int run(const Options& o, const models::PolicyRegistry& registry) {
   for (const models::UncertaintySummary& u : result) {
     const double total = u.parameter_variance + u.stochastic_variance;
     const double share = total > 0 ? u.parameter_variance / total : 0.0;
-    csv += csv_field(u.metric) + "," + std::to_string(u.samples) + "," + format_number(u.mean) +
-           "," + format_number(u.p05) + "," + format_number(u.p50) + "," + format_number(u.p95) +
-           "," + format_number(u.parameter_variance) + "," + format_number(u.stochastic_variance) +
-           "," + format_number(share) + "\n";
+    csv += models::csv_field(u.metric) + "," + std::to_string(u.samples) + "," +
+           models::format_number(u.mean) + "," + models::format_number(u.p05) + "," +
+           models::format_number(u.p50) + "," + models::format_number(u.p95) + "," +
+           models::format_number(u.parameter_variance) + "," +
+           models::format_number(u.stochastic_variance) + "," + models::format_number(share) + "\n";
     char band[64];
     std::snprintf(band, sizeof band, "[%.4g, %.4g]", u.p05, u.p95);
     std::printf("%-34s %12.4g %25s %11.1f%%\n", u.metric.c_str(), u.mean, band, 100 * share);
@@ -65,9 +66,10 @@ int run(const Options& o, const models::PolicyRegistry& registry) {
   if (!o.out.empty()) {
     try {
       std::filesystem::create_directories(o.out);
-      write_output_set(o.out, {{"uncertainty.csv", csv}},
-                       manifest_json(loaded->file, o.run.replications, o.run.seed, o.command_line,
-                                     {{"samples", std::to_string(o.run.samples)}}));
+      models::write_output_set(
+          o.out, {{"uncertainty.csv", csv}},
+          models::manifest_json(loaded->file, o.run.replications, o.run.seed, o.command_line,
+                                {{"samples", std::to_string(o.run.samples)}}));
     } catch (const std::exception& e) {
       std::fprintf(stderr, "chiptrail: %s\n", e.what());
       return kIoError;

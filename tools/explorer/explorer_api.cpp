@@ -11,9 +11,9 @@
 
 #include "chiptrail/v1/explorer.pb.h"
 #include "chiptrail/v1/scenario.pb.h"
-#include "cli/text_format.hpp"
 #include "explorer/scenario_controls.hpp"
 #include "models/expected_size.hpp"
+#include "models/output/text_format.hpp"
 #include "models/scenario/build_world.hpp"
 #include "models/scenario/input_error.hpp"
 #include "models/summary.hpp"
@@ -21,10 +21,10 @@
 namespace chiptrail::explorer {
 namespace {
 
-using cli::csv_field;
-using cli::format_number;
-using cli::json_number;
-using cli::json_string;
+using models::csv_field;
+using models::format_number;
+using models::json_number;
+using models::json_string;
 
 constexpr double kLevel = RunResults::kLevel;
 
@@ -53,23 +53,25 @@ Message parse_body(const std::string& body) {
 
 std::string string_list(const google::protobuf::RepeatedPtrField<std::string>& items) {
   std::string out = "[";
-  for (int i = 0; i < items.size(); ++i) out += (i > 0 ? ", " : "") + json_string(items[i]);
+  for (int i = 0; i < items.size(); ++i) out += (i > 0 ? ", " : "") + models::json_string(items[i]);
   return out + "]";
 }
 
 std::string summary_json(const models::MetricSummary& s) {
-  return "{\"n\": " + std::to_string(s.n) + ", \"mean\": " + json_number(s.mean) +
-         ", \"sd\": " + json_number(s.sd) + ", \"ci_low\": " + json_number(s.ci_low) +
-         ", \"ci_high\": " + json_number(s.ci_high) + ", \"method\": " + json_string(s.ci_method) +
-         "}";
+  return "{\"n\": " + std::to_string(s.n) + ", \"mean\": " + models::json_number(s.mean) +
+         ", \"sd\": " + models::json_number(s.sd) +
+         ", \"ci_low\": " + models::json_number(s.ci_low) +
+         ", \"ci_high\": " + models::json_number(s.ci_high) +
+         ", \"method\": " + models::json_string(s.ci_method) + "}";
 }
 
 std::string status_json(const RunStatus& s) {
-  return "{\"id\": " + std::to_string(s.id) + ", \"state\": " + json_string(to_string(s.state)) +
+  return "{\"id\": " + std::to_string(s.id) +
+         ", \"state\": " + models::json_string(to_string(s.state)) +
          ", \"completed\": " + std::to_string(s.completed) +
          ", \"total\": " + std::to_string(s.total) +
-         ", \"elapsed_seconds\": " + json_number(s.elapsed_seconds) +
-         (s.error.empty() ? "" : ", \"error\": " + json_string(s.error)) + "}\n";
+         ", \"elapsed_seconds\": " + models::json_number(s.elapsed_seconds) +
+         (s.error.empty() ? "" : ", \"error\": " + models::json_string(s.error)) + "}\n";
 }
 
 // "/api/runs/12/results.csv" -> {"runs", "12", "results.csv"}
@@ -95,7 +97,7 @@ std::optional<std::uint64_t> run_id(std::string_view s) {
 }  // namespace
 
 ApiResponse error_response(int status, const std::string& message) {
-  return json(status, "{\"error\": " + json_string(message) + "}\n");
+  return json(status, "{\"error\": " + models::json_string(message) + "}\n");
 }
 
 ExplorerApi::ExplorerApi(const models::ScenarioFile& loaded, const models::PolicyRegistry& registry,
@@ -169,46 +171,49 @@ models::World ExplorerApi::build(const v1::Scenario& scenario) const {
 
 ApiResponse ExplorerApi::scenario() const {
   const v1::Scenario& s = *loaded_.message;
-  std::string out = "{\"name\": " + json_string(s.metadata().name()) +
-                    ", \"description\": " + json_string(s.metadata().description()) +
-                    ", \"path\": " + json_string(loaded_.path) +
-                    ", \"horizon_days\": " + json_number(s.horizon_days()) +
+  std::string out = "{\"name\": " + models::json_string(s.metadata().name()) +
+                    ", \"description\": " + models::json_string(s.metadata().description()) +
+                    ", \"path\": " + models::json_string(loaded_.path) +
+                    ", \"horizon_days\": " + models::json_number(s.horizon_days()) +
                     ", \"replications\": " + std::to_string(build(s).replications) +
                     ", \"seed\": " + std::to_string(s.seed()) +
                     ", \"max_replications\": " + std::to_string(max_replications_) +
                     ", \"max_running\": " + std::to_string(runs_.max_running()) + ",\n\"nodes\": [";
   for (int i = 0; i < s.nodes_size(); ++i) {
     const v1::Node& n = s.nodes(i);
-    out += std::string(i > 0 ? ",\n  " : "\n  ") + "{\"id\": " + json_string(n.id()) +
-           ", \"name\": " + json_string(n.name()) +
-           ", \"kind\": " + json_string(v1::NodeKind_Name(n.kind())) +
-           ", \"country\": " + json_string(n.country()) +
-           ", \"latitude\": " + json_number(n.latitude()) +
-           ", \"longitude\": " + json_number(n.longitude()) + "}";
+    out += std::string(i > 0 ? ",\n  " : "\n  ") + "{\"id\": " + models::json_string(n.id()) +
+           ", \"name\": " + models::json_string(n.name()) +
+           ", \"kind\": " + models::json_string(v1::NodeKind_Name(n.kind())) +
+           ", \"country\": " + models::json_string(n.country()) +
+           ", \"latitude\": " + models::json_number(n.latitude()) +
+           ", \"longitude\": " + models::json_number(n.longitude()) + "}";
   }
   out += "],\n\"edges\": [";
   for (int i = 0; i < s.edges_size(); ++i) {
     const v1::Edge& e = s.edges(i);
-    out += std::string(i > 0 ? ",\n  " : "\n  ") + "{\"from\": " + json_string(e.from()) +
-           ", \"to\": " + json_string(e.to()) +
-           ", \"mode\": " + json_string(v1::TransportMode_Name(e.mode())) + "}";
+    out += std::string(i > 0 ? ",\n  " : "\n  ") + "{\"from\": " + models::json_string(e.from()) +
+           ", \"to\": " + models::json_string(e.to()) +
+           ", \"mode\": " + models::json_string(v1::TransportMode_Name(e.mode())) + "}";
   }
   out += "],\n\"policies\": [";
   const std::vector<PolicyControls> policies = policy_controls(s);
   for (std::size_t i = 0; i < policies.size(); ++i) {
     const PolicyControls& p = policies[i];
     const v1::Scope& scope = s.policies(static_cast<int>(i)).scope();
-    out += std::string(i > 0 ? ",\n  " : "\n  ") + "{\"name\": " + json_string(p.name) +
-           ", \"kind\": " + json_string(p.kind) +
+    out += std::string(i > 0 ? ",\n  " : "\n  ") + "{\"name\": " + models::json_string(p.name) +
+           ", \"kind\": " + models::json_string(p.kind) +
            ", \"scope\": {\"nodes\": " + string_list(scope.nodes()) +
            ", \"countries\": " + string_list(scope.countries()) + "}, \"controls\": [";
     for (std::size_t c = 0; c < p.controls.size(); ++c) {
       const Control& k = p.controls[c];
-      out += std::string(c > 0 ? ", " : "") + "{\"path\": " + json_string(k.path) +
-             ", \"field\": " + json_string(k.field) + ", \"label\": " + json_string(k.label) +
+      out += std::string(c > 0 ? ", " : "") + "{\"path\": " + models::json_string(k.path) +
+             ", \"field\": " + models::json_string(k.field) +
+             ", \"label\": " + models::json_string(k.label) +
              ", \"switch\": " + (k.is_switch ? "true" : "false") +
-             ", \"value\": " + json_number(k.value) + ", \"min\": " + json_number(k.min) +
-             ", \"max\": " + json_number(k.max) + ", \"step\": " + json_number(k.step) + "}";
+             ", \"value\": " + models::json_number(k.value) +
+             ", \"min\": " + models::json_number(k.min) +
+             ", \"max\": " + models::json_number(k.max) +
+             ", \"step\": " + models::json_number(k.step) + "}";
     }
     out += "]}";
   }
@@ -303,10 +308,11 @@ ApiResponse ExplorerApi::run_results(std::uint64_t id, bool csv) const {
       for (const auto& [variant, m] :
            {std::pair{"edited", &r->edited[i]}, std::pair{"as_loaded", &r->as_loaded[i]},
             std::pair{"difference", &r->difference[i]}}) {
-        out += csv_field(r->as_loaded[i].metric) + "," + variant + "," + std::to_string(m->n) +
-               "," + format_number(m->mean) + "," + format_number(m->sd) + "," +
-               format_number(m->ci_low) + "," + format_number(m->ci_high) + "," +
-               format_number(kLevel) + "," + m->ci_method + "\n";
+        out += models::csv_field(r->as_loaded[i].metric) + "," + variant + "," +
+               std::to_string(m->n) + "," + models::format_number(m->mean) + "," +
+               models::format_number(m->sd) + "," + models::format_number(m->ci_low) + "," +
+               models::format_number(m->ci_high) + "," + models::format_number(kLevel) + "," +
+               m->ci_method + "\n";
       }
     }
     return {200, "text/csv; charset=utf-8", out, "chiptrail-run-" + std::to_string(id) + ".csv"};
@@ -314,10 +320,10 @@ ApiResponse ExplorerApi::run_results(std::uint64_t id, bool csv) const {
   std::string out = "{\"id\": " + std::to_string(id) +
                     ", \"replications\": " + std::to_string(r->replications) +
                     ", \"seed\": " + std::to_string(r->seed) +
-                    ", \"ci_level\": " + json_number(kLevel) + ",\n\"metrics\": [";
+                    ", \"ci_level\": " + models::json_number(kLevel) + ",\n\"metrics\": [";
   for (std::size_t i = 0; i < r->as_loaded.size(); ++i) {
     out += std::string(i > 0 ? ",\n  " : "\n  ") +
-           "{\"metric\": " + json_string(r->as_loaded[i].metric) +
+           "{\"metric\": " + models::json_string(r->as_loaded[i].metric) +
            ", \"edited\": " + summary_json(r->edited[i]) +
            ", \"as_loaded\": " + summary_json(r->as_loaded[i]) +
            ", \"difference\": " + summary_json(r->difference[i]) + "}";

@@ -1,14 +1,13 @@
 // The `chiptrail` Python module (pybind11; build with -DCHIPTRAIL_PYTHON=ON, use with
 // /usr/bin/python3): load a scenario from a file or a dict, override its fields, run
 // replications (the GIL released, Ctrl-C honoured), get results as dicts or pandas
-// DataFrames, run a sweep through the command line's own code, list the policies.
+// DataFrames, run a sweep (the experiment library, as `chiptrail sweep`), list the policies.
 //
 // Results are the command line's: the same scenario, seed and replication give the same
 // numbers as `chiptrail run` (tests/python/test_chiptrail.py checks).
 #include <google/protobuf/util/json_util.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -21,10 +20,9 @@
 #include <vector>
 
 #include "chiptrail/v1/scenario.pb.h"
-#include "cli/cli_app.hpp"
-#include "cli/output_set.hpp"
-#include "cli/version.hpp"
 #include "models/experiment/replications.hpp"
+#include "models/experiment/sweep_runner.hpp"
+#include "models/output/output_set.hpp"
 #include "models/policies/policy_registry.hpp"
 #include "models/run_metrics.hpp"
 #include "models/scenario/build_world.hpp"
@@ -32,6 +30,7 @@
 #include "models/scenario/scenario_file.hpp"
 #include "models/summary.hpp"
 #include "models/sweep/field_setter.hpp"
+#include "models/version.hpp"
 
 namespace py = pybind11;
 
@@ -197,7 +196,7 @@ py::object dataframe(const py::list& rows) {
 // The CSV outputs in a directory, as pandas DataFrames keyed by file stem.
 py::dict read_outputs(const std::string& dir) {
   // Only a complete output set: a run killed midway leaves files of two runs side by side.
-  if (const std::string problem = cli::check_output_set(dir); !problem.empty()) {
+  if (const std::string problem = models::check_output_set(dir); !problem.empty()) {
     throw py::value_error(problem);
   }
   const py::object pandas = py::module_::import("pandas");
@@ -213,50 +212,54 @@ py::dict read_outputs(const std::string& dir) {
   return out;
 }
 
-// Runs `chiptrail sweep` in this process (the command line's own code: journal, --resume,
-// shards, byte-identical outputs) and returns its outputs as DataFrames. Its messages are
-// collected and raised with the error, or written to sys.stderr on success.
+// Runs a sweep with the experiment library (as `chiptrail sweep` does: journal, resume, shards,
+// byte-identical outputs) and returns its outputs as DataFrames.
 py::dict sweep(const std::string& path, const std::string& out, std::optional<unsigned> threads,
                bool resume, const std::string& shard) {
-  std::vector<std::string> args{"chiptrail", "sweep", path, "--out", out};
-  if (threads) args.insert(args.end(), {"--threads", std::to_string(*threads)});
-  if (resume) args.emplace_back("--resume");
-  if (!shard.empty()) args.insert(args.end(), {"--shard", shard});
-  int code = 0;
-  std::string messages;
-  {
-    py::gil_scoped_release release;
-    // Our stderr goes to a temporary file while the sweep runs, then comes back.
-    std::FILE* capture = std::tmpfile();
-    std::fflush(stderr);
-    const int saved = dup(STDERR_FILENO);
-    if (capture != nullptr) dup2(fileno(capture), STDERR_FILENO);
-    code = cli::run_cli(args);
-    std::fflush(stderr);
-    if (capture != nullptr) {
-      dup2(saved, STDERR_FILENO);
-      std::rewind(capture);
-      char buffer[4096];
-      for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, capture)) > 0;)
-        messages.append(buffer, n);
-      std::fclose(capture);
+  const std::optional<models::Shard> part =
+      shard.empty() ? std::optional<models::Shard>(models::Shard{}) : models::parse_shard(shard);
+  if (!part) throw py::value_error("shard must be K/N with 0 <= K < N <= 1000000, got " + shard);
+  const models::PolicyRegistry registry = builtin_registry();
+  const models::SweepSpec spec = models::load_sweep(path, registry);  // raises InputError
+  models::SweepRequest request;
+  request.out = out;
+  request.shard = *part;
+  request.resume = resume;
+  models::ThreadExecutor executor(
+      threads.value_or(std::max(1U, std::thread::hardware_concurrency())));
+  models::SweepReport report;
+  try {
+    interruptible([&](const std::atomic<bool>& stop) {
+      request.stop = &stop;
+      report = models::run_sweep(spec, registry, request, executor);
+    });
+  } catch (py::error_already_set& e) {
+    if (!e.matches(PyExc_KeyboardInterrupt)) throw;
+    PyErr_SetString(PyExc_KeyboardInterrupt, ("sweep interrupted; completed runs are kept in " +
+                                              out + ": call again with resume=True")
+                                                 .c_str());
+    throw py::error_already_set();
+  } catch (const models::SweepError& e) {
+    switch (e.kind()) {
+      case models::SweepError::Kind::usage:
+      case models::SweepError::Kind::data:
+        throw py::value_error(e.what());
+      case models::SweepError::Kind::missing:
+        PyErr_SetString(PyExc_FileNotFoundError, e.what());
+        throw py::error_already_set();
+      case models::SweepError::Kind::io:
+        PyErr_SetString(PyExc_OSError, e.what());
+        throw py::error_already_set();
     }
-    close(saved);
+  } catch (const models::ResourceLimitExceeded& e) {
+    throw py::value_error(std::string(e.what()) + " (completed runs are kept in " + out + ")");
   }
-  if (code == 130) {
+  if (report.outcome == models::SweepReport::Outcome::interrupted) {  // stopped from C++
     PyErr_SetString(PyExc_KeyboardInterrupt, ("sweep interrupted; completed runs are kept in " +
                                               out + ": call again with resume=True")
                                                  .c_str());
     throw py::error_already_set();
   }
-  if (code == 65 || code == 64) throw py::value_error(messages);
-  if (code == 66) {
-    PyErr_SetString(PyExc_FileNotFoundError, messages.c_str());
-    throw py::error_already_set();
-  }
-  if (code != 0)
-    throw std::runtime_error("chiptrail sweep exited " + std::to_string(code) + ":\n" + messages);
-  py::module_::import("sys").attr("stderr").attr("write")(messages);
   return read_outputs(out);
 }
 
@@ -269,7 +272,7 @@ PYBIND11_MODULE(chiptrail, m) {
   m.doc() =
       "Discrete-event simulation of AI-chip supply chains and the export-control measures that "
       "try to detect diversion. See the README, section Python.";
-  m.attr("__version__") = chiptrail::cli::kVersion;
+  m.attr("__version__") = chiptrail::models::kVersion;
 
   // chiptrail.InputError (a ValueError): every problem of an input file, one per line, as
   // file:line:column: field: message. The module attribute holds the type.

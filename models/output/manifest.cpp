@@ -1,4 +1,4 @@
-#include "cli/manifest.hpp"
+#include "models/output/manifest.hpp"
 
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
@@ -8,11 +8,11 @@
 #include <sstream>
 
 #include "chiptrail/v1/scenario.pb.h"
-#include "cli/text_format.hpp"
-#include "cli/version.hpp"
+#include "models/output/text_format.hpp"
+#include "models/version.hpp"
 #include "sim/random_stream.hpp"
 
-namespace chiptrail::cli {
+namespace chiptrail::models {
 
 bool read_manifest(const std::string& dir, google::protobuf::Struct& out) {
   std::ifstream in(dir + "/manifest.json");
@@ -53,4 +53,4 @@ std::string manifest_json(const models::ScenarioFile& scenario, std::uint64_t re
          ",\n  \"resolved_scenario\": " + resolved + "\n}\n";
 }
 
-}  // namespace chiptrail::cli
+}  // namespace chiptrail::models

@@ -4,7 +4,7 @@
 #include <string_view>
 #include <vector>
 
-namespace chiptrail::cli {
+namespace chiptrail::models {
 
 // Shortest decimal that reads back as the same double (std::to_chars): byte-stable output on
 // every machine. NaN is written "nan" and infinities "inf" / "-inf".
@@ -22,4 +22,4 @@ std::string csv_field(std::string_view s);
 // One CSV record (RFC 4180 quoting, as csv_field writes) split into its fields.
 std::vector<std::string> split_csv(const std::string& line);
 
-}  // namespace chiptrail::cli
+}  // namespace chiptrail::models

@@ -1,19 +1,19 @@
-#include "cli/sweep_outputs.hpp"
+#include "models/experiment/sweep_outputs.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 
 #include "chiptrail/v1/scenario.pb.h"
-#include "cli/atomic_file.hpp"
-#include "cli/manifest.hpp"
-#include "cli/output_set.hpp"
-#include "cli/text_format.hpp"
-#include "cli/version.hpp"
+#include "models/output/atomic_file.hpp"
+#include "models/output/manifest.hpp"
+#include "models/output/output_set.hpp"
+#include "models/output/text_format.hpp"
 #include "models/summary.hpp"
+#include "models/version.hpp"
 #include "sim/analysis/intervals.hpp"
 
-namespace chiptrail::cli {
+namespace chiptrail::models {
 namespace {
 
 constexpr double kLevel = 0.95;
@@ -145,4 +145,4 @@ void write_sweep_outputs(const std::string& dir, const models::SweepSpec& spec,
   write_output_set(dir, files, sweep_manifest_json(spec, ""));
 }
 
-}  // namespace chiptrail::cli
+}  // namespace chiptrail::models

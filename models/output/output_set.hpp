@@ -4,7 +4,7 @@
 #include <utility>
 #include <vector>
 
-namespace chiptrail::cli {
+namespace chiptrail::models {
 
 // A command's outputs that belong together (runs.csv, summary.csv, ... and manifest.json),
 // written so that a reader can tell a complete set from one that a killed run left mixed:
@@ -21,4 +21,4 @@ void write_output_set(const std::string& dir, const std::vector<OutputFile>& fil
 // from a chiptrail that listed no outputs), else what is wrong.
 std::string check_output_set(const std::string& dir);
 
-}  // namespace chiptrail::cli
+}  // namespace chiptrail::models

@@ -1,4 +1,4 @@
-#include "cli/output_set.hpp"
+#include "models/output/output_set.hpp"
 
 #include <google/protobuf/struct.pb.h>
 
@@ -8,11 +8,11 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "cli/atomic_file.hpp"
-#include "cli/manifest.hpp"
-#include "cli/text_format.hpp"
+#include "models/output/atomic_file.hpp"
+#include "models/output/manifest.hpp"
+#include "models/output/text_format.hpp"
 
-namespace chiptrail::cli {
+namespace chiptrail::models {
 namespace {
 
 std::string read_bytes(const std::string& path, bool& ok) {
@@ -74,4 +74,4 @@ std::string check_output_set(const std::string& dir) {
   return "";
 }
 
-}  // namespace chiptrail::cli
+}  // namespace chiptrail::models

@@ -7,7 +7,7 @@
 
 #include "models/sweep/sweep_spec.hpp"
 
-namespace chiptrail::cli {
+namespace chiptrail::models {
 
 // The results of a sweep's runs, by run id: every metric of the model, in `names` order.
 struct SweepResults {
@@ -34,4 +34,4 @@ std::string sweep_fingerprint(const models::SweepSpec& spec);
 void write_sweep_outputs(const std::string& dir, const models::SweepSpec& spec,
                          const SweepResults& r);
 
-}  // namespace chiptrail::cli
+}  // namespace chiptrail::models

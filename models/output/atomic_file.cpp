@@ -1,4 +1,4 @@
-#include "cli/atomic_file.hpp"
+#include "models/output/atomic_file.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -11,7 +11,7 @@
 #include <stdexcept>
 #include <vector>
 
-namespace chiptrail::cli {
+namespace chiptrail::models {
 namespace {
 
 [[noreturn]] void fail(const std::string& path, const char* what, int error) {
@@ -114,4 +114,4 @@ void write_file_atomically(const std::string& path, const std::string& contents)
   remove_stale_temporaries(dir, name);
 }
 
-}  // namespace chiptrail::cli
+}  // namespace chiptrail::models

@@ -1,10 +1,10 @@
-#include "cli/text_format.hpp"
+#include "models/output/text_format.hpp"
 
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 
-namespace chiptrail::cli {
+namespace chiptrail::models {
 
 std::string format_number(double x) {
   if (std::isnan(x)) return "nan";
@@ -87,4 +87,4 @@ std::vector<std::string> split_csv(const std::string& line) {
   return out;
 }
 
-}  // namespace chiptrail::cli
+}  // namespace chiptrail::models

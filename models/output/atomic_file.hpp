@@ -2,7 +2,7 @@
 
 #include <string>
 
-namespace chiptrail::cli {
+namespace chiptrail::models {
 
 // Writes `contents` to `path` atomically: into a temporary file beside it (an unpredictable
 // name, created exclusively, so a link planted there is never followed), flushed to disk, then
@@ -12,4 +12,4 @@ namespace chiptrail::cli {
 // std::runtime_error naming the path on failure.
 void write_file_atomically(const std::string& path, const std::string& contents);
 
-}  // namespace chiptrail::cli
+}  // namespace chiptrail::models

@@ -12,7 +12,7 @@ namespace google::protobuf {
 class Struct;
 }
 
-namespace chiptrail::cli {
+namespace chiptrail::models {
 
 // Reads DIR/manifest.json into a protobuf Struct; false when missing or not JSON.
 bool read_manifest(const std::string& dir, google::protobuf::Struct& out);
@@ -28,4 +28,4 @@ std::string manifest_json(const models::ScenarioFile& scenario, std::uint64_t re
                           std::uint64_t seed, const std::vector<std::string>& command_line,
                           const std::vector<std::pair<std::string, std::string>>& extra = {});
 
-}  // namespace chiptrail::cli
+}  // namespace chiptrail::models

@@ -1,0 +1,118 @@
+// The sweep runner of the experiment library, without the command line.
+#include "models/experiment/sweep_runner.hpp"
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "models/scenario_test_support.hpp"
+
+using namespace chiptrail;
+
+namespace {
+
+std::string read(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+struct TempDir {
+  std::filesystem::path path;
+  TempDir() {
+    char name[] = "/tmp/chiptrail-sweep-runner-XXXXXX";
+    path = ::mkdtemp(name);
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+};
+
+const std::string kSweep = std::string(CHIPTRAIL_SOURCE_DIR) + "/tests/data/small_sweep.textproto";
+
+}  // namespace
+
+TEST_CASE("run_sweep: the same bytes on one thread, on three, and in two shards merged") {
+  const auto registry = testing::builtin_registry();
+  const models::SweepSpec spec = models::load_sweep(kSweep, registry);
+  TempDir dir;
+  models::SweepRequest one;
+  one.out = (dir.path / "one").string();
+  models::ThreadExecutor serial(1), three(3);
+  std::uint64_t ticks = 0;
+  one.on_done = [&ticks] { ++ticks; };
+  const models::SweepReport a = models::run_sweep(spec, registry, one, serial);
+  CHECK(a.outcome == models::SweepReport::Outcome::finished);
+  CHECK(a.runs_done == spec.runs());
+  CHECK(ticks == spec.runs());
+  models::SweepRequest other = one;
+  other.out = (dir.path / "three").string();
+  (void)models::run_sweep(spec, registry, other, three);
+  for (const char* file : {"runs.csv", "summary.csv", "manifest.json"}) {
+    CAPTURE(file);
+    CHECK(read(dir.path / "one" / file) == read(dir.path / "three" / file));
+  }
+  std::vector<std::string> shards;
+  for (std::uint64_t k = 0; k < 2; ++k) {
+    models::SweepRequest part = one;
+    part.shard = {k, 2};
+    part.out = (dir.path / ("shard" + std::to_string(k))).string();
+    shards.push_back(part.out);
+    (void)models::run_sweep(spec, registry, part, three);
+  }
+  models::merge_shards((dir.path / "merged").string(), shards, registry);
+  CHECK(read(dir.path / "one" / "runs.csv") == read(dir.path / "merged" / "runs.csv"));
+  CHECK_THROWS_AS(models::merge_shards((dir.path / "part").string(), {shards[0]}, registry),
+                  models::SweepError);  // a shard missing
+}
+
+TEST_CASE("run_sweep: a stop keeps the journal, resume finishes it, a second run is refused") {
+  const auto registry = testing::builtin_registry();
+  const models::SweepSpec spec = models::load_sweep(kSweep, registry);
+  TempDir dir;
+  models::ThreadExecutor serial(1);
+  std::atomic<bool> stop{false};
+  models::SweepRequest request;
+  request.out = (dir.path / "out").string();
+  request.stop = &stop;
+  std::uint64_t done = 0;
+  request.on_done = [&] {
+    if (++done == 5) stop = true;
+  };
+  const models::SweepReport first = models::run_sweep(spec, registry, request, serial);
+  CHECK(first.outcome == models::SweepReport::Outcome::interrupted);
+  CHECK(first.runs_done == 5);
+  CHECK(std::filesystem::exists(dir.path / "out" / ".journal"));
+  stop = false;
+  try {
+    (void)models::run_sweep(spec, registry, request, serial);  // not resuming
+    FAIL("an unfinished sweep was overwritten");
+  } catch (const models::SweepError& e) {
+    CHECK(e.kind() == models::SweepError::Kind::usage);
+  }
+  request.resume = true;
+  std::uint64_t total = 0, already = 0;
+  request.on_start = [&](std::uint64_t t, std::uint64_t a) { total = t, already = a; };
+  const models::SweepReport second = models::run_sweep(spec, registry, request, serial);
+  CHECK(second.outcome == models::SweepReport::Outcome::finished);
+  CHECK(total == spec.runs());
+  CHECK(already == 5);
+  models::SweepRequest fresh;
+  fresh.out = (dir.path / "fresh").string();
+  (void)models::run_sweep(spec, registry, fresh, serial);
+  CHECK(read(dir.path / "out" / "runs.csv") == read(dir.path / "fresh" / "runs.csv"));
+  CHECK(models::run_sweep(spec, registry, request, serial).outcome ==
+        models::SweepReport::Outcome::already_finished);
+}
+
+TEST_CASE("parse_shard takes K/N and nothing else") {
+  CHECK(models::parse_shard("0/1").has_value());
+  CHECK(models::parse_shard("3/4")->index == 3);
+  for (const char* bad : {"", "1", "4/4", "-1/4", "1/0", " 1/2", "1/2 ", "1/1000001", "1//2"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(models::parse_shard(bad).has_value());
+  }
+}
