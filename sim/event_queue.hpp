@@ -62,6 +62,8 @@ class EventQueue {
 
   // Bytes held per pending event at the current capacity (for benchmarks).
   [[nodiscard]] std::size_t bytes_reserved() const;
+  // Keys in the heap, stale ones (of cancelled events) included: what compaction bounds.
+  [[nodiscard]] std::size_t keys_held() const { return heap_.size(); }
 
  private:
   struct Key {
@@ -79,8 +81,9 @@ class EventQueue {
   // Written with bitwise operators so the compiler emits flag arithmetic, not branches: which
   // child of a heap node is smallest is unpredictable, and mispredictions dominated the pop.
   static bool before(const Key& a, const Key& b) {
-    return static_cast<bool>(static_cast<int>(a.time < b.time) |
-                             (static_cast<int>(a.time == b.time) & static_cast<int>(a.seq < b.seq)));
+    return static_cast<bool>(
+        static_cast<int>(a.time < b.time) |
+        (static_cast<int>(a.time == b.time) & static_cast<int>(a.seq < b.seq)));
   }
   [[nodiscard]] bool stale(const Key& k) const { return slots_[k.slot].seq != k.seq; }
   void sift_up(std::size_t i);
