@@ -360,6 +360,38 @@ with open(sys.argv[2], 'w') as f:
     grep -q "must be a positive number" "$work/stderr"
     if grep -q "1797693134862315" "$work/stderr"; then exit 1; fi
     ;;
+  diagnostics)
+    # Diagnostics go through one logger: --log-level and --quiet set what reaches stderr, data
+    # on stdout never changes, colour only on a terminal and never with NO_COLOR.
+    scenario="$src/scenarios/minimal.textproto"
+    "$chiptrail" run "$scenario" -n 3 --format csv >"$work/plain.csv"
+    "$chiptrail" --log-level debug run "$scenario" -n 3 --format csv >"$work/debug.csv" \
+      2>"$work/debug.err"
+    cmp "$work/plain.csv" "$work/debug.csv"
+    grep -q "3 replications in" "$work/debug.err"
+    "$chiptrail" run "$scenario" -n 3 --format csv --log-level debug 2>"$work/after.err" >/dev/null
+    grep -q "3 replications in" "$work/after.err"  # the flag after the command too
+    "$chiptrail" sweep "$src/tests/data/small_sweep.textproto" --out "$work/loud" 2>"$work/loud.err"
+    grep -q "chiptrail sweep: 24/24 runs" "$work/loud.err"
+    "$chiptrail" --quiet sweep "$src/tests/data/small_sweep.textproto" --out "$work/quiet" \
+      2>"$work/quiet.err"
+    [[ ! -s "$work/quiet.err" ]]
+    cmp "$work/loud/runs.csv" "$work/quiet/runs.csv"
+    printf 'name: 3\n' >"$work/bad.textproto"
+    expect_exit 65 "$chiptrail" validate "$work/bad.textproto" --quiet
+    grep -q "bad.textproto:1" "$work/stderr"  # errors pass --quiet
+    expect_exit 65 "$chiptrail" --log-level off validate "$work/bad.textproto"
+    [[ ! -s "$work/stderr" ]]
+    expect_exit 64 "$chiptrail" --log-level loud validate "$scenario"
+    if command -v script >/dev/null; then
+      TERM=xterm script -qec "$chiptrail validate $work/bad.textproto" /dev/null >"$work/tty.out" || true
+      grep -q $'\e\[' "$work/tty.out"
+      TERM=xterm NO_COLOR=1 script -qec "$chiptrail validate $work/bad.textproto" /dev/null \
+        >"$work/nocolor.out" || true
+      grep -q "bad.textproto:1" "$work/nocolor.out"
+      if grep -q $'\e\[' "$work/nocolor.out"; then exit 1; fi
+    fi
+    ;;
   hostile_flags)
     # Numbers on the command line are plain decimal whole numbers in range, or exit 64: nothing
     # wraps to 2^64 - 1, overflows, or is silently ignored.

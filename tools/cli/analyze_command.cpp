@@ -12,13 +12,13 @@
 namespace chiptrail::cli {
 namespace {
 
-int analyze(const std::string& path, const models::PolicyRegistry& registry) {
+int analyze(const std::string& path, const models::PolicyRegistry& registry, spdlog::logger& log) {
   std::optional<LoadedScenario> loaded;
-  if (const int code = load_scenario(path, registry, loaded); code != kOk) return code;
+  if (const int code = load_scenario(path, registry, loaded, log); code != kOk) return code;
   const models::World& w = loaded->world;
   const std::vector<models::FlowAnalysis> flows = models::analyze(w);
   if (flows.empty()) {
-    std::fprintf(stderr, "chiptrail: %s: no diversion flows to analyse\n", path.c_str());
+    log.error("chiptrail: {}: no diversion flows to analyse", path);
     return kDataError;
   }
   bool any_analysed = false;
@@ -42,7 +42,7 @@ int analyze(const std::string& path, const models::PolicyRegistry& registry) {
                 a.days_to_consignment_seizure);
   }
   if (!any_analysed) {
-    std::fprintf(stderr, "chiptrail: %s: no flow can be analysed (reasons above)\n", path.c_str());
+    log.error("chiptrail: {}: no flow can be analysed (reasons above)", path);
     return kDataError;
   }
   std::printf("(exact for lots that complete their journey; a finite horizon cuts some off)\n");
@@ -51,14 +51,15 @@ int analyze(const std::string& path, const models::PolicyRegistry& registry) {
 
 }  // namespace
 
-void add_analyze_command(CLI::App& app, const models::PolicyRegistry& registry, int& exit_code) {
+void add_analyze_command(CLI::App& app, const models::PolicyRegistry& registry, int& exit_code,
+                         spdlog::logger& log) {
   auto path = std::make_shared<std::string>();
   CLI::App* cmd = app.add_subcommand("analyze",
                                      "Exact detection probabilities of a memoryless "
                                      "scenario (absorbing Markov chain), or why not (exit 65 "
                                      "when no flow can be analysed)");
   cmd->add_option("scenario", *path, "Scenario file (.textproto or .json)")->required();
-  cmd->callback([path, &registry, &exit_code] { exit_code = analyze(*path, registry); });
+  cmd->callback([path, &registry, &exit_code, &log] { exit_code = analyze(*path, registry, log); });
 }
 
 }  // namespace chiptrail::cli

@@ -6,8 +6,8 @@
 
 #include "cli/exit_codes.hpp"
 #include "cli/number_options.hpp"
-#include "sim/distributions.hpp"
 #include "sim/analysis/intervals.hpp"
+#include "sim/distributions.hpp"
 #include "sim/random_stream.hpp"
 #include "sim/simulator.hpp"
 
@@ -57,12 +57,10 @@ double mm1_mean_time_in_system(const DemoOptions& o, std::uint64_t replication) 
   return time_in_system.mean();
 }
 
-int run_demo(const DemoOptions& o) {
+int run_demo(const DemoOptions& o, spdlog::logger& log) {
   if (!(o.arrival_rate > 0 && o.service_rate > o.arrival_rate && o.customers > 0 &&
         o.replications > 1)) {
-    std::fprintf(stderr,
-                 "demo: need 0 < arrival-rate < service-rate, customers > 0, "
-                 "replications > 1\n");
+    log.error("demo: need 0 < arrival-rate < service-rate, customers > 0, replications > 1");
     return kUsage;
   }
   sim::RunningStats w;
@@ -92,7 +90,7 @@ int run_demo(const DemoOptions& o) {
 
 }  // namespace
 
-void add_demo_command(CLI::App& app, int& exit_code) {
+void add_demo_command(CLI::App& app, int& exit_code, spdlog::logger& log) {
   auto options = std::make_shared<DemoOptions>();
   CLI::App* demo = app.add_subcommand("demo",
                                       "Run a small engine self-check: an M/M/1 queue "
@@ -104,7 +102,7 @@ void add_demo_command(CLI::App& app, int& exit_code) {
   demo->add_option("--seed", options->seed, "Master seed")->check(whole_number(0, UINT64_MAX));
   demo->add_option("--expect", options->expect,
                    "Check against this mean time in system, hours, instead of the closed form");
-  demo->callback([options, &exit_code] { exit_code = run_demo(*options); });
+  demo->callback([options, &exit_code, &log] { exit_code = run_demo(*options, log); });
 }
 
 }  // namespace chiptrail::cli

@@ -48,7 +48,8 @@ struct Heat {
 
 // Reads DIR/detections.csv (and counts DIR/runs.csv's rows for the replications). Errors name
 // the file and line.
-std::optional<Heat> read_heat(const std::string& dir, const models::World& w, int& exit_code) {
+std::optional<Heat> read_heat(const std::string& dir, const models::World& w, int& exit_code,
+                              spdlog::logger& log) {
   const models::Network& net = w.network;
   Heat h;
   h.lots_at_node.assign(net.node_count(), 0);
@@ -57,13 +58,12 @@ std::optional<Heat> read_heat(const std::string& dir, const models::World& w, in
   std::ifstream runs(dir + "/runs.csv");
   std::ifstream detections(dir + "/detections.csv");
   if (!runs || !detections) {
-    std::fprintf(stderr, "chiptrail: %s: no runs.csv and detections.csv (run with --out DIR)\n",
-                 dir.c_str());
+    log.error("chiptrail: {}: no runs.csv and detections.csv (run with --out DIR)", dir);
     exit_code = kNoInput;
     return std::nullopt;
   }
   if (const std::string problem = models::check_output_set(dir); !problem.empty()) {
-    std::fprintf(stderr, "chiptrail: %s\n", problem.c_str());
+    log.error("chiptrail: {}", problem);
     exit_code = kDataError;
     return std::nullopt;
   }
@@ -79,14 +79,14 @@ std::optional<Heat> read_heat(const std::string& dir, const models::World& w, in
   const std::size_t node_col = column("node"), edge_col = column("edge"),
                     first_col = column("first");
   if (std::max({node_col, edge_col, first_col}) >= header.size()) {
-    std::fprintf(stderr, "%s:1: not a detections.csv header (node, edge, first)\n", file.c_str());
+    log.error("{}:1: not a detections.csv header (node, edge, first)", file);
     exit_code = kDataError;
     return std::nullopt;
   }
   for (int number = 2; std::getline(detections, line); ++number) {
     const std::vector<std::string> row = models::split_csv(line);
     const auto fail = [&](const std::string& what) {
-      std::fprintf(stderr, "%s:%d: %s\n", file.c_str(), number, what.c_str());
+      log.error("{}:{}: {}", file, number, what);
       exit_code = kDataError;
     };
     if (row.size() != header.size()) {
@@ -188,17 +188,17 @@ struct GraphOptions {
   std::string out;
 };
 
-int graph(const GraphOptions& o, const models::PolicyRegistry& registry) {
+int graph(const GraphOptions& o, const models::PolicyRegistry& registry, spdlog::logger& log) {
   if (!o.render.empty() && o.out.empty()) {
-    std::fprintf(stderr, "chiptrail: --render needs --out FILE\n");
+    log.error("chiptrail: --render needs --out FILE");
     return kUsage;
   }
   std::optional<LoadedScenario> loaded;
-  if (const int code = load_scenario(o.scenario, registry, loaded); code != kOk) return code;
+  if (const int code = load_scenario(o.scenario, registry, loaded, log); code != kOk) return code;
   std::optional<Heat> heat;
   if (!o.results.empty()) {
     int code = kOk;
-    heat = read_heat(o.results, loaded->world, code);
+    heat = read_heat(o.results, loaded->world, code, log);
     if (!heat) return code;
   }
   const std::string text = dot(loaded->world, heat);
@@ -210,15 +210,15 @@ int graph(const GraphOptions& o, const models::PolicyRegistry& registry) {
     try {
       models::write_file_atomically(o.out, text);
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "chiptrail: %s\n", e.what());
+      log.error("chiptrail: {}", e.what());
       return kIoError;
     }
     return kOk;
   }
   if (!on_path("dot")) {
-    std::fprintf(stderr,
-                 "chiptrail: --render needs Graphviz's `dot` (Debian: apt-get install graphviz); "
-                 "without --render the DOT goes to stdout\n");
+    log.error(
+        "chiptrail: --render needs Graphviz's `dot` (Debian: apt-get install graphviz); without "
+        "--render the DOT goes to stdout");
     return kUnavailable;
   }
   // dot writes beside the target, which is then renamed over it: never a torn image.
@@ -226,7 +226,7 @@ int graph(const GraphOptions& o, const models::PolicyRegistry& registry) {
   const int status = run_program({"dot", "-T" + o.render, "-o", partial}, text);
   if (status != 0 || std::rename(partial.c_str(), o.out.c_str()) != 0) {
     std::remove(partial.c_str());
-    std::fprintf(stderr, "chiptrail: dot could not render %s (status %d)\n", o.out.c_str(), status);
+    log.error("chiptrail: dot could not render {} (status {})", o.out, status);
     return kIoError;
   }
   return kOk;
@@ -234,7 +234,8 @@ int graph(const GraphOptions& o, const models::PolicyRegistry& registry) {
 
 }  // namespace
 
-void add_graph_command(CLI::App& app, const models::PolicyRegistry& registry, int& exit_code) {
+void add_graph_command(CLI::App& app, const models::PolicyRegistry& registry, int& exit_code,
+                       spdlog::logger& log) {
   auto o = std::make_shared<GraphOptions>();
   CLI::App* cmd = app.add_subcommand(
       "graph", "The scenario's network as Graphviz DOT, optionally coloured by detections");
@@ -244,7 +245,7 @@ void add_graph_command(CLI::App& app, const models::PolicyRegistry& registry, in
   cmd->add_option("--render", o->render, "Render with Graphviz dot to --out: png, svg or pdf")
       ->check(CLI::IsMember({"png", "svg", "pdf"}));
   cmd->add_option("--out,-o", o->out, "Write to this file instead of stdout");
-  cmd->callback([o, &registry, &exit_code] { exit_code = graph(*o, registry); });
+  cmd->callback([o, &registry, &exit_code, &log] { exit_code = graph(*o, registry, log); });
 }
 
 }  // namespace chiptrail::cli

@@ -55,12 +55,12 @@ std::string summary_csv(const std::vector<Quantity>& quantities, const std::vect
   return out;
 }
 
-int infer(const Options& o, const models::PolicyRegistry& registry) {
+int infer(const Options& o, const models::PolicyRegistry& registry, spdlog::logger& log) {
   std::optional<LoadedScenario> loaded;
-  if (const int code = load_scenario(o.scenario, registry, loaded); code != kOk) return code;
+  if (const int code = load_scenario(o.scenario, registry, loaded, log); code != kOk) return code;
   std::optional<models::Observations> observations;
   if (const int code = load_or_report(
-          o.observed, [&] { observations.emplace(models::load_observations(o.observed)); });
+          o.observed, [&] { observations.emplace(models::load_observations(o.observed)); }, log);
       code != kOk) {
     return code;
   }
@@ -75,11 +75,10 @@ int infer(const Options& o, const models::PolicyRegistry& registry) {
   try {
     result = models::infer(loaded->file, *observations, registry, options, *executor);
   } catch (const models::InvalidInput& e) {
-    for (const models::InputError& err : e.errors())
-      std::fprintf(stderr, "%s\n", err.to_string().c_str());
+    for (const models::InputError& err : e.errors()) log.error("{}", err.to_string());
     return kDataError;
   } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "chiptrail: %s\n", e.what());
+    log.error("chiptrail: {}", e.what());
     return kDataError;
   }
 
@@ -157,7 +156,7 @@ int infer(const Options& o, const models::PolicyRegistry& registry) {
                                  {"observed", observed},
                                  {"particles", std::to_string(pop.parameters.size())}}));
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "chiptrail: %s\n", e.what());
+      log.error("chiptrail: {}", e.what());
       return kIoError;
     }
   }
@@ -167,7 +166,8 @@ int infer(const Options& o, const models::PolicyRegistry& registry) {
 }  // namespace
 
 void add_infer_command(CLI::App& app, const models::PolicyRegistry& registry,
-                       const std::vector<std::string>& command_line, int& exit_code) {
+                       const std::vector<std::string>& command_line, int& exit_code,
+                       spdlog::logger& log) {
   auto o = std::make_shared<Options>();
   CLI::App* cmd =
       app.add_subcommand("infer",
@@ -197,9 +197,9 @@ void add_infer_command(CLI::App& app, const models::PolicyRegistry& registry,
   cmd->add_option("--out,-o", o->out,
                   "Directory for posterior.csv, posterior_summary.csv, rounds.csv, manifest.json");
   add_limit_options(cmd, o->run.limits);
-  cmd->callback([o, &registry, &command_line, &exit_code] {
+  cmd->callback([o, &registry, &command_line, &exit_code, &log] {
     o->command_line = command_line;
-    exit_code = infer(*o, registry);
+    exit_code = infer(*o, registry, log);
   });
 }
 

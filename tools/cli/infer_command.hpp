@@ -1,5 +1,7 @@
 #pragma once
 
+#include <spdlog/logger.h>
+
 #include <CLI/App.hpp>
 #include <string>
 #include <vector>
@@ -12,6 +14,7 @@ namespace chiptrail::cli {
 // parameters given observed counts, by ABC-SMC (models/inference, sim/abc_smc.hpp), with
 // posterior.csv, rounds.csv, posterior_summary.csv and manifest.json in --out.
 void add_infer_command(CLI::App& app, const models::PolicyRegistry& registry,
-                       const std::vector<std::string>& command_line, int& exit_code);
+                       const std::vector<std::string>& command_line, int& exit_code,
+                       spdlog::logger& log);
 
 }  // namespace chiptrail::cli

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <spdlog/logger.h>
+
 #include <functional>
 #include <optional>
 #include <string>
@@ -13,7 +15,7 @@ namespace chiptrail::cli {
 // Runs `load`, which reads an input file and may throw MissingInput or InvalidInput, and
 // reports those as every command does: each error as file:line:column: field: message on
 // stderr. Returns 0, 66 (missing file) or 65 (invalid file).
-int load_or_report(const std::string& path, const std::function<void()>& load);
+int load_or_report(const std::string& path, const std::function<void()>& load, spdlog::logger& log);
 
 struct LoadedScenario {
   models::ScenarioFile file;  // as read: for the manifest (hash, resolved scenario)
@@ -24,6 +26,6 @@ struct LoadedScenario {
 // (file:line:column: field: message) and returns the exit code to use: 66 for a missing file,
 // 65 for an invalid one. On success returns 0 and fills `loaded`.
 int load_scenario(const std::string& path, const models::PolicyRegistry& registry,
-                  std::optional<LoadedScenario>& loaded);
+                  std::optional<LoadedScenario>& loaded, spdlog::logger& log);
 
 }  // namespace chiptrail::cli

@@ -81,20 +81,20 @@ std::string allocations_csv(const std::vector<models::Lever>& levers,
   return out;
 }
 
-int run(Options o, const models::PolicyRegistry& registry) {
+int run(Options o, const models::PolicyRegistry& registry, spdlog::logger& log) {
   if (!o.maximize.empty() && !o.minimize.empty()) {
-    std::fprintf(stderr, "chiptrail: give --maximize or --minimize, not both\n");
+    log.error("chiptrail: give --maximize or --minimize, not both");
     return kUsage;
   }
   o.search.halving.maximize = o.minimize.empty();
   if (!o.minimize.empty()) o.search.objective = o.minimize;
   if (!o.maximize.empty()) o.search.objective = o.maximize;
   if (o.search.halving.initial_replications > o.search.halving.max_replications) {
-    std::fprintf(stderr, "chiptrail: --initial-replications exceeds --replications\n");
+    log.error("chiptrail: --initial-replications exceeds --replications");
     return kUsage;
   }
   std::optional<LoadedScenario> loaded;
-  if (const int code = load_scenario(o.scenario, registry, loaded); code != kOk) return code;
+  if (const int code = load_scenario(o.scenario, registry, loaded, log); code != kOk) return code;
   if (o.seed) loaded->file.message->set_seed(*o.seed);
   const std::vector<models::Lever> levers = models::levers_of(*loaded->file.message);
   std::vector<models::BudgetOutcome> frontier;
@@ -102,11 +102,11 @@ int run(Options o, const models::PolicyRegistry& registry) {
     frontier = models::search_allocations(loaded->file, registry, o.search);
   } catch (const models::InvalidInput& e) {
     for (const models::InputError& error : e.errors()) {
-      std::fprintf(stderr, "%s\n", error.to_string().c_str());
+      log.error("{}", error.to_string());
     }
     return kDataError;
   } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "chiptrail: %s\n", e.what());
+    log.error("chiptrail: {}", e.what());
     return kDataError;
   }
   std::printf("%s: %s %s over %zu levers, budget %s, seed %llu\n", o.scenario.c_str(),
@@ -143,7 +143,7 @@ int run(Options o, const models::PolicyRegistry& registry) {
           models::manifest_json(loaded->file, o.search.halving.max_replications,
                                 loaded->file.message->seed(), o.command_line));
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "chiptrail: %s\n", e.what());
+      log.error("chiptrail: {}", e.what());
       return kIoError;
     }
   }
@@ -153,7 +153,8 @@ int run(Options o, const models::PolicyRegistry& registry) {
 }  // namespace
 
 void add_optimize_command(CLI::App& app, const models::PolicyRegistry& registry,
-                          const std::vector<std::string>& command_line, int& exit_code) {
+                          const std::vector<std::string>& command_line, int& exit_code,
+                          spdlog::logger& log) {
   auto o = std::make_shared<Options>();
   o->command_line = command_line;
   o->search.halving.max_replications = 64;
@@ -186,7 +187,7 @@ void add_optimize_command(CLI::App& app, const models::PolicyRegistry& registry,
   cmd->add_option("--threads,-j", o->search.halving.threads, "Worker threads")
       ->check(CLI::Range(1U, 1024U));
   cmd->add_option("--out,-o", o->out, "Directory for frontier.csv, allocations.csv, manifest.json");
-  cmd->callback([o, &registry, &exit_code] { exit_code = run(*o, registry); });
+  cmd->callback([o, &registry, &exit_code, &log] { exit_code = run(*o, registry, log); });
 }
 
 }  // namespace chiptrail::cli

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <spdlog/logger.h>
+
 #include <CLI/App.hpp>
 #include <string>
 #include <vector>
@@ -13,6 +15,7 @@ namespace chiptrail::cli {
 // allocation per budget on a frontier and writes frontier.csv, allocations.csv and
 // manifest.json with --out.
 void add_optimize_command(CLI::App& app, const models::PolicyRegistry& registry,
-                          const std::vector<std::string>& command_line, int& exit_code);
+                          const std::vector<std::string>& command_line, int& exit_code,
+                          spdlog::logger& log);
 
 }  // namespace chiptrail::cli

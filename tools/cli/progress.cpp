@@ -6,8 +6,10 @@
 
 namespace chiptrail::cli {
 
-Progress::Progress(std::string what, std::uint64_t total, std::uint64_t already_done)
-    : what_(std::move(what)),
+Progress::Progress(std::string what, std::uint64_t total, std::uint64_t already_done,
+                   spdlog::logger& log)
+    : log_(log),
+      what_(std::move(what)),
       total_(total),
       done_(already_done),
       start_done_(already_done),
@@ -30,15 +32,22 @@ void Progress::finish() {
 }
 
 void Progress::print(bool final) {
+  if (!log_.should_log(spdlog::level::info)) return;  // --quiet, --log-level warn and below
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const double rate = seconds > 0 ? static_cast<double>(done_ - start_done_) / seconds : 0.0;
   const double eta = rate > 0 ? static_cast<double>(total_ - done_) / rate : 0.0;
   const auto e = static_cast<unsigned long long>(eta);
-  std::fprintf(stderr, "%s%s: %llu/%llu runs, %.1f runs/s, ETA %02llu:%02llu:%02llu%s",
-               tty_ ? "\r" : "", what_.c_str(), static_cast<unsigned long long>(done_),
-               static_cast<unsigned long long>(total_), rate, e / 3600, e / 60 % 60, e % 60,
-               tty_ && !final ? "" : "\n");
+  char line[256];
+  std::snprintf(line, sizeof line, "%s: %llu/%llu runs, %.1f runs/s, ETA %02llu:%02llu:%02llu",
+                what_.c_str(), static_cast<unsigned long long>(done_),
+                static_cast<unsigned long long>(total_), rate, e / 3600, e / 60 % 60, e % 60);
+  if (!tty_) {
+    log_.info("{}", line);
+    return;
+  }
+  // On a terminal, one line rewritten in place: a display, not a record, so not a log line.
+  std::fprintf(stderr, "\r%s%s", line, final ? "\n" : "");
   std::fflush(stderr);
 }
 

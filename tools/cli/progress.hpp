@@ -1,5 +1,7 @@
 #pragma once
 
+#include <spdlog/logger.h>
+
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -11,12 +13,13 @@ namespace chiptrail::cli {
 // plain line every ten seconds. Data never goes to stderr, so piping stdout stays clean.
 class Progress {
  public:
-  Progress(std::string what, std::uint64_t total, std::uint64_t already_done);
+  Progress(std::string what, std::uint64_t total, std::uint64_t already_done, spdlog::logger& log);
   void tick();    // one more done
   void finish();  // final line
 
  private:
   void print(bool final);
+  spdlog::logger& log_;
   std::string what_;
   std::uint64_t total_, done_, start_done_;
   bool tty_;

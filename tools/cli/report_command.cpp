@@ -58,30 +58,29 @@ class ScriptDir {
   std::filesystem::path path_;
 };
 
-int report(const ReportOptions& o) {
+int report(const ReportOptions& o, spdlog::logger& log) {
   const bool inference = std::filesystem::exists(std::filesystem::path(o.dir) / "posterior.csv");
   const std::vector<const char*> needed =
       inference ? std::vector<const char*>{"posterior_summary.csv", "rounds.csv", "manifest.json"}
                 : std::vector<const char*>{"summary.csv", "runs.csv", "manifest.json"};
   for (const char* file : needed) {
     if (!std::filesystem::exists(std::filesystem::path(o.dir) / file)) {
-      std::fprintf(stderr,
-                   "chiptrail: %s: no %s (give a `run --out`, `sweep --out` or `infer --out` "
-                   "directory)\n",
-                   o.dir.c_str(), file);
+      log.error(
+          "chiptrail: {}: no {} (give a `run --out`, `sweep --out` or `infer --out` directory)",
+          o.dir, file);
       return kNoInput;
     }
   }
   if (const std::string problem = models::check_output_set(o.dir); !problem.empty()) {
-    std::fprintf(stderr, "chiptrail: %s\n", problem.c_str());
+    log.error("chiptrail: {}", problem);
     return kDataError;
   }
   const std::string python = python_of(o);
   if (run_program({python, "-c", "import matplotlib, pandas"}) != 0) {
-    std::fprintf(stderr,
-                 "chiptrail: report needs %s with matplotlib and pandas "
-                 "(Debian: apt-get install python3-matplotlib python3-pandas)\n",
-                 python.c_str());
+    log.error(
+        "chiptrail: report needs {} with matplotlib and pandas (Debian: apt-get install "
+        "python3-matplotlib python3-pandas)",
+        python);
     return kUnavailable;
   }
   try {
@@ -91,17 +90,17 @@ int report(const ReportOptions& o) {
     const int status = run_program(argv);
     if (status == 0) return kOk;
     if (status == kNoInput) return kNoInput;
-    std::fprintf(stderr, "chiptrail: the report script failed (status %d)\n", status);
+    log.error("chiptrail: the report script failed (status {})", status);
     return kSoftware;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "chiptrail: %s\n", e.what());
+    log.error("chiptrail: {}", e.what());
     return kIoError;
   }
 }
 
 }  // namespace
 
-void add_report_command(CLI::App& app, int& exit_code) {
+void add_report_command(CLI::App& app, int& exit_code, spdlog::logger& log) {
   auto o = std::make_shared<ReportOptions>();
   CLI::App* cmd = app.add_subcommand(
       "report", "A self-contained report.html (figures inline) of a run's or a sweep's outputs");
@@ -111,7 +110,7 @@ void add_report_command(CLI::App& app, int& exit_code) {
   cmd->add_option(
       "--python", o->python,
       "Python with matplotlib and pandas (default $CHIPTRAIL_PYTHON or /usr/bin/python3)");
-  cmd->callback([o, &exit_code] { exit_code = report(*o); });
+  cmd->callback([o, &exit_code, &log] { exit_code = report(*o, log); });
 }
 
 }  // namespace chiptrail::cli

@@ -1,6 +1,7 @@
 #include "cli/run_command.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -44,29 +45,30 @@ struct RunOptions {
 
 // --trace: the chosen replication again, every event as JSON lines. The same scenario, seed
 // and replication give the same events whatever recorder listens, so this replays the run.
-int write_trace(const RunOptions& o, const models::World& world, const models::RunConfig& config) {
+int write_trace(const RunOptions& o, const models::World& world, const models::RunConfig& config,
+                spdlog::logger& log) {
   TraceRecorder trace(world, o.trace_limit);
   try {
     (void)models::simulate(world, config, o.trace_replication, trace);
   } catch (const models::ResourceLimitExceeded& e) {
-    std::fprintf(stderr, "chiptrail: %s: %s\n", o.scenario.c_str(), e.what());
+    log.error("chiptrail: {}: {}", o.scenario, e.what());
     return kDataError;
   }
   try {
     models::write_file_atomically(o.trace, trace.text());
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "chiptrail: %s\n", e.what());
+    log.error("chiptrail: {}", e.what());
     return kIoError;
   }
   if (trace.truncated()) {
-    std::fprintf(stderr, "chiptrail: trace of replication %llu stopped at --trace-limit %llu\n",
-                 static_cast<unsigned long long>(o.trace_replication),
-                 static_cast<unsigned long long>(o.trace_limit));
+    log.warn("chiptrail: trace of replication {} stopped at --trace-limit {}", o.trace_replication,
+             o.trace_limit);
   }
   return kOk;
 }
 
-int write_outputs(const RunOptions& o, const LoadedScenario& loaded, const RunReport& report) {
+int write_outputs(const RunOptions& o, const LoadedScenario& loaded, const RunReport& report,
+                  spdlog::logger& log) {
   try {
     std::filesystem::create_directories(o.out);
     models::write_output_set(
@@ -76,7 +78,7 @@ int write_outputs(const RunOptions& o, const LoadedScenario& loaded, const RunRe
          {"detections.csv", detections_csv(loaded.world, report)}},
         models::manifest_json(loaded.file, report.runs.size(), report.seed, o.command_line));
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "chiptrail: %s\n", e.what());
+    log.error("chiptrail: {}", e.what());
     return kIoError;
   }
   return kOk;
@@ -141,9 +143,9 @@ int check_analytic(const RunOptions& o, const models::World& world,
   return kOk;
 }
 
-int run(const RunOptions& o, const models::PolicyRegistry& registry) {
+int run(const RunOptions& o, const models::PolicyRegistry& registry, spdlog::logger& log) {
   std::optional<LoadedScenario> loaded;
-  if (const int code = load_scenario(o.scenario, registry, loaded); code != kOk) return code;
+  if (const int code = load_scenario(o.scenario, registry, loaded, log); code != kOk) return code;
   const models::World& world = loaded->world;
   models::RunConfig config = models::default_run(world);
   if (o.seed) config.seed = *o.seed;
@@ -156,6 +158,9 @@ int run(const RunOptions& o, const models::PolicyRegistry& registry) {
   RunReport report;
   report.scenario_name = world.name.empty() ? o.scenario : world.name;
   report.seed = config.seed;
+  log.debug("chiptrail: {}: {} replications from seed {} on {} threads", o.scenario,
+            config.replications, config.seed, o.threads);
+  const auto started = std::chrono::steady_clock::now();
   try {
     models::Execution execution;
     execution.threads = o.threads;
@@ -166,8 +171,10 @@ int run(const RunOptions& o, const models::PolicyRegistry& registry) {
     report.runs = std::move(set.runs);
     report.detections = std::move(set.detections);
     report.summary = std::move(set.summary);
+    log.debug("chiptrail: {} replications in {:.3f} s", config.replications,
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   } catch (const models::ResourceLimitExceeded& e) {
-    std::fprintf(stderr, "chiptrail: %s: %s\n", o.scenario.c_str(), e.what());
+    log.error("chiptrail: {}: {}", o.scenario, e.what());
     return kDataError;
   }
 
@@ -183,10 +190,10 @@ int run(const RunOptions& o, const models::PolicyRegistry& registry) {
   }
   std::fflush(stdout);
   if (!o.trace.empty()) {
-    if (const int code = write_trace(o, world, config); code != kOk) return code;
+    if (const int code = write_trace(o, world, config, log); code != kOk) return code;
   }
   if (!o.out.empty()) {
-    if (const int code = write_outputs(o, *loaded, report); code != kOk) return code;
+    if (const int code = write_outputs(o, *loaded, report, log); code != kOk) return code;
   }
   return analytic_code;
 }
@@ -194,7 +201,8 @@ int run(const RunOptions& o, const models::PolicyRegistry& registry) {
 }  // namespace
 
 void add_run_command(CLI::App& app, const models::PolicyRegistry& registry,
-                     const std::vector<std::string>& command_line, int& exit_code) {
+                     const std::vector<std::string>& command_line, int& exit_code,
+                     spdlog::logger& log) {
   auto o = std::make_shared<RunOptions>();
   CLI::App* cmd = app.add_subcommand("run",
                                      "Run replications of a scenario and print detection "
@@ -220,9 +228,9 @@ void add_run_command(CLI::App& app, const models::PolicyRegistry& registry,
                   "The replication to trace (default 0)");
   cmd->add_option("--format", o->format, "Summary on stdout: table, csv or json")
       ->check(CLI::IsMember({"table", "csv", "json"}));
-  cmd->callback([o, &registry, &command_line, &exit_code] {
+  cmd->callback([o, &registry, &command_line, &exit_code, &log] {
     o->command_line = command_line;
-    exit_code = run(*o, registry);
+    exit_code = run(*o, registry, log);
   });
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <spdlog/logger.h>
+
 #include <CLI/App.hpp>
 #include <string>
 #include <vector>
@@ -12,6 +14,7 @@ namespace chiptrail::cli {
 // --out the files runs.csv, summary.csv and manifest.json.
 // `command_line` (argv) is recorded in manifest.json.
 void add_run_command(CLI::App& app, const models::PolicyRegistry& registry,
-                     const std::vector<std::string>& command_line, int& exit_code);
+                     const std::vector<std::string>& command_line, int& exit_code,
+                     spdlog::logger& log);
 
 }  // namespace chiptrail::cli

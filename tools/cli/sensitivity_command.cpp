@@ -28,29 +28,26 @@ struct Options {
   std::uint64_t seed = 1;
 };
 
-int run(const Options& o) {
+int run(const Options& o, spdlog::logger& log) {
   google::protobuf::Struct manifest;
   std::ifstream summary_in(o.dir + "/summary.csv");
   if (!models::read_manifest(o.dir, manifest) || !summary_in) {
-    std::fprintf(
-        stderr,
-        "chiptrail: %s: no readable manifest.json and summary.csv (not a finished sweep?)\n",
-        o.dir.c_str());
+    log.error("chiptrail: {}: no readable manifest.json and summary.csv (not a finished sweep?)",
+              o.dir);
     return kNoInput;
   }
   if (const std::string problem = models::check_output_set(o.dir); !problem.empty()) {
-    std::fprintf(stderr, "chiptrail: %s\n", problem.c_str());
+    log.error("chiptrail: {}", problem);
     return kDataError;
   }
   if (!manifest.fields().contains("design")) {
-    std::fprintf(stderr, "chiptrail: %s/manifest.json is not a sweep's manifest\n", o.dir.c_str());
+    log.error("chiptrail: {}/manifest.json is not a sweep's manifest", o.dir);
     return kDataError;
   }
   const std::string design = manifest.fields().at("design").string_value();
   if (design != "saltelli" && design != "morris") {
-    std::fprintf(stderr,
-                 "chiptrail: %s is a %s sweep; sensitivity needs a saltelli or morris design\n",
-                 o.dir.c_str(), design.c_str());
+    log.error("chiptrail: {} is a {} sweep; sensitivity needs a saltelli or morris design", o.dir,
+              design);
     return kDataError;
   }
   // summary.csv: point_id, role, factor columns..., metric, n, mean, ...
@@ -60,7 +57,7 @@ int run(const Options& o) {
   std::size_t metric_col = 0;
   while (metric_col < header.size() && header[metric_col] != "metric") ++metric_col;
   if (metric_col < 3 || metric_col + 2 >= header.size() || header[1] != "role") {
-    std::fprintf(stderr, "chiptrail: %s/summary.csv has an unexpected header\n", o.dir.c_str());
+    log.error("chiptrail: {}/summary.csv has an unexpected header", o.dir);
     return kDataError;
   }
   const std::vector<std::string> factors(header.begin() + 2,
@@ -144,7 +141,7 @@ int run(const Options& o) {
   try {
     models::write_file_atomically(o.dir + "/sensitivity.csv", csv);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "chiptrail: %s\n", e.what());
+    log.error("chiptrail: {}", e.what());
     return kIoError;
   }
   return kOk;
@@ -152,7 +149,7 @@ int run(const Options& o) {
 
 }  // namespace
 
-void add_sensitivity_command(CLI::App& app, int& exit_code) {
+void add_sensitivity_command(CLI::App& app, int& exit_code, spdlog::logger& log) {
   auto o = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("sensitivity",
                                      "Sobol indices (Saltelli sweep) or Morris "
@@ -161,7 +158,7 @@ void add_sensitivity_command(CLI::App& app, int& exit_code) {
   cmd->add_option("--bootstrap", o->bootstrap, "Bootstrap resamples for the Sobol CIs")
       ->check(CLI::Range(0, 1000000));
   cmd->add_option("--seed", o->seed, "Seed of the bootstrap")->check(whole_number(0, UINT64_MAX));
-  cmd->callback([o, &exit_code] { exit_code = run(*o); });
+  cmd->callback([o, &exit_code, &log] { exit_code = run(*o, log); });
 }
 
 }  // namespace chiptrail::cli

@@ -159,14 +159,15 @@ void send(const explorer::ApiResponse& r, httplib::Response& res) {
   }
 }
 
-int serve(const ServeOptions& o, const models::PolicyRegistry& registry) {
+int serve(const ServeOptions& o, const models::PolicyRegistry& registry, spdlog::logger& log) {
   std::optional<LoadedScenario> loaded;
-  if (const int code = load_scenario(o.scenario, registry, loaded); code != kOk) return code;
+  if (const int code = load_scenario(o.scenario, registry, loaded, log); code != kOk) return code;
   const std::filesystem::path assets = assets_of(o);
   if (!std::filesystem::is_regular_file(assets / "index.html")) {
-    std::cerr << "chiptrail serve: the explorer's page is not at " << assets.string()
-              << "/index.html: build it (the `explorer` target, which needs npm: "
-                 "apt-get install npm) or point --assets at it\n";
+    log.error(
+        "chiptrail serve: the explorer's page is not at {}/index.html: build it (the `explorer` "
+        "target, which needs npm: apt-get install npm) or point --assets at it",
+        assets.string());
     return kUnavailable;
   }
 
@@ -224,6 +225,11 @@ int serve(const ServeOptions& o, const models::PolicyRegistry& registry) {
                                                     : "request refused";
     send(explorer::error_response(res.status, message), res);
   });
+  // Every request at info (method, path, status, bytes sent): what the server is doing.
+  server.set_logger([&log](const httplib::Request& req, const httplib::Response& res) {
+    log.info("chiptrail serve: {} {} {} {}", req.method, req.path.substr(0, 200), res.status,
+             res.body.size());
+  });
   server.set_exception_handler(
       [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
         send(explorer::error_response(500, "internal error"), res);
@@ -232,8 +238,8 @@ int serve(const ServeOptions& o, const models::PolicyRegistry& registry) {
   const int port = o.port == 0 ? server.bind_to_any_port(o.host)
                                : (server.bind_to_port(o.host, o.port) ? o.port : -1);
   if (port < 0) {
-    std::cerr << "chiptrail serve: cannot listen on " << o.host << ":" << o.port
-              << " (in use? --port 0 picks a free port)\n";
+    log.error("chiptrail serve: cannot listen on {}:{} (in use? --port 0 picks a free port)",
+              o.host, o.port);
     return kUnavailable;
   }
   const RequestGuard guard(o, port);
@@ -244,8 +250,10 @@ int serve(const ServeOptions& o, const models::PolicyRegistry& registry) {
     return httplib::Server::HandlerResponse::Handled;
   });
   if (o.host != "127.0.0.1" && o.host != "localhost" && o.host != "::1") {
-    std::cerr << "chiptrail serve: warning: listening on " << o.host
-              << ", reachable from other machines; the explorer has no authentication\n";
+    log.warn(
+        "chiptrail serve: warning: listening on {}, reachable from other machines; the explorer "
+        "has no authentication",
+        o.host);
   }
   std::cout << "chiptrail explorer: http://" << (o.host == "0.0.0.0" ? "127.0.0.1" : o.host) << ":"
             << port << "/ (" << (loaded->file.path) << "; Ctrl-C stops)" << std::endl;
@@ -260,16 +268,17 @@ int serve(const ServeOptions& o, const models::PolicyRegistry& registry) {
   if (!stopping.load()) pthread_kill(waiter.native_handle(), SIGTERM);  // wake it to finish
   waiter.join();
   if (!listened && !stopping.load()) {
-    std::cerr << "chiptrail serve: the server stopped unexpectedly\n";
+    log.error("chiptrail serve: the server stopped unexpectedly");
     return kSoftware;
   }
-  std::cerr << "chiptrail serve: stopped\n";
+  log.info("chiptrail serve: stopped");
   return kOk;
 }
 
 }  // namespace
 
-void add_serve_command(CLI::App& app, const models::PolicyRegistry& registry, int& exit_code) {
+void add_serve_command(CLI::App& app, const models::PolicyRegistry& registry, int& exit_code,
+                       spdlog::logger& log) {
   auto o = std::make_shared<ServeOptions>();
   CLI::App* cmd = app.add_subcommand(
       "serve",
@@ -296,7 +305,7 @@ void add_serve_command(CLI::App& app, const models::PolicyRegistry& registry, in
   cmd->add_option("--assets", o->assets,
                   "Folder with the page (default: `explorer` beside the binary)");
   add_limit_options(cmd, o->limits);
-  cmd->callback([o, &registry, &exit_code] { exit_code = serve(*o, registry); });
+  cmd->callback([o, &registry, &exit_code, &log] { exit_code = serve(*o, registry, log); });
 }
 
 }  // namespace chiptrail::cli

@@ -1,6 +1,7 @@
 #include "cli/sweep_command.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <memory>
@@ -31,13 +32,14 @@ extern "C" void on_interrupt(int) {
 
 // Loads a sweep, printing errors the way every command does; returns the exit code.
 int load(const std::string& path, const models::PolicyRegistry& registry,
-         std::optional<models::SweepSpec>& spec) {
-  return load_or_report(path, [&] { spec.emplace(models::load_sweep(path, registry)); });
+         std::optional<models::SweepSpec>& spec, spdlog::logger& log) {
+  return load_or_report(
+      path, [&] { spec.emplace(models::load_sweep(path, registry)); }, log);
 }
 
-int plan(const std::string& path, const models::PolicyRegistry& registry) {
+int plan(const std::string& path, const models::PolicyRegistry& registry, spdlog::logger& log) {
   std::optional<models::SweepSpec> spec;
-  if (const int code = load(path, registry, spec); code != kOk) return code;
+  if (const int code = load(path, registry, spec, log); code != kOk) return code;
   std::string out = "run_id,point_id,replication";
   const bool roles = spec->design != "full_factorial";
   if (roles) out += ",role";
@@ -53,9 +55,8 @@ int plan(const std::string& path, const models::PolicyRegistry& registry) {
     line += "\n";
     std::fputs(line.c_str(), stdout);
   }
-  std::fprintf(stderr, "%s: %s design, %zu points x %u replications = %llu runs\n", path.c_str(),
-               spec->design.c_str(), spec->points.size(), spec->replications,
-               static_cast<unsigned long long>(spec->runs()));
+  log.info("{}: {} design, {} points x {} replications = {} runs", path, spec->design,
+           spec->points.size(), spec->replications, spec->runs());
   return kOk;
 }
 
@@ -69,8 +70,8 @@ struct SweepOptions {
 };
 
 // The exit code of a sweep that could not run, after saying why.
-int report(const models::SweepError& e) {
-  std::fprintf(stderr, "chiptrail: %s\n", e.what());
+int report(const models::SweepError& e, spdlog::logger& log) {
+  log.error("chiptrail: {}", e.what());
   switch (e.kind()) {
     case models::SweepError::Kind::usage:
       return kUsage;
@@ -84,15 +85,14 @@ int report(const models::SweepError& e) {
   return kSoftware;
 }
 
-int sweep(const SweepOptions& o, const models::PolicyRegistry& registry) {
+int sweep(const SweepOptions& o, const models::PolicyRegistry& registry, spdlog::logger& log) {
   const std::optional<models::Shard> shard = models::parse_shard(o.shard);
   if (!shard) {
-    std::fprintf(stderr, "chiptrail: --shard must be K/N with 0 <= K < N <= 1000000, got %s\n",
-                 o.shard.c_str());
+    log.error("chiptrail: --shard must be K/N with 0 <= K < N <= 1000000, got {}", o.shard);
     return kUsage;
   }
   std::optional<models::SweepSpec> spec;
-  if (const int code = load(o.sweep, registry, spec); code != kOk) return code;
+  if (const int code = load(o.sweep, registry, spec, log); code != kOk) return code;
   // Under mpirun, rank 0 coordinates and the other ranks compute what it hands them.
   const std::unique_ptr<models::Executor> executor = make_executor(o.threads);
   std::optional<Progress> progress;
@@ -102,8 +102,8 @@ int sweep(const SweepOptions& o, const models::PolicyRegistry& registry) {
   request.resume = o.resume;
   request.limits = o.limits;
   request.stop = &interrupted();
-  request.on_start = [&progress](std::uint64_t total, std::uint64_t done) {
-    progress.emplace("chiptrail sweep", total, done);
+  request.on_start = [&progress, &log](std::uint64_t total, std::uint64_t done) {
+    progress.emplace("chiptrail sweep", total, done, log);
   };
   request.on_done = [&progress] { progress->tick(); };
 
@@ -112,12 +112,16 @@ int sweep(const SweepOptions& o, const models::PolicyRegistry& registry) {
   const auto previous_term = std::signal(SIGTERM, on_interrupt);
   models::SweepReport result;
   int code = kOk;
+  const auto started = std::chrono::steady_clock::now();
   try {
     result = models::run_sweep(*spec, registry, request, *executor);
+    log.debug("chiptrail: {}: {} of {} runs of this shard done, {:.3f} s", o.sweep,
+              result.runs_done, result.runs_total,
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   } catch (const models::SweepError& e) {
-    code = report(e);
+    code = report(e, log);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "\nchiptrail: %s\n", e.what());
+    log.error("chiptrail: {}", e.what());
     // A run past its resource limits is the scenario's size, not a fault of ours; the runs
     // completed so far stay in the journal. A journal that cannot be written is an I/O error.
     code = dynamic_cast<const models::ResourceLimitExceeded*>(&e) != nullptr ? kDataError
@@ -130,15 +134,12 @@ int sweep(const SweepOptions& o, const models::PolicyRegistry& registry) {
   if (progress) progress->finish();
   switch (result.outcome) {
     case models::SweepReport::Outcome::already_finished:
-      std::fprintf(stderr, "chiptrail: %s already holds this sweep's finished outputs\n",
-                   o.out.c_str());
+      log.info("chiptrail: {} already holds this sweep's finished outputs", o.out);
       return kOk;
     case models::SweepReport::Outcome::interrupted:
-      std::fprintf(stderr,
-                   "chiptrail: interrupted: %llu of %llu runs done and kept; run again with "
-                   "--resume to finish\n",
-                   static_cast<unsigned long long>(result.runs_done),
-                   static_cast<unsigned long long>(result.runs_total));
+      log.warn(
+          "chiptrail: interrupted: {} of {} runs done and kept; run again with --resume to finish",
+          result.runs_done, result.runs_total);
       return 130;
     case models::SweepReport::Outcome::finished:
     case models::SweepReport::Outcome::worker:
@@ -148,23 +149,26 @@ int sweep(const SweepOptions& o, const models::PolicyRegistry& registry) {
 }
 
 int merge(const std::string& out, const std::vector<std::string>& shard_dirs,
-          const models::PolicyRegistry& registry) {
+          const models::PolicyRegistry& registry, spdlog::logger& log) {
   try {
-    return load_or_report(out, [&] { models::merge_shards(out, shard_dirs, registry); });
+    return load_or_report(
+        out, [&] { models::merge_shards(out, shard_dirs, registry); }, log);
   } catch (const models::SweepError& e) {
-    return report(e);
+    return report(e, log);
   }
 }
 
 }  // namespace
 
-void add_sweep_commands(CLI::App& app, const models::PolicyRegistry& registry, int& exit_code) {
+void add_sweep_commands(CLI::App& app, const models::PolicyRegistry& registry, int& exit_code,
+                        spdlog::logger& log) {
   auto plan_path = std::make_shared<std::string>();
   CLI::App* p = app.add_subcommand("plan",
                                    "List a sweep's runs (run id, point, replication, "
                                    "factor values) without running them");
   p->add_option("sweep", *plan_path, "Sweep file (.textproto)")->required();
-  p->callback([plan_path, &registry, &exit_code] { exit_code = plan(*plan_path, registry); });
+  p->callback(
+      [plan_path, &registry, &exit_code, &log] { exit_code = plan(*plan_path, registry, log); });
 
   auto o = std::make_shared<SweepOptions>();
   CLI::App* s = app.add_subcommand("sweep",
@@ -177,14 +181,15 @@ void add_sweep_commands(CLI::App& app, const models::PolicyRegistry& registry, i
       ->check(CLI::Range(1U, 1024U));
   s->add_option("--shard", o->shard, "Run only shard K of N (K/N, 0-based), e.g. for job arrays");
   s->add_flag("--resume", o->resume, "Finish an interrupted sweep in --out");
-  s->callback([o, &registry, &exit_code] { exit_code = sweep(*o, registry); });
+  s->callback([o, &registry, &exit_code, &log] { exit_code = sweep(*o, registry, log); });
 
   auto out = std::make_shared<std::string>();
   auto dirs = std::make_shared<std::vector<std::string>>();
   CLI::App* m = app.add_subcommand("merge", "Join the output directories of a sweep's shards");
   m->add_option("out", *out, "Output directory")->required();
   m->add_option("shards", *dirs, "Shard output directories")->required();
-  m->callback([out, dirs, &registry, &exit_code] { exit_code = merge(*out, *dirs, registry); });
+  m->callback(
+      [out, dirs, &registry, &exit_code, &log] { exit_code = merge(*out, *dirs, registry, log); });
 }
 
 }  // namespace chiptrail::cli

@@ -29,21 +29,20 @@ struct Options {
 // Every draw's world and every run's metrics are held in memory until the summary.
 constexpr std::uint64_t kMaxRuns = 1'000'000;
 
-int run(const Options& o, const models::PolicyRegistry& registry) {
+int run(const Options& o, const models::PolicyRegistry& registry, spdlog::logger& log) {
   if (std::uint64_t{o.run.samples} * o.run.replications > kMaxRuns) {
-    std::fprintf(stderr,
-                 "chiptrail: --samples %u x --replications %u is more than 1,000,000 runs to hold "
-                 "in memory\n",
-                 o.run.samples, o.run.replications);
+    log.error(
+        "chiptrail: --samples {} x --replications {} is more than 1,000,000 runs to hold in memory",
+        o.run.samples, o.run.replications);
     return kUsage;
   }
   std::optional<LoadedScenario> loaded;
-  if (const int code = load_scenario(o.scenario, registry, loaded); code != kOk) return code;
+  if (const int code = load_scenario(o.scenario, registry, loaded, log); code != kOk) return code;
   std::vector<models::UncertaintySummary> result;
   try {
     result = models::run_uncertainty(loaded->file, registry, o.run);
   } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "chiptrail: %s\n", e.what());
+    log.error("chiptrail: {}", e.what());
     return kDataError;
   }
   std::string csv =
@@ -71,7 +70,7 @@ int run(const Options& o, const models::PolicyRegistry& registry) {
           models::manifest_json(loaded->file, o.run.replications, o.run.seed, o.command_line,
                                 {{"samples", std::to_string(o.run.samples)}}));
     } catch (const std::exception& e) {
-      std::fprintf(stderr, "chiptrail: %s\n", e.what());
+      log.error("chiptrail: {}", e.what());
       return kIoError;
     }
   }
@@ -81,7 +80,8 @@ int run(const Options& o, const models::PolicyRegistry& registry) {
 }  // namespace
 
 void add_uncertainty_command(CLI::App& app, const models::PolicyRegistry& registry,
-                             const std::vector<std::string>& command_line, int& exit_code) {
+                             const std::vector<std::string>& command_line, int& exit_code,
+                             spdlog::logger& log) {
   auto o = std::make_shared<Options>();
   o->run.threads = std::max(1U, std::thread::hardware_concurrency());
   CLI::App* cmd = app.add_subcommand("uncertainty",
@@ -95,9 +95,9 @@ void add_uncertainty_command(CLI::App& app, const models::PolicyRegistry& regist
   cmd->add_option("--seed", o->run.seed, "Master seed")->check(whole_number(0, UINT64_MAX));
   cmd->add_option("--threads,-j", o->run.threads, "Worker threads")->check(CLI::Range(1U, 1024U));
   cmd->add_option("--out,-o", o->out, "Directory for uncertainty.csv");
-  cmd->callback([o, &registry, &command_line, &exit_code] {
+  cmd->callback([o, &registry, &command_line, &exit_code, &log] {
     o->command_line = command_line;
-    exit_code = run(*o, registry);
+    exit_code = run(*o, registry, log);
   });
 }
 

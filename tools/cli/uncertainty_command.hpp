@@ -1,5 +1,7 @@
 #pragma once
 
+#include <spdlog/logger.h>
+
 #include <CLI/App.hpp>
 #include <string>
 #include <vector>
@@ -12,6 +14,7 @@ namespace chiptrail::cli {
 // the scenario's `uncertain` parameters; per metric, the mean, its 90% uncertainty band and the
 // variance split into parameter uncertainty and randomness within a run.
 void add_uncertainty_command(CLI::App& app, const models::PolicyRegistry& registry,
-                             const std::vector<std::string>& command_line, int& exit_code);
+                             const std::vector<std::string>& command_line, int& exit_code,
+                             spdlog::logger& log);
 
 }  // namespace chiptrail::cli
