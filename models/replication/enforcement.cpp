@@ -1,0 +1,103 @@
+#include "models/replication/enforcement.hpp"
+
+namespace chiptrail::models {
+namespace {
+
+bool stops(Verdict v) {
+  return v == Verdict::kSeize || v == Verdict::kDisable;
+}
+
+Decision ask(const Policy& policy, Stage stage, const PolicyContext& ctx) {
+  switch (stage) {
+    case Stage::kSale:
+      return policy.on_sale(ctx);
+    case Stage::kShipment:
+      return policy.on_shipment(ctx);
+    case Stage::kBorder:
+      return policy.on_border(ctx);
+    case Stage::kInstallation:
+      return policy.on_installation(ctx);
+    case Stage::kAudit:
+      return policy.on_audit(ctx);
+    case Stage::kOperation:
+      return policy.on_operation(ctx);
+  }
+  return {};
+}
+
+}  // namespace
+
+bool Enforcement::enforce(Stage stage, const Lot& lot, const NodeInfo* node, NodeIndex node_index,
+                          const EdgeInfo* edge, std::optional<EdgeIndex> edge_index,
+                          std::uint64_t encounter, bool* turned_back) {
+  bool stopped = false;
+  for (std::size_t i = 0; i < ctx_.world.policies.size(); ++i) {
+    const PolicyInstance& p = ctx_.world.policies[i];
+    if (ctx_.simulator.now() < p.start || !p.scope.covers_chip(lot.chip_model) ||
+        !p.scope.covers_place(node, node_index) ||
+        (stage == Stage::kShipment && !p.scope.covers_edge(edge_index))) {
+      continue;
+    }
+    sim::RandomStream rng = ctx_.streams.stream(
+        streams::policy_decision(p.name_key(), stage, node_index, encounter), lot);
+    PolicyContext ctx{lot, node, edge, ctx_.simulator.now(), rng};
+    ctx.set_lot_address(ctx_.streams.lot_address(p, lot.id));
+    const Decision d = ask(*p.policy, stage, ctx);
+    if (d.effort_units > 0) ctx_.recorder.cost(i, d.effort_units * p.cost_per_unit_usd);
+    if (d.verdict == Verdict::kTurnBack) {
+      if (turned_back != nullptr) *turned_back = true;
+      continue;
+    }
+    if (d.verdict == Verdict::kPass || stopped) {
+      if (d.verdict != Verdict::kPass && lot.diverted) ctx_.recorder.would_flag(lot, i);
+      continue;
+    }
+    const DetectionEvent event{i,         node_index,           node != nullptr, stage,
+                               d.verdict, ctx_.simulator.now(), edge_index};
+    if (!lot.diverted) {
+      ctx_.recorder.false_positive(lot, event);
+      continue;
+    }
+    ctx_.recorder.would_flag(lot, i);
+    if (d.delay > sim::Time::zero()) {
+      const std::uint64_t id = lot.id;
+      ctx_.simulator.schedule_in(d.delay, [this, id, event] { act_on_sold_lot(id, event); });
+      continue;
+    }
+    ctx_.recorder.detected(lot, event);
+    if (stops(d.verdict)) {
+      ctx_.lots.release(key(lot));
+      stopped = true;
+    }
+  }
+  return stopped;
+}
+
+void Enforcement::act_on_sold_lot(std::uint64_t id, DetectionEvent event) {
+  event.time = ctx_.simulator.now();
+  SoldLot& sold = ctx_.lots.sold(id);
+  std::vector<LotKey> parts;
+  for (const std::uint64_t part : sold.parts) {
+    if (ctx_.lots.alive({id, part})) parts.push_back({id, part});
+  }
+  for (const LotKey& part : parts) {
+    ctx_.recorder.detected(ctx_.lots.live(part), event);
+    if (stops(event.verdict)) ctx_.lots.release(part);
+  }
+  if (stops(event.verdict) && !parts.empty() && sold.at_site) {
+    sold.at_site = false;  // seized or disabled where it was installed
+    sold.operating_at.reset();
+  }
+  if (!sold.delivered) return;
+  if (event.verdict == Verdict::kDisable) {
+    ctx_.recorder.disabled_after_delivery(*sold.delivered, event);
+    sold.delivered.reset();
+    sold.operating_at.reset();
+  } else if (parts.empty()) {
+    DetectionEvent flag = event;
+    flag.verdict = Verdict::kFlag;  // found after arrival: nothing left to seize
+    ctx_.recorder.detected(*sold.delivered, flag);
+  }
+}
+
+}  // namespace chiptrail::models

@@ -1,0 +1,192 @@
+#include "models/replication/lot_lifecycle.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "models/adversary/answers.hpp"
+#include "models/random_streams.hpp"
+#include "sim/distributions.hpp"
+
+namespace chiptrail::models {
+
+void LotLifecycle::start() {
+  for (std::size_t f = 0; f < ctx_.world.flows.size(); ++f) {
+    ctx_.simulator.spawn("arrivals " + ctx_.world.flows[f].id, arrivals(f));
+  }
+}
+
+sim::Process LotLifecycle::arrivals(std::size_t f) {
+  const Flow& flow = ctx_.world.flows[f];
+  std::uint64_t n = 0;
+  if (!flow.schedule_days.empty()) {
+    std::vector<double> at = flow.schedule_days;
+    std::sort(at.begin(), at.end());
+    for (double day : at) {
+      const sim::Time t = days(day);
+      if (t >= ctx_.world.horizon) break;
+      co_await ctx_.simulator.delay(t - ctx_.simulator.now());
+      LotLifecycle::start_lot(f, ++n);
+    }
+    co_return;
+  }
+  sim::RandomStream rs = ctx_.streams.stream(streams::kArrivals, f);
+  const double mean_gap_days = 365.0 / flow.poisson_per_year;
+  for (;;) {
+    const sim::Time gap = days(sim::exponential(rs, mean_gap_days));
+    if (ctx_.simulator.now() + gap >= ctx_.world.horizon) co_return;
+    co_await ctx_.simulator.delay(gap);
+    LotLifecycle::start_lot(f, ++n);
+  }
+}
+
+void LotLifecycle::start_lot(std::size_t f, std::uint64_t n) {
+  const Flow& flow = ctx_.world.flows[f];
+  Lot lot;
+  // Unique: a flow creates fewer than 2^32 lots (the loader bounds expected lots at 1e7 per
+  // flow and schedules by the file size).
+  lot.id = (static_cast<std::uint64_t>(f) + 1) << 32 | n;
+  lot.flow = f;
+  lot.chip_model = flow.chip_model;
+  lot.packaging = flow.packaging;
+  lot.diverted = flow.diversion;
+  lot.buyer_sophistication = flow.buyer_sophistication;
+  lot.payment_layers = flow.payment_layers;
+  sim::RandomStream rs = ctx_.streams.stream(streams::kLotSize, lot);
+  const std::uint64_t unit = chips_per_unit(flow.packaging);
+  // Clamped: an unbounded distribution's rare huge draw must not overflow the conversion.
+  const double units =
+      std::clamp(std::round(flow.lot_chips.sample(rs) / static_cast<double>(unit)), 1.0, 1e12);
+  lot.chips = unit * static_cast<std::uint64_t>(units);
+  ctx_.guard.count_lots(1);
+  if (smugglers_ != nullptr && flow.diversion && !smugglers_->adapt_purchase(flow, lot)) return;
+  ctx_.recorder.lot_created(lot, ctx_.simulator.now());
+  ctx_.lots.sell(lot);
+  ctx_.lots.hold(lot);
+  ctx_.simulator.spawn("lot " + std::to_string(lot.id), journey(lot));
+}
+
+sim::Process LotLifecycle::journey(Lot lot) {
+  const Flow& flow = ctx_.world.flows[lot.flow];
+  const Network& net = ctx_.world.network;
+  if (enforcement_.enforce(Stage::kSale, lot, &net.node(flow.source), flow.source, nullptr, {}))
+    co_return;
+  bool stopped = false;
+  co_await ctx_.simulator.spawn("travel", travel(lot, flow.route, stopped));
+  if (stopped) co_return;
+  const NodeIndex dc = flow.destination;
+  if (enforcement_.enforce(Stage::kInstallation, lot, &net.node(dc), dc, nullptr, {})) co_return;
+  LotLifecycle::install(lot, dc);
+  if (!lot.diverted) {
+    ctx_.lots.release(key(lot));
+    ctx_.recorder.delivered(lot, ctx_.simulator.now());
+    co_return;
+  }
+  const Tactics& tactics = flow.tactics;
+  sim::RandomStream dwell = ctx_.streams.stream(streams::kDwell, lot);
+  co_await ctx_.simulator.delay(days(tactics.operate_days.sample(dwell)));
+  // Diverters do not move chips out while an announced visit is pending: they wait it out.
+  while (checks_.announced_until(dc) > ctx_.now()) {
+    co_await ctx_.simulator.delay(checks_.announced_until(dc) - ctx_.now() + sim::Time::hours(1));
+  }
+  if (!ctx_.lots.alive(key(lot)))
+    co_return;  // caught while installed (a tip, a payment investigation)
+  ctx_.lots.remove_from_site(lot.id, ctx_.now());
+  ctx_.recorder.removed(lot, dc, ctx_.simulator.now());
+  co_await ctx_.simulator.spawn("travel", travel(lot, tactics.to_dismantle, stopped));
+  if (stopped) co_return;
+
+  std::uint64_t consignment_chips = tactics.consignment_chips;
+  if (ctx_.world.adversary && ctx_.world.adversary->split_below_inspection_threshold) {
+    consignment_chips =
+        consignment_chips_under_thresholds(ctx_.world, lot.chip_model, consignment_chips,
+                                           chips_per_unit(lot.packaging), ctx_.simulator.now());
+  }
+  ctx_.guard.count_lots((lot.chips + consignment_chips - 1) /
+                        consignment_chips);  // before allocating
+  std::vector<Lot> parts = split(lot, consignment_chips);
+  ctx_.recorder.dismantled(lot, parts.size(), tactics.dismantle_at, ctx_.simulator.now());
+  ctx_.lots.release(key(lot));
+  std::vector<sim::ProcessHandle> handles;
+  std::vector<Lot> arrived;
+  for (Lot& part : parts) {
+    sim::RandomStream relabel = ctx_.streams.stream(streams::kRelabel, part);
+    part.relabelled = sim::bernoulli(relabel, tactics.relabel_probability);
+    ctx_.lots.hold(part);
+    handles.push_back(ctx_.simulator.spawn("consignment " + std::to_string(part.part),
+                                           consignment(part, arrived)));
+  }
+  for (sim::ProcessHandle& h : handles) co_await h;
+  co_await ctx_.simulator.delay(days(tactics.reassembly_days.sample(dwell)));
+  // Parts may have been seized or disabled while waiting for reassembly.
+  std::erase_if(arrived, [this](const Lot& part) { return !ctx_.lots.alive(key(part)); });
+  if (arrived.empty()) co_return;
+  for (const Lot& part : arrived) ctx_.lots.release(key(part));
+  const Lot whole = merge(lot, arrived);
+  SoldLot& sold = ctx_.lots.sold(lot.id);
+  sold.delivered = whole;
+  sold.operating_at = tactics.end_facility;
+  ctx_.recorder.delivered(whole, ctx_.simulator.now());
+}
+
+sim::Process LotLifecycle::consignment(Lot part, std::vector<Lot>& arrived) {
+  const Tactics& t = ctx_.world.flows[part.flow].tactics;
+  const std::vector<EdgeIndex>* route = &t.to_end;
+  std::vector<EdgeIndex> chosen;
+  if (smugglers_ != nullptr) {
+    chosen = smugglers_->choose_route(part);
+    route = &chosen;
+  } else if (!t.consignment_routes.empty()) {
+    sim::RandomStream rs = ctx_.streams.stream(streams::kRoute, part);
+    route = &t.consignment_routes[sim::DiscreteChoice(t.consignment_route_weights)(rs)];
+  }
+  bool stopped = false;
+  co_await ctx_.simulator.spawn("travel", travel(part, *route, stopped));
+  if (!stopped) arrived.push_back(part);
+}
+
+sim::Process LotLifecycle::travel(const Lot& lot, const std::vector<EdgeIndex>& path,
+                                  bool& stopped) {
+  const Network& net = ctx_.world.network;
+  sim::RandomStream rs = ctx_.streams.stream(streams::kTransit, lot);
+  for (std::size_t i = 0; i < path.size();) {
+    const EdgeIndex e = path[i];
+    const NodeInfo& from = net.node(net.edge_source(e));
+    co_await ctx_.simulator.delay(days(from.processing_days.sample(rs)));
+    const EdgeInfo& edge = net.edge(e);
+    co_await ctx_.simulator.delay(days(edge.transit_days.sample(rs)));
+    const NodeIndex to = net.edge_target(e);
+    const NodeInfo& node = net.node(to);
+    bool back = false;
+    if (!ctx_.lots.alive(
+            key(lot))) {  // taken out of the chain by a delayed verdict while travelling
+      stopped = true;
+      co_return;
+    }
+    ctx_.recorder.arrived(lot, to, ctx_.simulator.now());
+    const std::uint64_t encounter = ctx_.lots.arrive(key(lot), to);
+    const bool caught =
+        enforcement_.enforce(Stage::kShipment, lot, &node, to, &edge, e, encounter, &back) ||
+        ((node.kind == NodeKind::kBorderCrossing || node.kind == NodeKind::kTransitHub) &&
+         enforcement_.enforce(Stage::kBorder, lot, &node, to, &edge, e, encounter, &back));
+    if (smugglers_ != nullptr && lot.diverted && (caught || !back)) {
+      smugglers_->learn(lot, to, encounter, caught);
+    }
+    if (caught) {
+      stopped = true;
+      co_return;
+    }
+    if (back) {  // refused entry: the same leg back, then try again
+      co_await ctx_.simulator.delay(days(edge.transit_days.sample(rs)));
+      continue;
+    }
+    ++i;
+  }
+}
+
+void LotLifecycle::install(const Lot& lot, NodeIndex dc) {
+  ctx_.lots.install(lot.id, dc);
+  checks_.start_operation_checks(lot);
+}
+
+}  // namespace chiptrail::models

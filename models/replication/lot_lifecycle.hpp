@@ -1,0 +1,47 @@
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "models/replication/adaptive_smugglers.hpp"
+#include "models/replication/enforcement.hpp"
+#include "models/replication/periodic_checks.hpp"
+#include "models/replication/replication_context.hpp"
+#include "sim/process.hpp"
+
+namespace chiptrail::models {
+
+// The lifecycle of DOMAIN.md's story, one coroutine per lot:
+//   sale -> shipment to a Southeast-Asian data center -> installation -> (legitimate: stays)
+//   diverted: operated for a dwell time -> removed -> carried to a dealer -> dismantled into
+//   consignments -> each crosses borders on its own -> reassembled -> delivered to the end
+//   facility.
+// Enforcement is asked at each stage a lot passes; periodic checks start at installation.
+class LotLifecycle {
+ public:
+  // `smugglers` null: the smugglers do not adapt.
+  LotLifecycle(ReplicationContext& ctx, Enforcement& enforcement, PeriodicChecks& checks,
+               AdaptiveSmugglers* smugglers)
+      : ctx_(ctx), enforcement_(enforcement), checks_(checks), smugglers_(smugglers) {}
+
+  // Spawns every flow's arrivals of lots.
+  void start();
+
+ private:
+  sim::Process arrivals(std::size_t f);
+  void start_lot(std::size_t f, std::uint64_t n);
+  sim::Process journey(Lot lot);
+  sim::Process consignment(Lot part, std::vector<Lot>& arrived);
+  // Moves a lot along a path: processing at each node it leaves, transit on each edge, the
+  // shipment hook on arrival and the border hook at border crossings and transit hubs. Stops
+  // when the lot is taken out of the chain, here or by a delayed verdict while it travels.
+  sim::Process travel(const Lot& lot, const std::vector<EdgeIndex>& path, bool& stopped);
+  void install(const Lot& lot, NodeIndex dc);
+
+  ReplicationContext& ctx_;
+  Enforcement& enforcement_;
+  PeriodicChecks& checks_;
+  AdaptiveSmugglers* smugglers_;
+};
+
+}  // namespace chiptrail::models

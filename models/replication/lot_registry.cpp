@@ -1,0 +1,55 @@
+#include "models/replication/lot_registry.hpp"
+
+#include <algorithm>
+
+namespace chiptrail::models {
+
+void LotRegistry::sell(const Lot& lot) {
+  sold_.emplace(lot.id, SoldLot{lot, {}, false, {}, {}, {}, {}, 0});
+}
+
+void LotRegistry::hold(const Lot& lot) {
+  live_[key(lot)] = LiveLot{lot, {}};
+  SoldLot& s = sold_.at(lot.id);
+  s.parts.push_back(lot.part);
+  ++s.live_parts;
+  peak_live_ = std::max(peak_live_, live_.size());
+}
+
+void LotRegistry::release(const LotKey& k) {
+  if (live_.erase(k) != 0) --sold_.at(k.lot).live_parts;
+}
+
+std::uint64_t LotRegistry::arrive(const LotKey& k, NodeIndex node) {
+  std::vector<NodeIndex>& seen = live_.at(k).arrivals;
+  const auto before = static_cast<std::uint64_t>(std::count(seen.begin(), seen.end(), node));
+  seen.push_back(node);
+  return before;
+}
+
+void LotRegistry::install(std::uint64_t id, NodeIndex dc) {
+  SoldLot& s = sold_.at(id);
+  s.site = dc;
+  s.at_site = true;
+  s.operating_at = dc;
+  site_lots_[dc].push_back(id);
+}
+
+void LotRegistry::remove_from_site(std::uint64_t id, sim::Time now) {
+  SoldLot& s = sold_.at(id);
+  s.at_site = false;
+  s.operating_at.reset();
+  s.offline_since = now;
+}
+
+const std::vector<std::uint64_t>& LotRegistry::on_record_at(NodeIndex site) {
+  return site_lots_[site];
+}
+
+std::uint64_t LotRegistry::chips_in_chain() const {
+  std::uint64_t chips = 0;
+  for (const auto& [k, live] : live_) chips += live.lot.chips;
+  return chips;
+}
+
+}  // namespace chiptrail::models

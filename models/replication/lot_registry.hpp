@@ -1,0 +1,74 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "models/lot.hpp"
+#include "models/network.hpp"
+#include "sim/time.hpp"
+
+namespace chiptrail::models {
+
+// What the model knows of a lot as sold, shared by its journey, its consignments and the
+// periodic checks on it.
+struct SoldLot {
+  Lot lot;
+  std::optional<NodeIndex> site;          // the data center it was installed at (the record)
+  bool at_site = false;                   // still installed there
+  std::optional<NodeIndex> operating_at;  // online at this node
+  sim::Time offline_since;
+  std::optional<Lot> delivered;      // reassembled at its end facility
+  std::vector<std::uint64_t> parts;  // Lot::part of each piece it has had in the chain
+  std::size_t live_parts = 0;        // how many of those are still in the chain
+
+  // Whether any of its chips are still somewhere the model tracks: installed at its site, in
+  // transit, or delivered.
+  [[nodiscard]] bool in_chain() const { return at_site || delivered || live_parts > 0; }
+};
+
+// A lot or consignment in the chain, with the nodes it has arrived at (in order, repeats
+// included): the encounter number of a check is how often it arrived at that node before.
+struct LiveLot {
+  Lot lot;
+  std::vector<NodeIndex> arrivals;
+};
+
+// The lots of one replication: every lot sold (by id), the lots and consignments in the chain
+// now (by key), and the lots on record at each data center. Knows nothing of time or policies.
+class LotRegistry {
+ public:
+  // A lot sold: on record from now on (not yet in the chain: hold() puts it there).
+  void sell(const Lot& lot);
+  // Puts a lot or consignment into the chain.
+  void hold(const Lot& lot);
+  // Takes a lot or consignment out of the chain (delivered, merged, seized or disabled).
+  void release(const LotKey& k);
+  [[nodiscard]] bool alive(const LotKey& k) const { return live_.count(k) != 0; }
+  [[nodiscard]] const Lot& live(const LotKey& k) const { return live_.at(k).lot; }
+  // Records an arrival of a lot in the chain at `node`; returns how often it arrived there
+  // before (the encounter number of the checks there).
+  std::uint64_t arrive(const LotKey& k, NodeIndex node);
+
+  [[nodiscard]] SoldLot& sold(std::uint64_t id) { return sold_.at(id); }
+  [[nodiscard]] const SoldLot& sold(std::uint64_t id) const { return sold_.at(id); }
+  // Installed at data center `dc`: on its record from now on, online there.
+  void install(std::uint64_t id, NodeIndex dc);
+  // Taken out of its data center (offline from now).
+  void remove_from_site(std::uint64_t id, sim::Time now);
+  // The lots ever installed at `site`, in order of installation.
+  [[nodiscard]] const std::vector<std::uint64_t>& on_record_at(NodeIndex site);
+
+  // Chips of the lots and consignments in the chain now.
+  [[nodiscard]] std::uint64_t chips_in_chain() const;
+  [[nodiscard]] std::size_t peak_in_chain() const { return peak_live_; }
+
+ private:
+  std::unordered_map<LotKey, LiveLot, LotKeyHash> live_;
+  std::size_t peak_live_ = 0;
+  std::unordered_map<std::uint64_t, SoldLot> sold_;  // by sold lot id (references stay valid)
+  std::unordered_map<NodeIndex, std::vector<std::uint64_t>> site_lots_;
+};
+
+}  // namespace chiptrail::models

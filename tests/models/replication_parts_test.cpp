@@ -1,0 +1,196 @@
+// The parts of a replication (models/replication/), each on its own, without a scenario.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+#include "models/replication/enforcement.hpp"
+#include "models/replication/lot_registry.hpp"
+#include "models/replication/replication_context.hpp"
+#include "models/replication/replication_streams.hpp"
+#include "models/replication/run_guard.hpp"
+
+using namespace chiptrail;
+using namespace chiptrail::models;
+
+namespace {
+
+Lot lot(std::uint64_t id, std::uint64_t part, std::uint64_t chips, bool diverted = true) {
+  Lot l;
+  l.id = id;
+  l.part = part;
+  l.chips = chips;
+  l.diverted = diverted;
+  return l;
+}
+
+// Counts what enforcement reports.
+struct Tally : Recorder {
+  std::vector<std::pair<std::uint64_t, Verdict>> detections;  // (part, verdict)
+  int false_positives = 0, flags = 0;
+  double cost_usd = 0;
+  void lot_created(const Lot&, sim::Time) override {}
+  void detected(const Lot& l, const DetectionEvent& d) override {
+    detections.emplace_back(l.part, d.verdict);
+  }
+  void false_positive(const Lot&, const DetectionEvent&) override { ++false_positives; }
+  void delivered(const Lot&, sim::Time) override {}
+  void cost(std::size_t, double usd) override { cost_usd += usd; }
+  void would_flag(const Lot&, std::size_t) override { ++flags; }
+  void disabled_after_delivery(const Lot&, const DetectionEvent&) override {}
+  void substituted(const Lot&, double, sim::Time) override {}
+};
+
+// A policy that answers every shipment the same way.
+struct Always : Policy {
+  Decision decision;
+  explicit Always(Decision d) : decision(d) {}
+  Decision on_shipment(const PolicyContext&) const override { return decision; }
+};
+
+PolicyInstance instance(const char* name, Decision d, double cost = 0, sim::Time start = {}) {
+  PolicyInstance p;
+  p.name = name;
+  p.kind = "test";
+  p.scope.chips = {true};
+  p.start = start;
+  p.cost_per_unit_usd = cost;
+  p.policy = std::make_shared<Always>(d);
+  return p;
+}
+
+// The parts a test of enforcement needs, over a world of one node.
+struct Bench {
+  World world;
+  Tally tally;
+  sim::Simulator simulator;
+  ReplicationStreams streams{7, 0};
+  LotRegistry lots;
+  ResourceLimits limits;
+  RunGuard guard{limits, 0};
+  ReplicationContext ctx{world, tally, simulator, streams, lots, guard};
+  NodeIndex node;
+  Bench() {
+    NodeInfo hub;
+    hub.id = "hub";
+    hub.kind = NodeKind::kTransitHub;
+    node = world.network.add_node(hub);
+  }
+  bool ship(Enforcement& e, const Lot& l) {
+    return e.enforce(Stage::kShipment, l, &world.network.node(node), node, nullptr, {});
+  }
+};
+
+}  // namespace
+
+TEST_CASE("LotRegistry: parts in the chain, encounters, sites and the chips it holds") {
+  LotRegistry r;
+  const Lot whole = lot(1, 0, 16);
+  r.sell(whole);
+  r.hold(whole);
+  CHECK(r.sold(1).in_chain());
+  CHECK(r.chips_in_chain() == 16);
+  CHECK(r.arrive(key(whole), 3) == 0);
+  CHECK(r.arrive(key(whole), 4) == 0);
+  CHECK(r.arrive(key(whole), 3) == 1);  // the second arrival at node 3
+  r.install(1, 5);
+  CHECK(r.on_record_at(5) == std::vector<std::uint64_t>{1});
+  CHECK(r.sold(1).operating_at == NodeIndex{5});
+  r.remove_from_site(1, sim::Time::days(2));
+  CHECK_FALSE(r.sold(1).at_site);
+  CHECK(r.sold(1).offline_since == sim::Time::days(2));
+  r.release(key(whole));
+  r.hold(lot(1, 1, 8));
+  r.hold(lot(1, 2, 8));
+  CHECK(r.sold(1).live_parts == 2);
+  CHECK(r.peak_in_chain() == 2);
+  r.release({1, 1});
+  r.release({1, 1});  // twice: counted once
+  CHECK(r.sold(1).live_parts == 1);
+  CHECK(r.chips_in_chain() == 8);
+  r.release({1, 2});
+  CHECK_FALSE(r.sold(1).in_chain());
+}
+
+TEST_CASE("RunGuard: lots past the limit, events past the limit, and the stop flag") {
+  ResourceLimits limits;
+  limits.max_lots = 10;
+  limits.max_events = 100;
+  std::atomic<bool> stop{false};
+  limits.stop = &stop;
+  RunGuard guard(limits, 3);
+  CHECK(guard.check_every() == 12);  // an eighth of the event limit
+  guard.count_lots(10);
+  CHECK_THROWS_AS(guard.count_lots(1), ResourceLimitExceeded);
+  CHECK_NOTHROW(guard.check(100));
+  CHECK_THROWS_WITH_AS(guard.check(101), doctest::Contains("--max-events"), ResourceLimitExceeded);
+  stop = true;
+  CHECK_THROWS_AS(guard.check(0), sim::RunStopped);
+  ResourceLimits large;
+  CHECK(RunGuard(large, 0).check_every() == 16384);
+}
+
+TEST_CASE("ReplicationStreams: an address gives the same draws, another replication others") {
+  const ReplicationStreams a(7, 0), again(7, 0), other(7, 1);
+  const Lot l = lot(5, 2, 8);
+  sim::RandomStream x = a.stream(11, l), y = again.stream(11, l), z = other.stream(11, l);
+  const double first = x.uniform01();
+  CHECK(first == y.uniform01());
+  CHECK(first != z.uniform01());
+  sim::RandomStream whole = a.stream(11, lot(5, 0, 8));
+  CHECK(first != whole.uniform01());  // a consignment draws apart from its lot
+}
+
+TEST_CASE("Enforcement: every finding recorded, the first seizure stops, effort costed") {
+  Bench b;
+  b.world.policies = {instance("flag", {Verdict::kFlag, 1}, 10),
+                      instance("seize", {Verdict::kSeize, 2}, 5),
+                      instance("seize_again", {Verdict::kSeize}),
+                      instance("later", {Verdict::kSeize}, 0, sim::Time::days(1))};
+  Enforcement e(b.ctx);
+  const Lot l = lot(1, 0, 8);
+  b.lots.sell(l);
+  b.lots.hold(l);
+  CHECK(b.ship(e, l));
+  CHECK_FALSE(b.lots.alive(key(l)));
+  REQUIRE(b.tally.detections.size() == 2);  // the flag, then the seizure; not the later one
+  CHECK(b.tally.detections[0].second == Verdict::kFlag);
+  CHECK(b.tally.detections[1].second == Verdict::kSeize);
+  CHECK(b.tally.flags == 3);      // the second seizure would have flagged too
+  CHECK(b.tally.cost_usd == 20);  // 1 x 10 + 2 x 5
+}
+
+TEST_CASE(
+    "Enforcement: a legitimate lot is a false positive and goes on; a turn-back is no "
+    "finding") {
+  Bench b;
+  b.world.policies = {instance("seize", {Verdict::kSeize}), instance("back", {Verdict::kTurnBack})};
+  Enforcement e(b.ctx);
+  const Lot l = lot(1, 0, 8, /*diverted=*/false);
+  b.lots.sell(l);
+  b.lots.hold(l);
+  bool back = false;
+  CHECK_FALSE(
+      e.enforce(Stage::kShipment, l, &b.world.network.node(b.node), b.node, nullptr, {}, 0, &back));
+  CHECK(back);
+  CHECK(b.lots.alive(key(l)));
+  CHECK(b.tally.false_positives == 1);
+  CHECK(b.tally.detections.empty());
+}
+
+TEST_CASE("Enforcement: a delayed verdict seizes whatever of the lot is still in the chain") {
+  Bench b;
+  b.world.policies = {instance("tip", {Verdict::kSeize, 0, sim::Time::days(3)})};
+  Enforcement e(b.ctx);
+  b.lots.sell(lot(1, 0, 24));
+  const Lot a = lot(1, 1, 8), c = lot(1, 2, 8), d = lot(1, 3, 8);
+  for (const Lot& part : {a, c, d}) b.lots.hold(part);
+  CHECK_FALSE(b.ship(e, a));  // not yet: the verdict takes three days
+  CHECK(b.tally.detections.empty());
+  b.lots.release(key(c));  // delivered meanwhile
+  b.simulator.run();
+  CHECK(b.simulator.now() == sim::Time::days(3));
+  CHECK(b.tally.detections.size() == 2);  // the two parts still in the chain
+  CHECK_FALSE(b.lots.sold(1).in_chain());
+}
