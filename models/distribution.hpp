@@ -4,8 +4,8 @@
 #include <variant>
 #include <vector>
 
-#include "sim/distributions.hpp"
 #include "sim/random_stream.hpp"
+#include "sim/sampling.hpp"
 
 namespace chiptrail::models {
 

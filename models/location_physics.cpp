@@ -4,7 +4,7 @@
 #include <cmath>
 #include <numbers>
 
-#include "sim/distributions.hpp"
+#include "sim/sampling.hpp"
 
 namespace chiptrail::models {
 

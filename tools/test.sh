@@ -28,7 +28,7 @@ if [[ "${1:-}" == "--thread" ]]; then
   cmake --preset tsan >/dev/null
   cmake --build --preset tsan -j "$jobs" --target chiptrail sim_tests
   ctest --preset tsan -j "$jobs" \
-    -R '^cli\.(sweep_threads|sweep_resume|same_seed_same_bytes|optimize)$|run_pool|threads'
+    -R '^cli\.(sweep_threads|sweep_resume|same_seed_same_bytes|optimize)$|threads'
   exit 0
 fi
 if [[ "${1:-}" == "--mpi" ]]; then

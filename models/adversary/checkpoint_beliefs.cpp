@@ -1,6 +1,6 @@
 #include "models/adversary/checkpoint_beliefs.hpp"
 
-#include "sim/distributions.hpp"
+#include "sim/sampling.hpp"
 
 namespace chiptrail::models {
 

@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "sim/analysis/run_pool.hpp"
+#include "sim/analysis/thread_pool.hpp"
 
 namespace chiptrail::models {
 
@@ -52,7 +52,7 @@ std::vector<Result> run_indexed(std::size_t n, const Execution& execution, Fn fn
   std::vector<std::optional<Result>> slots(n);
   std::size_t completed = 0;
   try {
-    completed = sim::run_pool(
+    completed = sim::run_on_threads(
         ids, execution.threads, [&fn](std::uint64_t r) { return fn(static_cast<std::size_t>(r)); },
         [&](std::uint64_t r, Result result) {
           slots[r].emplace(std::move(result));

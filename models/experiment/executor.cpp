@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "sim/analysis/run_pool.hpp"
+#include "sim/analysis/thread_pool.hpp"
 
 namespace chiptrail::models {
 
@@ -21,7 +21,7 @@ std::vector<std::vector<double>> Executor::run_batch(
 
 void ThreadExecutor::run(const std::vector<std::uint64_t>& ids, const Run& run,
                          const Record& record, const Stop& stop) {
-  (void)sim::run_pool(ids, threads_, run, record, stop);
+  (void)sim::run_on_threads(ids, threads_, run, record, stop);
 }
 
 }  // namespace chiptrail::models

@@ -39,7 +39,7 @@ class Executor {
       std::size_t count, const std::function<std::vector<double>(std::size_t)>& run);
 };
 
-// Runs on up to `threads` threads of this process (sim/analysis/run_pool.hpp).
+// Runs on up to `threads` threads of this process (sim/analysis/thread_pool.hpp).
 class ThreadExecutor final : public Executor {
  public:
   explicit ThreadExecutor(unsigned threads) : threads_(threads == 0 ? 1 : threads) {}

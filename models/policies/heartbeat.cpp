@@ -4,7 +4,7 @@
 
 #include "chiptrail/v1/scenario.pb.h"
 #include "models/policies/parameters.hpp"
-#include "sim/distributions.hpp"
+#include "sim/sampling.hpp"
 
 namespace chiptrail::models {
 

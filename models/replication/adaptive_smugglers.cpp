@@ -7,7 +7,7 @@
 #include "models/adversary/route_choice.hpp"
 #include "models/adversary/substitution.hpp"
 #include "models/random_streams.hpp"
-#include "sim/distributions.hpp"
+#include "sim/sampling.hpp"
 
 namespace chiptrail::models {
 namespace {

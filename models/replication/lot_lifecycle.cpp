@@ -6,7 +6,7 @@
 
 #include "models/adversary/answers.hpp"
 #include "models/random_streams.hpp"
-#include "sim/distributions.hpp"
+#include "sim/sampling.hpp"
 
 namespace chiptrail::models {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "models/random_streams.hpp"
-#include "sim/distributions.hpp"
+#include "sim/sampling.hpp"
 
 namespace chiptrail::models {
 

@@ -7,8 +7,8 @@
 #include <numeric>
 #include <stdexcept>
 
-#include "sim/distributions.hpp"
 #include "sim/running_stats.hpp"
+#include "sim/sampling.hpp"
 
 namespace chiptrail::sim {
 namespace {

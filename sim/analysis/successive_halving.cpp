@@ -4,7 +4,7 @@
 #include <numeric>
 #include <stdexcept>
 
-#include "sim/analysis/run_pool.hpp"
+#include "sim/analysis/thread_pool.hpp"
 
 namespace chiptrail::sim {
 
@@ -39,7 +39,7 @@ HalvingResult successive_halving(std::size_t candidates,
     std::vector<std::uint64_t> ids(alive.size() * width);
     std::iota(ids.begin(), ids.end(), 0);
     for (const std::size_t c : alive) r.contenders[c].values.resize(target);
-    run_pool(
+    run_on_threads(
         ids, o.threads,
         [&](std::uint64_t id) { return evaluate(alive[id / width], done + id % width); },
         [&](std::uint64_t id, double v) {

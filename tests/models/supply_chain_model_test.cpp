@@ -12,9 +12,9 @@
 #include "models/policies/policy_registry.hpp"
 #include "models/scenario/build_world.hpp"
 #include "models/scenario_test_support.hpp"
-#include "sim/distributions.hpp"
 #include "sim/analysis/intervals.hpp"
 #include "sim/running_stats.hpp"
+#include "sim/sampling.hpp"
 
 using namespace chiptrail;
 using chiptrail::testing::base_scenario;

@@ -10,8 +10,8 @@
 #include <tuple>
 #include <vector>
 
-#include "sim/distributions.hpp"
 #include "sim/random_stream.hpp"
+#include "sim/sampling.hpp"
 
 using chiptrail::sim::EventHandle;
 using chiptrail::sim::EventQueue;

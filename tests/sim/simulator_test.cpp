@@ -7,8 +7,8 @@
 #include <thread>
 #include <vector>
 
-#include "sim/distributions.hpp"
 #include "sim/random_stream.hpp"
+#include "sim/sampling.hpp"
 
 using chiptrail::sim::RandomStream;
 using chiptrail::sim::Simulator;

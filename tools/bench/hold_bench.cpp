@@ -6,8 +6,8 @@
 #include <vector>
 
 #include "bench/benchmarks.hpp"
-#include "sim/distributions.hpp"
 #include "sim/random_stream.hpp"
+#include "sim/sampling.hpp"
 #include "sim/simulator.hpp"
 
 namespace chiptrail::bench {

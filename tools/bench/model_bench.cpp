@@ -13,7 +13,7 @@
 #include "models/policies/policy_registry.hpp"
 #include "models/scenario/build_world.hpp"
 #include "models/supply_chain_model.hpp"
-#include "sim/distributions.hpp"
+#include "sim/sampling.hpp"
 #include "sim/simulator.hpp"
 
 namespace chiptrail::bench {

@@ -1,6 +1,6 @@
 // Sweep throughput with 1 and 2 worker threads, on the executor the sweep command uses
-// (sim::run_pool over independent replications). The ratio is what matters on shared machines:
-// both are measured here, interleaved, best of three.
+// (sim::run_on_threads over independent replications). The ratio is what matters on shared
+// machines: both are measured here, interleaved, best of three.
 #include <algorithm>
 #include <cstdio>
 #include <numeric>
@@ -9,7 +9,7 @@
 #include "models/policies/policy_registry.hpp"
 #include "models/scenario/build_world.hpp"
 #include "models/supply_chain_model.hpp"
-#include "sim/analysis/run_pool.hpp"
+#include "sim/analysis/thread_pool.hpp"
 
 namespace chiptrail::bench {
 
@@ -22,7 +22,7 @@ void run_sweep_bench(const SweepBenchOptions& o) {
   const auto measure = [&](unsigned threads) {
     double checksum = 0;
     const auto start = std::chrono::steady_clock::now();
-    sim::run_pool(
+    sim::run_on_threads(
         ids, threads, [&](std::uint64_t id) { return models::run_replication(world, id).values; },
         [&](std::uint64_t, std::vector<double> v) { checksum += v.front(); }, [] { return false; });
     const double s = seconds_since(start);

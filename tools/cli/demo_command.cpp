@@ -7,8 +7,8 @@
 #include "cli/exit_codes.hpp"
 #include "cli/number_options.hpp"
 #include "sim/analysis/intervals.hpp"
-#include "sim/distributions.hpp"
 #include "sim/random_stream.hpp"
+#include "sim/sampling.hpp"
 #include "sim/simulator.hpp"
 
 namespace chiptrail::cli {

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "sim/distributions.hpp"
+#include "sim/sampling.hpp"
 
 using namespace chiptrail::sim;
 

@@ -4,8 +4,8 @@
 
 #include <cmath>
 
-#include "sim/distributions.hpp"
 #include "sim/random_stream.hpp"
+#include "sim/sampling.hpp"
 
 using namespace chiptrail::sim;
 

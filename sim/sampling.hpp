@@ -8,6 +8,8 @@
 
 namespace chiptrail::sim {
 
+// Sampling from the standard distributions (sim/sampling; the scenario's configured
+// Distribution is models/distribution, read from its proto by scenario/distribution_from_proto).
 // Sampling functions written in the project on top of RandomStream::uniform01, by inverse CDF
 // where a closed form exists, so that a seed gives the same numbers with every standard library
 // (std:: distributions do not) and a draw maps monotonically to its uniform (good for common

@@ -1,4 +1,4 @@
-#include "sim/distributions.hpp"
+#include "sim/sampling.hpp"
 
 #include <doctest/doctest.h>
 

@@ -16,8 +16,8 @@ namespace chiptrail::sim {
 // throws; after every worker has finished, the exception of the lowest id that threw is
 // rethrown, so even failures do not depend on scheduling. Returns how many runs completed.
 template <typename Fn, typename Done, typename Stop>
-std::size_t run_pool(const std::vector<std::uint64_t>& ids, unsigned threads, Fn fn, Done done,
-                     Stop stop) {
+std::size_t run_on_threads(const std::vector<std::uint64_t>& ids, unsigned threads, Fn fn,
+                           Done done, Stop stop) {
   std::atomic<std::size_t> next{0};
   std::atomic<std::size_t> completed{0};
   std::atomic<bool> failed{false};
