@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "sim/event_queue.hpp"
 #include "sim/time.hpp"
 
 namespace chiptrail::sim {
@@ -16,11 +17,34 @@ class Simulator;
 class ProcessPromise;
 using ProcessCoroutine = std::coroutine_handle<ProcessPromise>;
 
+// Where a suspended process continues: the innermost frame (the process itself, or a Task it
+// awaits) and the process it belongs to, with the process's wait number when it began to wait
+// (a wake-up for an older wait is stale: the process was woken by something else meanwhile).
+// It holds the process's state, not its promise: a process may finish (its frame freed) while
+// a stale registration of it still sits in a signal's queue.
+struct ProcessState;
+struct Resumption {
+  std::coroutine_handle<> leaf;
+  std::shared_ptr<ProcessState> process;
+  std::uint64_t wait = 0;
+  std::size_t source = 0;  // which of the things it waits for this is (wait-any)
+  // Whether the process still waits on this wait (a wake-up for it is not stale).
+  [[nodiscard]] bool current() const;
+};
+
 // What outlives a process's coroutine frame: its name, whether it has finished, and who waits.
 struct ProcessState {
   std::string name;
   bool done = false;
-  std::vector<ProcessCoroutine> waiters;
+  ProcessPromise* promise = nullptr;  // null once done
+  std::vector<Resumption> waiters;
+};
+
+// Thrown at the co_await of a process that another one interrupted (Simulator::interrupt),
+// like SimPy's Interrupt: the process may catch it and go on, or let it end the process.
+class Interrupted : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 // A simulated activity written as a C++20 coroutine, in the manner of a SimPy process:
@@ -29,6 +53,7 @@ struct ProcessState {
 //     co_await sim.delay(Time::days(3));   // wait for simulated time to pass
 //     co_await some_signal;                // wait until another part of the model fires it
 //     co_await other_process_handle;       // wait for another process to finish
+//     co_await inspect(sim, lot);          // run a Task<> (sim/task.hpp) as part of this one
 //   }
 //   sim.spawn("ship-1", ship(sim));
 //
@@ -62,15 +87,52 @@ class ProcessPromise {
 
   [[nodiscard]] Simulator& simulator() const { return *sim_; }
 
+  // Whether the process still waits on wait number `wait` (a wake-up for it is not stale).
+  [[nodiscard]] bool waits_for(std::uint64_t wait) const { return waiting_ && wait == wait_; }
+  // Called by awaitables as the process resumes: throws Interrupted if it was interrupted.
+  void end_wait() {
+    if (!interrupted_) return;
+    interrupted_ = false;
+    throw Interrupted("process '" + state_->name + "' interrupted");
+  }
+  // This process's lasting state, for Resumptions.
+  [[nodiscard]] const std::shared_ptr<ProcessState>& state() const { return state_; }
+  // Which source ended the last wait (wait-any), or kTimedOut.
+  [[nodiscard]] std::size_t woken_by() const { return woken_by_; }
+  static constexpr std::size_t kTimedOut = static_cast<std::size_t>(-1);
+
  private:
   friend class Simulator;
   Simulator* sim_ = nullptr;
   std::shared_ptr<ProcessState> state_;
   std::exception_ptr error_;
+  // The wait it is suspended on, if any: where to resume, its number, the timer that ends it.
+  bool waiting_ = false;
+  bool interrupted_ = false;
+  std::uint64_t wait_ = 0;
+  std::size_t woken_by_ = 0;
+  std::coroutine_handle<> leaf_;
+  EventHandle timer_;
   // Intrusive list of the simulator's live processes, so leftover frames can be destroyed.
   ProcessPromise* prev_ = nullptr;
   ProcessPromise* next_ = nullptr;
 };
+
+inline bool Resumption::current() const {
+  return process->promise != nullptr && process->promise->waits_for(wait);
+}
+
+// The process a coroutine belongs to: itself, or for a Task the process that awaits it.
+inline ProcessPromise& process_of(ProcessCoroutine h) {
+  return h.promise();
+}
+template <typename Promise>
+ProcessPromise& process_of(std::coroutine_handle<Promise> h) {
+  return *h.promise().process;
+}
+
+// Starts a wait of `process` suspended at `leaf`; returns its number (Simulator::begin_wait).
+std::uint64_t begin_wait(std::coroutine_handle<> leaf, ProcessPromise& process);
 
 // A reference to a spawned process: ask whether it is done, or `co_await` it from another
 // process to wait until it finishes (at once if it already has).
@@ -80,9 +142,27 @@ class ProcessHandle {
   [[nodiscard]] bool done() const { return state_ && state_->done; }
   [[nodiscard]] const std::string& name() const { return state_->name; }
 
-  bool await_ready() const noexcept { return !state_ || state_->done; }
-  void await_suspend(ProcessCoroutine waiter) const { state_->waiters.push_back(waiter); }
-  void await_resume() const noexcept {}
+  class Awaiter {
+   public:
+    bool await_ready() const noexcept { return !state_ || state_->done; }
+    template <typename Promise>
+    void await_suspend(std::coroutine_handle<Promise> waiter) {
+      process_ = &process_of(waiter);
+      state_->waiters.push_back({waiter, process_->state(), begin_wait(waiter, *process_), 0});
+    }
+    void await_resume() const {
+      if (process_ != nullptr) process_->end_wait();
+    }
+
+   private:
+    friend class ProcessHandle;
+    explicit Awaiter(ProcessState* s) : state_(s) {}
+    ProcessState* state_;
+    ProcessPromise* process_ = nullptr;
+  };
+  Awaiter operator co_await() const { return Awaiter(state_.get()); }
+  // Registers a wait on its finishing (the wait protocol of Simulator::begin_wait; wait-any).
+  void add_waiter(const Resumption& r) const { state_->waiters.push_back(r); }
 
  private:
   friend class Simulator;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <vector>
 
@@ -10,6 +11,7 @@ namespace chiptrail::sim {
 // A condition that processes wait for and another part of the model announces: `co_await
 // signal;` suspends until the next fire(). Firing wakes every process waiting at that moment,
 // in the order they began to wait, at the current time; later waiters wait for the next fire.
+// `co_await signal.wait_for(t)` gives up after t and says whether the signal fired.
 class Signal {
  public:
   explicit Signal(Simulator& sim) : sim_(sim) {}
@@ -17,19 +19,68 @@ class Signal {
   Signal& operator=(const Signal&) = delete;
 
   void fire() {
-    std::vector<ProcessCoroutine> woken;
+    std::vector<Resumption> woken;
     woken.swap(waiters_);
-    for (ProcessCoroutine h : woken) sim_.wake(h);
+    for (const Resumption& r : woken) sim_.wake(r);
   }
-  [[nodiscard]] std::size_t waiting() const { return waiters_.size(); }
+  // Processes waiting for it now (not those whose wait something else ended).
+  [[nodiscard]] std::size_t waiting() const {
+    return static_cast<std::size_t>(std::count_if(waiters_.begin(), waiters_.end(),
+                                                  [](const Resumption& r) { return r.current(); }));
+  }
+  // Registers a wait (the wait protocol of Simulator::begin_wait); used by wait-any.
+  void add(const Resumption& r) {
+    std::erase_if(waiters_, [](const Resumption& w) { return !w.current(); });
+    waiters_.push_back(r);
+  }
 
-  bool await_ready() const noexcept { return false; }
-  void await_suspend(ProcessCoroutine h) { waiters_.push_back(h); }
-  void await_resume() const noexcept {}
+  class Awaiter {
+   public:
+    bool await_ready() const noexcept { return false; }
+    template <typename Promise>
+    void await_suspend(std::coroutine_handle<Promise> h) {
+      process_ = &process_of(h);
+      signal_.add({h, process_->state(), signal_.sim_.begin_wait(h, *process_), 0});
+    }
+    void await_resume() const { process_->end_wait(); }
+
+   private:
+    friend class Signal;
+    explicit Awaiter(Signal& s) : signal_(s) {}
+    Signal& signal_;
+    ProcessPromise* process_ = nullptr;
+  };
+  Awaiter operator co_await() { return Awaiter(*this); }
+
+  class WaitFor {
+   public:
+    bool await_ready() const noexcept { return false; }
+    template <typename Promise>
+    void await_suspend(std::coroutine_handle<Promise> h) {
+      process_ = &process_of(h);
+      const std::uint64_t wait = signal_.sim_.begin_wait(h, *process_);
+      if (!process_->waits_for(wait)) return;  // interrupted already
+      signal_.add({h, process_->state(), wait, 0});
+      signal_.sim_.start_timer(*process_, timeout_);
+    }
+    // True when the signal fired, false when the time ran out.
+    bool await_resume() const {
+      process_->end_wait();
+      return process_->woken_by() != ProcessPromise::kTimedOut;
+    }
+
+   private:
+    friend class Signal;
+    WaitFor(Signal& s, Time t) : signal_(s), timeout_(t) {}
+    Signal& signal_;
+    Time timeout_;
+    ProcessPromise* process_ = nullptr;
+  };
+  [[nodiscard]] WaitFor wait_for(Time timeout) { return WaitFor(*this, timeout); }
 
  private:
   Simulator& sim_;
-  std::vector<ProcessCoroutine> waiters_;
+  std::vector<Resumption> waiters_;
 };
 
 }  // namespace chiptrail::sim

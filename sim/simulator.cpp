@@ -8,6 +8,8 @@ Simulator::~Simulator() {
   // Frames of processes still waiting are ours to free; their pending wake-ups die with queue_.
   while (processes_ != nullptr) {
     ProcessPromise& p = *processes_;
+    p.state_->waiters.clear();  // processes waiting for each other would keep their states alive
+    p.state_->promise = nullptr;
     unlink(p);
     ProcessCoroutine::from_promise(p).destroy();
   }
@@ -69,12 +71,23 @@ ProcessHandle Simulator::spawn(std::string name, Process process) {
   p.sim_ = this;
   p.state_ = std::make_shared<ProcessState>();
   p.state_->name = std::move(name);
+  p.state_->promise = &p;
   p.next_ = processes_;
   if (processes_ != nullptr) processes_->prev_ = &p;
   processes_ = &p;
   ++live_processes_;
-  wake(h);
+  ProcessPromise* promise = &p;
+  std::coroutine_handle<> leaf = h;
+  queue_.push(now_, [this, leaf, promise] { resume(leaf, *promise); });
   return ProcessHandle{p.state_};
+}
+
+bool Simulator::interrupt(const ProcessHandle& process) {
+  if (!process.state_ || process.state_->promise == nullptr) return false;
+  ProcessPromise& p = *process.state_->promise;
+  p.interrupted_ = true;
+  end_wait(p, ProcessPromise::kTimedOut);  // at once if it waits; else at its next wait
+  return true;
 }
 
 Simulator::DelayAwaiter Simulator::delay(Time d) {
@@ -84,29 +97,67 @@ Simulator::DelayAwaiter Simulator::delay(Time d) {
   return DelayAwaiter{*this, d};
 }
 
-void Simulator::DelayAwaiter::await_suspend(ProcessCoroutine h) const {
-  Simulator* sim = &sim_;
-  sim_.queue_.push(sim_.now_ + delay_, [sim, h] { sim->resume(h); });
+std::uint64_t Simulator::begin_wait(std::coroutine_handle<> leaf, ProcessPromise& p) {
+  p.leaf_ = leaf;
+  p.waiting_ = true;
+  const std::uint64_t wait = ++p.wait_;
+  if (p.interrupted_) end_wait(p, ProcessPromise::kTimedOut);  // interrupted before it waited
+  return wait;
 }
 
-void Simulator::wake(ProcessCoroutine h) {
-  queue_.push(now_, [this, h] { resume(h); });
+void Simulator::start_delay(std::coroutine_handle<> leaf, ProcessPromise& p, Time delay) {
+  (void)begin_wait(leaf, p);
+  if (p.waiting_) start_timer(p, delay);
 }
 
-void Simulator::resume(ProcessCoroutine h) {
-  h.resume();
-  if (h.done()) finish(h);
+void Simulator::start_timer(ProcessPromise& p, Time timeout) {
+  ProcessPromise* promise = &p;
+  // The hot path of every model (each delay is one): 24 bytes of capture, stored inline.
+  p.timer_ = queue_.push(now_ + timeout, [this, promise] {
+    ProcessPromise& q = *promise;
+    q.timer_ = {};
+    q.waiting_ = false;
+    q.woken_by_ = ProcessPromise::kTimedOut;
+    resume(q.leaf_, q);
+  });
+}
+
+void Simulator::wake(const Resumption& r) {
+  if (r.current()) end_wait(*r.process->promise, r.source);
+}
+
+void Simulator::end_wait(ProcessPromise& p, std::size_t woken_by) {
+  if (!p.waiting_) return;
+  p.waiting_ = false;
+  p.woken_by_ = woken_by;
+  ++p.wait_;  // every other wake-up registered for this wait is stale now
+  if (p.timer_.valid()) {
+    queue_.cancel(p.timer_);
+    p.timer_ = {};
+  }
+  ProcessPromise* promise = &p;
+  std::coroutine_handle<> leaf = p.leaf_;
+  queue_.push(now_, [this, leaf, promise] { resume(leaf, *promise); });
+}
+
+void Simulator::resume(std::coroutine_handle<> leaf, ProcessPromise& p) {
+  leaf.resume();
+  const ProcessCoroutine process = ProcessCoroutine::from_promise(p);
+  if (process.done()) finish(process);
 }
 
 void Simulator::finish(ProcessCoroutine h) {
   ProcessPromise& p = h.promise();
   const std::shared_ptr<ProcessState> state = p.state_;
   const std::exception_ptr error = p.error_;
+  if (p.timer_.valid()) queue_.cancel(p.timer_);
   unlink(p);
   h.destroy();
   state->done = true;
-  for (ProcessCoroutine waiter : state->waiters) wake(waiter);
-  state->waiters.clear();
+  state->promise = nullptr;
+  std::vector<Resumption> waiters;
+  waiters.swap(state->waiters);
+  for (const Resumption& r : waiters) wake(r);
   if (!error) return;
   try {
     std::rethrow_exception(error);
@@ -115,6 +166,10 @@ void Simulator::finish(ProcessCoroutine h) {
   } catch (...) {
     throw ProcessError(state->name, now_, error);
   }
+}
+
+std::uint64_t begin_wait(std::coroutine_handle<> leaf, ProcessPromise& process) {
+  return process.simulator().begin_wait(leaf, process);
 }
 
 void Simulator::unlink(ProcessPromise& p) {

@@ -50,30 +50,51 @@ class Simulator {
   [[nodiscard]] const EventQueue& queue() const { return queue_; }
 
   // Starts a process: it first runs at the current time, after the events already scheduled
-  // for that time. The simulator takes ownership of its frame.
+  // for that time (the tie rule: first scheduled, first run). SimPy differs here: it starts a
+  // new process before the events already due at that time. The simulator takes ownership of
+  // its frame.
   ProcessHandle spawn(std::string name, Process process);
 
-  // `co_await sim.delay(d)` inside a process: resume after d of simulated time.
+  // Interrupts a process: the wait it is suspended on ends now (its timer cancelled, its place
+  // in signals' queues given up) and the co_await throws Interrupted; a process not waiting
+  // (about to run) gets it at its next wait. False when the process has already finished.
+  bool interrupt(const ProcessHandle& process);
+
+  // `co_await sim.delay(d)` inside a process (or a Task): resume after d of simulated time.
   class DelayAwaiter {
    public:
     bool await_ready() const noexcept { return false; }
-    void await_suspend(ProcessCoroutine h) const;
-    void await_resume() const noexcept {}
+    template <typename Promise>
+    void await_suspend(std::coroutine_handle<Promise> h) {
+      process_ = &process_of(h);
+      sim_.start_delay(h, *process_, delay_);
+    }
+    void await_resume() const { process_->end_wait(); }
 
    private:
     friend class Simulator;
     DelayAwaiter(Simulator& sim, Time d) : sim_(sim), delay_(d) {}
     Simulator& sim_;
     Time delay_;
+    ProcessPromise* process_ = nullptr;
   };
   [[nodiscard]] DelayAwaiter delay(Time d);
 
-  // Resumes a suspended process at the current time, through the event queue so the tie rule
-  // holds. Used by the awaitables of this library (signals, process completion).
-  void wake(ProcessCoroutine h);
+  // The wait protocol of the awaitables of this library (delays, signals, process completion,
+  // wait-any): a process begins a wait, registers Resumptions with what may end it, and the
+  // first wake() of that wait resumes it at the current time, through the event queue so the
+  // tie rule holds; later wake-ups of the same wait are stale and ignored.
+  std::uint64_t begin_wait(std::coroutine_handle<> leaf, ProcessPromise& process);
+  void wake(const Resumption& r);
+  // Ends the current wait of `process` after `timeout` unless something else ends it first
+  // (then woken_by() is ProcessPromise::kTimedOut).
+  void start_timer(ProcessPromise& process, Time timeout);
+  void start_delay(std::coroutine_handle<> leaf, ProcessPromise& process, Time delay);
 
  private:
-  void resume(ProcessCoroutine h);
+  // Ends the wait the process is suspended on and schedules its resumption now.
+  void end_wait(ProcessPromise& process, std::size_t woken_by);
+  void resume(std::coroutine_handle<> leaf, ProcessPromise& process);
   void finish(ProcessCoroutine h);
   void unlink(ProcessPromise& p);
   void loop(Time limit);
