@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include "sim/analysis/intervals.hpp"
@@ -71,4 +72,92 @@ TEST_CASE("paired_differences: a rate is the difference of pooled ratios, delta-
   const chiptrail::sim::Interval half = chiptrail::sim::student_t_interval(0.0, u.sd(), 4, 0.95);
   CHECK(d.ci_low == doctest::Approx(r1 - r0 + half.low));
   CHECK(d.ci_high == doctest::Approx(r1 - r0 + half.high));
+}
+
+// summarize(): each headline interval against a computation by hand from its closed form,
+// with the quantiles from published tables (z(0.975) = 1.959963984540054, t(0.975, 3) =
+// 3.182446305284263).
+namespace {
+
+RunMetrics rates(double lots_detected, double lots_diverted, double chips_detected,
+                 double chips_diverted, double cost) {
+  RunMetrics m;
+  m.set("lots_detected", lots_detected);
+  m.set("lots_diverted", lots_diverted);
+  m.set("detection_rate_lots", lots_diverted > 0 ? lots_detected / lots_diverted : NAN);
+  m.set("chips_detected", chips_detected);
+  m.set("chips_diverted", chips_diverted);
+  m.set("detection_rate_chips", chips_diverted > 0 ? chips_detected / chips_diverted : NAN);
+  m.set("enforcement_cost_usd", cost);
+  return m;
+}
+
+const std::vector<RunMetrics> kRuns = {rates(3, 10, 40, 100, 1000), rates(5, 12, 80, 120, 1500),
+                                       rates(1, 4, 0, 40, 800), rates(6, 14, 30, 140, 2100)};
+constexpr double kZ = 1.959963984540054;
+constexpr double kT3 = 3.182446305284263;
+
+}  // namespace
+
+TEST_CASE("summarize: a lot rate of independent lots is pooled, with the Wilson interval") {
+  const MetricSummary& s = find(summarize(kRuns, 0.95, true), "detection_rate_lots");
+  const double k = 15, n = 40, p = k / n;
+  const double centre = (p + kZ * kZ / (2 * n)) / (1 + kZ * kZ / n);
+  const double half = kZ / (1 + kZ * kZ / n) * std::sqrt(p * (1 - p) / n + kZ * kZ / (4 * n * n));
+  CHECK(s.ci_method == "wilson");
+  CHECK(s.n == 40);
+  CHECK(s.mean == doctest::Approx(0.375));
+  CHECK(s.ci_low == doctest::Approx(centre - half).epsilon(1e-12));
+  CHECK(s.ci_high == doctest::Approx(centre + half).epsilon(1e-12));
+}
+
+TEST_CASE("summarize: a rate of units that move together gets the ratio estimator's interval") {
+  // Chips always; lots too when smugglers adapt (lots_independent = false).
+  for (const char* name : {"detection_rate_chips", "detection_rate_lots"}) {
+    CAPTURE(name);
+    const bool chips = std::string(name) == "detection_rate_chips";
+    const MetricSummary& s = find(summarize(kRuns, 0.95, false), name);
+    const std::vector<double> x =
+        chips ? std::vector<double>{40, 80, 0, 30} : std::vector<double>{3, 5, 1, 6};
+    const std::vector<double> y =
+        chips ? std::vector<double>{100, 120, 40, 140} : std::vector<double>{10, 12, 4, 14};
+    double sx = 0, sy = 0;
+    for (std::size_t i = 0; i < 4; ++i) sx += x[i], sy += y[i];
+    const double r = sx / sy;
+    double ss = 0;
+    for (std::size_t i = 0; i < 4; ++i) ss += (x[i] - r * y[i]) * (x[i] - r * y[i]);
+    const double se = std::sqrt(ss / 3) / std::sqrt(4.0) / (sy / 4);
+    CHECK(s.ci_method == "ratio");
+    CHECK(s.n == 4);
+    CHECK(s.mean == doctest::Approx(r));
+    CHECK(s.ci_low == doctest::Approx(std::fmax(0.0, r - kT3 * se)).epsilon(1e-12));
+    CHECK(s.ci_high == doctest::Approx(std::fmin(1.0, r + kT3 * se)).epsilon(1e-12));
+  }
+}
+
+TEST_CASE("summarize: a plain metric gets the Student-t interval of its per-run values") {
+  const MetricSummary& s = find(summarize(kRuns, 0.95, true), "enforcement_cost_usd");
+  const double mean = (1000 + 1500 + 800 + 2100) / 4.0;
+  double ss = 0;
+  for (const double v : {1000.0, 1500.0, 800.0, 2100.0}) ss += (v - mean) * (v - mean);
+  const double sd = std::sqrt(ss / 3);
+  CHECK(s.ci_method == "student-t");
+  CHECK(s.n == 4);
+  CHECK(s.mean == doctest::Approx(mean));
+  CHECK(s.sd == doctest::Approx(sd));
+  CHECK(s.ci_low == doctest::Approx(mean - kT3 * sd / 2).epsilon(1e-12));
+  CHECK(s.ci_high == doctest::Approx(mean + kT3 * sd / 2).epsilon(1e-12));
+}
+
+TEST_CASE("summarize: undefined values are left out, and one replication knows no spread") {
+  std::vector<RunMetrics> runs = kRuns;
+  runs[2] = rates(0, 0, 0, 0, NAN);  // nothing diverted, cost undefined
+  const std::vector<MetricSummary> all = summarize(runs, 0.95, false);
+  CHECK(find(all, "enforcement_cost_usd").n == 3);
+  CHECK(find(all, "detection_rate_lots").n == 3);  // runs with a zero denominator left out
+  CHECK(find(all, "detection_rate_lots").mean == doctest::Approx(14.0 / 36.0));
+  const std::vector<MetricSummary> one = summarize({kRuns[0]}, 0.95, false);
+  CHECK(find(one, "detection_rate_chips").ci_low == 0.0);
+  CHECK(find(one, "detection_rate_chips").ci_high == 1.0);
+  CHECK(std::isinf(find(one, "enforcement_cost_usd").ci_high));
 }

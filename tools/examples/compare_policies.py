@@ -4,18 +4,21 @@
     PYTHONPATH=build/python /usr/bin/python3 tools/examples/compare_policies.py \
         [--base scenarios/policy_baseline_2024.textproto] \
         [--variant scenarios/more_officers.textproto] \
-        [--metric lots_detected] [--replications 200] [--out compare.png]
+        [--metric lots_detected] [--replications 200] [--out compare.png] \
+        [--check-readme README.md]
 
 Both scenarios run with the same seed, so replication r of each meets the same lots, transit
 times and draws wherever the scenarios agree (chiptrail's random numbers are addressed, not
 sequenced): the difference within a replication is the variant's effect, and its spread is
 far smaller than that of two independent runs. The script prints the mean paired difference
-with its 95% interval, the variance saved by pairing, and plots both.
+with its 95% interval, the variance saved by pairing, and plots both. With --check-readme it
+also checks that the README quotes these figures (the test suite runs it so), and fails if not.
 """
 
 import argparse
 import math
 import os
+import re
 import sys
 
 import matplotlib
@@ -47,6 +50,8 @@ def main(argv):
     parser.add_argument("--replications", type=int, default=200)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--out", default="compare_policies.png")
+    parser.add_argument("--check-readme", metavar="README",
+                        help="fail unless README quotes this comparison's figures")
     args = parser.parse_args(argv)
 
     base = chiptrail.load(args.base)
@@ -70,6 +75,20 @@ def main(argv):
     else:
         print("  the metric is the same in every replication of both: the variant does not "
               "change it")
+
+    if args.check_readme:
+        with open(args.check_readme, encoding="utf-8") as f:
+            readme = " ".join(f.read().split())
+        quoted = re.search(r"over (\d+) paired replications: ([\d.]+) more lots detected per "
+                           r"replication \(95% CI ([\d.]+)–([\d.]+)\), with a paired variance "
+                           r"([\d.]+) times smaller", readme)
+        computed = (str(n), f"{diff.mean():.1f}", f"{diff.mean() - half:.1f}",
+                    f"{diff.mean() + half:.1f}", f"{unpaired_var / diff.var():.1f}")
+        if quoted is None or quoted.groups() != computed:
+            print(f"README quotes {quoted.groups() if quoted else 'nothing'}, the example gives "
+                  f"{computed} (replications, mean, CI low, CI high, variance ratio)",
+                  file=sys.stderr)
+            return 1
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.8))
     left.scatter(a[args.metric], b[args.metric], s=8, alpha=0.6)
