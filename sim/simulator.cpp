@@ -105,11 +105,6 @@ std::uint64_t Simulator::begin_wait(std::coroutine_handle<> leaf, ProcessPromise
   return wait;
 }
 
-void Simulator::start_delay(std::coroutine_handle<> leaf, ProcessPromise& p, Time delay) {
-  (void)begin_wait(leaf, p);
-  if (p.waiting_) start_timer(p, delay);
-}
-
 void Simulator::start_timer(ProcessPromise& p, Time timeout) {
   ProcessPromise* promise = &p;
   // The hot path of every model (each delay is one): 24 bytes of capture, stored inline.

@@ -1,5 +1,7 @@
 // build/chiptrail-bench: engine benchmarks (hold, phold). Output is key=value lines on stdout.
 #include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
 
 #include "bench/benchmarks.hpp"
 
@@ -37,6 +39,16 @@ int main(int argc, char** argv) {
   sw->add_option("--runs", sweep.runs, "Runs per measurement")->check(CLI::PositiveNumber);
   sw->callback([&] { run_sweep_bench(sweep); });
 
-  CLI11_PARSE(app, argc, argv);
+  // A scenario that is missing or invalid (the default one is found from the source tree's
+  // root) is an error with a message, not a crash.
+  try {
+    CLI11_PARSE(app, argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr,
+                 "chiptrail-bench: %s (run from the source tree's root, or give "
+                 "--scenario)\n",
+                 e.what());
+    return 1;
+  }
   return 0;
 }
