@@ -4,9 +4,11 @@
 #include <cmath>
 #include <cstdio>
 
+#include "chiptrail/v1/results.pb.h"
 #include "chiptrail/v1/scenario.pb.h"
 #include "models/output/atomic_file.hpp"
 #include "models/output/manifest.hpp"
+#include "models/output/message_json.hpp"
 #include "models/output/output_set.hpp"
 #include "models/output/text_format.hpp"
 #include "models/summary.hpp"
@@ -68,18 +70,28 @@ std::string sweep_runs_csv(const models::SweepSpec& spec, const SweepResults& r)
   return out;
 }
 
+// Every point's metrics summarised over its replications (as `chiptrail run` summarises).
+std::vector<std::vector<MetricSummary>> point_summaries(const SweepSpec& spec,
+                                                        const SweepResults& r) {
+  const bool adaptive = spec.base.message->adversary().adaptive();
+  std::vector<std::vector<MetricSummary>> out;
+  for (std::size_t p = 0; p < spec.points.size(); ++p) {
+    std::vector<RunMetrics> runs;
+    for (std::uint64_t rep = 0; rep < spec.replications; ++rep) {
+      runs.push_back({r.names, r.runs.at(p * spec.replications + rep)});
+    }
+    out.push_back(summarize(runs, kLevel, /*lots_independent=*/!adaptive));
+  }
+  return out;
+}
+
 std::string sweep_summary_csv(const models::SweepSpec& spec, const SweepResults& r) {
   const auto keep = recorded(spec, r);
   std::string out = "point_id" + point_columns_header(spec) +
                     ",metric,n,mean,sd,ci_low,ci_high,ci_level,ci_method\n";
-  const bool adaptive = spec.base.message->adversary().adaptive();
+  const std::vector<std::vector<MetricSummary>> summaries = point_summaries(spec, r);
   for (std::size_t p = 0; p < spec.points.size(); ++p) {
-    std::vector<models::RunMetrics> runs;
-    for (std::uint64_t rep = 0; rep < spec.replications; ++rep) {
-      runs.push_back({r.names, r.runs.at(p * spec.replications + rep)});
-    }
-    const std::vector<models::MetricSummary> summary =
-        models::summarize(runs, kLevel, /*lots_independent=*/!adaptive);
+    const std::vector<MetricSummary>& summary = summaries[p];
     for (const std::size_t i : keep) {
       const models::MetricSummary& s = summary[i];
       out += std::to_string(p) + point_columns(spec, p) + "," + csv_field(s.metric) + "," +
@@ -137,10 +149,39 @@ std::string sweep_manifest_json(const models::SweepSpec& spec, const std::string
   return out;
 }
 
+std::string sweep_summary_json(const SweepSpec& spec, const SweepResults& r) {
+  v1::SweepSummary message;
+  message.set_design(spec.design);
+  for (const auto& f : spec.factors) message.add_factors(f.name);
+  message.set_replications(spec.replications);
+  const auto keep = recorded(spec, r);
+  const std::vector<std::vector<MetricSummary>> summaries = point_summaries(spec, r);
+  for (std::size_t p = 0; p < spec.points.size(); ++p) {
+    v1::SweepPoint& point = *message.add_points();
+    point.set_point_id(p);
+    point.set_role(spec.points[p].role);
+    for (const double v : spec.points[p].values) point.add_values(v);
+    for (const std::size_t i : keep) {
+      const MetricSummary& s = summaries[p][i];
+      v1::MetricSummary& m = *point.add_metrics();
+      m.set_metric(s.metric);
+      m.set_n(s.n);
+      m.set_mean(s.mean);
+      m.set_sd(s.sd);
+      m.set_ci_low(s.ci_low);
+      m.set_ci_high(s.ci_high);
+      m.set_ci_method(s.ci_method);
+      m.set_ci_level(kLevel);
+    }
+  }
+  return message_json(message);
+}
+
 void write_sweep_outputs(const std::string& dir, const models::SweepSpec& spec,
                          const SweepResults& r) {
   std::vector<OutputFile> files = {{"runs.csv", sweep_runs_csv(spec, r)},
-                                   {"summary.csv", sweep_summary_csv(spec, r)}};
+                                   {"summary.csv", sweep_summary_csv(spec, r)},
+                                   {"summary.json", sweep_summary_json(spec, r)}};
   if (spec.common_random_numbers) files.push_back({"paired.csv", sweep_paired_csv(spec, r)});
   write_output_set(dir, files, sweep_manifest_json(spec, ""));
 }

@@ -20,6 +20,9 @@ std::string sweep_runs_csv(const models::SweepSpec& spec, const SweepResults& r)
 // summary.csv: per point and recorded metric: point_id, [role], factors, metric, n, mean, sd,
 // ci_low, ci_high, ci_level, ci_method (intervals as for `chiptrail run`).
 std::string sweep_summary_csv(const models::SweepSpec& spec, const SweepResults& r);
+// summary.json: summary.csv's content as a chiptrail.v1.SweepSummary in protobuf's JSON
+// mapping (NaN as "NaN"), for programs: `chiptrail sensitivity` reads it.
+std::string sweep_summary_json(const models::SweepSpec& spec, const SweepResults& r);
 // paired.csv (common random numbers only): per point after the first and recorded metric, the
 // per-replication difference to point 0: n, mean, sd, Student-t CI.
 std::string sweep_paired_csv(const models::SweepSpec& spec, const SweepResults& r);

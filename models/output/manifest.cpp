@@ -1,13 +1,13 @@
 #include "models/output/manifest.hpp"
 
 #include <google/protobuf/struct.pb.h>
-#include <google/protobuf/util/json_util.h>
 
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 
 #include "chiptrail/v1/scenario.pb.h"
+#include "models/output/message_json.hpp"
 #include "models/output/text_format.hpp"
 #include "models/version.hpp"
 #include "sim/random_stream.hpp"
@@ -19,7 +19,7 @@ bool read_manifest(const std::string& dir, google::protobuf::Struct& out) {
   if (!in) return false;
   std::stringstream text;
   text << in.rdbuf();
-  return google::protobuf::util::JsonStringToMessage(text.str(), &out).ok();
+  return parse_message_json(text.str(), out);
 }
 
 std::string fnv1a64_hex(std::string_view bytes) {
@@ -32,12 +32,7 @@ std::string fnv1a64_hex(std::string_view bytes) {
 std::string manifest_json(const models::ScenarioFile& scenario, std::uint64_t replications,
                           std::uint64_t seed, const std::vector<std::string>& command_line,
                           const std::vector<std::pair<std::string, std::string>>& extra) {
-  std::string resolved;
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  if (!google::protobuf::util::MessageToJsonString(*scenario.message, &resolved, options).ok()) {
-    resolved = "null";
-  }
+  const std::string resolved = message_json(*scenario.message, JsonLayout::compact);
   std::string args = "[";
   for (std::size_t i = 0; i < command_line.size(); ++i) {
     args += (i ? ", " : "") + json_string(command_line[i]);

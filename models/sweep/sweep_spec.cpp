@@ -1,7 +1,6 @@
 #include "models/sweep/sweep_spec.hpp"
 
 #include <google/protobuf/text_format.h>
-#include <google/protobuf/util/json_util.h>
 
 #include <cmath>
 #include <filesystem>
@@ -12,6 +11,7 @@
 #include "chiptrail/v1/scenario.pb.h"
 #include "chiptrail/v1/sweep.pb.h"
 #include "models/metrics_recorder.hpp"
+#include "models/output/message_json.hpp"
 #include "models/scenario/build_world.hpp"
 #include "models/scenario/field_locator.hpp"
 #include "models/scenario/input_error.hpp"
@@ -24,7 +24,7 @@
 namespace chiptrail::models {
 namespace {
 
-constexpr std::uint64_t kMaxPoints = 1'000'000;  // each held in memory, ~100 bytes
+constexpr std::uint64_t kMaxPoints = 1'000'000;        // each held in memory, ~100 bytes
 constexpr std::uint64_t kMaxRuns = 1'000'000'000'000;  // points x replications
 
 class SweepBuilder {
@@ -57,9 +57,7 @@ class SweepBuilder {
     spec_.seed = sweep_.seed();
     spec_.common_random_numbers = sweep_.common_random_numbers();
     spec_.metrics.assign(sweep_.metrics().begin(), sweep_.metrics().end());
-    google::protobuf::util::JsonPrintOptions options;
-    options.preserve_proto_field_names = true;
-    (void)google::protobuf::util::MessageToJsonString(sweep_, &spec_.resolved_json, options);
+    spec_.resolved_json = message_json(sweep_, JsonLayout::compact);
 
     if (!load_base()) throw InvalidInput(std::move(errors_));
     factors();

@@ -8,13 +8,16 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "chiptrail/v1/results.pb.h"
 #include "cli/exit_codes.hpp"
 #include "cli/number_options.hpp"
 #include "models/output/atomic_file.hpp"
 #include "models/output/manifest.hpp"
+#include "models/output/message_json.hpp"
 #include "models/output/output_set.hpp"
 #include "models/output/text_format.hpp"
 #include "sim/analysis/sensitivity.hpp"
@@ -30,9 +33,9 @@ struct Options {
 
 int run(const Options& o, spdlog::logger& log) {
   google::protobuf::Struct manifest;
-  std::ifstream summary_in(o.dir + "/summary.csv");
+  std::ifstream summary_in(o.dir + "/summary.json");
   if (!models::read_manifest(o.dir, manifest) || !summary_in) {
-    log.error("chiptrail: {}: no readable manifest.json and summary.csv (not a finished sweep?)",
+    log.error("chiptrail: {}: no readable manifest.json and summary.json (not a finished sweep?)",
               o.dir);
     return kNoInput;
   }
@@ -40,45 +43,42 @@ int run(const Options& o, spdlog::logger& log) {
     log.error("chiptrail: {}", problem);
     return kDataError;
   }
-  if (!manifest.fields().contains("design")) {
-    log.error("chiptrail: {}/manifest.json is not a sweep's manifest", o.dir);
+  std::stringstream text;
+  text << summary_in.rdbuf();
+  v1::SweepSummary summary;
+  if (!models::parse_message_json(text.str(), summary)) {
+    log.error("chiptrail: {}/summary.json is not a sweep's summary", o.dir);
     return kDataError;
   }
-  const std::string design = manifest.fields().at("design").string_value();
+  const std::string& design = summary.design();
   if (design != "saltelli" && design != "morris") {
     log.error("chiptrail: {} is a {} sweep; sensitivity needs a saltelli or morris design", o.dir,
               design);
     return kDataError;
   }
-  // summary.csv: point_id, role, factor columns..., metric, n, mean, ...
-  std::string line;
-  std::getline(summary_in, line);
-  const std::vector<std::string> header = models::split_csv(line);
-  std::size_t metric_col = 0;
-  while (metric_col < header.size() && header[metric_col] != "metric") ++metric_col;
-  if (metric_col < 3 || metric_col + 2 >= header.size() || header[1] != "role") {
-    log.error("chiptrail: {}/summary.csv has an unexpected header", o.dir);
-    return kDataError;
-  }
-  const std::vector<std::string> factors(header.begin() + 2,
-                                         header.begin() + static_cast<std::ptrdiff_t>(metric_col));
+  const std::vector<std::string> factors(summary.factors().begin(), summary.factors().end());
   const std::size_t k = factors.size();
   std::vector<std::vector<double>> points;       // factor values by point id
   std::map<std::string, std::vector<double>> y;  // metric -> mean by point id
   std::vector<std::string> metric_order;
-  while (std::getline(summary_in, line)) {
-    const std::vector<std::string> row = models::split_csv(line);
-    if (row.size() != header.size()) continue;
-    const auto point = static_cast<std::size_t>(std::stoull(row[0]));
-    if (points.size() <= point) points.resize(point + 1);
-    if (points[point].empty()) {
-      for (std::size_t f = 0; f < k; ++f) points[point].push_back(std::stod(row[2 + f]));
+  for (const v1::SweepPoint& point : summary.points()) {
+    const auto p = static_cast<std::size_t>(point.point_id());
+    if (point.values_size() != static_cast<int>(k) ||
+        p >= static_cast<std::size_t>(summary.points_size())) {
+      log.error("chiptrail: {}/summary.json: point {} does not fit the design", o.dir, p);
+      return kDataError;
     }
-    const std::string& metric = row[metric_col];
-    if (!y.count(metric)) metric_order.push_back(metric);
-    auto& values = y[metric];
-    if (values.size() <= point) values.resize(point + 1, std::numeric_limits<double>::quiet_NaN());
-    values[point] = std::stod(row[metric_col + 2]);
+    if (points.size() <= p) points.resize(p + 1);
+    points[p].assign(point.values().begin(), point.values().end());
+    for (const v1::MetricSummary& m : point.metrics()) {
+      if (!y.count(m.metric())) metric_order.push_back(m.metric());
+      auto& values = y[m.metric()];
+      if (values.size() <= p) values.resize(p + 1, std::numeric_limits<double>::quiet_NaN());
+      values[p] = m.mean();
+    }
+  }
+  for (auto& [metric, values] : y) {
+    values.resize(points.size(), std::numeric_limits<double>::quiet_NaN());
   }
 
   std::string csv, table;

@@ -5,7 +5,6 @@
 //
 // Results are the command line's: the same scenario, seed and replication give the same
 // numbers as `chiptrail run` (tests/python/test_chiptrail.py checks).
-#include <google/protobuf/util/json_util.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
@@ -22,6 +21,7 @@
 #include "chiptrail/v1/scenario.pb.h"
 #include "models/experiment/replications.hpp"
 #include "models/experiment/sweep_runner.hpp"
+#include "models/output/message_json.hpp"
 #include "models/output/output_set.hpp"
 #include "models/policies/policy_registry.hpp"
 #include "models/run_metrics.hpp"
@@ -138,13 +138,7 @@ class Scenario {
   [[nodiscard]] Scenario copy() const { return *this; }
 
   [[nodiscard]] std::string to_json() const {
-    std::string out;
-    google::protobuf::util::JsonPrintOptions options;
-    options.preserve_proto_field_names = true;
-    if (!google::protobuf::util::MessageToJsonString(message_, &out, options).ok()) {
-      throw std::runtime_error("cannot print the scenario as JSON");
-    }
-    return out;
+    return models::message_json(message_, models::JsonLayout::compact);
   }
 
   [[nodiscard]] models::World world() const {
