@@ -10,6 +10,7 @@
 #include "models/output/manifest.hpp"
 #include "models/output/message_json.hpp"
 #include "models/output/output_set.hpp"
+#include "models/output/summary_message.hpp"
 #include "models/output/text_format.hpp"
 #include "models/summary.hpp"
 #include "models/version.hpp"
@@ -161,18 +162,7 @@ std::string sweep_summary_json(const SweepSpec& spec, const SweepResults& r) {
     point.set_point_id(p);
     point.set_role(spec.points[p].role);
     for (const double v : spec.points[p].values) point.add_values(v);
-    for (const std::size_t i : keep) {
-      const MetricSummary& s = summaries[p][i];
-      v1::MetricSummary& m = *point.add_metrics();
-      m.set_metric(s.metric);
-      m.set_n(s.n);
-      m.set_mean(s.mean);
-      m.set_sd(s.sd);
-      m.set_ci_low(s.ci_low);
-      m.set_ci_high(s.ci_high);
-      m.set_ci_method(s.ci_method);
-      m.set_ci_level(kLevel);
-    }
+    for (const std::size_t i : keep) to_message(summaries[p][i], kLevel, *point.add_metrics());
   }
   return message_json(message);
 }

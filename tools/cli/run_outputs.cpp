@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "models/output/message_json.hpp"
+#include "models/output/summary_message.hpp"
 #include "models/output/text_format.hpp"
 
 namespace chiptrail::cli {
@@ -55,21 +57,15 @@ std::string summary_csv(const RunReport& r) {
 }
 
 std::string summary_json(const RunReport& r) {
-  std::string out = "{\n  \"scenario\": " + models::json_string(r.scenario_name) +
-                    ",\n  \"seed\": " + std::to_string(r.seed) +
-                    ",\n  \"replications\": " + std::to_string(r.runs.size()) +
-                    ",\n  \"ci_level\": " + models::json_number(r.ci_level) + ",\n  \"metrics\": [";
-  for (std::size_t i = 0; i < r.summary.size(); ++i) {
-    const models::MetricSummary& s = r.summary[i];
-    out += std::string(i == 0 ? "\n" : ",\n") +
-           "    {\"metric\": " + models::json_string(s.metric) + ", \"n\": " + std::to_string(s.n) +
-           ", \"mean\": " + models::json_number(s.mean) + ", \"sd\": " + models::json_number(s.sd) +
-           ", \"ci_low\": " + models::json_number(s.ci_low) +
-           ", \"ci_high\": " + models::json_number(s.ci_high) +
-           ", \"ci_method\": " + models::json_string(s.ci_method) + "}";
+  v1::Summary summary;
+  summary.set_scenario(r.scenario_name);
+  summary.set_seed(r.seed);
+  summary.set_replications(static_cast<std::uint32_t>(r.runs.size()));
+  summary.set_ci_level(r.ci_level);
+  for (const models::MetricSummary& s : r.summary) {
+    models::to_message(s, r.ci_level, *summary.add_metrics());
   }
-  out += "\n  ]\n}\n";
-  return out;
+  return models::message_json(summary) + "\n";
 }
 
 namespace {

@@ -28,7 +28,7 @@ std::string summary_csv(const RunReport& r);
 // detections.csv: every detection of every replication, with its attribution: replication,
 // time_days, days_since_sale, lot, part, policy, stage, verdict, node, edge, chips, first.
 std::string detections_csv(const models::World& world, const RunReport& r);
-// The summary as a JSON document.
+// The summary as a chiptrail.v1.Summary in protobuf's JSON mapping (message_json).
 std::string summary_json(const RunReport& r);
 // The summary as an aligned table for people.
 std::string summary_table(const RunReport& r);
