@@ -100,4 +100,13 @@ void Enforcement::act_on_sold_lot(std::uint64_t id, DetectionEvent event) {
   }
 }
 
+void Enforcement::act_on_finding(const Lot& lot, std::uint64_t id, const DetectionEvent& event) {
+  if (!lot.diverted) {
+    ctx_.recorder.false_positive(lot, event);
+    return;
+  }
+  ctx_.recorder.would_flag(lot, event.policy);
+  act_on_sold_lot(id, event);
+}
+
 }  // namespace chiptrail::models

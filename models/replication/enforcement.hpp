@@ -28,6 +28,11 @@ class Enforcement {
   // the lot flagged).
   void act_on_sold_lot(std::uint64_t id, DetectionEvent event);
 
+  // A periodic check's finding (audit, operation) on sold lot `id` (`lot` as the check saw it):
+  // a false positive if the lot is legitimate; otherwise recorded and acted on as a verdict on
+  // the sold lot.
+  void act_on_finding(const Lot& lot, std::uint64_t id, const DetectionEvent& event);
+
  private:
   ReplicationContext& ctx_;
 };

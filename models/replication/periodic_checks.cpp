@@ -74,14 +74,9 @@ sim::Process PeriodicChecks::audits(std::size_t p, NodeIndex site) {
       const Decision d = policy.on_audit(ctx);
       if (d.effort_units > 0) ctx_.recorder.cost(p, d.effort_units * inst.cost_per_unit_usd);
       if (d.verdict == Verdict::kPass) continue;
-      DetectionEvent event{p,           site, true, Stage::kAudit, d.verdict, ctx_.simulator.now(),
-                           std::nullopt};
-      if (!sold.lot.diverted) {
-        ctx_.recorder.false_positive(sold.lot, event);
-        continue;
-      }
-      ctx_.recorder.would_flag(sold.lot, p);
-      enforcement_.act_on_sold_lot(id, event);
+      const DetectionEvent event{
+          p, site, true, Stage::kAudit, d.verdict, ctx_.simulator.now(), std::nullopt};
+      enforcement_.act_on_finding(sold.lot, id, event);
     }
   }
 }
@@ -111,13 +106,8 @@ sim::Process PeriodicChecks::operation(std::size_t p, std::uint64_t id) {
     const DetectionEvent event{
         p,           where, node != nullptr, Stage::kOperation, d.verdict, ctx_.simulator.now(),
         std::nullopt};
-    if (!sold.lot.diverted) {
-      ctx_.recorder.false_positive(sold.lot, event);
-      co_return;
-    }
-    ctx_.recorder.would_flag(sold.lot, p);
-    enforcement_.act_on_sold_lot(id, event);
-    co_return;
+    enforcement_.act_on_finding(sold.lot, id, event);
+    co_return;  // first found in breach (or a false positive): the checks on this lot end
   }
 }
 
