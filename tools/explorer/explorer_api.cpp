@@ -4,6 +4,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include <charconv>
+#include <cmath>
 #include <exception>
 #include <filesystem>
 #include <optional>
@@ -13,6 +14,7 @@
 #include "chiptrail/v1/scenario.pb.h"
 #include "explorer/scenario_controls.hpp"
 #include "models/expected_size.hpp"
+#include "models/output/message_json.hpp"
 #include "models/output/text_format.hpp"
 #include "models/scenario/build_world.hpp"
 #include "models/scenario/input_error.hpp"
@@ -23,8 +25,6 @@ namespace {
 
 using models::csv_field;
 using models::format_number;
-using models::json_number;
-using models::json_string;
 
 constexpr double kLevel = RunResults::kLevel;
 
@@ -51,27 +51,33 @@ Message parse_body(const std::string& body) {
   return m;
 }
 
-std::string string_list(const google::protobuf::RepeatedPtrField<std::string>& items) {
-  std::string out = "[";
-  for (int i = 0; i < items.size(); ++i) out += (i > 0 ? ", " : "") + models::json_string(items[i]);
-  return out + "]";
-}
-
-std::string summary_json(const models::MetricSummary& s) {
-  return "{\"n\": " + std::to_string(s.n) + ", \"mean\": " + models::json_number(s.mean) +
-         ", \"sd\": " + models::json_number(s.sd) +
-         ", \"ci_low\": " + models::json_number(s.ci_low) +
-         ", \"ci_high\": " + models::json_number(s.ci_high) +
-         ", \"method\": " + models::json_string(s.ci_method) + "}";
+// An API answer: a message through protobuf's JSON printer.
+std::string body_of(const google::protobuf::Message& m) {
+  return models::message_json(m) + "\n";
 }
 
 std::string status_json(const RunStatus& s) {
-  return "{\"id\": " + std::to_string(s.id) +
-         ", \"state\": " + models::json_string(to_string(s.state)) +
-         ", \"completed\": " + std::to_string(s.completed) +
-         ", \"total\": " + std::to_string(s.total) +
-         ", \"elapsed_seconds\": " + models::json_number(s.elapsed_seconds) +
-         (s.error.empty() ? "" : ", \"error\": " + models::json_string(s.error)) + "}\n";
+  v1::RunStatusView view;
+  view.set_id(s.id);
+  view.set_state(to_string(s.state));
+  view.set_completed(s.completed);
+  view.set_total(s.total);
+  view.set_elapsed_seconds(s.elapsed_seconds);
+  view.set_error(s.error);
+  return body_of(view);
+}
+
+// A value is left out where it is undefined (NaN): JSON has no NaN.
+void set_interval(const models::MetricSummary& s, v1::RunResultsView::Interval& out) {
+  const auto set = [](double x, auto setter) {
+    if (!std::isnan(x)) setter(x);
+  };
+  out.set_n(s.n);
+  set(s.mean, [&](double x) { out.set_mean(x); });
+  set(s.sd, [&](double x) { out.set_sd(x); });
+  set(s.ci_low, [&](double x) { out.set_ci_low(x); });
+  set(s.ci_high, [&](double x) { out.set_ci_high(x); });
+  out.set_method(s.ci_method);
 }
 
 // "/api/runs/12/results.csv" -> {"runs", "12", "results.csv"}
@@ -97,7 +103,9 @@ std::optional<std::uint64_t> run_id(std::string_view s) {
 }  // namespace
 
 ApiResponse error_response(int status, const std::string& message) {
-  return json(status, "{\"error\": " + models::json_string(message) + "}\n");
+  v1::ErrorView view;
+  view.set_error(message);
+  return json(status, body_of(view));
 }
 
 ExplorerApi::ExplorerApi(const models::ScenarioFile& loaded, const models::PolicyRegistry& registry,
@@ -171,54 +179,52 @@ models::World ExplorerApi::build(const v1::Scenario& scenario) const {
 
 ApiResponse ExplorerApi::scenario() const {
   const v1::Scenario& s = *loaded_.message;
-  std::string out = "{\"name\": " + models::json_string(s.metadata().name()) +
-                    ", \"description\": " + models::json_string(s.metadata().description()) +
-                    ", \"path\": " + models::json_string(loaded_.path) +
-                    ", \"horizon_days\": " + models::json_number(s.horizon_days()) +
-                    ", \"replications\": " + std::to_string(build(s).replications) +
-                    ", \"seed\": " + std::to_string(s.seed()) +
-                    ", \"max_replications\": " + std::to_string(max_replications_) +
-                    ", \"max_running\": " + std::to_string(runs_.max_running()) + ",\n\"nodes\": [";
-  for (int i = 0; i < s.nodes_size(); ++i) {
-    const v1::Node& n = s.nodes(i);
-    out += std::string(i > 0 ? ",\n  " : "\n  ") + "{\"id\": " + models::json_string(n.id()) +
-           ", \"name\": " + models::json_string(n.name()) +
-           ", \"kind\": " + models::json_string(v1::NodeKind_Name(n.kind())) +
-           ", \"country\": " + models::json_string(n.country()) +
-           ", \"latitude\": " + models::json_number(n.latitude()) +
-           ", \"longitude\": " + models::json_number(n.longitude()) + "}";
+  v1::ScenarioView view;
+  view.set_name(s.metadata().name());
+  view.set_description(s.metadata().description());
+  view.set_path(loaded_.path);
+  view.set_horizon_days(s.horizon_days());
+  view.set_replications(build(s).replications);
+  view.set_seed(s.seed());
+  view.set_max_replications(max_replications_);
+  view.set_max_running(runs_.max_running());
+  for (const v1::Node& n : s.nodes()) {
+    v1::ScenarioView::NodeView& node = *view.add_nodes();
+    node.set_id(n.id());
+    node.set_name(n.name());
+    node.set_kind(v1::NodeKind_Name(n.kind()));
+    node.set_country(n.country());
+    node.set_latitude(n.latitude());
+    node.set_longitude(n.longitude());
   }
-  out += "],\n\"edges\": [";
-  for (int i = 0; i < s.edges_size(); ++i) {
-    const v1::Edge& e = s.edges(i);
-    out += std::string(i > 0 ? ",\n  " : "\n  ") + "{\"from\": " + models::json_string(e.from()) +
-           ", \"to\": " + models::json_string(e.to()) +
-           ", \"mode\": " + models::json_string(v1::TransportMode_Name(e.mode())) + "}";
+  for (const v1::Edge& e : s.edges()) {
+    v1::ScenarioView::EdgeView& edge = *view.add_edges();
+    edge.set_from(e.from());
+    edge.set_to(e.to());
+    edge.set_mode(v1::TransportMode_Name(e.mode()));
   }
-  out += "],\n\"policies\": [";
   const std::vector<PolicyControls> policies = policy_controls(s);
   for (std::size_t i = 0; i < policies.size(); ++i) {
     const PolicyControls& p = policies[i];
     const v1::Scope& scope = s.policies(static_cast<int>(i)).scope();
-    out += std::string(i > 0 ? ",\n  " : "\n  ") + "{\"name\": " + models::json_string(p.name) +
-           ", \"kind\": " + models::json_string(p.kind) +
-           ", \"scope\": {\"nodes\": " + string_list(scope.nodes()) +
-           ", \"countries\": " + string_list(scope.countries()) + "}, \"controls\": [";
-    for (std::size_t c = 0; c < p.controls.size(); ++c) {
-      const Control& k = p.controls[c];
-      out += std::string(c > 0 ? ", " : "") + "{\"path\": " + models::json_string(k.path) +
-             ", \"field\": " + models::json_string(k.field) +
-             ", \"label\": " + models::json_string(k.label) +
-             ", \"switch\": " + (k.is_switch ? "true" : "false") +
-             ", \"value\": " + models::json_number(k.value) +
-             ", \"min\": " + models::json_number(k.min) +
-             ", \"max\": " + models::json_number(k.max) +
-             ", \"step\": " + models::json_number(k.step) + "}";
+    v1::ScenarioView::PolicyView& policy = *view.add_policies();
+    policy.set_name(p.name);
+    policy.set_kind(p.kind);
+    *policy.mutable_scope()->mutable_nodes() = scope.nodes();
+    *policy.mutable_scope()->mutable_countries() = scope.countries();
+    for (const Control& k : p.controls) {
+      v1::ScenarioView::Control& control = *policy.add_controls();
+      control.set_path(k.path);
+      control.set_field(k.field);
+      control.set_label(k.label);
+      control.set_switch_(k.is_switch);
+      control.set_value(k.value);
+      control.set_min(k.min);
+      control.set_max(k.max);
+      control.set_step(k.step);
     }
-    out += "]}";
   }
-  out += "]}\n";
-  return json(200, out);
+  return json(200, body_of(view));
 }
 
 ApiResponse ExplorerApi::edited_scenario(const std::string& body) const {
@@ -317,19 +323,19 @@ ApiResponse ExplorerApi::run_results(std::uint64_t id, bool csv) const {
     }
     return {200, "text/csv; charset=utf-8", out, "chiptrail-run-" + std::to_string(id) + ".csv"};
   }
-  std::string out = "{\"id\": " + std::to_string(id) +
-                    ", \"replications\": " + std::to_string(r->replications) +
-                    ", \"seed\": " + std::to_string(r->seed) +
-                    ", \"ci_level\": " + models::json_number(kLevel) + ",\n\"metrics\": [";
+  v1::RunResultsView view;
+  view.set_id(id);
+  view.set_replications(r->replications);
+  view.set_seed(r->seed);
+  view.set_ci_level(kLevel);
   for (std::size_t i = 0; i < r->as_loaded.size(); ++i) {
-    out += std::string(i > 0 ? ",\n  " : "\n  ") +
-           "{\"metric\": " + models::json_string(r->as_loaded[i].metric) +
-           ", \"edited\": " + summary_json(r->edited[i]) +
-           ", \"as_loaded\": " + summary_json(r->as_loaded[i]) +
-           ", \"difference\": " + summary_json(r->difference[i]) + "}";
+    v1::RunResultsView::MetricRow& row = *view.add_metrics();
+    row.set_metric(r->as_loaded[i].metric);
+    set_interval(r->edited[i], *row.mutable_edited());
+    set_interval(r->as_loaded[i], *row.mutable_as_loaded());
+    set_interval(r->difference[i], *row.mutable_difference());
   }
-  out += "]}\n";
-  return json(200, out);
+  return json(200, body_of(view));
 }
 
 }  // namespace chiptrail::explorer

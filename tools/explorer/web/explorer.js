@@ -292,7 +292,7 @@ function renderResults() {
     card.className = 'card';
     card.dataset.metric = h.metric;
     const d = m.difference;
-    const significant = d.ci_low !== null && d.ci_high !== null && (d.ci_low > 0 || d.ci_high < 0);
+    const significant = d.ci_low != null && d.ci_high != null && (d.ci_low > 0 || d.ci_high < 0);
     const good = h.better === 'none' || !significant ? 'same' :
       ((d.mean > 0) === (h.better === 'up') ? 'up' : 'down');
     card.innerHTML = `<h3></h3><div class="values">
