@@ -127,27 +127,27 @@ std::string sweep_paired_csv(const models::SweepSpec& spec, const SweepResults& 
   return out;
 }
 
-std::string sweep_manifest_json(const models::SweepSpec& spec, const std::string& shard) {
-  std::string out =
-      "{\n  \"tool\": \"chiptrail\",\n  \"version\": " + json_string(kVersion) +
-      ",\n  \"git_revision\": " + json_string(kGitRevision) +
-      ",\n  \"sweep_path\": " + json_string(spec.path) +
-      ",\n  \"sweep_fnv1a64\": " + json_string(fnv1a64_hex(spec.text)) +
-      ",\n  \"scenario_path\": " + json_string(spec.base.path) +
-      ",\n  \"scenario_fnv1a64\": " + json_string(fnv1a64_hex(spec.base.text)) +
-      ",\n  \"fingerprint\": " + json_string(sweep_fingerprint(spec)) +
-      ",\n  \"design\": " + json_string(spec.design) +
-      ",\n  \"points\": " + std::to_string(spec.points.size()) +
-      ",\n  \"replications\": " + std::to_string(spec.replications) +
-      ",\n  \"runs\": " + std::to_string(spec.runs()) +
-      ",\n  \"seed\": " + std::to_string(spec.seed) +
-      ",\n  \"common_random_numbers\": " + (spec.common_random_numbers ? "true" : "false");
-  if (!shard.empty()) out += ",\n  \"shard\": " + json_string(shard);
-  out += ",\n  \"command_line\": [\"chiptrail\", \"sweep\", " + json_string(spec.path) +
-         ", \"--out\", \"DIR\"]" +
-         ",\n  \"resolved_sweep\": " + (spec.resolved_json.empty() ? "null" : spec.resolved_json) +
-         "\n}\n";
-  return out;
+v1::Manifest sweep_manifest(const SweepSpec& spec, const std::string& shard) {
+  v1::Manifest m = tool_manifest();
+  m.set_sweep_path(spec.path);
+  m.set_sweep_fnv1a64(fnv1a64_hex(spec.text));
+  m.set_scenario_path(spec.base.path);
+  m.set_scenario_fnv1a64(fnv1a64_hex(spec.base.text));
+  m.set_fingerprint(sweep_fingerprint(spec));
+  m.set_design(spec.design);
+  m.set_points(spec.points.size());
+  m.set_replications(spec.replications);
+  m.set_runs(spec.runs());
+  m.set_seed(spec.seed);
+  m.set_common_random_numbers(spec.common_random_numbers);
+  if (!shard.empty()) m.set_shard(shard);
+  for (const char* arg : {"chiptrail", "sweep"}) m.add_command_line(arg);
+  m.add_command_line(spec.path);
+  for (const char* arg : {"--out", "DIR"}) m.add_command_line(arg);
+  if (!spec.resolved_json.empty()) {
+    (void)parse_message_json(spec.resolved_json, *m.mutable_resolved_sweep());
+  }
+  return m;
 }
 
 std::string sweep_summary_json(const SweepSpec& spec, const SweepResults& r) {
@@ -173,7 +173,7 @@ void write_sweep_outputs(const std::string& dir, const models::SweepSpec& spec,
                                    {"summary.csv", sweep_summary_csv(spec, r)},
                                    {"summary.json", sweep_summary_json(spec, r)}};
   if (spec.common_random_numbers) files.push_back({"paired.csv", sweep_paired_csv(spec, r)});
-  write_output_set(dir, files, sweep_manifest_json(spec, ""));
+  write_output_set(dir, files, sweep_manifest(spec, ""));
 }
 
 }  // namespace chiptrail::models

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "chiptrail/v1/results.pb.h"
 #include "models/sweep/sweep_spec.hpp"
 
 namespace chiptrail::models {
@@ -28,7 +29,7 @@ std::string sweep_summary_json(const models::SweepSpec& spec, const SweepResults
 std::string sweep_paired_csv(const models::SweepSpec& spec, const SweepResults& r);
 // manifest.json: deterministic (no thread count, shard or time), so a merged sweep's manifest
 // is byte-identical to an unsharded one's.
-std::string sweep_manifest_json(const models::SweepSpec& spec, const std::string& shard);
+v1::Manifest sweep_manifest(const models::SweepSpec& spec, const std::string& shard);
 // Fingerprint of the sweep and its base scenario, for journals and merges.
 std::string sweep_fingerprint(const models::SweepSpec& spec);
 

@@ -1,7 +1,5 @@
 #include "models/experiment/sweep_runner.hpp"
 
-#include <google/protobuf/struct.pb.h>
-
 #include <charconv>
 #include <filesystem>
 #include <memory>
@@ -26,14 +24,10 @@ std::string journal_header(const SweepSpec& spec, const Shard& shard) {
 
 // Whether `dir` holds the complete outputs of this sweep (this shard of it).
 bool finished(const std::string& dir, const SweepSpec& spec, const Shard& shard) {
-  google::protobuf::Struct manifest;
+  v1::Manifest manifest;
   if (!check_output_set(dir).empty() || !read_manifest(dir, manifest)) return false;
-  const auto& f = manifest.fields();
-  const auto text = [&](const char* key) {
-    return f.contains(key) ? f.at(key).string_value() : std::string();
-  };
-  return text("fingerprint") == sweep_fingerprint(spec) &&
-         text("shard") == (shard.whole() ? "" : shard.text());
+  return manifest.fingerprint() == sweep_fingerprint(spec) &&
+         manifest.shard() == (shard.whole() ? "" : shard.text());
 }
 
 // The metric names every run of the sweep records (those of its first point).
@@ -162,7 +156,7 @@ SweepReport run_sweep(const SweepSpec& spec, const PolicyRegistry& registry,
       // people and scripts that want to look at one shard.
       std::filesystem::rename(journal_path, request.out + "/shard.journal");
       write_output_set(request.out, {{"runs.csv", sweep_runs_csv(spec, results)}},
-                       sweep_manifest_json(spec, shard.text()));
+                       sweep_manifest(spec, shard.text()));
     }
   } catch (const std::exception& e) {
     fail(SweepError::Kind::io, e.what());
@@ -186,22 +180,21 @@ void merge_shards(const std::string& out, const std::vector<std::string>& shard_
     if (const std::string problem = check_output_set(dir); !problem.empty()) {
       fail(SweepError::Kind::data, problem);
     }
-    google::protobuf::Struct manifest;
+    v1::Manifest manifest;
     if (!read_manifest(dir, manifest)) {
       fail(SweepError::Kind::missing,
            dir + "/manifest.json: missing or unreadable (not a finished shard?)");
     }
-    const auto& fields = manifest.fields();
-    if (!fields.contains("shard") || !fields.contains("sweep_path")) {
+    if (!manifest.has_shard() || !manifest.has_sweep_path()) {
       fail(SweepError::Kind::data, dir + "/manifest.json is not a shard's manifest");
     }
-    const std::optional<Shard> shard = parse_shard(fields.at("shard").string_value());
+    const std::optional<Shard> shard = parse_shard(manifest.shard());
     if (!spec) {
-      spec.emplace(load_sweep(fields.at("sweep_path").string_value(), registry));
+      spec.emplace(load_sweep(manifest.sweep_path(), registry));
       results.names = metric_names(*spec, registry);
     }
-    if (!shard || (count != 0 && shard->count != count) || !fields.contains("fingerprint") ||
-        fields.at("fingerprint").string_value() != sweep_fingerprint(*spec)) {
+    if (!shard || (count != 0 && shard->count != count) ||
+        manifest.fingerprint() != sweep_fingerprint(*spec)) {
       fail(SweepError::Kind::data, dir + " is a shard of another sweep, or of another split");
     }
     count = shard->count;

@@ -1,6 +1,6 @@
 #include "models/output/manifest.hpp"
 
-#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
 
 #include <cstdio>
 #include <fstream>
@@ -8,18 +8,19 @@
 
 #include "chiptrail/v1/scenario.pb.h"
 #include "models/output/message_json.hpp"
-#include "models/output/text_format.hpp"
 #include "models/version.hpp"
 #include "sim/random_stream.hpp"
 
 namespace chiptrail::models {
 
-bool read_manifest(const std::string& dir, google::protobuf::Struct& out) {
+bool read_manifest(const std::string& dir, v1::Manifest& out) {
   std::ifstream in(dir + "/manifest.json");
   if (!in) return false;
   std::stringstream text;
   text << in.rdbuf();
-  return parse_message_json(text.str(), out);
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = true;  // a manifest of another version
+  return google::protobuf::util::JsonStringToMessage(text.str(), &out, options).ok();
 }
 
 std::string fnv1a64_hex(std::string_view bytes) {
@@ -29,23 +30,28 @@ std::string fnv1a64_hex(std::string_view bytes) {
   return hash;
 }
 
-std::string manifest_json(const models::ScenarioFile& scenario, std::uint64_t replications,
-                          std::uint64_t seed, const std::vector<std::string>& command_line,
-                          const std::vector<std::pair<std::string, std::string>>& extra) {
-  const std::string resolved = message_json(*scenario.message, JsonLayout::compact);
-  std::string args = "[";
-  for (std::size_t i = 0; i < command_line.size(); ++i) {
-    args += (i ? ", " : "") + json_string(command_line[i]);
-  }
-  args += "]";
-  for (const auto& [name, value] : extra) args += ",\n  " + json_string(name) + ": " + value;
-  return "{\n  \"tool\": \"chiptrail\",\n  \"version\": " + json_string(kVersion) +
-         ",\n  \"git_revision\": " + json_string(kGitRevision) +
-         ",\n  \"scenario_path\": " + json_string(scenario.path) +
-         ",\n  \"scenario_fnv1a64\": " + json_string(fnv1a64_hex(scenario.text)) +
-         ",\n  \"replications\": " + std::to_string(replications) +
-         ",\n  \"seed\": " + std::to_string(seed) + ",\n  \"command_line\": " + args +
-         ",\n  \"resolved_scenario\": " + resolved + "\n}\n";
+v1::Manifest tool_manifest() {
+  v1::Manifest m;
+  m.set_tool("chiptrail");
+  m.set_version(kVersion);
+  m.set_git_revision(kGitRevision);
+  return m;
+}
+
+v1::Manifest manifest_of(const ScenarioFile& scenario, std::uint64_t replications,
+                         std::uint64_t seed, const std::vector<std::string>& command_line) {
+  v1::Manifest m = tool_manifest();
+  m.set_scenario_path(scenario.path);
+  m.set_scenario_fnv1a64(fnv1a64_hex(scenario.text));
+  m.set_replications(replications);
+  m.set_seed(seed);
+  for (const std::string& arg : command_line) m.add_command_line(arg);
+  *m.mutable_resolved_scenario() = *scenario.message;
+  return m;
+}
+
+std::string manifest_text(const v1::Manifest& manifest) {
+  return message_json(manifest, JsonLayout::indented);
 }
 
 }  // namespace chiptrail::models

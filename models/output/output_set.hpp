@@ -4,6 +4,8 @@
 #include <utility>
 #include <vector>
 
+#include "chiptrail/v1/results.pb.h"
+
 namespace chiptrail::models {
 
 // A command's outputs that belong together (runs.csv, summary.csv, ... and manifest.json),
@@ -15,7 +17,7 @@ struct OutputFile {
   std::string contents;
 };
 void write_output_set(const std::string& dir, const std::vector<OutputFile>& files,
-                      const std::string& manifest_json);
+                      v1::Manifest manifest);
 
 // Whether `dir` holds a complete output set: empty when it does (or when its manifest comes
 // from a chiptrail that listed no outputs), else what is wrong.

@@ -135,26 +135,22 @@ int infer(const Options& o, const models::PolicyRegistry& registry, spdlog::logg
   if (!o.out.empty()) {
     try {
       std::filesystem::create_directories(o.out);
-      std::string observed = "[";
+      v1::Manifest manifest = models::manifest_of(loaded->file, result.abc.simulations,
+                                                  options.abc.seed, o.command_line);
+      manifest.set_observations_path(o.observed);
+      manifest.set_observations_fnv1a64(models::fnv1a64_hex(observations->text));
+      manifest.set_period_days(observations->period_days);
       for (std::size_t i = 0; i < result.statistics.size(); ++i) {
-        observed += (i ? ", " : "") + std::string("{\"metric\": ") +
-                    models::json_string(result.statistics[i]) +
-                    ", \"count\": " + models::json_number(result.observed[i]) + "}";
+        v1::ObservedCount& count = *manifest.add_observed();
+        count.set_metric(result.statistics[i]);
+        count.set_count(result.observed[i]);
       }
-      observed += "]";
-      models::write_output_set(
-          o.out,
-          {{"posterior.csv", posterior},
-           {"posterior_summary.csv", summary},
-           {"rounds.csv", rounds}},
-          models::manifest_json(loaded->file, result.abc.simulations, options.abc.seed,
-                                o.command_line,
-                                {{"observations_path", models::json_string(o.observed)},
-                                 {"observations_fnv1a64",
-                                  models::json_string(models::fnv1a64_hex(observations->text))},
-                                 {"period_days", models::json_number(observations->period_days)},
-                                 {"observed", observed},
-                                 {"particles", std::to_string(pop.parameters.size())}}));
+      manifest.set_particles(pop.parameters.size());
+      models::write_output_set(o.out,
+                               {{"posterior.csv", posterior},
+                                {"posterior_summary.csv", summary},
+                                {"rounds.csv", rounds}},
+                               std::move(manifest));
     } catch (const std::exception& e) {
       log.error("chiptrail: {}", e.what());
       return kIoError;

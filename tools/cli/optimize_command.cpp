@@ -136,12 +136,11 @@ int run(Options o, const models::PolicyRegistry& registry, spdlog::logger& log) 
   if (!o.out.empty()) {
     try {
       std::filesystem::create_directories(o.out);
-      models::write_output_set(
-          o.out,
-          {{"frontier.csv", frontier_csv(levers, frontier, o.search.level)},
-           {"allocations.csv", allocations_csv(levers, frontier)}},
-          models::manifest_json(loaded->file, o.search.halving.max_replications,
-                                loaded->file.message->seed(), o.command_line));
+      models::write_output_set(o.out,
+                               {{"frontier.csv", frontier_csv(levers, frontier, o.search.level)},
+                                {"allocations.csv", allocations_csv(levers, frontier)}},
+                               models::manifest_of(loaded->file, o.search.halving.max_replications,
+                                                   loaded->file.message->seed(), o.command_line));
     } catch (const std::exception& e) {
       log.error("chiptrail: {}", e.what());
       return kIoError;

@@ -76,7 +76,7 @@ int write_outputs(const RunOptions& o, const LoadedScenario& loaded, const RunRe
         {{"runs.csv", runs_csv(report)},
          {"summary.csv", summary_csv(report)},
          {"detections.csv", detections_csv(loaded.world, report)}},
-        models::manifest_json(loaded.file, report.runs.size(), report.seed, o.command_line));
+        models::manifest_of(loaded.file, report.runs.size(), report.seed, o.command_line));
   } catch (const std::exception& e) {
     log.error("chiptrail: {}", e.what());
     return kIoError;

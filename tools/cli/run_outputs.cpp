@@ -65,7 +65,7 @@ std::string summary_json(const RunReport& r) {
   for (const models::MetricSummary& s : r.summary) {
     models::to_message(s, r.ci_level, *summary.add_metrics());
   }
-  return models::message_json(summary) + "\n";
+  return models::message_json(summary);
 }
 
 namespace {

@@ -1,7 +1,5 @@
 #include "cli/sensitivity_command.hpp"
 
-#include <google/protobuf/struct.pb.h>
-
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -32,7 +30,7 @@ struct Options {
 };
 
 int run(const Options& o, spdlog::logger& log) {
-  google::protobuf::Struct manifest;
+  v1::Manifest manifest;
   std::ifstream summary_in(o.dir + "/summary.json");
   if (!models::read_manifest(o.dir, manifest) || !summary_in) {
     log.error("chiptrail: {}: no readable manifest.json and summary.json (not a finished sweep?)",

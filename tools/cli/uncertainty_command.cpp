@@ -65,10 +65,10 @@ int run(const Options& o, const models::PolicyRegistry& registry, spdlog::logger
   if (!o.out.empty()) {
     try {
       std::filesystem::create_directories(o.out);
-      models::write_output_set(
-          o.out, {{"uncertainty.csv", csv}},
-          models::manifest_json(loaded->file, o.run.replications, o.run.seed, o.command_line,
-                                {{"samples", std::to_string(o.run.samples)}}));
+      v1::Manifest manifest =
+          models::manifest_of(loaded->file, o.run.replications, o.run.seed, o.command_line);
+      manifest.set_samples(o.run.samples);
+      models::write_output_set(o.out, {{"uncertainty.csv", csv}}, std::move(manifest));
     } catch (const std::exception& e) {
       log.error("chiptrail: {}", e.what());
       return kIoError;

@@ -53,7 +53,7 @@ Message parse_body(const std::string& body) {
 
 // An API answer: a message through protobuf's JSON printer.
 std::string body_of(const google::protobuf::Message& m) {
-  return models::message_json(m) + "\n";
+  return models::message_json(m);
 }
 
 std::string status_json(const RunStatus& s) {
