@@ -146,9 +146,21 @@ case "$case_name" in
     command -v dot >/dev/null || { echo "graphviz is not installed (tools/setup.sh installs it)" >&2; exit 1; }
     "$chiptrail" graph "$src/scenarios/blackwell_sea.textproto" --results "$work/run" --render png --out "$work/heat.png"
     [[ $(head -c 8 "$work/heat.png" | od -An -tx1 | tr -d ' ') == 89504e470d0a1a0a ]]
-    # Results of another scenario are refused, naming the file and line.
+    # Results of another scenario are refused, naming the file and what differs.
     expect_exit 65 "$chiptrail" graph "$src/scenarios/minimal.textproto" --results "$work/run"
-    grep -q "detections.csv:2: node" "$work/stderr"
+    grep -q "where.json: its network has" "$work/stderr"
+    # where.json counts what detections.csv lists: every row with a node, by node.
+    /usr/bin/python3 - "$work/run" <<'PY'
+import csv, json, sys
+where = json.load(open(sys.argv[1] + "/where.json"))
+rows = list(csv.DictReader(open(sys.argv[1] + "/detections.csv")))
+for node in where["nodes"]:
+    listed = sum(1 for r in rows if r["node"] == node["node"])
+    assert int(node.get("detections", "0")) == listed, (node, listed)
+    first = sum(1 for r in rows if r["node"] == node["node"] and r["first"] == "1")
+    assert int(node.get("lots_first_caught", "0")) == first, (node, first)
+assert sum(int(e.get("detections", "0")) for e in where["edges"]) == sum(1 for r in rows if r["edge"])
+PY
     expect_exit 64 "$chiptrail" graph "$src/scenarios/minimal.textproto" --render png
     expect_exit 66 "$chiptrail" graph "$src/scenarios/minimal.textproto" --results "$work/nowhere"
     ;;

@@ -4,14 +4,17 @@
 #include <fstream>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "chiptrail/v1/results.pb.h"
 #include "cli/exit_codes.hpp"
 #include "cli/external_program.hpp"
 #include "cli/load_scenario.hpp"
 #include "cli/validate_command.hpp"
 #include "models/output/atomic_file.hpp"
+#include "models/output/message_json.hpp"
 #include "models/output/output_set.hpp"
 #include "models/output/text_format.hpp"
 
@@ -46,19 +49,14 @@ struct Heat {
   std::uint64_t replications = 0;
 };
 
-// Reads DIR/detections.csv (and counts DIR/runs.csv's rows for the replications). Errors name
-// the file and line.
+// Reads DIR/where.json (a chiptrail.v1.WhereFound), which must be of this scenario's network.
 std::optional<Heat> read_heat(const std::string& dir, const models::World& w, int& exit_code,
                               spdlog::logger& log) {
   const models::Network& net = w.network;
-  Heat h;
-  h.lots_at_node.assign(net.node_count(), 0);
-  h.found_at_node.assign(net.node_count(), 0);
-  h.found_on_edge.assign(net.edge_count(), 0);
-  std::ifstream runs(dir + "/runs.csv");
-  std::ifstream detections(dir + "/detections.csv");
-  if (!runs || !detections) {
-    log.error("chiptrail: {}: no runs.csv and detections.csv (run with --out DIR)", dir);
+  const std::string file = dir + "/where.json";
+  std::ifstream in(file);
+  if (!in) {
+    log.error("chiptrail: {}: no where.json (give a directory of `run --out DIR`)", dir);
     exit_code = kNoInput;
     return std::nullopt;
   }
@@ -67,59 +65,42 @@ std::optional<Heat> read_heat(const std::string& dir, const models::World& w, in
     exit_code = kDataError;
     return std::nullopt;
   }
-  std::string line;
-  std::getline(runs, line);
-  while (std::getline(runs, line)) ++h.replications;
-  const std::string file = dir + "/detections.csv";
-  std::getline(detections, line);
-  const std::vector<std::string> header = models::split_csv(line);
-  const auto column = [&](const char* name) {
-    return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin());
-  };
-  const std::size_t node_col = column("node"), edge_col = column("edge"),
-                    first_col = column("first");
-  if (std::max({node_col, edge_col, first_col}) >= header.size()) {
-    log.error("{}:1: not a detections.csv header (node, edge, first)", file);
+  std::stringstream text;
+  text << in.rdbuf();
+  v1::WhereFound where;
+  const auto refuse = [&](const std::string& what) {
+    log.error("{}: {}", file, what);
     exit_code = kDataError;
     return std::nullopt;
+  };
+  if (!models::parse_message_json(text.str(), where)) return refuse("not a run's where.json");
+  if (where.nodes_size() != static_cast<int>(net.node_count()) ||
+      where.edges_size() != static_cast<int>(net.edge_count())) {
+    return refuse("its network has " + std::to_string(where.nodes_size()) + " nodes and " +
+                  std::to_string(where.edges_size()) + " edges, the scenario's " +
+                  std::to_string(net.node_count()) + " and " + std::to_string(net.edge_count()) +
+                  " (results of another scenario?)");
   }
-  for (int number = 2; std::getline(detections, line); ++number) {
-    const std::vector<std::string> row = models::split_csv(line);
-    const auto fail = [&](const std::string& what) {
-      log.error("{}:{}: {}", file, number, what);
-      exit_code = kDataError;
-    };
-    if (row.size() != header.size()) {
-      fail("expected " + std::to_string(header.size()) + " fields, got " +
-           std::to_string(row.size()));
-      return std::nullopt;
-    }
-    if (!row[node_col].empty()) {
-      const auto node = net.find(row[node_col]);
-      if (!node) {
-        fail("node \"" + row[node_col] + "\" is not in the scenario (results of another one?)");
-        return std::nullopt;
-      }
-      h.found_at_node[*node] += 1;
-      if (row[first_col] == "1") h.lots_at_node[*node] += 1;
-    }
-    if (!row[edge_col].empty()) {
-      const std::size_t arrow = row[edge_col].find("->");
-      const auto from = net.find(row[edge_col].substr(0, arrow));
-      const auto to =
-          arrow == std::string::npos ? std::nullopt : net.find(row[edge_col].substr(arrow + 2));
-      std::optional<models::EdgeIndex> edge;
-      if (from && to) edge = net.fastest_edge(*from, *to);
-      if (!edge) {
-        fail("edge \"" + row[edge_col] + "\" is not in the scenario");
-        return std::nullopt;
-      }
-      h.found_on_edge[*edge] += 1;
-    }
-  }
+  Heat h;
+  h.replications = where.replications();
   const double per_run = 1.0 / static_cast<double>(std::max<std::uint64_t>(1, h.replications));
-  for (auto* v : {&h.lots_at_node, &h.found_at_node, &h.found_on_edge}) {
-    for (double& x : *v) x *= per_run;
+  for (models::NodeIndex n = 0; n < net.node_count(); ++n) {
+    const v1::WhereFound::NodeCount& count = where.nodes(static_cast<int>(n));
+    if (count.node() != net.node(n).id) {
+      return refuse("node " + std::to_string(n) + " is \"" + count.node() +
+                    "\", the scenario's \"" + net.node(n).id + "\" (results of another scenario?)");
+    }
+    h.found_at_node.push_back(static_cast<double>(count.detections()) * per_run);
+    h.lots_at_node.push_back(static_cast<double>(count.lots_first_caught()) * per_run);
+  }
+  for (models::EdgeIndex e = 0; e < net.edge_count(); ++e) {
+    const v1::WhereFound::EdgeCount& count = where.edges(static_cast<int>(e));
+    if (count.from() != net.node(net.edge_source(e)).id ||
+        count.to() != net.node(net.edge_target(e)).id) {
+      return refuse("edge " + std::to_string(e) + " is " + count.from() + "->" + count.to() +
+                    ", not the scenario's (results of another scenario?)");
+    }
+    h.found_on_edge.push_back(static_cast<double>(count.detections()) * per_run);
   }
   return h;
 }

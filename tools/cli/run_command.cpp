@@ -75,7 +75,8 @@ int write_outputs(const RunOptions& o, const LoadedScenario& loaded, const RunRe
         o.out,
         {{"runs.csv", runs_csv(report)},
          {"summary.csv", summary_csv(report)},
-         {"detections.csv", detections_csv(loaded.world, report)}},
+         {"detections.csv", detections_csv(loaded.world, report)},
+         {"where.json", where_found_json(loaded.world, report)}},
         models::manifest_of(loaded.file, report.runs.size(), report.seed, o.command_line));
   } catch (const std::exception& e) {
     log.error("chiptrail: {}", e.what());
@@ -166,7 +167,7 @@ int run(const RunOptions& o, const models::PolicyRegistry& registry, spdlog::log
     execution.threads = o.threads;
     models::ReplicationRequest request;
     request.level = report.ci_level;
-    request.keep_detections = !o.out.empty();  // detections.csv is written with --out only
+    request.keep_detections = !o.out.empty();  // detections.csv, where.json: with --out only
     models::ReplicationSet set = models::run_replications(world, config, execution, request);
     report.runs = std::move(set.runs);
     report.detections = std::move(set.detections);

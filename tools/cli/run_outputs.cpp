@@ -56,6 +56,35 @@ std::string summary_csv(const RunReport& r) {
   return out;
 }
 
+std::string where_found_json(const models::World& world, const RunReport& r) {
+  const models::Network& net = world.network;
+  v1::WhereFound where;
+  where.set_scenario(r.scenario_name);
+  where.set_replications(r.runs.size());
+  for (models::NodeIndex n = 0; n < net.node_count(); ++n)
+    where.add_nodes()->set_node(net.node(n).id);
+  for (models::EdgeIndex e = 0; e < net.edge_count(); ++e) {
+    v1::WhereFound::EdgeCount& edge = *where.add_edges();
+    edge.set_from(net.node(net.edge_source(e)).id);
+    edge.set_to(net.node(net.edge_target(e)).id);
+    edge.set_mode(models::to_string(net.edge(e).mode));
+  }
+  for (const std::vector<models::DetectionRecord>& replication : r.detections) {
+    for (const models::DetectionRecord& d : replication) {
+      if (d.node) {
+        v1::WhereFound::NodeCount& node = *where.mutable_nodes(static_cast<int>(*d.node));
+        node.set_detections(node.detections() + 1);
+        if (d.first) node.set_lots_first_caught(node.lots_first_caught() + 1);
+      }
+      if (d.edge) {
+        v1::WhereFound::EdgeCount& edge = *where.mutable_edges(static_cast<int>(*d.edge));
+        edge.set_detections(edge.detections() + 1);
+      }
+    }
+  }
+  return models::message_json(where);
+}
+
 std::string summary_json(const RunReport& r) {
   v1::Summary summary;
   summary.set_scenario(r.scenario_name);

@@ -28,6 +28,9 @@ std::string summary_csv(const RunReport& r);
 // detections.csv: every detection of every replication, with its attribution: replication,
 // time_days, days_since_sale, lot, part, policy, stage, verdict, node, edge, chips, first.
 std::string detections_csv(const models::World& world, const RunReport& r);
+// where.json: the detections counted by node and by edge (a chiptrail.v1.WhereFound), for
+// programs such as `graph --results`.
+std::string where_found_json(const models::World& world, const RunReport& r);
 // The summary as a chiptrail.v1.Summary in protobuf's JSON mapping (message_json).
 std::string summary_json(const RunReport& r);
 // The summary as an aligned table for people.
