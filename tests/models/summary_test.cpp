@@ -100,7 +100,8 @@ constexpr double kT3 = 3.182446305284263;
 }  // namespace
 
 TEST_CASE("summarize: a lot rate of independent lots is pooled, with the Wilson interval") {
-  const MetricSummary& s = find(summarize(kRuns, 0.95, true), "detection_rate_lots");
+  const std::vector<MetricSummary> all = summarize(kRuns, 0.95, true);
+  const MetricSummary& s = find(all, "detection_rate_lots");
   const double k = 15, n = 40, p = k / n;
   const double centre = (p + kZ * kZ / (2 * n)) / (1 + kZ * kZ / n);
   const double half = kZ / (1 + kZ * kZ / n) * std::sqrt(p * (1 - p) / n + kZ * kZ / (4 * n * n));
@@ -116,7 +117,8 @@ TEST_CASE("summarize: a rate of units that move together gets the ratio estimato
   for (const char* name : {"detection_rate_chips", "detection_rate_lots"}) {
     CAPTURE(name);
     const bool chips = std::string(name) == "detection_rate_chips";
-    const MetricSummary& s = find(summarize(kRuns, 0.95, false), name);
+    const std::vector<MetricSummary> all = summarize(kRuns, 0.95, false);
+    const MetricSummary& s = find(all, name);
     const std::vector<double> x =
         chips ? std::vector<double>{40, 80, 0, 30} : std::vector<double>{3, 5, 1, 6};
     const std::vector<double> y =
@@ -136,7 +138,8 @@ TEST_CASE("summarize: a rate of units that move together gets the ratio estimato
 }
 
 TEST_CASE("summarize: a plain metric gets the Student-t interval of its per-run values") {
-  const MetricSummary& s = find(summarize(kRuns, 0.95, true), "enforcement_cost_usd");
+  const std::vector<MetricSummary> all = summarize(kRuns, 0.95, true);
+  const MetricSummary& s = find(all, "enforcement_cost_usd");
   const double mean = (1000 + 1500 + 800 + 2100) / 4.0;
   double ss = 0;
   for (const double v : {1000.0, 1500.0, 800.0, 2100.0}) ss += (v - mean) * (v - mean);
