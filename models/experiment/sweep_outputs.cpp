@@ -6,6 +6,7 @@
 
 #include "chiptrail/v1/results.pb.h"
 #include "chiptrail/v1/scenario.pb.h"
+#include "chiptrail/v1/sweep.pb.h"
 #include "models/output/atomic_file.hpp"
 #include "models/output/manifest.hpp"
 #include "models/output/message_json.hpp"
@@ -71,9 +72,7 @@ std::string sweep_runs_csv(const models::SweepSpec& spec, const SweepResults& r)
   return out;
 }
 
-// Every point's metrics summarised over its replications (as `chiptrail run` summarises).
-std::vector<std::vector<MetricSummary>> point_summaries(const SweepSpec& spec,
-                                                        const SweepResults& r) {
+PointSummaries point_summaries(const SweepSpec& spec, const SweepResults& r) {
   const bool adaptive = spec.base.message->adversary().adaptive();
   std::vector<std::vector<MetricSummary>> out;
   for (std::size_t p = 0; p < spec.points.size(); ++p) {
@@ -86,11 +85,11 @@ std::vector<std::vector<MetricSummary>> point_summaries(const SweepSpec& spec,
   return out;
 }
 
-std::string sweep_summary_csv(const models::SweepSpec& spec, const SweepResults& r) {
+std::string sweep_summary_csv(const models::SweepSpec& spec, const SweepResults& r,
+                              const PointSummaries& summaries) {
   const auto keep = recorded(spec, r);
   std::string out = "point_id" + point_columns_header(spec) +
                     ",metric,n,mean,sd,ci_low,ci_high,ci_level,ci_method\n";
-  const std::vector<std::vector<MetricSummary>> summaries = point_summaries(spec, r);
   for (std::size_t p = 0; p < spec.points.size(); ++p) {
     const std::vector<MetricSummary>& summary = summaries[p];
     for (const std::size_t i : keep) {
@@ -144,19 +143,17 @@ v1::Manifest sweep_manifest(const SweepSpec& spec, const std::string& shard) {
   for (const char* arg : {"chiptrail", "sweep"}) m.add_command_line(arg);
   m.add_command_line(spec.path);
   for (const char* arg : {"--out", "DIR"}) m.add_command_line(arg);
-  if (!spec.resolved_json.empty()) {
-    (void)parse_message_json(spec.resolved_json, *m.mutable_resolved_sweep());
-  }
+  if (spec.message) *m.mutable_resolved_sweep() = *spec.message;
   return m;
 }
 
-std::string sweep_summary_json(const SweepSpec& spec, const SweepResults& r) {
+std::string sweep_summary_json(const SweepSpec& spec, const SweepResults& r,
+                               const PointSummaries& summaries) {
   v1::SweepSummary message;
   message.set_design(spec.design);
   for (const auto& f : spec.factors) message.add_factors(f.name);
   message.set_replications(spec.replications);
   const auto keep = recorded(spec, r);
-  const std::vector<std::vector<MetricSummary>> summaries = point_summaries(spec, r);
   for (std::size_t p = 0; p < spec.points.size(); ++p) {
     v1::SweepPoint& point = *message.add_points();
     point.set_point_id(p);
@@ -169,9 +166,10 @@ std::string sweep_summary_json(const SweepSpec& spec, const SweepResults& r) {
 
 void write_sweep_outputs(const std::string& dir, const models::SweepSpec& spec,
                          const SweepResults& r) {
+  const PointSummaries summaries = point_summaries(spec, r);  // once, for both summaries
   std::vector<OutputFile> files = {{"runs.csv", sweep_runs_csv(spec, r)},
-                                   {"summary.csv", sweep_summary_csv(spec, r)},
-                                   {"summary.json", sweep_summary_json(spec, r)}};
+                                   {"summary.csv", sweep_summary_csv(spec, r, summaries)},
+                                   {"summary.json", sweep_summary_json(spec, r, summaries)}};
   if (spec.common_random_numbers) files.push_back({"paired.csv", sweep_paired_csv(spec, r)});
   write_output_set(dir, files, sweep_manifest(spec, ""));
 }

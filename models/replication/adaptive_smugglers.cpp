@@ -55,8 +55,7 @@ std::vector<EdgeIndex> AdaptiveSmugglers::choose_route(const Lot& part) const {
 bool AdaptiveSmugglers::adapt_purchase(const Flow& flow, Lot& lot) {
   const AdversaryConfig& a = *ctx_.world.adversary;
   if (a.avoid_verified_chips) {
-    const std::size_t model =
-        chip_model_avoiding_verification(ctx_.world, flow, ctx_.simulator.now());
+    const std::size_t model = chip_model_avoiding_verification(ctx_.world, flow, ctx_.now());
     if (model != lot.chip_model) {  // the same compute in the alternative model
       const std::uint64_t unit = chips_per_unit(lot.packaging);
       const double chips = static_cast<double>(lot.chips) *
@@ -72,7 +71,7 @@ bool AdaptiveSmugglers::adapt_purchase(const Flow& flow, Lot& lot) {
       choose_supply(ctx_.world.chips[lot.chip_model], ctx_.world.chips[*a.substitute_chip],
                     lot.chips, a.grey_market_markup, believed_survival(flow, lot));
   if (!choice.substitute) return true;
-  ctx_.recorder.substituted(lot, choice.h100e_bought, ctx_.simulator.now());
+  ctx_.recorder.substituted(lot, choice.h100e_bought, ctx_.now());
   return false;
 }
 

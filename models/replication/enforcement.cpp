@@ -33,14 +33,14 @@ bool Enforcement::enforce(Stage stage, const Lot& lot, const NodeInfo* node, Nod
   bool stopped = false;
   for (std::size_t i = 0; i < ctx_.world.policies.size(); ++i) {
     const PolicyInstance& p = ctx_.world.policies[i];
-    if (ctx_.simulator.now() < p.start || !p.scope.covers_chip(lot.chip_model) ||
+    if (ctx_.now() < p.start || !p.scope.covers_chip(lot.chip_model) ||
         !p.scope.covers_place(node, node_index) ||
         (stage == Stage::kShipment && !p.scope.covers_edge(edge_index))) {
       continue;
     }
     sim::RandomStream rng = ctx_.streams.stream(
         streams::policy_decision(p.name_key(), stage, node_index, encounter), lot);
-    PolicyContext ctx{lot, node, edge, ctx_.simulator.now(), rng};
+    PolicyContext ctx{lot, node, edge, ctx_.now(), rng};
     ctx.set_lot_address(ctx_.streams.lot_address(p, lot.id));
     const Decision d = ask(*p.policy, stage, ctx);
     if (d.effort_units > 0) ctx_.recorder.cost(i, d.effort_units * p.cost_per_unit_usd);
@@ -52,8 +52,8 @@ bool Enforcement::enforce(Stage stage, const Lot& lot, const NodeInfo* node, Nod
       if (d.verdict != Verdict::kPass && lot.diverted) ctx_.recorder.would_flag(lot, i);
       continue;
     }
-    const DetectionEvent event{i,         node_index,           node != nullptr, stage,
-                               d.verdict, ctx_.simulator.now(), edge_index};
+    const DetectionEvent event{i,         node_index, node != nullptr, stage,
+                               d.verdict, ctx_.now(), edge_index};
     if (!lot.diverted) {
       ctx_.recorder.false_positive(lot, event);
       continue;
@@ -74,7 +74,7 @@ bool Enforcement::enforce(Stage stage, const Lot& lot, const NodeInfo* node, Nod
 }
 
 void Enforcement::act_on_sold_lot(std::uint64_t id, DetectionEvent event) {
-  event.time = ctx_.simulator.now();
+  event.time = ctx_.now();
   SoldLot& sold = ctx_.lots.sold(id);
   std::vector<LotKey> parts;
   for (const std::uint64_t part : sold.parts) {

@@ -25,7 +25,7 @@ sim::Process LotLifecycle::arrivals(std::size_t f) {
     for (double day : at) {
       const sim::Time t = days(day);
       if (t >= ctx_.world.horizon) break;
-      co_await ctx_.simulator.delay(t - ctx_.simulator.now());
+      co_await ctx_.simulator.delay(t - ctx_.now());
       LotLifecycle::start_lot(f, ++n);
     }
     co_return;
@@ -34,7 +34,7 @@ sim::Process LotLifecycle::arrivals(std::size_t f) {
   const double mean_gap_days = 365.0 / flow.poisson_per_year;
   for (;;) {
     const sim::Time gap = days(sim::exponential(rs, mean_gap_days));
-    if (ctx_.simulator.now() + gap >= ctx_.world.horizon) co_return;
+    if (ctx_.now() + gap >= ctx_.world.horizon) co_return;
     co_await ctx_.simulator.delay(gap);
     LotLifecycle::start_lot(f, ++n);
   }
@@ -60,7 +60,7 @@ void LotLifecycle::start_lot(std::size_t f, std::uint64_t n) {
   lot.chips = unit * static_cast<std::uint64_t>(units);
   ctx_.guard.count_lots(1);
   if (smugglers_ != nullptr && flow.diversion && !smugglers_->adapt_purchase(flow, lot)) return;
-  ctx_.recorder.lot_created(lot, ctx_.simulator.now());
+  ctx_.recorder.lot_created(lot, ctx_.now());
   ctx_.lots.sell(lot);
   ctx_.lots.hold(lot);
   ctx_.simulator.spawn("lot " + std::to_string(lot.id), journey(lot));
@@ -79,7 +79,7 @@ sim::Process LotLifecycle::journey(Lot lot) {
   LotLifecycle::install(lot, dc);
   if (!lot.diverted) {
     ctx_.lots.release(key(lot));
-    ctx_.recorder.delivered(lot, ctx_.simulator.now());
+    ctx_.recorder.delivered(lot, ctx_.now());
     co_return;
   }
   const Tactics& tactics = flow.tactics;
@@ -92,20 +92,19 @@ sim::Process LotLifecycle::journey(Lot lot) {
   if (!ctx_.lots.alive(key(lot)))
     co_return;  // caught while installed (a tip, a payment investigation)
   ctx_.lots.remove_from_site(lot.id, ctx_.now());
-  ctx_.recorder.removed(lot, dc, ctx_.simulator.now());
+  ctx_.recorder.removed(lot, dc, ctx_.now());
   co_await ctx_.simulator.spawn("travel", travel(lot, tactics.to_dismantle, stopped));
   if (stopped) co_return;
 
   std::uint64_t consignment_chips = tactics.consignment_chips;
   if (ctx_.world.adversary && ctx_.world.adversary->split_below_inspection_threshold) {
-    consignment_chips =
-        consignment_chips_under_thresholds(ctx_.world, lot.chip_model, consignment_chips,
-                                           chips_per_unit(lot.packaging), ctx_.simulator.now());
+    consignment_chips = consignment_chips_under_thresholds(
+        ctx_.world, lot.chip_model, consignment_chips, chips_per_unit(lot.packaging), ctx_.now());
   }
   ctx_.guard.count_lots((lot.chips + consignment_chips - 1) /
                         consignment_chips);  // before allocating
   std::vector<Lot> parts = split(lot, consignment_chips);
-  ctx_.recorder.dismantled(lot, parts.size(), tactics.dismantle_at, ctx_.simulator.now());
+  ctx_.recorder.dismantled(lot, parts.size(), tactics.dismantle_at, ctx_.now());
   ctx_.lots.release(key(lot));
   std::vector<sim::ProcessHandle> handles;
   std::vector<Lot> arrived;
@@ -126,7 +125,7 @@ sim::Process LotLifecycle::journey(Lot lot) {
   SoldLot& sold = ctx_.lots.sold(lot.id);
   sold.delivered = whole;
   sold.operating_at = tactics.end_facility;
-  ctx_.recorder.delivered(whole, ctx_.simulator.now());
+  ctx_.recorder.delivered(whole, ctx_.now());
 }
 
 sim::Process LotLifecycle::consignment(Lot part, std::vector<Lot>& arrived) {
@@ -163,7 +162,7 @@ sim::Process LotLifecycle::travel(const Lot& lot, const std::vector<EdgeIndex>& 
       stopped = true;
       co_return;
     }
-    ctx_.recorder.arrived(lot, to, ctx_.simulator.now());
+    ctx_.recorder.arrived(lot, to, ctx_.now());
     const std::uint64_t encounter = ctx_.lots.arrive(key(lot), to);
     const bool caught =
         enforcement_.enforce(Stage::kShipment, lot, &node, to, &edge, e, encounter, &back) ||

@@ -44,14 +44,13 @@ sim::Process PeriodicChecks::audits(std::size_t p, NodeIndex site) {
   const sim::Time notice = policy.audit_notice();
   const NodeInfo& node = ctx_.world.network.node(site);
   for (std::uint64_t visit = 0;; ++visit) {
-    const sim::Time at = ctx_.simulator.now() + days(sim::exponential(visits, mean_gap_days));
+    const sim::Time at = ctx_.now() + days(sim::exponential(visits, mean_gap_days));
     if (notice > sim::Time::zero()) {
-      co_await ctx_.simulator.delay(std::max(ctx_.simulator.now(), at - notice) -
-                                    ctx_.simulator.now());
+      co_await ctx_.simulator.delay(std::max(ctx_.now(), at - notice) - ctx_.now());
       announced_until_[site] = std::max(announced_until_[site], at);
     }
-    co_await ctx_.simulator.delay(at - ctx_.simulator.now());
-    if (ctx_.simulator.now() < inst.start) continue;
+    co_await ctx_.simulator.delay(at - ctx_.now());
+    if (ctx_.now() < inst.start) continue;
     ctx_.recorder.cost(p, inst.cost_per_unit_usd);  // one visit
     std::uint64_t site_chips = 0;  // on record: installed, or missing but not yet seized
     for (const std::uint64_t id : ctx_.lots.on_record_at(site)) {
@@ -66,7 +65,7 @@ sim::Process PeriodicChecks::audits(std::size_t p, NodeIndex site) {
       if (!inst.scope.covers_chip(sold.lot.chip_model)) continue;
       sim::RandomStream rng = ctx_.streams.stream(
           streams::policy_decision(inst.name_key(), Stage::kAudit, visit), sold.lot);
-      PolicyContext ctx{sold.lot, &node, nullptr, ctx_.simulator.now(), rng};
+      PolicyContext ctx{sold.lot, &node, nullptr, ctx_.now(), rng};
       ctx.set_lot_address(ctx_.streams.lot_address(inst, id));
       ctx.present = sold.at_site;
       ctx.missing_chips = sold.at_site ? 0 : sold.lot.chips;
@@ -74,8 +73,7 @@ sim::Process PeriodicChecks::audits(std::size_t p, NodeIndex site) {
       const Decision d = policy.on_audit(ctx);
       if (d.effort_units > 0) ctx_.recorder.cost(p, d.effort_units * inst.cost_per_unit_usd);
       if (d.verdict == Verdict::kPass) continue;
-      const DetectionEvent event{
-          p, site, true, Stage::kAudit, d.verdict, ctx_.simulator.now(), std::nullopt};
+      const DetectionEvent event{p, site, true, Stage::kAudit, d.verdict, ctx_.now(), std::nullopt};
       enforcement_.act_on_finding(sold.lot, id, event);
     }
   }
@@ -89,23 +87,21 @@ sim::Process PeriodicChecks::operation(std::size_t p, std::uint64_t id) {
     co_await ctx_.simulator.delay(policy.operation_interval());
     SoldLot& sold = ctx_.lots.sold(id);
     if (!sold.in_chain()) co_return;
-    if (ctx_.simulator.now() < inst.start) continue;
+    if (ctx_.now() < inst.start) continue;
     const NodeInfo* node =
         sold.operating_at ? &ctx_.world.network.node(*sold.operating_at) : nullptr;
     const NodeIndex where = sold.operating_at.value_or(ctx_.world.network.node_count());
     sim::RandomStream rng = ctx_.streams.stream(
         streams::policy_decision(inst.name_key(), Stage::kOperation, check), sold.lot);
-    PolicyContext ctx{sold.delivered ? *sold.delivered : sold.lot, node, nullptr,
-                      ctx_.simulator.now(), rng};
-    ctx.offline_for = node ? sim::Time::zero() : ctx_.simulator.now() - sold.offline_since;
+    PolicyContext ctx{sold.delivered ? *sold.delivered : sold.lot, node, nullptr, ctx_.now(), rng};
+    ctx.offline_for = node ? sim::Time::zero() : ctx_.now() - sold.offline_since;
     ctx.set_lot_address(ctx_.streams.lot_address(inst, id));
     ctx.check_record = &record;
     const Decision d = policy.on_operation(ctx);
     if (d.effort_units > 0) ctx_.recorder.cost(p, d.effort_units * inst.cost_per_unit_usd);
     if (d.verdict == Verdict::kPass) continue;
-    const DetectionEvent event{
-        p,           where, node != nullptr, Stage::kOperation, d.verdict, ctx_.simulator.now(),
-        std::nullopt};
+    const DetectionEvent event{p,         where,      node != nullptr, Stage::kOperation,
+                               d.verdict, ctx_.now(), std::nullopt};
     enforcement_.act_on_finding(sold.lot, id, event);
     co_return;  // first found in breach (or a false positive): the checks on this lot end
   }

@@ -27,7 +27,6 @@ class ReplicationStreams {
                                                std::uint64_t lot_id) const {
     return {seed_, replication_, streams::of_policy(streams::kLotProperty, p.name_key()), lot_id};
   }
-  [[nodiscard]] std::uint64_t replication() const { return replication_; }
 
  private:
   std::uint64_t seed_;

@@ -11,7 +11,6 @@
 #include "chiptrail/v1/scenario.pb.h"
 #include "chiptrail/v1/sweep.pb.h"
 #include "models/metrics_recorder.hpp"
-#include "models/output/message_json.hpp"
 #include "models/scenario/build_world.hpp"
 #include "models/scenario/field_locator.hpp"
 #include "models/scenario/input_error.hpp"
@@ -57,7 +56,7 @@ class SweepBuilder {
     spec_.seed = sweep_.seed();
     spec_.common_random_numbers = sweep_.common_random_numbers();
     spec_.metrics.assign(sweep_.metrics().begin(), sweep_.metrics().end());
-    spec_.resolved_json = message_json(sweep_, JsonLayout::compact);
+    spec_.message = std::make_shared<const v1::Sweep>(sweep_);
 
     if (!load_base()) throw InvalidInput(std::move(errors_));
     factors();

@@ -9,6 +9,10 @@
 #include "models/scenario/scenario_file.hpp"
 #include "models/world.hpp"
 
+namespace chiptrail::v1 {
+class Sweep;
+}
+
 namespace chiptrail::models {
 
 struct SweepFactor {
@@ -36,8 +40,8 @@ struct SweepSpec {
   std::uint32_t replications = 1;
   std::uint64_t seed = 0;
   bool common_random_numbers = false;
-  std::vector<std::string> metrics;  // empty = all
-  std::string resolved_json;         // the sweep as JSON, for manifests
+  std::vector<std::string> metrics;          // empty = all
+  std::shared_ptr<const v1::Sweep> message;  // the sweep as read, for manifests
 
   [[nodiscard]] std::uint64_t runs() const { return points.size() * std::uint64_t{replications}; }
   [[nodiscard]] std::size_t point_of(std::uint64_t run) const {
