@@ -15,6 +15,8 @@ CHIPTRAIL_PACKAGES=(
 CHIPTRAIL_REPORT_PACKAGES=(python3-matplotlib python3-pandas graphviz chromium)
 # The Python module (`cmake -DCHIPTRAIL_PYTHON=ON`, on in the ci preset that test.sh uses).
 CHIPTRAIL_PYTHON_PACKAGES=(pybind11-dev python3-dev)
+# chiptrail-mpi (`cmake -DCHIPTRAIL_WITH_MPI=ON`, on in the ci preset that test.sh uses).
+CHIPTRAIL_MPI_PACKAGES=(openmpi-bin libopenmpi-dev)
 # The explorer's tests over HTTP (curl) and in the browser (Chromium, with playwright-core).
 CHIPTRAIL_EXPLORER_TEST_PACKAGES=(curl chromium)
 

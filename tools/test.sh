@@ -3,8 +3,9 @@
 # runs the whole test suite with ctest, the Python module and the explorer's browser test
 # included. With --sanitize, does the same with clang under AddressSanitizer and
 # UndefinedBehaviorSanitizer (in build-asan/, which also holds the fuzz targets of
-# tools/fuzz.sh). With --mpi, installs Open MPI, builds the MPI
-# backend (in build-mpi/) and checks that MPI sweeps match threaded ones byte for byte.
+# tools/fuzz.sh). The release suite includes the MPI check (chiptrail-mpi against threads,
+# byte for byte), so it installs Open MPI. With --thread, the threaded checks under
+# ThreadSanitizer (in build-tsan/).
 # Exits non-zero on any failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,10 +14,12 @@ jobs=$(nproc)
 
 preset=ci
 if [[ "${1:-}" == "--sanitize" ]]; then preset=asan; fi
-if [[ "${1:-}" != "--mpi" ]]; then chiptrail_install_packages "${CHIPTRAIL_REPORT_PACKAGES[@]}"; fi
-if [[ "$preset" == ci ]]; then chiptrail_install_packages "${CHIPTRAIL_PYTHON_PACKAGES[@]}"; fi
+chiptrail_install_packages "${CHIPTRAIL_REPORT_PACKAGES[@]}"
+if [[ "$preset" == ci ]]; then
+  chiptrail_install_packages "${CHIPTRAIL_PYTHON_PACKAGES[@]}" "${CHIPTRAIL_MPI_PACKAGES[@]}"
+fi
 if [[ "$preset" == asan ]]; then chiptrail_install_packages clang libclang-rt-14-dev; fi
-if [[ "${1:-}" != "--mpi" && "${1:-}" != "--thread" ]]; then
+if [[ "${1:-}" != "--thread" ]]; then
   chiptrail_install_packages "${CHIPTRAIL_EXPLORER_TEST_PACKAGES[@]}"
 fi
 if [[ "${1:-}" == "--thread" ]]; then
@@ -29,13 +32,6 @@ if [[ "${1:-}" == "--thread" ]]; then
   cmake --build --preset tsan -j "$jobs" --target chiptrail sim_tests
   ctest --preset tsan -j "$jobs" \
     -R '^cli\.(sweep_threads|sweep_resume|same_seed_same_bytes|optimize)$|threads'
-  exit 0
-fi
-if [[ "${1:-}" == "--mpi" ]]; then
-  chiptrail_install_packages openmpi-bin libopenmpi-dev
-  cmake --preset mpi >/dev/null
-  cmake --build --preset mpi -j "$jobs" --target chiptrail
-  bash tests/tools/cli_checks.sh sweep_mpi "$PWD/build-mpi/chiptrail" "$PWD"
   exit 0
 fi
 

@@ -66,8 +66,9 @@ Posterior infer_over(const models::ScenarioFile& f, double days, double seizures
 }  // namespace
 
 TEST_CASE(
-    "infer: a diversion rate's posterior matches the closed form, covers the truth and "
-    "narrows with more data") {
+    "infer: a diversion rate's posterior matches the closed form and covers the truth "
+    "(narrower with more data)" *
+    doctest::test_suite("heavy")) {
   const models::ScenarioFile f = models::read_scenario_file(kDir + "infer_synthetic.textproto");
   std::vector<double> widths;
   for (const double days : {365.0, 1460.0}) {

@@ -12,7 +12,8 @@
 
 using namespace chiptrail;
 
-TEST_CASE("second-order Monte Carlo splits variance into its known parameter and random parts") {
+TEST_CASE("second-order Monte Carlo splits variance into its known parameter and random parts" *
+          doctest::test_suite("heavy")) {
   // Lots of 8 chips arrive as a Poisson process whose yearly rate is uncertain, uniform on
   // [100, 300]; over one year N | lambda ~ Poisson(lambda), so chips_diverted = 8 N has
   //   mean 8 E[lambda] = 1600, random part E[Var(8N | lambda)] = 64 E[lambda] = 12,800,

@@ -676,8 +676,9 @@ PY
     expect_exit 66 "$chiptrail" sensitivity "$work/nothing"
     ;;
   sweep_mpi)
-    # CHIPTRAIL is an MPI build here (tools/test.sh --mpi). 1 rank runs threaded; 2 and 3 ranks
-    # (a coordinator and 1 or 2 workers, oversubscribed as root) must give the same bytes.
+    # CHIPTRAIL is chiptrail-mpi here (ctest cli.sweep_mpi in a build with CHIPTRAIL_WITH_MPI).
+    # 1 rank runs threaded; 2 and 3 ranks (a coordinator and 1 or 2 workers, oversubscribed as
+    # root) must give the same bytes.
     mpirun=(mpirun --allow-run-as-root --oversubscribe)
     sweep="$src/tests/data/resume_sweep.textproto"
     "$chiptrail" sweep "$sweep" --out "$work/threads" -j 2 2>/dev/null

@@ -140,7 +140,8 @@ TEST_CASE("validation: the solver names what it cannot solve") {
   }
 }
 
-TEST_CASE("validation: a generated graph of 1,000 nodes, routed by Dijkstra") {
+TEST_CASE("validation: a generated graph of 1000 nodes routed by Dijkstra" *
+          doctest::test_suite("heavy")) {
   // 997 transit hubs in a layered random graph (each hub links to the next three with random
   // transit times), customs at 40 random hubs. The diversion route is the shortest expected
   // path from the data center to the end facility; the chance of detection along it is

@@ -1,4 +1,5 @@
-// The chiptrail executable: the command line of cli_app.cpp, under MPI when built with it.
+// The chiptrail executable: the command line of cli_app.cpp. Compiled twice: `chiptrail`, and
+// `chiptrail-mpi` (CHIPTRAIL_WITH_MPI), which runs it under MPI.
 #include <string>
 #include <vector>
 
@@ -9,8 +10,8 @@
 
 int main(int argc, char** argv) {
 #ifdef CHIPTRAIL_WITH_MPI
-  const chiptrail::cli::MpiSession mpi(argc,
-                                       argv);  // only `sweep` and `infer` use more than one rank
+  // Only `sweep` and `infer` use more than one rank.
+  const chiptrail::cli::MpiSession mpi(argc, argv);
 #endif
   return chiptrail::cli::run_cli(std::vector<std::string>(argv, argv + argc));
 }
