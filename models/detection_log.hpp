@@ -34,8 +34,8 @@ class DetectionLog : public Recorder {
   void detected(const Lot& lot, const DetectionEvent& d) override;
   void false_positive(const Lot&, const DetectionEvent&) override {}
   void delivered(const Lot&, sim::Time) override {}
-  void cost(std::size_t, double) override {}
-  void would_flag(const Lot&, std::size_t) override {}
+  void cost(std::size_t, double, sim::Time) override {}
+  void flagged(const Lot&, std::size_t, sim::Time) override {}
   void disabled_after_delivery(const Lot& delivered, const DetectionEvent& d) override {
     detected(delivered, d);
   }

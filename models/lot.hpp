@@ -53,6 +53,15 @@ struct Lot {
   std::uint32_t payment_layers = 0;  // third countries the payment went through
 };
 
+// What is still in the chain at the horizon, counted from the model's live lots and
+// consignments: the independent side of the outcome ladder's conservation checks.
+struct Pipeline {
+  std::uint64_t lots = 0;   // diverted lots as sold with some chips in the chain
+  std::uint64_t chips = 0;  // diverted chips
+  double h100e = 0;         // their compute
+  std::uint64_t chips_legitimate = 0;
+};
+
 inline LotKey key(const Lot& lot) {
   return {lot.id, lot.part};
 }

@@ -3,39 +3,143 @@
 #include <algorithm>
 #include <limits>
 
+#include "models/metric_glossary.hpp"
+
 namespace chiptrail::models {
 
-MetricsRecorder::MetricsRecorder(const World& world)
-    : world_(world), by_policy_(world.policies.size()) {}
+std::uint64_t MetricsRecorder::LotOutcome::chips_flagged() const {
+  if (whole_flagged) return chips;
+  std::uint64_t n = 0;
+  for (const auto& [part, part_chips] : flagged_parts) n += part_chips;
+  return n;
+}
+
+MetricsRecorder::MetricsRecorder(const World& world, const RunConfig& config)
+    : world_(world),
+      warmup_(config.warmup),
+      period_(config.period > sim::Time::zero() ? config.period : sim::Time::days(365)),
+      count_from_(config.count_from),
+      by_policy_(world.policies.size()) {}
 
 double MetricsRecorder::h100e(const Lot& lot) const {
   return static_cast<double>(lot.chips) * world_.chips[lot.chip_model].h100_equivalents;
 }
 
+void MetricsRecorder::add(Column c, double v, sim::Time t) {
+  if (t < count_from_) return;
+  totals_[c] += v;
+  const auto k = static_cast<std::size_t>(std::max<sim::Time::Rep>(0, t.count() / period_.count()));
+  if (periods_.size() <= k) periods_.resize(k + 1, Counts{});
+  periods_[k][c] += v;
+  if (t >= warmup_ && t < world_.horizon) window_[c] += v;
+}
+
 void MetricsRecorder::lot_created(const Lot& lot, sim::Time t) {
-  if (lot.diverted) {
-    ++lots_diverted_;
-    chips_diverted_ += lot.chips;
-    h100e_diverted_ += h100e(lot);
-  } else {
+  if (!lot.diverted) {
     ++lots_legitimate_;
     chips_legitimate_ += lot.chips;
+    return;
   }
-  created_at_.emplace(lot.id, t);
+  LotOutcome& o = lots_[lot.id];
+  o.sold = t;
+  o.chips = lot.chips;
+  o.h100e_per_chip = world_.chips[lot.chip_model].h100_equivalents;
+  add(kLotsDiverted, 1, t);
+  add(kChipsDiverted, static_cast<double>(lot.chips), t);
+  add(kH100eDiverted, h100e(lot), t);
+}
+
+void MetricsRecorder::flagged(const Lot& lot, std::size_t policy, sim::Time t) {
+  const auto it = lots_.find(lot.id);
+  if (!lot.diverted || it == lots_.end()) return;
+  LotOutcome& o = it->second;
+  const std::uint64_t before = o.chips_flagged();
+  if (lot.part == 0) {
+    o.whole_flagged = true;
+  } else if (std::none_of(o.flagged_parts.begin(), o.flagged_parts.end(),
+                          [&](const auto& p) { return p.first == lot.part; })) {
+    o.flagged_parts.emplace_back(lot.part, lot.chips);
+  }
+  if (const std::uint64_t newly = o.chips_flagged() - before; newly > 0) {
+    add(kChipsFlagged, static_cast<double>(newly), t);
+    add(kH100eFlagged, static_cast<double>(newly) * o.h100e_per_chip, t);
+  }
+  const bool counted = t >= count_from_;
+  if (o.flagged_by.empty()) {
+    add(kLotsFlagged, 1, t);
+    if (counted) {
+      days_to_first_flag_.add((t - o.sold).to_days());
+      ++by_policy_[policy].lots_first_flagged;
+    }
+  }
+  if (std::find(o.flagged_by.begin(), o.flagged_by.end(), policy) == o.flagged_by.end()) {
+    o.flagged_by.push_back(policy);
+    if (counted) ++by_policy_[policy].lots_flagged;
+  }
+}
+
+void MetricsRecorder::interdict(LotOutcome& o, const Lot& lot, std::size_t policy, Verdict v,
+                                sim::Time t) {
+  o.interdicted += lot.chips;
+  const bool counted = t >= count_from_;
+  PolicyTotals& p = by_policy_[policy];
+  if (counted) {
+    (v == Verdict::kSeize ? chips_seized_ : chips_disabled_) += lot.chips;
+    p.chips_interdicted += lot.chips;
+    p.h100e_interdicted += h100e(lot);
+  }
+  add(kChipsInterdicted, static_cast<double>(lot.chips), t);
+  add(kH100eInterdicted, h100e(lot), t);
+  if (!o.first_interdiction_seen) {
+    o.first_interdiction_seen = true;
+    if (counted) ++p.lots_first_interdicted;
+  }
+  if (o.interdicted == o.chips && !o.counted_interdicted) {
+    o.counted_interdicted = true;
+    add(kLotsInterdicted, 1, t);
+  }
 }
 
 void MetricsRecorder::detected(const Lot& lot, const DetectionEvent& d) {
-  const std::uint64_t sold_id = lot.id;
-  PolicyTotals& p = by_policy_[d.policy];
-  if (detected_lots_.insert(sold_id).second) {
-    ++p.lots;  // the lot is credited to the policy that found it first
-    time_to_detection_days_.add((d.time - created_at_.at(sold_id)).to_days());
-  }
-  if (d.verdict == Verdict::kSeize) chips_seized_ += lot.chips;
-  if (d.verdict == Verdict::kDisable) chips_disabled_ += lot.chips;
+  const auto it = lots_.find(lot.id);
+  if (it == lots_.end()) return;
+  // Whatever is acted on was found: its chips are flagged (a delayed verdict reaches parts the
+  // original alert did not name).
+  flagged(lot, d.policy, d.time);
   if (d.verdict == Verdict::kSeize || d.verdict == Verdict::kDisable) {
-    p.chips += lot.chips;
-    h100e_taken_ += h100e(lot);
+    interdict(it->second, lot, d.policy, d.verdict, d.time);
+  }
+}
+
+void MetricsRecorder::disabled_after_delivery(const Lot& delivered, const DetectionEvent& d) {
+  const auto it = lots_.find(delivered.id);
+  if (it == lots_.end()) return;
+  LotOutcome& o = it->second;
+  o.delivered -= delivered.chips;
+  add(kChipsDelivered, -static_cast<double>(delivered.chips), d.time);
+  add(kH100eDelivered, -h100e(delivered), d.time);
+  if (o.delivered == 0 && o.counted_delivered) {
+    o.counted_delivered = false;
+    add(kLotsDelivered, -1, d.time);
+  }
+  flagged(delivered, d.policy, d.time);
+  interdict(o, delivered, d.policy, Verdict::kDisable, d.time);
+}
+
+void MetricsRecorder::delivered(const Lot& lot, sim::Time t) {
+  if (!lot.diverted) {
+    chips_delivered_legitimate_ += lot.chips;
+    return;
+  }
+  const auto it = lots_.find(lot.id);
+  if (it == lots_.end()) return;
+  LotOutcome& o = it->second;
+  o.delivered += lot.chips;
+  add(kChipsDelivered, static_cast<double>(lot.chips), t);
+  add(kH100eDelivered, h100e(lot), t);
+  if (!o.counted_delivered) {
+    o.counted_delivered = true;
+    add(kLotsDelivered, 1, t);
   }
 }
 
@@ -51,78 +155,130 @@ void MetricsRecorder::false_positive(const Lot& lot, const DetectionEvent&) {
   if (false_positive_ids_.insert(lot.id).second) ++false_positive_lots_;
 }
 
-void MetricsRecorder::would_flag(const Lot& lot, std::size_t policy) {
-  by_policy_[policy].flagged.insert(lot.id);
+void MetricsRecorder::cost(std::size_t policy, double usd, sim::Time t) {
+  if (t >= count_from_) by_policy_[policy].cost_usd += usd;
+  add(kCost, usd, t);
 }
 
-void MetricsRecorder::disabled_after_delivery(const Lot& delivered, const DetectionEvent& d) {
-  chips_delivered_restricted_ -= delivered.chips;
-  h100e_delivered_restricted_ -= h100e(delivered);
-  --lots_delivered_restricted_;
-  detected(delivered, d);
-}
-
-void MetricsRecorder::delivered(const Lot& lot, sim::Time) {
-  if (lot.diverted) {
-    ++lots_delivered_restricted_;
-    chips_delivered_restricted_ += lot.chips;
-    h100e_delivered_restricted_ += h100e(lot);
-  } else {
-    chips_delivered_legitimate_ += lot.chips;
+// Fixed costs accrue evenly from each policy's start to the horizon, per 365 days: spread over
+// the periods and the steady window they overlap.
+void MetricsRecorder::add_fixed_costs(std::vector<Counts>& periods, Counts& window,
+                                      std::vector<PolicyTotals>& by_policy) const {
+  const auto overlap_days = [](sim::Time a0, sim::Time a1, sim::Time b0, sim::Time b1) {
+    const sim::Time lo = std::max(a0, b0), hi = std::min(a1, b1);
+    return hi > lo ? (hi - lo).to_days() : 0.0;
+  };
+  const sim::Time end = world_.horizon;
+  for (std::size_t i = 0; i < world_.policies.size(); ++i) {
+    const PolicyInstance& p = world_.policies[i];
+    const double per_day = p.fixed_cost_per_year_usd / 365.0;
+    if (per_day <= 0 || p.start >= end) continue;
+    by_policy[i].cost_usd += per_day * overlap_days(p.start, end, count_from_, end);
+    window[kCost] += per_day * overlap_days(p.start, end, warmup_, end);
+    for (std::size_t k = 0; k < periods.size(); ++k) {
+      const sim::Time from =
+          std::max(count_from_, sim::Time::ticks(period_.count() * static_cast<sim::Time::Rep>(k)));
+      const sim::Time to = sim::Time::ticks(period_.count() * static_cast<sim::Time::Rep>(k + 1));
+      periods[k][kCost] += per_day * overlap_days(p.start, end, from, to);
+    }
   }
 }
 
-void MetricsRecorder::cost(std::size_t policy, double usd) {
-  by_policy_[policy].cost_usd += usd;
-}
-
-RunMetrics MetricsRecorder::finish(std::uint64_t chips_in_pipeline) const {
+RunMetrics MetricsRecorder::finish(const Pipeline& pipeline) const {
   const auto d = [](std::uint64_t x) { return static_cast<double>(x); };
-  const auto ratio = [&](std::uint64_t a, std::uint64_t b) {
-    return b == 0 ? std::numeric_limits<double>::quiet_NaN() : d(a) / d(b);
-  };
-  const std::uint64_t lots_detected = detected_lots_.size();
-  const std::uint64_t chips_detected = chips_seized_ + chips_disabled_;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const auto ratio = [&](double a, double b) { return b > 0 ? a / b : nan; };
+
+  // Every period up to the horizon, even a quiet one; events after it (a drained run) extend.
+  std::vector<Counts> periods = periods_;
+  const auto horizon_periods =
+      static_cast<std::size_t>((world_.horizon.count() + period_.count() - 1) / period_.count());
+  if (periods.size() < horizon_periods) periods.resize(horizon_periods, Counts{});
+  Counts window = window_;
+  std::vector<PolicyTotals> by_policy = by_policy_;
+  add_fixed_costs(periods, window, by_policy);
   double total_cost = 0;
-  for (const PolicyTotals& p : by_policy_) total_cost += p.cost_usd;
+  for (const PolicyTotals& p : by_policy) total_cost += p.cost_usd;
+
+  std::uint64_t lots_flagged_finished = 0, lots_flagged_by_several = 0;
+  for (const auto& [id, o] : lots_) {
+    if (o.sold < count_from_) continue;  // counted by sale, in a counting window
+    const bool finished = o.counted_interdicted || o.counted_delivered;
+    if (finished && !o.flagged_by.empty()) ++lots_flagged_finished;
+    if (o.flagged_by.size() > 1) ++lots_flagged_by_several;
+  }
+  const Counts& t = totals_;
+  const double lots_finished = t[kLotsInterdicted] + t[kLotsDelivered];
+  const double chips_finished = t[kChipsInterdicted] + t[kChipsDelivered];
+  const double h100e_finished = t[kH100eInterdicted] + t[kH100eDelivered];
+  const double years = (world_.horizon - std::min(warmup_, world_.horizon)).to_days() / 365.0;
+  const auto per_year = [&](Column c) { return years > 0 ? window[c] / years : nan; };
 
   RunMetrics m;
-  m.set("lots_diverted", d(lots_diverted_));
-  m.set("chips_diverted", d(chips_diverted_));
-  m.set("lots_detected", d(lots_detected));
-  m.set("chips_detected", d(chips_detected));
-  m.set("detection_rate_lots", ratio(lots_detected, lots_diverted_));
-  m.set("detection_rate_chips", ratio(chips_detected, chips_diverted_));
-  m.set("lots_delivered_restricted", d(lots_delivered_restricted_));
-  m.set("chips_delivered_restricted", d(chips_delivered_restricted_));
-  m.set("h100e_diverted", h100e_diverted_);
-  m.set("h100e_delivered_restricted", h100e_delivered_restricted_);
-  m.set("mean_time_to_detection_days", time_to_detection_days_.mean());
+  m.set("lots_diverted", t[kLotsDiverted]);
+  m.set("lots_flagged", t[kLotsFlagged]);
+  m.set("lots_interdicted", t[kLotsInterdicted]);
+  m.set("lots_delivered_restricted", t[kLotsDelivered]);
+  m.set("lots_in_pipeline", d(pipeline.lots));
+  m.set("lots_finished", lots_finished);
+  m.set("lots_flagged_finished", d(lots_flagged_finished));
+  m.set("share_lots_flagged", ratio(t[kLotsFlagged], t[kLotsDiverted]));
+  m.set("share_lots_flagged_finished", ratio(d(lots_flagged_finished), lots_finished));
+  m.set("share_lots_denied", ratio(t[kLotsInterdicted], lots_finished));
+  m.set("chips_diverted", t[kChipsDiverted]);
+  m.set("chips_flagged", t[kChipsFlagged]);
+  m.set("chips_interdicted", t[kChipsInterdicted]);
+  m.set("chips_seized", d(chips_seized_));
+  m.set("chips_disabled", d(chips_disabled_));
+  m.set("chips_delivered_restricted", t[kChipsDelivered]);
+  m.set("chips_in_pipeline", d(pipeline.chips));
+  m.set("chips_finished", chips_finished);
+  m.set("share_chips_flagged", ratio(t[kChipsFlagged], t[kChipsDiverted]));
+  m.set("share_chips_denied", ratio(t[kChipsInterdicted], chips_finished));
+  m.set("h100e_diverted", t[kH100eDiverted]);
+  m.set("h100e_flagged", t[kH100eFlagged]);
+  m.set("h100e_interdicted", t[kH100eInterdicted]);
+  m.set("h100e_delivered_restricted", t[kH100eDelivered]);
+  m.set("h100e_in_pipeline", pipeline.h100e);
+  m.set("h100e_finished", h100e_finished);
+  m.set("share_h100e_flagged", ratio(t[kH100eFlagged], t[kH100eDiverted]));
+  m.set("share_h100e_denied", ratio(t[kH100eInterdicted], h100e_finished));
+  m.set("lots_diverted_per_year", per_year(kLotsDiverted));
+  m.set("h100e_diverted_per_year", per_year(kH100eDiverted));
+  m.set("h100e_interdicted_per_year", per_year(kH100eInterdicted));
+  m.set("h100e_delivered_restricted_per_year", per_year(kH100eDelivered));
+  m.set("chips_interdicted_per_year", per_year(kChipsInterdicted));
+  m.set("chips_delivered_restricted_per_year", per_year(kChipsDelivered));
+  m.set("enforcement_cost_usd_per_year", per_year(kCost));
+  m.set("mean_days_to_first_flag", days_to_first_flag_.mean());
+  m.set("lots_flagged_by_several", d(lots_flagged_by_several));
+  m.set("enforcement_cost_usd", total_cost);
+  m.set("cost_usd_per_h100e_denied", ratio(total_cost, t[kH100eInterdicted]));
+  m.set("cost_usd_per_lot_interdicted", ratio(total_cost, t[kLotsInterdicted]));
   m.set("lots_legitimate", d(lots_legitimate_));
   m.set("chips_legitimate", d(chips_legitimate_));
   m.set("chips_delivered_legitimate", d(chips_delivered_legitimate_));
+  m.set("chips_legitimate_in_pipeline", d(pipeline.chips_legitimate));
   m.set("false_positive_lots", d(false_positive_lots_));
-  m.set("false_positive_rate_lots", ratio(false_positive_lots_, lots_legitimate_));
-  m.set("chips_seized", d(chips_seized_));
-  m.set("chips_disabled", d(chips_disabled_));
-  m.set("chips_in_pipeline", d(chips_in_pipeline));
-  m.set("enforcement_cost_usd", total_cost);
+  m.set("false_positive_rate_lots", ratio(d(false_positive_lots_), d(lots_legitimate_)));
   if (world_.adversary) {
-    // What enforcement takes away from restricted end users: compute seized or disabled, plus
-    // what buyers who turned to domestic chips could not buy with the same money. Only with
-    // adaptive smugglers, so that other scenarios keep their columns.
+    // Only with adaptive smugglers, so that other scenarios keep their columns.
     m.set("lots_substituted", d(lots_substituted_));
-    m.set("h100e_demanded", h100e_diverted_ + h100e_substituted_demand_);
+    m.set("h100e_demanded", t[kH100eDiverted] + h100e_substituted_demand_);
     m.set("h100e_substituted", h100e_substituted_bought_);
-    m.set("h100e_denied", h100e_taken_ + h100e_shortfall_);
+    m.set("h100e_substitution_shortfall", h100e_shortfall_);
   }
-  for (std::size_t i = 0; i < by_policy_.size(); ++i) {
+  for (std::size_t i = 0; i < by_policy.size(); ++i) {
     const std::string& name = world_.policies[i].name;
-    m.set("lots_detected_by." + name, d(by_policy_[i].lots));
-    m.set("lots_flagged_by." + name, d(by_policy_[i].flagged.size()));
-    m.set("chips_detected_by." + name, d(by_policy_[i].chips));
-    m.set("cost_usd_by." + name, by_policy_[i].cost_usd);
+    const PolicyTotals& p = by_policy[i];
+    m.set("lots_flagged_by." + name, d(p.lots_flagged));
+    m.set("lots_first_flagged_by." + name, d(p.lots_first_flagged));
+    m.set("lots_first_interdicted_by." + name, d(p.lots_first_interdicted));
+    m.set("chips_interdicted_by." + name, d(p.chips_interdicted));
+    m.set("h100e_interdicted_by." + name, p.h100e_interdicted);
+    m.set("cost_usd_by." + name, p.cost_usd);
   }
+  for (const Counts& c : periods) m.periods.emplace_back(c.begin(), c.end());
   return m;
 }
 

@@ -1,60 +1,108 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "models/recorder.hpp"
+#include "models/run_config.hpp"
 #include "models/run_metrics.hpp"
 #include "models/world.hpp"
 #include "sim/running_stats.hpp"
 
 namespace chiptrail::models {
 
-// Counts the standard metrics of DESIGN.md ("The domain") for one replication.
+// Counts the metrics of the glossary (models/metric_glossary.hpp) for one replication: the
+// outcome ladder of every diverted lot, by chip and H100e, attributed to the measures, in total,
+// per period (RunMetrics::periods) and per year after the warm-up.
 class MetricsRecorder : public Recorder {
  public:
-  explicit MetricsRecorder(const World& world);
+  // `config` gives the warm-up and the period; the world's own by default.
+  explicit MetricsRecorder(const World& world) : MetricsRecorder(world, default_run(world)) {}
+  MetricsRecorder(const World& world, const RunConfig& config);
 
   void lot_created(const Lot& lot, sim::Time t) override;
   void detected(const Lot& lot, const DetectionEvent& d) override;
   void false_positive(const Lot& lot, const DetectionEvent& d) override;
   void delivered(const Lot& lot, sim::Time t) override;
-  void cost(std::size_t policy, double usd) override;
-  void would_flag(const Lot& lot, std::size_t policy) override;
+  void cost(std::size_t policy, double usd, sim::Time t) override;
+  void flagged(const Lot& lot, std::size_t policy, sim::Time t) override;
   void disabled_after_delivery(const Lot& delivered, const DetectionEvent& d) override;
   void substituted(const Lot& demanded, double h100e_bought, sim::Time) override;
 
-  // `chips_in_pipeline` is what the model still holds at the horizon, counted by the model
-  // from its live lots: it is the independent side of the conservation check.
-  [[nodiscard]] RunMetrics finish(std::uint64_t chips_in_pipeline) const;
+  // `pipeline` is what the model still holds at the horizon, counted by the model from its
+  // live lots: the independent side of the conservation checks.
+  [[nodiscard]] RunMetrics finish(const Pipeline& pipeline) const;
 
  private:
-  struct PolicyTotals {
-    std::uint64_t lots = 0;   // lots this policy was first to find
-    std::uint64_t chips = 0;  // chips it seized or disabled
-    double cost_usd = 0;
-    std::unordered_set<std::uint64_t> flagged;  // sold lots it found, first or not
+  // The columns of a period (period_metric_names(), in that order).
+  enum Column : std::size_t {
+    kLotsDiverted,
+    kLotsFlagged,
+    kLotsInterdicted,
+    kLotsDelivered,
+    kChipsDiverted,
+    kChipsFlagged,
+    kChipsInterdicted,
+    kChipsDelivered,
+    kH100eDiverted,
+    kH100eFlagged,
+    kH100eInterdicted,
+    kH100eDelivered,
+    kCost,
+    kColumns
   };
+  using Counts = std::array<double, kColumns>;
+
+  // Where one diverted lot (as sold) stands on the ladder.
+  struct LotOutcome {
+    sim::Time sold;
+    std::uint64_t chips = 0;
+    double h100e_per_chip = 0;
+    std::uint64_t interdicted = 0;  // chips
+    std::uint64_t delivered = 0;    // chips, net of later disables
+    bool whole_flagged = false;     // an alert on the lot itself: all its chips are flagged
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> flagged_parts;  // (part, chips)
+    std::vector<std::size_t> flagged_by;  // policies, first flag first
+    bool first_interdiction_seen = false;
+    bool counted_interdicted = false;  // in lots_interdicted
+    bool counted_delivered = false;    // in lots_delivered_restricted
+    [[nodiscard]] std::uint64_t chips_flagged() const;
+  };
+
+  struct PolicyTotals {
+    std::uint64_t lots_flagged = 0, lots_first_flagged = 0, lots_first_interdicted = 0;
+    std::uint64_t chips_interdicted = 0;
+    double h100e_interdicted = 0;
+    double cost_usd = 0;
+  };
+
+  // Adds `v` to column `c` of the period holding `t`, and of the steady window after warm-up.
+  void add(Column c, double v, sim::Time t);
+  void interdict(LotOutcome& o, const Lot& lot, std::size_t policy, Verdict v, sim::Time t);
   [[nodiscard]] double h100e(const Lot& lot) const;
+  void add_fixed_costs(std::vector<Counts>& periods, Counts& window,
+                       std::vector<PolicyTotals>& by_policy) const;
+
   const World& world_;
-  std::uint64_t lots_legitimate_ = 0, chips_legitimate_ = 0;
-  std::uint64_t lots_diverted_ = 0, chips_diverted_ = 0;
+  sim::Time warmup_, period_, count_from_;
+  std::unordered_map<std::uint64_t, LotOutcome> lots_;  // diverted lots, by sold id
+  Counts totals_{};
+  std::vector<Counts> periods_;
+  Counts window_{};  // events in [warmup, horizon)
   std::uint64_t chips_seized_ = 0, chips_disabled_ = 0;
-  std::uint64_t chips_delivered_legitimate_ = 0;
-  std::uint64_t lots_delivered_restricted_ = 0, chips_delivered_restricted_ = 0;
+  std::uint64_t lots_legitimate_ = 0, chips_legitimate_ = 0, chips_delivered_legitimate_ = 0;
   std::uint64_t false_positive_lots_ = 0;
   std::unordered_set<std::uint64_t> false_positive_ids_;
-  double h100e_diverted_ = 0, h100e_delivered_restricted_ = 0;
-  // Adaptive smugglers only: compute seized or disabled, and substitution.
-  double h100e_taken_ = 0;
+  sim::RunningStats days_to_first_flag_;
+  std::vector<PolicyTotals> by_policy_;
+  // Adaptive smugglers only: substitution.
   std::uint64_t lots_substituted_ = 0;
   double h100e_substituted_demand_ = 0, h100e_substituted_bought_ = 0, h100e_shortfall_ = 0;
-  std::unordered_set<std::uint64_t> detected_lots_;  // ids of sold lots with any detection
-  sim::RunningStats time_to_detection_days_;
-  std::vector<PolicyTotals> by_policy_;
-  std::unordered_map<std::uint64_t, sim::Time> created_at_;
 };
 
 }  // namespace chiptrail::models

@@ -28,19 +28,21 @@ class Recorder {
   virtual ~Recorder() = default;
   // A lot was sold and entered the chain.
   virtual void lot_created(const Lot& lot, sim::Time t) = 0;
-  // A policy found a diverted lot or consignment. With kSeize or kDisable its chips leave the
-  // chain.
+  // A policy acted on a diverted lot or consignment it found (flagged() came first). With
+  // kSeize or kDisable its chips leave the chain: interdicted.
   virtual void detected(const Lot& lot, const DetectionEvent& d) = 0;
   // A policy wrongly held a legitimate lot (it then goes on).
   virtual void false_positive(const Lot& lot, const DetectionEvent& d) = 0;
   // A legitimate lot was installed at its data center, or a diverted lot reached its end
   // facility (reassembled from the consignments that got through).
   virtual void delivered(const Lot& lot, sim::Time t) = 0;
-  // A policy spent effort (units already multiplied into dollars by the model).
-  virtual void cost(std::size_t policy, double usd) = 0;
-  // A policy returned a finding on a diverted lot, whether or not it was the one that acted
-  // (several policies at one point, or a later one): measures the overlap between measures.
-  virtual void would_flag(const Lot& lot, std::size_t policy) = 0;
+  // A policy spent effort at `t` (units already multiplied into dollars by the model).
+  virtual void cost(std::size_t policy, double usd, sim::Time t) = 0;
+  // A policy raised an alert on a diverted lot or consignment at `t`, whether or not it acted on
+  // it (several policies at one point, or a later one) and whatever follows: the "flagged"
+  // rung of the outcome ladder, and the overlap between measures. Precedes the detected() of
+  // the same finding.
+  virtual void flagged(const Lot& lot, std::size_t policy, sim::Time t) = 0;
   // Chips already delivered to their end user were remotely disabled: they move from
   // delivered to disabled.
   virtual void disabled_after_delivery(const Lot& delivered, const DetectionEvent& d) = 0;

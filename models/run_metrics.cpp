@@ -21,13 +21,4 @@ double RunMetrics::get(const std::string& name) const {
   return values[static_cast<std::size_t>(it - names.begin())];
 }
 
-const std::vector<RateDefinition>& rate_definitions() {
-  static const std::vector<RateDefinition> rates{
-      {"detection_rate_lots", "lots_detected", "lots_diverted", true},
-      {"detection_rate_chips", "chips_detected", "chips_diverted", false},
-      {"false_positive_rate_lots", "false_positive_lots", "lots_legitimate", true},
-  };
-  return rates;
-}
-
 }  // namespace chiptrail::models

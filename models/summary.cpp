@@ -1,20 +1,21 @@
 #include "models/summary.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
 
+#include "models/metric_glossary.hpp"
 #include "sim/analysis/intervals.hpp"
 #include "sim/running_stats.hpp"
 
 namespace chiptrail::models {
 
 namespace {
-const RateDefinition* find_rate(const std::string& name) {
-  for (const RateDefinition& r : rate_definitions()) {
-    if (name == r.rate) return &r;
-  }
-  return nullptr;
+// The glossary's ratio metric of this name, or null.
+const MetricInfo* find_rate(const std::string& name) {
+  const MetricInfo* m = find_metric(name);
+  return m != nullptr && m->is_ratio() ? m : nullptr;
 }
 }  // namespace
 
@@ -31,7 +32,7 @@ std::vector<MetricSummary> summarize(const std::vector<RunMetrics>& runs, double
       if (!std::isnan(v)) per_run.add(v);
     }
     s.sd = per_run.count() > 1 ? per_run.sd() : std::numeric_limits<double>::quiet_NaN();
-    if (const RateDefinition* rate = find_rate(name)) {
+    if (const MetricInfo* rate = find_rate(name)) {
       double successes = 0, trials = 0;
       for (const RunMetrics& r : runs) {
         successes += r.get(rate->numerator);
@@ -40,7 +41,7 @@ std::vector<MetricSummary> summarize(const std::vector<RunMetrics>& runs, double
       const double ratio =
           trials > 0 ? successes / trials : std::numeric_limits<double>::quiet_NaN();
       s.mean = ratio;
-      if (rate->independent_units && lots_independent) {
+      if (rate->lot_trials && lots_independent) {
         const auto k = static_cast<std::uint64_t>(successes);
         const auto n = static_cast<std::uint64_t>(trials);
         const sim::Interval ci = sim::wilson_interval(k, n, level);
@@ -65,11 +66,15 @@ std::vector<MetricSummary> summarize(const std::vector<RunMetrics>& runs, double
           // sum of squares over n - 1.
           const sim::Interval ci = sim::student_t_interval(0.0, residual.sd(), n, level);
           const double scale = 1.0 / denominator.mean();
-          s.ci_low = std::fmax(0.0, ratio + ci.low * scale);
-          s.ci_high = std::fmin(1.0, ratio + ci.high * scale);
+          s.ci_low = ratio + ci.low * scale;
+          s.ci_high = ratio + ci.high * scale;
+          if (rate->share) {
+            s.ci_low = std::fmax(0.0, s.ci_low);
+            s.ci_high = std::fmin(1.0, s.ci_high);
+          }
         } else {
-          s.ci_low = 0.0;
-          s.ci_high = 1.0;
+          s.ci_low = rate->share ? 0.0 : std::numeric_limits<double>::quiet_NaN();
+          s.ci_high = rate->share ? 1.0 : std::numeric_limits<double>::quiet_NaN();
         }
       }
     } else {
@@ -83,6 +88,27 @@ std::vector<MetricSummary> summarize(const std::vector<RunMetrics>& runs, double
       s.ci_method = "student-t";
     }
     out.push_back(s);
+  }
+  return out;
+}
+
+std::vector<std::vector<MetricSummary>> summarize_periods(const std::vector<RunMetrics>& runs,
+                                                          double level) {
+  std::size_t periods = 0;
+  for (const RunMetrics& r : runs) periods = std::max(periods, r.periods.size());
+  const std::vector<std::string>& names = period_metric_names();
+  std::vector<std::vector<MetricSummary>> out;
+  for (std::size_t k = 0; k < periods; ++k) {
+    std::vector<RunMetrics> in_period;
+    for (const RunMetrics& r : runs) {
+      RunMetrics m;
+      for (std::size_t c = 0; c < names.size(); ++c) {
+        m.set(names[c], k < r.periods.size() ? r.periods[k][c] : 0.0);
+      }
+      in_period.push_back(std::move(m));
+    }
+    // Counts only (no ratio among the period metrics), so independence does not matter.
+    out.push_back(summarize(in_period, level, false));
   }
   return out;
 }
@@ -101,7 +127,7 @@ std::vector<MetricSummary> paired_differences(const std::vector<RunMetrics>& bas
     s.ci_method = "paired-t";
     sim::RunningStats terms;  // per replication: the difference, or its influence for a rate
     double estimate = nan;
-    if (const RateDefinition* rate = find_rate(name)) {
+    if (const MetricInfo* rate = find_rate(name)) {
       double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
       for (std::size_t r = 0; r < base.size(); ++r) {
         x0 += base[r].get(rate->numerator);

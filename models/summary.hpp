@@ -31,6 +31,12 @@ struct MetricSummary {
 std::vector<MetricSummary> summarize(const std::vector<RunMetrics>& runs, double level,
                                      bool lots_independent);
 
+// Per period (RunMetrics::periods), the summary of period_metric_names() over the replications
+// (Student-t intervals of per-replication counts): the time series with intervals. A replication
+// without a period (a drained run ends earlier) counts zero there.
+std::vector<std::vector<MetricSummary>> summarize_periods(const std::vector<RunMetrics>& runs,
+                                                          double level);
+
 // The difference other - base of every metric, for two variants run on common random numbers
 // (replication r of both drew from the same streams, so base[r] and other[r] are paired). The
 // mean is exactly the difference of the two summaries' means: for rates, the difference of

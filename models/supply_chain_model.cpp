@@ -45,7 +45,9 @@ class Replication {
       simulator_.run_until(context_.world.horizon);
     }
     SimulationSummary out;
-    out.chips_in_pipeline = lots_.chips_in_chain();
+    std::vector<double> h100e_per_chip;
+    for (const ChipModel& c : context_.world.chips) h100e_per_chip.push_back(c.h100_equivalents);
+    out.pipeline = lots_.in_chain(h100e_per_chip);
     out.events = simulator_.events_processed();
     out.peak_lots_in_flight = lots_.peak_in_chain();
     return out;
@@ -73,8 +75,8 @@ SimulationSummary simulate(const World& world, const RunConfig& config, std::uin
 }
 
 RunMetrics run_replication(const World& world, const RunConfig& config, std::uint64_t replication) {
-  MetricsRecorder recorder(world);
-  return recorder.finish(simulate(world, config, replication, recorder).chips_in_pipeline);
+  MetricsRecorder recorder(world, config);
+  return recorder.finish(simulate(world, config, replication, recorder).pipeline);
 }
 
 SimulationSummary simulate(const World& world, std::uint64_t replication, Recorder& recorder) {

@@ -10,9 +10,9 @@
 namespace chiptrail::models {
 
 struct SimulationSummary {
-  // Chips still in the chain at the horizon (in transit, installed before diversion, waiting
+  // What is still in the chain at the horizon (in transit, installed before diversion, waiting
   // for reassembly), counted from the lots alive in the model.
-  std::uint64_t chips_in_pipeline = 0;
+  Pipeline pipeline;
   std::uint64_t events = 0;             // engine events processed
   std::size_t peak_lots_in_flight = 0;  // most lots and consignments alive at once
 };

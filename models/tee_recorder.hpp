@@ -26,13 +26,13 @@ class TeeRecorder : public Recorder {
     a_.delivered(lot, t);
     b_.delivered(lot, t);
   }
-  void cost(std::size_t policy, double usd) override {
-    a_.cost(policy, usd);
-    b_.cost(policy, usd);
+  void cost(std::size_t policy, double usd, sim::Time t) override {
+    a_.cost(policy, usd, t);
+    b_.cost(policy, usd, t);
   }
-  void would_flag(const Lot& lot, std::size_t policy) override {
-    a_.would_flag(lot, policy);
-    b_.would_flag(lot, policy);
+  void flagged(const Lot& lot, std::size_t policy, sim::Time t) override {
+    a_.flagged(lot, policy, t);
+    b_.flagged(lot, policy, t);
   }
   void disabled_after_delivery(const Lot& delivered, const DetectionEvent& d) override {
     a_.disabled_after_delivery(delivered, d);

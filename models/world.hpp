@@ -82,6 +82,7 @@ struct PolicyInstance {
   Scope scope;
   sim::Time start;
   double cost_per_unit_usd = 0;
+  double fixed_cost_per_year_usd = 0;  // from `start` to the horizon, whatever it does
   std::shared_ptr<const Policy> policy;
 };
 
@@ -90,6 +91,8 @@ struct World {
   std::string name;
   std::string description;
   sim::Time horizon;
+  // The scenario's warm-up (`warmup_days`): the steady-state rates start after it by default.
+  sim::Time warmup;
   std::vector<ChipModel> chips;
   Network network;
   std::vector<Flow> flows;

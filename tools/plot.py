@@ -37,8 +37,13 @@ plt.rcParams.update({
 
 SUMMARY_COLUMNS = ["metric", "n", "mean", "sd", "ci_low", "ci_high", "ci_level", "ci_method"]
 # The metrics a sweep's curves show first, when recorded.
-HEADLINE_METRICS = ["detection_rate_lots", "detection_rate_chips", "chips_delivered_restricted",
-                    "h100e_denied", "enforcement_cost_usd"]
+HEADLINE_METRICS = ["share_h100e_denied", "h100e_delivered_restricted_per_year",
+                    "share_lots_flagged", "chips_delivered_restricted", "enforcement_cost_usd"]
+# The rungs of the time series figure: (period metric, label, colour).
+TIMESERIES_RUNGS = [("h100e_diverted", "diverted", "#636363"),
+                    ("h100e_flagged", "flagged", "#fdae6b"),
+                    ("h100e_interdicted", "interdicted", "#2b8cbe"),
+                    ("h100e_delivered_restricted", "delivered to restricted users", "#d7301f")]
 CHIP_OUTCOMES = [("chips_delivered_restricted", "delivered", "#d7301f"),
                  ("chips_seized", "seized", "#2b8cbe"),
                  ("chips_disabled", "disabled", "#7bccc4"),
@@ -58,6 +63,8 @@ class Results:
         with open(os.path.join(directory, "manifest.json"), encoding="utf-8") as f:
             self.manifest = json.load(f)
         self.detections = read_optional(os.path.join(directory, "detections.csv"))
+        path = os.path.join(directory, "timeseries_summary.csv")
+        self.timeseries = pd.read_csv(path) if os.path.exists(path) else None
         self.sensitivity = read_optional(os.path.join(directory, "sensitivity.csv"))
         missing = [c for c in SUMMARY_COLUMNS if c not in self.summary.columns]
         if missing:
@@ -125,9 +132,29 @@ def chip_outcomes(results):
     return fig
 
 
+def timeseries(results):
+    """H100e per period on each rung of the outcome ladder, with 95% intervals."""
+    t = results.timeseries
+    if t is None or t.empty:
+        return None
+    fig, ax = plt.subplots(figsize=(6, 3))
+    for metric, label, colour in TIMESERIES_RUNGS:
+        rows = t[t["metric"] == metric].sort_values("period")
+        if rows.empty:
+            continue
+        middle = (rows["start_day"] + rows["end_day"]) / 2
+        ax.plot(middle, rows["mean"], marker="o", color=colour, label=label)
+        ax.fill_between(middle, rows["ci_low"], rows["ci_high"], color=colour, alpha=0.2)
+    ax.set_xlabel("day (middle of the period)")
+    ax.set_ylabel("H100e per period")
+    ax.set_title("Diverted compute over time")
+    ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return fig
+
+
 def policies(results):
-    """Lots each policy found first, and found at all (overlap), with 95% intervals."""
-    first = results.metrics_with_prefix("lots_detected_by.")
+    """Lots each policy flagged first, and flagged at all (overlap), with 95% intervals."""
+    first = results.metrics_with_prefix("lots_first_flagged_by.")
     if not first:
         return None
     names = [m.split(".", 1)[1] for m in first]
@@ -136,13 +163,13 @@ def policies(results):
     fig, ax = plt.subplots(figsize=(6, 0.45 * len(names) + 1.2))
     y = range(len(names))
     ax.barh([i - 0.2 for i in y], flagged["mean"], height=0.4, xerr=error_bars(flagged),
-            capsize=3, color="#9ecae1", label="found (first or not)")
+            capsize=3, color="#9ecae1", label="flagged (first or not)")
     ax.barh([i + 0.2 for i in y], found_first["mean"], height=0.4, xerr=error_bars(found_first),
-            capsize=3, color="#3182bd", label="found first (credited)")
+            capsize=3, color="#3182bd", label="first to flag")
     ax.set_yticks(list(y), names)
     ax.invert_yaxis()
     ax.set_xlabel("diverted lots per replication (mean, 95% CI)")
-    ax.set_title("Detection by policy")
+    ax.set_title("Flags by policy")
     ax.legend(loc="lower right", frameon=False)
     return fig
 
@@ -325,7 +352,8 @@ def figures(results):
                         posterior_histogram(results, row["quantity"], row["kind"])))
     elif results.kind == "run":
         for name, make in [("network_map", network_map), ("chip_outcomes", chip_outcomes),
-                           ("policies", policies), ("time_to_detection", time_to_detection)]:
+                           ("timeseries", timeseries), ("policies", policies),
+                           ("time_to_detection", time_to_detection)]:
             fig = make(results)
             if fig is not None:
                 out.append((name, fig))

@@ -17,11 +17,15 @@ import sys
 
 import plot
 
-# The metrics of a run's headline table, in this order, when present.
-HEADLINE = ["lots_diverted", "lots_detected", "detection_rate_lots", "detection_rate_chips",
-            "chips_diverted", "chips_detected", "chips_delivered_restricted",
-            "h100e_delivered_restricted", "h100e_denied", "lots_substituted",
-            "mean_time_to_detection_days", "false_positive_rate_lots", "enforcement_cost_usd"]
+# The metrics of a run's headline table, in this order, when present: the headline rows of
+# `chiptrail run`, then the outcome ladder (`chiptrail metrics` says what each counts).
+HEADLINE = ["h100e_delivered_restricted_per_year", "share_h100e_denied", "share_lots_flagged",
+            "cost_usd_per_h100e_denied", "h100e_diverted_per_year", "h100e_interdicted_per_year",
+            "lots_diverted", "lots_flagged", "lots_interdicted", "lots_delivered_restricted",
+            "lots_in_pipeline", "chips_diverted", "chips_flagged", "chips_interdicted",
+            "chips_delivered_restricted", "chips_in_pipeline", "lots_substituted",
+            "h100e_substitution_shortfall", "mean_days_to_first_flag", "false_positive_rate_lots",
+            "enforcement_cost_usd_per_year"]
 
 STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif;
@@ -98,6 +102,32 @@ def summary_table(rows, element_id):
     return "".join(out)
 
 
+def read_text(path):
+    if not os.path.exists(path):
+        return ""
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def read_glossary(directory, shown):
+    """The glossary rows (glossary.csv) of the metrics shown, as a collapsed table."""
+    path = os.path.join(directory, "glossary.csv")
+    if not os.path.exists(path):
+        return ""
+    glossary = plot.pd.read_csv(path, keep_default_na=False)
+    rows = []
+    for _, g in glossary.iterrows():
+        stem = g["metric"].replace(".<policy>", ".")
+        if not any(m == g["metric"] or (stem.endswith(".") and m.startswith(stem)) for m in shown):
+            continue
+        rows.append("<tr>" + "".join(f"<td>{html.escape(str(g[c]))}</td>"
+                                     for c in ["metric", "rung", "unit", "ratio", "description"])
+                    + "</tr>")
+    return ('<details id="glossary"><summary>glossary</summary><table><thead><tr>'
+            "<th>metric</th><th>rung</th><th>unit</th><th>ratio</th><th>what it counts</th>"
+            "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></details>")
+
+
 def header(results):
     m = results.manifest
     scenario = results.scenario().get("metadata", {})
@@ -125,20 +155,30 @@ def run_sections(results):
     point = results.summary[results.summary["point_id"] == 0]
     headline = point[point["metric"].isin(HEADLINE)].copy()
     headline["order"] = headline["metric"].map(HEADLINE.index)
-    parts = ["<h2>Detection</h2>", summary_table(headline.sort_values("order"), "detection-table"),
-             "<details><summary>every metric</summary>",
-             summary_table(point, "all-metrics"), "</details>"]
+    parts = ["<h2>Outcomes</h2>"]
+    reading = read_text(os.path.join(results.dir, "reading.txt"))
+    if reading:
+        parts.append(f'<p id="reading">{html.escape(" ".join(reading.split()))}</p>')
+    parts += [summary_table(headline.sort_values("order"), "detection-table"),
+              "<details><summary>every metric</summary>",
+              summary_table(point, "all-metrics"), "</details>"]
+    glossary = read_glossary(results.dir, set(point["metric"]))
+    if glossary:
+        parts.append(glossary)
     captions = {
         "network_map": ("network-map", "The network at its coordinates; colour: detections per "
                         "replication at each node; size: lots first caught there."),
         "chip_outcomes": ("chip-outcomes", "Diverted chips by fate, per replication."),
-        "policies": ("by-policy", "Lots found by each policy: found at all, and credited (first "
-                     "to find); the gap is the overlap between measures."),
+        "timeseries": ("timeseries", "Diverted compute by rung and period, counted by when it "
+                       "happened: mean over replications with its 95% interval."),
+        "policies": ("by-policy", "Lots each policy flagged: at all, and first; the gap is the "
+                     "overlap between measures. A flag need not stop anything."),
         "time_to_detection": ("time-to-detection", "Days from sale to each lot's first "
                               "detection, pooled over replications."),
     }
     titles = {"network_map": "Where lots were caught", "chip_outcomes": "Chips",
-              "policies": "Detection by policy", "time_to_detection": "Time to detection"}
+              "timeseries": "Over time", "policies": "Flags by policy",
+              "time_to_detection": "Time to detection"}
     for name, fig in plot.figures(results):
         element_id, caption = captions[name]
         parts.append(f"<h2>{titles[name]}</h2>")

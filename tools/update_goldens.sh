@@ -9,6 +9,7 @@ for file in scenarios/*.textproto; do
   ./build/chiptrail run "scenarios/$scenario.textproto" --replications 10 --seed 7 --out "$out" >/dev/null
   cp "$out/runs.csv" "tests/golden/$scenario.runs.csv"
   cp "$out/summary.csv" "tests/golden/$scenario.summary.csv"
+  cp "$out/timeseries.csv" "tests/golden/$scenario.timeseries.csv"
   rm -rf "$out"
 done
 echo "goldens updated: git diff tests/golden/"

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "chiptrail/v1/scenario.pb.h"
+#include "models/metric_glossary.hpp"
 #include "models/scenario/build_world.hpp"
 #include "models/scenario/input_error.hpp"
 #include "models/scenario/input_text.hpp"
@@ -137,6 +138,7 @@ std::vector<BudgetOutcome> search_allocations(const ScenarioFile& scenario,
         std::string names;
         for (const std::string& n : probe.names) names += (names.empty() ? "" : ", ") + n;
         throw std::invalid_argument("optimize: no metric named " + o.objective +
+                                    rename_hint(o.objective) +
                                     "; this scenario's metrics are: " + names);
       }
     }
@@ -149,7 +151,7 @@ std::vector<BudgetOutcome> search_allocations(const ScenarioFile& scenario,
                 "optimize: the objective " + o.objective + " is not defined in replication " +
                 std::to_string(r) + " of " + describe(levers, b.candidates[c]) +
                 " (unknown metric, or a rate with nothing to count: prefer counts such as "
-                "chips_detected)");
+                "chips_interdicted)");
           }
           return v;
         },

@@ -25,7 +25,7 @@ struct AllocationSearchOptions {
   double budget = 0;
   std::size_t divisions = 10;       // d
   std::size_t frontier_points = 4;  // F
-  std::string objective = "chips_detected";
+  std::string objective = "chips_interdicted";
   sim::HalvingOptions halving;  // its `maximize` says which way the objective is better
   double level = 0.95;
 };

@@ -21,8 +21,8 @@ class FlowOutcomes : public Recorder {
   void detected(const Lot& lot, const DetectionEvent&) override { found_[lot.flow].insert(lot.id); }
   void false_positive(const Lot&, const DetectionEvent&) override {}
   void delivered(const Lot&, sim::Time) override {}
-  void cost(std::size_t, double) override {}
-  void would_flag(const Lot&, std::size_t) override {}
+  void cost(std::size_t, double, sim::Time) override {}
+  void flagged(const Lot&, std::size_t, sim::Time) override {}
   void disabled_after_delivery(const Lot&, const DetectionEvent&) override {}
   void substituted(const Lot&, double, sim::Time) override {}
 

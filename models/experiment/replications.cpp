@@ -25,7 +25,14 @@ struct Replicated {
 }  // namespace
 
 bool lots_independent(const World& world) {
-  return !world.adversary.has_value();
+  // Every draw on a lot comes from streams addressed by the lot, so lots are independent
+  // trials unless something shared couples them: smugglers learning from earlier lots, or
+  // audit visits, one visit examining every lot on record at a site (and, announced, holding
+  // back every removal there).
+  if (world.adversary) return false;
+  return std::none_of(world.policies.begin(), world.policies.end(), [](const PolicyInstance& p) {
+    return p.policy->audits_per_site_per_year() > 0;
+  });
 }
 
 ReplicationSet run_replications(const World& world, const RunConfig& run_config,
@@ -34,11 +41,11 @@ ReplicationSet run_replications(const World& world, const RunConfig& run_config,
   std::vector<Replicated> results =
       run_indexed<Replicated>(config.replications, execution, [&](std::size_t r) {
         if (!request.keep_detections) return Replicated{run_replication(world, config, r), {}};
-        MetricsRecorder metrics(world);
+        MetricsRecorder metrics(world, config);
         DetectionLog detections;
         TeeRecorder both(metrics, detections);
         const SimulationSummary s = simulate(world, config, r, both);
-        return Replicated{metrics.finish(s.chips_in_pipeline), detections.records()};
+        return Replicated{metrics.finish(s.pipeline), detections.records()};
       });
   ReplicationSet out;
   for (Replicated& r : results) {
@@ -46,6 +53,7 @@ ReplicationSet run_replications(const World& world, const RunConfig& run_config,
     if (request.keep_detections) out.detections.push_back(std::move(r.detections));
   }
   out.summary = summarize(out.runs, request.level, lots_independent(world));
+  out.periods = summarize_periods(out.runs, request.level);
   return out;
 }
 

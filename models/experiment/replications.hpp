@@ -12,8 +12,9 @@
 namespace chiptrail::models {
 
 // Whether the lots of one replication are independent trials, which licenses Wilson intervals
-// on lot rates (models/summary.hpp): true unless smugglers adapt, learning from earlier lots.
-// Decided here, once, for every front end.
+// on lot shares (models/summary.hpp): false when smugglers adapt (learning from earlier lots)
+// or a policy audits sites (one visit examines every lot there); the replication is then the
+// unit of every interval. Decided here, once, for every front end.
 bool lots_independent(const World& world);
 
 struct ReplicationRequest {
@@ -26,6 +27,7 @@ struct ReplicationSet {
   std::vector<RunMetrics> runs;                          // by replication
   std::vector<std::vector<DetectionRecord>> detections;  // by replication; empty unless kept
   std::vector<MetricSummary> summary;
+  std::vector<std::vector<MetricSummary>> periods;  // summarize_periods: the time series
 };
 
 // The experiment every front end runs: replications 0 .. config.replications - 1 of `world`,

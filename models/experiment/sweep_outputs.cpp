@@ -8,6 +8,7 @@
 #include "chiptrail/v1/scenario.pb.h"
 #include "chiptrail/v1/sweep.pb.h"
 #include "models/output/atomic_file.hpp"
+#include "models/output/glossary_text.hpp"
 #include "models/output/manifest.hpp"
 #include "models/output/message_json.hpp"
 #include "models/output/output_set.hpp"
@@ -78,7 +79,7 @@ PointSummaries point_summaries(const SweepSpec& spec, const SweepResults& r) {
   for (std::size_t p = 0; p < spec.points.size(); ++p) {
     std::vector<RunMetrics> runs;
     for (std::uint64_t rep = 0; rep < spec.replications; ++rep) {
-      runs.push_back({r.names, r.runs.at(p * spec.replications + rep)});
+      runs.push_back({r.names, r.runs.at(p * spec.replications + rep), {}});
     }
     out.push_back(summarize(runs, kLevel, /*lots_independent=*/!adaptive));
   }
@@ -169,7 +170,8 @@ void write_sweep_outputs(const std::string& dir, const models::SweepSpec& spec,
   const PointSummaries summaries = point_summaries(spec, r);  // once, for both summaries
   std::vector<OutputFile> files = {{"runs.csv", sweep_runs_csv(spec, r)},
                                    {"summary.csv", sweep_summary_csv(spec, r, summaries)},
-                                   {"summary.json", sweep_summary_json(spec, r, summaries)}};
+                                   {"summary.json", sweep_summary_json(spec, r, summaries)},
+                                   {"glossary.csv", glossary_text("csv")}};
   if (spec.common_random_numbers) files.push_back({"paired.csv", sweep_paired_csv(spec, r)});
   write_output_set(dir, files, sweep_manifest(spec, ""));
 }

@@ -32,7 +32,7 @@ bool finished(const std::string& dir, const SweepSpec& spec, const Shard& shard)
 
 // The metric names every run of the sweep records (those of its first point).
 std::vector<std::string> metric_names(const SweepSpec& spec, const PolicyRegistry& registry) {
-  return MetricsRecorder(world_for_point(spec, 0, registry)).finish(0).names;
+  return MetricsRecorder(world_for_point(spec, 0, registry)).finish({}).names;
 }
 
 [[noreturn]] void fail(SweepError::Kind kind, const std::string& what) {

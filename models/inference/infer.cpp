@@ -16,7 +16,7 @@
 namespace chiptrail::models {
 const std::vector<std::string>& predicted_metrics() {
   static const std::vector<std::string> names = {"chips_diverted", "chips_delivered_restricted",
-                                                 "lots_diverted", "lots_detected"};
+                                                 "lots_diverted", "lots_flagged"};
   return names;
 }
 
@@ -48,9 +48,10 @@ Inference infer(const ScenarioFile& scenario, const Observations& observations,
     priors.push_back({[d](sim::RandomStream& rs) { return d.sample(rs, false); },
                       [d](double x) { return *d.density(x); }});
   }
-  // The scenario with a parameter vector, run over the observation period.
+  // The scenario with a parameter vector, run over its warm-up and then the observation period:
+  // observations are counts of the steady state, as the yearly rates of `run` are.
   v1::Scenario period = base;
-  period.set_horizon_days(observations.period_days);
+  period.set_horizon_days(base.warmup_days() + observations.period_days);
   const auto world_at = [&](const std::vector<double>& theta) {
     const auto refuse = [&](const std::string& why) {
       std::string values;
@@ -74,7 +75,9 @@ Inference infer(const ScenarioFile& scenario, const Observations& observations,
   RunConfig config;  // every simulation its own replication id under the inference's seed
   config.seed = options.abc.seed;
   config.limits = options.limits;
-  check_observed_metrics(observations, MetricsRecorder(base_world).finish(0).names);
+  config.warmup = base_world.warmup;
+  config.count_from = base_world.warmup;  // counts of [warm-up, warm-up + period) only
+  check_observed_metrics(observations, MetricsRecorder(base_world).finish({}).names);
   for (const ObservedCount& o : observations.observed) {
     out.statistics.push_back(o.metric);
     out.observed.push_back(o.count);

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "chiptrail/v1/observations.pb.h"
+#include "models/metric_glossary.hpp"
 #include "models/scenario/field_path.hpp"
 #include "models/scenario/input_error.hpp"
 #include "models/scenario/input_parser.hpp"
@@ -66,14 +67,21 @@ Observations load_observations(const std::string& path) {
 
 void check_observed_metrics(const Observations& observations,
                             const std::vector<std::string>& metrics) {
+  // The error lists what the public record can count: lots and chips.
   std::string known;
-  for (const std::string& name : metrics) known += (known.empty() ? "" : ", ") + name;
+  for (const std::string& name : metrics) {
+    const MetricInfo* m = find_metric(name);
+    if (m != nullptr && (m->unit == "lots" || m->unit == "chips")) {
+      known += (known.empty() ? "" : ", ") + name;
+    }
+  }
   std::vector<InputError> errors;
   for (std::size_t i = 0; i < observations.observed.size(); ++i) {
     const std::string& m = observations.observed[i].metric;
     if (std::find(metrics.begin(), metrics.end(), m) != metrics.end()) continue;
-    errors.push_back(located(observations.locator, FieldPath{}.at("observed", i) / "metric",
-                             "the scenario has no metric \"" + m + "\"; it has: " + known));
+    errors.push_back(located(
+        observations.locator, FieldPath{}.at("observed", i) / "metric",
+        "the scenario has no metric \"" + m + "\"" + rename_hint(m) + "; it has: " + known));
   }
   if (!errors.empty()) throw InvalidInput(std::move(errors));
 }

@@ -43,13 +43,13 @@ bool Enforcement::enforce(Stage stage, const Lot& lot, const NodeInfo* node, Nod
     PolicyContext ctx{lot, node, edge, ctx_.now(), rng};
     ctx.set_lot_address(ctx_.streams.lot_address(p, lot.id));
     const Decision d = ask(*p.policy, stage, ctx);
-    if (d.effort_units > 0) ctx_.recorder.cost(i, d.effort_units * p.cost_per_unit_usd);
+    if (d.effort_units > 0) ctx_.recorder.cost(i, d.effort_units * p.cost_per_unit_usd, ctx_.now());
     if (d.verdict == Verdict::kTurnBack) {
       if (turned_back != nullptr) *turned_back = true;
       continue;
     }
     if (d.verdict == Verdict::kPass || stopped) {
-      if (d.verdict != Verdict::kPass && lot.diverted) ctx_.recorder.would_flag(lot, i);
+      if (d.verdict != Verdict::kPass && lot.diverted) ctx_.recorder.flagged(lot, i, ctx_.now());
       continue;
     }
     const DetectionEvent event{i,         node_index, node != nullptr, stage,
@@ -58,7 +58,7 @@ bool Enforcement::enforce(Stage stage, const Lot& lot, const NodeInfo* node, Nod
       ctx_.recorder.false_positive(lot, event);
       continue;
     }
-    ctx_.recorder.would_flag(lot, i);
+    ctx_.recorder.flagged(lot, i, ctx_.now());
     if (d.delay > sim::Time::zero()) {
       const std::uint64_t id = lot.id;
       ctx_.simulator.schedule_in(d.delay, [this, id, event] { act_on_sold_lot(id, event); });
@@ -105,7 +105,7 @@ void Enforcement::act_on_finding(const Lot& lot, std::uint64_t id, const Detecti
     ctx_.recorder.false_positive(lot, event);
     return;
   }
-  ctx_.recorder.would_flag(lot, event.policy);
+  ctx_.recorder.flagged(lot, event.policy, ctx_.now());
   act_on_sold_lot(id, event);
 }
 

@@ -1,6 +1,7 @@
 #include "models/replication/lot_registry.hpp"
 
 #include <algorithm>
+#include <unordered_set>
 
 namespace chiptrail::models {
 
@@ -46,10 +47,21 @@ const std::vector<std::uint64_t>& LotRegistry::on_record_at(NodeIndex site) {
   return site_lots_[site];
 }
 
-std::uint64_t LotRegistry::chips_in_chain() const {
-  std::uint64_t chips = 0;
-  for (const auto& [k, live] : live_) chips += live.lot.chips;
-  return chips;
+Pipeline LotRegistry::in_chain(const std::vector<double>& h100e_per_chip) const {
+  Pipeline p;
+  std::unordered_set<std::uint64_t> sold_lots;
+  for (const auto& [k, live] : live_) {
+    const Lot& lot = live.lot;
+    if (!lot.diverted) {
+      p.chips_legitimate += lot.chips;
+      continue;
+    }
+    p.chips += lot.chips;
+    p.h100e += static_cast<double>(lot.chips) * h100e_per_chip[lot.chip_model];
+    sold_lots.insert(lot.id);
+  }
+  p.lots = sold_lots.size();
+  return p;
 }
 
 }  // namespace chiptrail::models

@@ -60,8 +60,8 @@ class LotRegistry {
   // The lots ever installed at `site`, in order of installation.
   [[nodiscard]] const std::vector<std::uint64_t>& on_record_at(NodeIndex site);
 
-  // Chips of the lots and consignments in the chain now.
-  [[nodiscard]] std::uint64_t chips_in_chain() const;
+  // The lots and consignments in the chain now; `h100e_per_chip` by chip model.
+  [[nodiscard]] Pipeline in_chain(const std::vector<double>& h100e_per_chip) const;
   [[nodiscard]] std::size_t peak_in_chain() const { return peak_live_; }
 
  private:

@@ -51,7 +51,7 @@ sim::Process PeriodicChecks::audits(std::size_t p, NodeIndex site) {
     }
     co_await ctx_.simulator.delay(at - ctx_.now());
     if (ctx_.now() < inst.start) continue;
-    ctx_.recorder.cost(p, inst.cost_per_unit_usd);  // one visit
+    ctx_.recorder.cost(p, inst.cost_per_unit_usd, ctx_.now());  // one visit
     std::uint64_t site_chips = 0;  // on record: installed, or missing but not yet seized
     for (const std::uint64_t id : ctx_.lots.on_record_at(site)) {
       const SoldLot& sold = ctx_.lots.sold(id);
@@ -71,7 +71,8 @@ sim::Process PeriodicChecks::audits(std::size_t p, NodeIndex site) {
       ctx.missing_chips = sold.at_site ? 0 : sold.lot.chips;
       ctx.site_chips = site_chips;
       const Decision d = policy.on_audit(ctx);
-      if (d.effort_units > 0) ctx_.recorder.cost(p, d.effort_units * inst.cost_per_unit_usd);
+      if (d.effort_units > 0)
+        ctx_.recorder.cost(p, d.effort_units * inst.cost_per_unit_usd, ctx_.now());
       if (d.verdict == Verdict::kPass) continue;
       const DetectionEvent event{p, site, true, Stage::kAudit, d.verdict, ctx_.now(), std::nullopt};
       enforcement_.act_on_finding(sold.lot, id, event);
@@ -98,7 +99,8 @@ sim::Process PeriodicChecks::operation(std::size_t p, std::uint64_t id) {
     ctx.set_lot_address(ctx_.streams.lot_address(inst, id));
     ctx.check_record = &record;
     const Decision d = policy.on_operation(ctx);
-    if (d.effort_units > 0) ctx_.recorder.cost(p, d.effort_units * inst.cost_per_unit_usd);
+    if (d.effort_units > 0)
+      ctx_.recorder.cost(p, d.effort_units * inst.cost_per_unit_usd, ctx_.now());
     if (d.verdict == Verdict::kPass) continue;
     const DetectionEvent event{p,         where,      node != nullptr, Stage::kOperation,
                                d.verdict, ctx_.now(), std::nullopt};

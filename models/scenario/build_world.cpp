@@ -48,6 +48,15 @@ class WorldBuilder {
     } else {
       world_.horizon = sim::Time::from_days(s_.horizon_days());
     }
+    if (check_non_negative(FieldPath{} / "warmup_days", s_.warmup_days(), "number of days")) {
+      if (s_.warmup_days() >= s_.horizon_days() && world_.horizon > sim::Time::zero()) {
+        error(FieldPath{} / "warmup_days",
+              "must be below horizon_days (" + describe_number(s_.horizon_days()) + "), got " +
+                  describe_number(s_.warmup_days()));
+      } else {
+        world_.warmup = sim::Time::from_days(s_.warmup_days());
+      }
+    }
     chips();
     nodes();
     edges();
@@ -438,6 +447,10 @@ class WorldBuilder {
       }
       if (check_non_negative(p / "cost_per_unit_usd", pol.cost_per_unit_usd(), "cost")) {
         inst.cost_per_unit_usd = pol.cost_per_unit_usd();
+      }
+      if (check_non_negative(p / "fixed_cost_per_year_usd", pol.fixed_cost_per_year_usd(),
+                             "cost")) {
+        inst.fixed_cost_per_year_usd = pol.fixed_cost_per_year_usd();
       }
       scope(p / "scope", pol.scope(), inst.scope);
       if (pol.kind_case() == v1::Policy::KIND_NOT_SET) {

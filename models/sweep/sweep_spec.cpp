@@ -10,6 +10,7 @@
 
 #include "chiptrail/v1/scenario.pb.h"
 #include "chiptrail/v1/sweep.pb.h"
+#include "models/metric_glossary.hpp"
 #include "models/metrics_recorder.hpp"
 #include "models/scenario/build_world.hpp"
 #include "models/scenario/field_locator.hpp"
@@ -81,7 +82,7 @@ class SweepBuilder {
         (std::filesystem::path(path_).parent_path() / sweep_.scenario()).string();
     try {
       spec_.base = read_scenario_file(base);
-      base_world_names_ = MetricsRecorder(build_world(spec_.base, registry_)).finish(0).names;
+      base_world_names_ = MetricsRecorder(build_world(spec_.base, registry_)).finish({}).names;
     } catch (const MissingInput& e) {
       error(FieldPath{} / "scenario", e.what());
       return false;
@@ -277,7 +278,7 @@ class SweepBuilder {
       if (std::find(base_world_names_.begin(), base_world_names_.end(), sweep_.metrics(i)) ==
           base_world_names_.end()) {
         error(FieldPath{}.at("metrics", static_cast<std::size_t>(i)),
-              "unknown metric " + sweep_.metrics(i));
+              "unknown metric " + sweep_.metrics(i) + rename_hint(sweep_.metrics(i)));
       }
     }
   }

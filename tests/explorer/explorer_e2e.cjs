@@ -103,14 +103,14 @@ async function main() {
     assert.ok(await page.locator('.control.changed').count() === 1, 'the edited control is marked');
     await page.fill('#replications', '60');
     await runAndWait(page);
-    const first = await headline(page, 'detection_rate_lots');
+    const first = await headline(page, 'share_lots_flagged');
     assert.ok(percent(first.edited) > percent(first.asLoaded),
               `detection rate should rise: ${JSON.stringify(first)}`);
     assert.match(first.delta, /^difference \+/);
     // The page shows what the API computed.
     const runId = (await page.locator('#results-caption').textContent()).match(/run (\d+)/)[1];
     const api = await (await page.request.get(`${url}api/runs/${runId}/results`)).json();
-    const rate = api.metrics.find((m) => m.metric === 'detection_rate_lots');
+    const rate = api.metrics.find((m) => m.metric === 'share_lots_flagged');
     assert.equal(first.edited, `${(100 * rate.edited.mean).toFixed(1)}%`);
     assert.equal(first.asLoaded, `${(100 * rate.as_loaded.mean).toFixed(1)}%`);
     assert.ok(rate.difference.ci_low > 0, 'the paired interval excludes zero');
@@ -120,7 +120,7 @@ async function main() {
     // 3. Results update: with the inspection switched off the edited rate falls below.
     await page.locator(`input[data-policy-switch="customs_my"]`).uncheck();
     await runAndWait(page);
-    const second = await headline(page, 'detection_rate_lots');
+    const second = await headline(page, 'share_lots_flagged');
     assert.ok(percent(second.edited) < percent(second.asLoaded),
               `detection rate should fall: ${JSON.stringify(second)}`);
     assert.equal(second.asLoaded, first.asLoaded, 'same seed: the scenario as loaded gives the same numbers');

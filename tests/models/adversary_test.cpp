@@ -26,9 +26,9 @@ namespace {
 class InspectionLog : public models::MetricsRecorder {
  public:
   using MetricsRecorder::MetricsRecorder;
-  void cost(std::size_t policy, double usd) override {
+  void cost(std::size_t policy, double usd, sim::Time t) override {
     order.push_back(policy);
-    MetricsRecorder::cost(policy, usd);
+    MetricsRecorder::cost(policy, usd, t);
   }
   std::vector<std::size_t> order;
 };
@@ -127,9 +127,9 @@ TEST_CASE("route-inspection game: optimal random inspection holds smugglers to t
     std::vector<models::RunMetrics> runs;
     for (std::uint64_t r = 0; r < 30; ++r) runs.push_back(models::run_replication(w, r));
     for (const models::MetricSummary& s : models::summarize(runs, 0.999, false)) {
-      if (s.metric == "detection_rate_lots") return s;
+      if (s.metric == "share_lots_flagged") return s;
     }
-    FAIL("no detection_rate_lots");
+    FAIL("no share_lots_flagged");
     return models::MetricSummary{};
   };
   const std::string adaptive = "adversary { adaptive: true }";
@@ -158,8 +158,8 @@ TEST_CASE("adaptive smugglers split consignments below a size-based inspection t
       size_based + "adversary { adaptive: true split_below_inspection_threshold: true }", 20));
   const models::RunMetrics f = models::run_replication(fixed, 0);
   const models::RunMetrics a = models::run_replication(adaptive, 0);
-  CHECK(f.get("lots_detected_by.customs_sized") == 20);
-  CHECK(a.get("lots_detected_by.customs_sized") == 0);
+  CHECK(f.get("lots_first_flagged_by.customs_sized") == 20);
+  CHECK(a.get("lots_first_flagged_by.customs_sized") == 0);
   CHECK(a.get("chips_delivered_restricted") == 20 * 64);
 }
 
@@ -177,8 +177,8 @@ TEST_CASE("adaptive smugglers buy chips that no location verification covers, sa
       world_from_text(text + "adversary { adaptive: true avoid_verified_chips: true }");
   const models::RunMetrics f = models::run_replication(fixed, 0);
   const models::RunMetrics a = models::run_replication(adaptive, 0);
-  CHECK(f.get("lots_detected_by.lv") == 20);  // every B200 lot fails its first challenge
-  CHECK(a.get("lots_detected_by.lv") == 0);
+  CHECK(f.get("lots_first_flagged_by.lv") == 20);  // every B200 lot fails its first challenge
+  CHECK(a.get("lots_first_flagged_by.lv") == 0);
   CHECK(a.get("chips_diverted") == 20 * 160);  // 64 B200 = 160 H100-equivalents = 160 H100
   CHECK(a.get("h100e_diverted") == f.get("h100e_diverted"));
 }
@@ -196,14 +196,14 @@ TEST_CASE("substitution: buyers turn to domestic chips when smuggled compute cos
   const models::RunMetrics smuggle = run(
       "adversary { adaptive: true prior_detection: 0.1 prior_detection_elsewhere: 0.1 " + stubborn);
   CHECK(smuggle.get("lots_substituted") == 0);
-  CHECK(smuggle.get("h100e_denied") == 0);
+  CHECK(smuggle.get("h100e_substitution_shortfall") == 0);
   const models::RunMetrics substitute = run(
       "adversary { adaptive: true prior_detection: 0.2 prior_detection_elsewhere: 0.2 " + stubborn);
   CHECK(substitute.get("lots_substituted") == 20);
   CHECK(substitute.get("lots_diverted") == 0);
   CHECK(substitute.get("h100e_demanded") == doctest::Approx(20 * 160));
   CHECK(substitute.get("h100e_substituted") == doctest::Approx(20 * 96));
-  CHECK(substitute.get("h100e_denied") == doctest::Approx(20 * 64));
+  CHECK(substitute.get("h100e_substitution_shortfall") == doctest::Approx(20 * 64));
   // Learning: both borders inspect everything and find half. The first buyers smuggle (prior
   // 0.1); seizures teach that a border costs about half the lots, s falls to about 0.5 < 0.6,
   // and later buyers turn to the substitute (and, no longer smuggling, stop learning).
@@ -219,8 +219,9 @@ TEST_CASE("substitution: buyers turn to domestic chips when smuggled compute cos
 TEST_CASE("non-adaptive scenarios have no adversary columns; adaptive ones do") {
   const models::RunMetrics fixed =
       models::run_replication(world_from_text(two_routes(0.5, 1, 0.5, 1, "", 5)), 0);
-  CHECK(std::isnan(fixed.get("h100e_denied")));
+  CHECK(std::isnan(fixed.get("h100e_substitution_shortfall")));
   const models::RunMetrics adaptive = models::run_replication(
       world_from_text(two_routes(0.5, 1, 0.5, 1, "adversary { adaptive: true }", 5)), 0);
-  CHECK(adaptive.get("h100e_denied") == adaptive.get("chips_detected") * 2.5);
+  CHECK(adaptive.get("h100e_substitution_shortfall") == 0);  // no substitute chip: no shortfall
+  CHECK(adaptive.get("h100e_demanded") == adaptive.get("h100e_diverted"));
 }

@@ -77,7 +77,7 @@ TEST_CASE("optimize finds the allocation brute force finds (and the game's equil
     const models::World w = models::build_world(copy, registry);
     double sum = 0;
     for (std::uint64_t r = 0; r < 48; ++r)
-      sum += models::run_replication(w, r).get("chips_detected");
+      sum += models::run_replication(w, r).get("chips_interdicted");
     if (sum / 48 > brute_best_mean) {
       brute_best_mean = sum / 48;
       brute_best = brute_q1.size();

@@ -62,7 +62,7 @@ std::string verified(const std::string& settings) {
 double lots_found_by(const models::World& w, const std::string& policy) {
   double found = 0;
   for (std::uint64_t r = 0; r < 3; ++r) {
-    found += models::run_replication(w, r).get("lots_detected_by." + policy);
+    found += models::run_replication(w, r).get("lots_first_flagged_by." + policy);
   }
   return found;
 }
@@ -120,7 +120,7 @@ TEST_CASE("adversary settings: a written 0 is read as 0, left out takes the defa
   // at the prior, so every Thompson draw is the same. Smugglers who learn avoid the inspected
   // border and are caught less.
   const auto caught = [](const models::World& w) {
-    return models::run_replication(w, 0).get("lots_detected");
+    return models::run_replication(w, 0).get("lots_flagged");
   };
   const models::World deaf = with_value(text, "adversary.observed_share", 0);
   const models::World slow = with_value(text, "adversary.learning_rate", 0);
@@ -163,11 +163,11 @@ TEST_CASE("an uncontrolled chip is beyond every measure; naming it in a scope is
   const std::string text = base_scenario() + testing::diversion_flow(20, 8, 8) +
                            "policies { name: \"c\" customs_inspection { inspection_rate: 1 "
                            "detection_probability: 1 } }\n";
-  CHECK(models::run_replication(testing::world_from_text(text), 0).get("lots_detected") == 20);
+  CHECK(models::run_replication(testing::world_from_text(text), 0).get("lots_flagged") == 20);
   std::string free = text;
   free.replace(free.find("controlled: true"), 16, "controlled: false");
   const models::RunMetrics m = models::run_replication(testing::world_from_text(free), 0);
-  CHECK(m.get("lots_detected") == 0);
+  CHECK(m.get("lots_flagged") == 0);
   CHECK(m.get("lots_delivered_restricted") == 20);
   CHECK(error_for(free + "policies { name: \"s\" scope { chip_models: \"B200\" }\n"
                          "  customs_inspection { inspection_rate: 1 } }\n",

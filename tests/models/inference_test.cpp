@@ -38,7 +38,7 @@ double simulated_seizures(const models::ScenarioFile& f, double days) {
   s.set_horizon_days(days);
   models::set_numeric_field(s, "flows[id=diverted].arrivals.poisson_per_year", kTruth);
   const models::World w = models::build_world(s, f.locator, builtin());
-  return models::run_replication(w, 12345).get("lots_detected_by.customs");
+  return models::run_replication(w, 12345).get("lots_first_interdicted_by.customs");
 }
 
 struct Posterior {
@@ -48,7 +48,7 @@ struct Posterior {
 Posterior infer_over(const models::ScenarioFile& f, double days, double seizures) {
   const models::Observations obs = models::parse_observations_text(
       "obs.textproto", "period_days: " + std::to_string(days) +
-                           "\nobserved { metric: \"lots_detected_by.customs\" count: " +
+                           "\nobserved { metric: \"lots_first_interdicted_by.customs\" count: " +
                            std::to_string(seizures) + " }\n");
   models::InferenceOptions o;
   o.abc.particles = 500;
@@ -120,6 +120,7 @@ TEST_CASE("infer: observations are checked, with the line of what is wrong") {
   } catch (const models::InvalidInput& e) {
     CHECK(e.errors().front().line == 3);
     CHECK(e.errors().front().field == "observed[0].metric");
-    CHECK(e.errors().front().message.find("lots_detected_by.customs") != std::string::npos);
+    CHECK(e.errors().front().message.find("lots_first_interdicted_by.customs") !=
+          std::string::npos);
   }
 }

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "chiptrail/v1/scenario.pb.h"
+#include "models/ladder_checks.hpp"
 #include "models/location_physics.hpp"
 #include "models/policies/customer_vetting.hpp"
 #include "models/policies/customs_inspection.hpp"
@@ -398,10 +399,8 @@ TEST_CASE("remotely disabled chips count as disabled, not delivered, and chips a
   const models::RunMetrics m = models::run_replication(w, 0);
   CHECK(m.get("chips_delivered_restricted") == 0);
   CHECK(m.get("chips_disabled") == 40 * 64);
-  CHECK(m.get("lots_detected_by.hb") == 40);
-  CHECK(m.get("chips_diverted") + m.get("chips_legitimate") ==
-        m.get("chips_delivered_legitimate") + m.get("chips_delivered_restricted") +
-            m.get("chips_seized") + m.get("chips_disabled") + m.get("chips_in_pipeline"));
+  CHECK(m.get("lots_first_flagged_by.hb") == 40);
+  testing::check_ladder_conservation(m);
 }
 
 TEST_CASE("location verification disables chips operating at the end facility after delivery") {
@@ -433,7 +432,7 @@ TEST_CASE("announced visits are timed around; surprise visits find lots gone") {
     const models::World w = world_from_text(text);
     double total = 0;
     for (std::uint64_t r = 0; r < 5; ++r)
-      total += models::run_replication(w, r).get("lots_detected");
+      total += models::run_replication(w, r).get("lots_flagged");
     return total;
   };
   // Surprise visits every ~10 days over 100 days find nearly every lot that left.
@@ -448,8 +447,11 @@ TEST_CASE("a tip acts after its delay on whatever is still in the chain") {
                            "  delay_days { fixed: 0.5 } } }\n";
   const models::World w = world_from_text(text);
   const models::RunMetrics m = models::run_replication(w, 0);
-  // Tipped at sale, seized half a day later, still on the first leg.
-  CHECK(m.get("lots_detected_by.tips") == 10);
+  // Tipped at sale (the first alert, on day 0), seized half a day later, still on the first
+  // leg: flagged and interdicted, nothing delivered.
+  CHECK(m.get("lots_first_flagged_by.tips") == 10);
+  CHECK(m.get("lots_first_interdicted_by.tips") == 10);
   CHECK(m.get("chips_seized") == 640);
-  CHECK(m.get("mean_time_to_detection_days") == doctest::Approx(0.5));
+  CHECK(m.get("lots_interdicted") == 10);
+  CHECK(m.get("mean_days_to_first_flag") == 0);
 }

@@ -36,8 +36,8 @@ struct Tally : Recorder {
   }
   void false_positive(const Lot&, const DetectionEvent&) override { ++false_positives; }
   void delivered(const Lot&, sim::Time) override {}
-  void cost(std::size_t, double usd) override { cost_usd += usd; }
-  void would_flag(const Lot&, std::size_t) override { ++flags; }
+  void cost(std::size_t, double usd, sim::Time) override { cost_usd += usd; }
+  void flagged(const Lot&, std::size_t, sim::Time) override { ++flags; }
   void disabled_after_delivery(const Lot&, const DetectionEvent&) override {}
   void substituted(const Lot&, double, sim::Time) override {}
 };
@@ -90,7 +90,15 @@ TEST_CASE("LotRegistry: parts in the chain, encounters, sites and the chips it h
   r.sell(whole);
   r.hold(whole);
   CHECK(r.sold(1).in_chain());
-  CHECK(r.chips_in_chain() == 16);
+  const std::vector<double> h100e{2.5};  // chip model 0
+  CHECK(r.in_chain(h100e).chips == 16);
+  CHECK(r.in_chain(h100e).h100e == 40);
+  CHECK(r.in_chain(h100e).lots == 1);
+  r.sell(lot(2, 0, 4, /*diverted=*/false));
+  r.hold(lot(2, 0, 4, /*diverted=*/false));
+  CHECK(r.in_chain(h100e).chips == 16);  // the ladder's pipeline is of diverted chips
+  CHECK(r.in_chain(h100e).chips_legitimate == 4);
+  r.release({2, 0});
   CHECK(r.arrive(key(whole), 3) == 0);
   CHECK(r.arrive(key(whole), 4) == 0);
   CHECK(r.arrive(key(whole), 3) == 1);  // the second arrival at node 3
@@ -108,7 +116,8 @@ TEST_CASE("LotRegistry: parts in the chain, encounters, sites and the chips it h
   r.release({1, 1});
   r.release({1, 1});  // twice: counted once
   CHECK(r.sold(1).live_parts == 1);
-  CHECK(r.chips_in_chain() == 8);
+  CHECK(r.in_chain(h100e).chips == 8);
+  CHECK(r.in_chain(h100e).lots == 1);
   r.release({1, 2});
   CHECK_FALSE(r.sold(1).in_chain());
 }

@@ -16,9 +16,9 @@ namespace {
 
 RunMetrics run(double count, double detected, double diverted) {
   RunMetrics m;
-  m.set("lots_detected", detected);
+  m.set("lots_flagged", detected);
   m.set("lots_diverted", diverted);
-  m.set("detection_rate_lots", diverted > 0 ? detected / diverted : NAN);
+  m.set("share_lots_flagged", diverted > 0 ? detected / diverted : NAN);
   m.set("chips_in_pipeline", count);
   return m;
 }
@@ -61,7 +61,7 @@ TEST_CASE("paired_differences: a rate is the difference of pooled ratios, delta-
   const std::vector<RunMetrics> base = {run(0, 2, 10), run(0, 3, 12), run(0, 1, 4), run(0, 1, 9)};
   const std::vector<RunMetrics> other = {run(0, 5, 10), run(0, 6, 12), run(0, 2, 4), run(0, 4, 9)};
   const std::vector<MetricSummary> all = paired_differences(base, other, 0.95);
-  const MetricSummary& d = find(all, "detection_rate_lots");
+  const MetricSummary& d = find(all, "share_lots_flagged");
   const double r0 = 7.0 / 35, r1 = 17.0 / 35;  // pooled: detected / diverted
   CHECK(d.mean == doctest::Approx(r1 - r0));
   // Same denominators in both variants: the influence reduces to (dx - (r1 - r0) y) / ybar.
@@ -79,15 +79,15 @@ TEST_CASE("paired_differences: a rate is the difference of pooled ratios, delta-
 // 3.182446305284263).
 namespace {
 
-RunMetrics rates(double lots_detected, double lots_diverted, double chips_detected,
+RunMetrics rates(double lots_flagged, double lots_diverted, double chips_flagged,
                  double chips_diverted, double cost) {
   RunMetrics m;
-  m.set("lots_detected", lots_detected);
+  m.set("lots_flagged", lots_flagged);
   m.set("lots_diverted", lots_diverted);
-  m.set("detection_rate_lots", lots_diverted > 0 ? lots_detected / lots_diverted : NAN);
-  m.set("chips_detected", chips_detected);
+  m.set("share_lots_flagged", lots_diverted > 0 ? lots_flagged / lots_diverted : NAN);
+  m.set("chips_flagged", chips_flagged);
   m.set("chips_diverted", chips_diverted);
-  m.set("detection_rate_chips", chips_diverted > 0 ? chips_detected / chips_diverted : NAN);
+  m.set("share_chips_flagged", chips_diverted > 0 ? chips_flagged / chips_diverted : NAN);
   m.set("enforcement_cost_usd", cost);
   return m;
 }
@@ -101,7 +101,7 @@ constexpr double kT3 = 3.182446305284263;
 
 TEST_CASE("summarize: a lot rate of independent lots is pooled, with the Wilson interval") {
   const std::vector<MetricSummary> all = summarize(kRuns, 0.95, true);
-  const MetricSummary& s = find(all, "detection_rate_lots");
+  const MetricSummary& s = find(all, "share_lots_flagged");
   const double k = 15, n = 40, p = k / n;
   const double centre = (p + kZ * kZ / (2 * n)) / (1 + kZ * kZ / n);
   const double half = kZ / (1 + kZ * kZ / n) * std::sqrt(p * (1 - p) / n + kZ * kZ / (4 * n * n));
@@ -114,9 +114,9 @@ TEST_CASE("summarize: a lot rate of independent lots is pooled, with the Wilson 
 
 TEST_CASE("summarize: a rate of units that move together gets the ratio estimator's interval") {
   // Chips always; lots too when smugglers adapt (lots_independent = false).
-  for (const char* name : {"detection_rate_chips", "detection_rate_lots"}) {
+  for (const char* name : {"share_chips_flagged", "share_lots_flagged"}) {
     CAPTURE(name);
-    const bool chips = std::string(name) == "detection_rate_chips";
+    const bool chips = std::string(name) == "share_chips_flagged";
     const std::vector<MetricSummary> all = summarize(kRuns, 0.95, false);
     const MetricSummary& s = find(all, name);
     const std::vector<double> x =
@@ -157,10 +157,33 @@ TEST_CASE("summarize: undefined values are left out, and one replication knows n
   runs[2] = rates(0, 0, 0, 0, NAN);  // nothing diverted, cost undefined
   const std::vector<MetricSummary> all = summarize(runs, 0.95, false);
   CHECK(find(all, "enforcement_cost_usd").n == 3);
-  CHECK(find(all, "detection_rate_lots").n == 3);  // runs with a zero denominator left out
-  CHECK(find(all, "detection_rate_lots").mean == doctest::Approx(14.0 / 36.0));
+  CHECK(find(all, "share_lots_flagged").n == 3);  // runs with a zero denominator left out
+  CHECK(find(all, "share_lots_flagged").mean == doctest::Approx(14.0 / 36.0));
   const std::vector<MetricSummary> one = summarize({kRuns[0]}, 0.95, false);
-  CHECK(find(one, "detection_rate_chips").ci_low == 0.0);
-  CHECK(find(one, "detection_rate_chips").ci_high == 1.0);
+  CHECK(find(one, "share_chips_flagged").ci_low == 0.0);
+  CHECK(find(one, "share_chips_flagged").ci_high == 1.0);
   CHECK(std::isinf(find(one, "enforcement_cost_usd").ci_high));
+}
+
+TEST_CASE("summarize: a cost per unit is a ratio estimator, not clipped to [0, 1]") {
+  // cost_usd_per_h100e_denied = enforcement_cost_usd / h100e_interdicted, pooled.
+  std::vector<RunMetrics> runs;
+  const double cost[] = {1000, 1500, 800, 2100}, h100e[] = {2, 4, 1, 3};
+  for (int i = 0; i < 4; ++i) {
+    RunMetrics m;
+    m.set("enforcement_cost_usd", cost[i]);
+    m.set("h100e_interdicted", h100e[i]);
+    m.set("cost_usd_per_h100e_denied", cost[i] / h100e[i]);
+    runs.push_back(m);
+  }
+  const MetricSummary& s = find(summarize(runs, 0.95, true), "cost_usd_per_h100e_denied");
+  const double r = 5400.0 / 10.0;
+  double ss = 0;
+  for (int i = 0; i < 4; ++i) ss += (cost[i] - r * h100e[i]) * (cost[i] - r * h100e[i]);
+  const double se = std::sqrt(ss / 3) / std::sqrt(4.0) / (10.0 / 4);
+  CHECK(s.ci_method == "ratio");  // even with independent lots: its units are not lots
+  CHECK(s.mean == doctest::Approx(r));
+  CHECK(s.ci_low == doctest::Approx(r - kT3 * se).epsilon(1e-12));
+  CHECK(s.ci_high == doctest::Approx(r + kT3 * se).epsilon(1e-12));
+  CHECK(s.ci_high > 1.0);
 }

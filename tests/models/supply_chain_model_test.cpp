@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "chiptrail/v1/scenario.pb.h"
+#include "models/ladder_checks.hpp"
 #include "models/lot.hpp"
 #include "models/policies/policy_registry.hpp"
 #include "models/scenario/build_world.hpp"
@@ -22,16 +23,6 @@ using chiptrail::testing::diversion_flow;
 using chiptrail::testing::world_from_text;
 
 namespace {
-
-// created = delivered + seized + disabled + still in the chain, where "still in the chain" is
-// counted by the model from its live lots: splitting and reassembly must lose no chip.
-void check_conservation(const models::RunMetrics& m) {
-  const double created = m.get("chips_diverted") + m.get("chips_legitimate");
-  const double accounted = m.get("chips_delivered_legitimate") +
-                           m.get("chips_delivered_restricted") + m.get("chips_seized") +
-                           m.get("chips_disabled") + m.get("chips_in_pipeline");
-  CHECK(created == accounted);
-}
 
 std::string customs_at_border(double rate, double detection = 1.0) {
   return "policies { name: \"customs\" scope { nodes: \"b\" } cost_per_unit_usd: 100\n"
@@ -51,7 +42,7 @@ TEST_CASE("chips are conserved in every replication of every shipped scenario") 
     for (std::uint64_t r = 0; r < 20; ++r) {
       const models::RunMetrics m = models::run_replication(w, r);
       CHECK(m.get("chips_diverted") > 0);
-      check_conservation(m);
+      testing::check_ladder_conservation(m);
     }
   }
 }
@@ -103,8 +94,7 @@ TEST_CASE("a lot dismantled into 70,000 consignments conserves its chips") {
                       "  customs_inspection { inspection_rate: 0.5 detection_probability: 1 } }\n");
   const models::RunMetrics m = models::run_replication(w, 0);
   CHECK(m.get("chips_diverted") == 140000);
-  CHECK(m.get("chips_seized") + m.get("chips_delivered_restricted") + m.get("chips_in_pipeline") ==
-        140000);
+  testing::check_ladder_conservation(m);
   // About half of the consignments are seized: 70,000 +- 3.29 sd of a binomial.
   CHECK(std::abs(m.get("chips_seized") - 70000) < 3.29 * std::sqrt(140000 * 0.25));
 }
@@ -114,8 +104,8 @@ TEST_CASE("with no enforcement, nothing is detected and every diverted chip arri
       world_from_text("replications: 5\n" + base_scenario() + diversion_flow(30, 64, 16));
   for (std::uint64_t r = 0; r < 5; ++r) {
     const models::RunMetrics m = models::run_replication(w, r);
-    CHECK(m.get("lots_detected") == 0);
-    CHECK(m.get("chips_detected") == 0);
+    CHECK(m.get("lots_flagged") == 0);
+    CHECK(m.get("chips_interdicted") == 0);
     CHECK(m.get("lots_diverted") == 30);
     // Fixed times: every lot bought by day 49 is through the 3-day chain by day 100.
     CHECK(m.get("chips_delivered_restricted") == 30 * 64);
@@ -135,9 +125,9 @@ TEST_CASE("one border inspected with probability p detects a fraction p of lots"
     std::uint64_t detected = 0, lots = 0;
     for (std::uint64_t r = 0; r < 20; ++r) {
       const models::RunMetrics m = models::run_replication(w, r);
-      detected += static_cast<std::uint64_t>(m.get("lots_detected"));
+      detected += static_cast<std::uint64_t>(m.get("lots_flagged"));
       lots += static_cast<std::uint64_t>(m.get("lots_diverted"));
-      check_conservation(m);
+      testing::check_ladder_conservation(m);
     }
     REQUIRE(lots == 4000);
     CHECK(sim::wilson_interval(detected, lots, 0.999).contains(p));
@@ -151,18 +141,18 @@ TEST_CASE("lots split into k consignments are detected with probability 1 - (1 -
   const models::World w =
       world_from_text(base_scenario() + diversion_flow(200, 64, 64 / k) + customs_at_border(p));
   std::uint64_t detected = 0, lots = 0;
-  double chips_detected = 0, chips = 0;
+  double chips_interdicted = 0, chips = 0;
   for (std::uint64_t r = 0; r < 20; ++r) {
     const models::RunMetrics m = models::run_replication(w, r);
-    detected += static_cast<std::uint64_t>(m.get("lots_detected"));
+    detected += static_cast<std::uint64_t>(m.get("lots_flagged"));
     lots += static_cast<std::uint64_t>(m.get("lots_diverted"));
-    chips_detected += m.get("chips_detected");
+    chips_interdicted += m.get("chips_interdicted");
     chips += m.get("chips_diverted");
   }
   const double expected = 1 - std::pow(1 - p, k);  // 0.3439
   CHECK(sim::wilson_interval(detected, lots, 0.999).contains(expected));
   // Chips: each consignment of 16 chips is caught with probability p.
-  CHECK(sim::wilson_interval(static_cast<std::uint64_t>(chips_detected / 16),
+  CHECK(sim::wilson_interval(static_cast<std::uint64_t>(chips_interdicted / 16),
                              static_cast<std::uint64_t>(chips / 16), 0.999)
             .contains(p));
 }
@@ -177,7 +167,7 @@ TEST_CASE("relabelled consignments meet the relabelled detection probability") {
       "  relabelled_detection_probability: 0.25 } }\n");
   const models::RunMetrics m = models::run_replication(w, 0);
   const auto lots = static_cast<std::uint64_t>(m.get("lots_diverted"));
-  const auto caught = static_cast<std::uint64_t>(m.get("lots_detected"));
+  const auto caught = static_cast<std::uint64_t>(m.get("lots_flagged"));
   // Lots still before the border at the horizon are neither; count only those resolved.
   const auto delivered = static_cast<std::uint64_t>(m.get("lots_delivered_restricted"));
   CHECK(lots > 300);
@@ -193,7 +183,7 @@ TEST_CASE("a policy comes into force at its start time") {
   const models::RunMetrics m = models::run_replication(w, 0);
   // Lots bought on days 0..49 reach the border two days later: those bought on day 28 or later
   // arrive on day 30 or later.
-  CHECK(m.get("lots_detected") == 22);
+  CHECK(m.get("lots_flagged") == 22);
   CHECK(m.get("lots_delivered_restricted") == 28);
 }
 
@@ -244,11 +234,11 @@ TEST_CASE("a policy registered by the embedding program runs in a scenario") {
       "    parameters { key: \"catch_rate\" value: 1 } } }\n";
   const models::World w = world_from_text(base_scenario() + flows + policy, registry);
   const models::RunMetrics m = models::run_replication(w, 0);
-  CHECK(m.get("lots_detected_by.kyc") == 2);
-  CHECK(m.get("chips_detected") == 1600);
+  CHECK(m.get("lots_first_flagged_by.kyc") == 2);
+  CHECK(m.get("chips_interdicted") == 1600);
   CHECK(m.get("chips_delivered_restricted") == 24);
   CHECK(m.get("cost_usd_by.kyc") == 20);  // two screenings of large orders
-  CHECK(m.get("mean_time_to_detection_days") == 0);
+  CHECK(m.get("mean_days_to_first_flag") == 0);
   // Without the threshold the factory's error becomes a located input error.
   const std::string bad =
       "policies { name: \"kyc\"\n  custom { kind: \"large_order_screening\" } }\n";
@@ -287,8 +277,8 @@ TEST_CASE("adding a policy elsewhere does not change this policy's draws") {
                       "policies { name: \"other\" scope { nodes: \"dc\" }\n"
                       "  customs_inspection { inspection_rate: 0.5 detection_probability: 0 } }\n");
   for (std::uint64_t r = 0; r < 5; ++r) {
-    CHECK(models::run_replication(one, r).get("chips_detected_by.customs") ==
-          models::run_replication(two, r).get("chips_detected_by.customs"));
+    CHECK(models::run_replication(one, r).get("chips_interdicted_by.customs") ==
+          models::run_replication(two, r).get("chips_interdicted_by.customs"));
   }
 }
 

@@ -82,7 +82,7 @@ class ModuleTest(unittest.TestCase):
         results = chiptrail.load(MINIMAL).run(replications=5, seed=1)
         frame = results.dataframe()
         self.assertEqual(len(frame), 5)
-        self.assertIn("detection_rate_lots", frame.columns)
+        self.assertIn("share_lots_flagged", frame.columns)
         self.assertEqual(list(frame["replication"]), [0, 1, 2, 3, 4])
         summary = results.summary_dataframe()
         self.assertAlmostEqual(summary.loc["lots_diverted", "mean"], frame["lots_diverted"].mean())
@@ -91,8 +91,8 @@ class ModuleTest(unittest.TestCase):
         base = chiptrail.load(MINIMAL)
         off = base.copy()
         off.set(RATE, 0.0)
-        self.assertEqual(sum(r["lots_detected"] for r in off.run(replications=10, seed=3).runs), 0)
-        self.assertGreater(sum(r["lots_detected"] for r in base.run(replications=10, seed=3).runs), 0)
+        self.assertEqual(sum(r["lots_flagged"] for r in off.run(replications=10, seed=3).runs), 0)
+        self.assertGreater(sum(r["lots_flagged"] for r in base.run(replications=10, seed=3).runs), 0)
         # Common random numbers: the same lots in both (the rate does not touch arrivals).
         self.assertEqual([r["lots_diverted"] for r in off.run(replications=10, seed=3).runs],
                          [r["lots_diverted"] for r in base.run(replications=10, seed=3).runs])

@@ -39,6 +39,7 @@ case "$case_name" in
       --threads 2 --out "$work/out" --format csv >"$work/summary_stdout.csv"
     diff -u "$src/tests/golden/$scenario.runs.csv" "$work/out/runs.csv"
     diff -u "$src/tests/golden/$scenario.summary.csv" "$work/out/summary.csv"
+    diff -u "$src/tests/golden/$scenario.timeseries.csv" "$work/out/timeseries.csv"
     cmp "$work/out/summary.csv" "$work/summary_stdout.csv"
     ;;
   optimize)
@@ -497,9 +498,9 @@ open(sys.argv[1], 'wb').write(b'horizon_days: \"' + b'SECRET' * 2000 + b'\x1b[31
     ;;
   outputs)
     "$chiptrail" run "$src/scenarios/minimal.textproto" -n 5 --format json >"$work/s.json"
-    /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["replications"]==5; assert any(m["metric"]=="detection_rate_lots" for m in d["metrics"])' "$work/s.json"
+    /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["replications"]==5; assert any(m["metric"]=="share_lots_flagged" for m in d["metrics"])' "$work/s.json"
     "$chiptrail" run "$src/scenarios/minimal.textproto" -n 5 >"$work/table.txt"
-    grep -q "detection_rate_lots" "$work/table.txt"
+    grep -q "share_lots_flagged" "$work/table.txt"
     "$chiptrail" graph "$src/scenarios/blackwell_sea.textproto" >"$work/g.dot"
     grep -q '"dc_johor" -> "dealer_kl"' "$work/g.dot"
     ;;
@@ -666,11 +667,11 @@ PY
     "$chiptrail" sensitivity "$work/sa" >"$work/sa.txt"
     # With common random numbers, a factor the model never reads has indices of exactly 0, and
     # the inspection rate matters for what customs finds.
-    grep -q '^chips_detected,irrelevant,0,0,0,0,0,0$' "$work/sa/sensitivity.csv"
-    awk -F, '$1 == "chips_detected" && $2 == "inspection" && $6 > 0.1 {found = 1} END {exit !found}' "$work/sa/sensitivity.csv"
+    grep -q '^chips_interdicted,irrelevant,0,0,0,0,0,0$' "$work/sa/sensitivity.csv"
+    awk -F, '$1 == "chips_interdicted" && $2 == "inspection" && $6 > 0.1 {found = 1} END {exit !found}' "$work/sa/sensitivity.csv"
     "$chiptrail" sweep "$src/tests/data/morris_small.textproto" --out "$work/mo" 2>/dev/null
     "$chiptrail" sensitivity "$work/mo" >/dev/null
-    grep -q '^chips_detected,irrelevant,0,0,0,10$' "$work/mo/sensitivity.csv"
+    grep -q '^chips_interdicted,irrelevant,0,0,0,10$' "$work/mo/sensitivity.csv"
     "$chiptrail" sweep "$src/tests/data/small_sweep.textproto" --out "$work/ff" 2>/dev/null
     expect_exit 65 "$chiptrail" sensitivity "$work/ff"  # a full factorial has no indices
     expect_exit 66 "$chiptrail" sensitivity "$work/nothing"
@@ -728,10 +729,10 @@ PY
     : >"$work/empty_obs.textproto"
     expect_exit 65 "$chiptrail" infer "$src/tests/data/infer_synthetic.textproto" --observed "$work/empty_obs.textproto"
     grep -q "empty_obs.textproto:1:1: period_days" "$work/stderr"
-    printf 'period_days: 365\nobserved { metric: "lots_detected" count: 3 }\nobserved { metric: "lots_detected" count: 4 }\n' >"$work/twice.textproto"
+    printf 'period_days: 365\nobserved { metric: "lots_flagged" count: 3 }\nobserved { metric: "lots_flagged" count: 4 }\n' >"$work/twice.textproto"
     expect_exit 65 "$chiptrail" infer "$src/tests/data/infer_synthetic.textproto" --observed "$work/twice.textproto"
     grep -q "twice.textproto:3:.*observed\[1\].metric: observed twice" "$work/stderr"
-    printf '{"periodDays": 365,\n "observed": [{"metric": "lots_detected", "count": -1}]}\n' >"$work/obs.JSON"
+    printf '{"periodDays": 365,\n "observed": [{"metric": "lots_flagged", "count": -1}]}\n' >"$work/obs.JSON"
     expect_exit 65 "$chiptrail" infer "$src/tests/data/infer_synthetic.textproto" --observed "$work/obs.JSON"
     grep -q "obs.JSON:2:.*observed\[0\].count: must be a count" "$work/stderr"
     expect_exit 65 "$chiptrail" infer "$src/scenarios/minimal.textproto" --observed "$src/tests/data/infer_synthetic_obs.textproto"

@@ -33,7 +33,7 @@ void check_simulation(const models::World& w, double expected, int replications)
   for (int r = 0; r < replications; ++r) {
     const models::RunMetrics m = models::run_replication(w, static_cast<std::uint64_t>(r));
     CHECK(m.get("chips_in_pipeline") == 0);  // all resolved
-    detected += static_cast<std::uint64_t>(m.get("lots_detected"));
+    detected += static_cast<std::uint64_t>(m.get("lots_flagged"));
     diverted += static_cast<std::uint64_t>(m.get("lots_diverted"));
   }
   CAPTURE(detected);
@@ -120,7 +120,7 @@ TEST_CASE("validation: DOMAIN.md case 2, random sampling audits") {
   std::uint64_t found = 0;
   for (int r = 0; r < n; ++r) {
     found += static_cast<std::uint64_t>(
-        models::run_replication(w, static_cast<std::uint64_t>(r)).get("lots_detected"));
+        models::run_replication(w, static_cast<std::uint64_t>(r)).get("lots_flagged"));
   }
   CHECK(sim::wilson_interval(found, n, 0.999).contains(expected));
 }

@@ -15,6 +15,7 @@
 #include "cli/diagnostics.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/infer_command.hpp"
+#include "cli/metrics_command.hpp"
 #include "cli/optimize_command.hpp"
 #include "cli/report_command.hpp"
 #include "cli/run_command.hpp"
@@ -56,6 +57,7 @@ int run_cli(const std::vector<std::string>& args) {
   chiptrail::models::register_builtin_policies(registry);
   add_run_command(app, registry, command_line, exit_code, log);
   add_validate_command(app, registry, exit_code, log);
+  add_metrics_command(app, exit_code);
   add_graph_command(app, registry, exit_code, log);
   add_analyze_command(app, registry, exit_code, log);
   add_sensitivity_command(app, exit_code, log);

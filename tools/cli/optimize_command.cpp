@@ -164,7 +164,7 @@ void add_optimize_command(CLI::App& app, const models::PolicyRegistry& registry,
   cmd->add_option("--budget", o->search.budget, "Budget in USD over the horizon")
       ->required()
       ->check(positive_number());
-  cmd->add_option("--maximize", o->maximize, "Metric to maximise (default chips_detected)");
+  cmd->add_option("--maximize", o->maximize, "Metric to maximise (default chips_interdicted)");
   cmd->add_option("--minimize", o->minimize,
                   "Metric to minimise instead, e.g. chips_delivered_restricted");
   cmd->add_option("--divisions", o->search.divisions,

@@ -20,6 +20,7 @@
 #include "models/analytic/scenario_analysis.hpp"
 #include "models/experiment/replications.hpp"
 #include "models/output/atomic_file.hpp"
+#include "models/output/glossary_text.hpp"
 #include "models/output/manifest.hpp"
 #include "models/output/output_set.hpp"
 #include "models/supply_chain_model.hpp"
@@ -41,6 +42,8 @@ struct RunOptions {
   std::string trace;
   std::uint64_t trace_limit = 1000000;
   std::uint64_t trace_replication = 0;
+  std::optional<double> warmup_days;
+  std::string period = "year";
 };
 
 // --trace: the chosen replication again, every event as JSON lines. The same scenario, seed
@@ -75,6 +78,10 @@ int write_outputs(const RunOptions& o, const LoadedScenario& loaded, const RunRe
         o.out,
         {{"runs.csv", runs_csv(report)},
          {"summary.csv", summary_csv(report)},
+         {"timeseries.csv", timeseries_csv(report)},
+         {"timeseries_summary.csv", timeseries_summary_csv(report)},
+         {"reading.txt", reading_text(report)},
+         {"glossary.csv", models::glossary_text("csv")},
          {"detections.csv", detections_csv(loaded.world, report)},
          {"where.json", where_found_json(loaded.world, report)}},
         models::manifest_of(loaded.file, report.runs.size(), report.seed, o.command_line));
@@ -152,6 +159,15 @@ int run(const RunOptions& o, const models::PolicyRegistry& registry, spdlog::log
   if (o.seed) config.seed = *o.seed;
   if (o.replications) config.replications = *o.replications;
   config.limits = o.limits;
+  if (o.warmup_days) {
+    if (*o.warmup_days >= world.horizon.to_days()) {
+      log.error("chiptrail: --warmup-days {} must be below the horizon ({} days)", *o.warmup_days,
+                world.horizon.to_days());
+      return kUsage;
+    }
+    config.warmup = sim::Time::from_days(*o.warmup_days);
+  }
+  config.period = *models::parse_period(o.period);  // checked by the option's validator
   // The analytic comparison first, then the metric table of the run as usual.
   const int analytic_code = o.check_analytic ? check_analytic(o, world, config) : kOk;
   if (o.check_analytic) std::printf("\n");
@@ -159,6 +175,9 @@ int run(const RunOptions& o, const models::PolicyRegistry& registry, spdlog::log
   RunReport report;
   report.scenario_name = world.name.empty() ? o.scenario : world.name;
   report.seed = config.seed;
+  report.horizon_days = world.horizon.to_days();
+  report.warmup_days = config.warmup.to_days();
+  report.period_days = config.period.to_days();
   log.debug("chiptrail: {}: {} replications from seed {} on {} threads", o.scenario,
             config.replications, config.seed, o.threads);
   const auto started = std::chrono::steady_clock::now();
@@ -172,6 +191,7 @@ int run(const RunOptions& o, const models::PolicyRegistry& registry, spdlog::log
     report.runs = std::move(set.runs);
     report.detections = std::move(set.detections);
     report.summary = std::move(set.summary);
+    report.periods = std::move(set.periods);
     log.debug("chiptrail: {} replications in {:.3f} s", config.replications,
               std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   } catch (const models::ResourceLimitExceeded& e) {
@@ -184,9 +204,10 @@ int run(const RunOptions& o, const models::PolicyRegistry& registry, spdlog::log
   } else if (o.format == "json") {
     std::fputs(summary_json(report).c_str(), stdout);
   } else {
-    std::printf("%s: %u replications, seed %llu, horizon %.0f days\n", report.scenario_name.c_str(),
-                config.replications, static_cast<unsigned long long>(config.seed),
-                world.horizon.to_days());
+    std::printf("%s: %u replications, seed %llu, horizon %.0f days, warm-up %.0f days\n",
+                report.scenario_name.c_str(), config.replications,
+                static_cast<unsigned long long>(config.seed), world.horizon.to_days(),
+                config.warmup.to_days());
     std::fputs(summary_table(report).c_str(), stdout);
   }
   std::fflush(stdout);
@@ -206,8 +227,9 @@ void add_run_command(CLI::App& app, const models::PolicyRegistry& registry,
                      spdlog::logger& log) {
   auto o = std::make_shared<RunOptions>();
   CLI::App* cmd = app.add_subcommand("run",
-                                     "Run replications of a scenario and print detection "
-                                     "rates and other metrics with 95% CIs");
+                                     "Run replications of a scenario and print what reaches "
+                                     "the restricted end user, what the measures flag, stop "
+                                     "and cost, with 95% CIs (`chiptrail metrics` explains each)");
   cmd->add_option("scenario", o->scenario, "Scenario file (.textproto or .json)")->required();
   cmd->add_option("--replications,-n", o->replications,
                   "Replications (default: the scenario's, else 100)")
@@ -216,7 +238,20 @@ void add_run_command(CLI::App& app, const models::PolicyRegistry& registry,
       ->check(whole_number(0, UINT64_MAX));
   cmd->add_option("--threads,-j", o->threads, "Worker threads (results do not depend on it)")
       ->check(CLI::Range(1U, 1024U));
-  cmd->add_option("--out,-o", o->out, "Directory for runs.csv, summary.csv, manifest.json");
+  cmd->add_option("--out,-o", o->out,
+                  "Directory for runs.csv, summary.csv, timeseries.csv, timeseries_summary.csv, "
+                  "detections.csv, where.json, manifest.json");
+  cmd->add_option("--warmup-days", o->warmup_days,
+                  "Days the yearly (steady-state) rates leave out (default: the scenario's "
+                  "warmup_days, else 0)")
+      ->check(CLI::Range(0.0, 1e6));
+  cmd->add_option("--period", o->period,
+                  "Period of timeseries.csv: year, quarter, month or a number of days (default "
+                  "year)")
+      ->check([](const std::string& v) {
+        return models::parse_period(v) ? std::string{}
+                                       : "must be year, quarter, month or a number of days";
+      });
   cmd->add_flag("--check-analytic", o->check_analytic,
                 "Compare, per diversion flow, the simulated share of lots found with the analytic "
                 "solver's probability (lots run to the end of their journey)");

@@ -4,7 +4,9 @@
 #include <cmath>
 #include <cstdio>
 
+#include "models/metric_glossary.hpp"
 #include "models/output/message_json.hpp"
+#include "models/output/plain_reading.hpp"
 #include "models/output/summary_message.hpp"
 #include "models/output/text_format.hpp"
 
@@ -52,6 +54,48 @@ std::string summary_csv(const RunReport& r) {
            models::format_number(s.mean) + "," + models::format_number(s.sd) + "," +
            models::format_number(s.ci_low) + "," + models::format_number(s.ci_high) + "," +
            models::format_number(r.ci_level) + "," + s.ci_method + "\n";
+  }
+  return out;
+}
+
+namespace {
+// The period k of a report: its first and last day (the last period ends at the horizon, or
+// later in a drained run).
+std::pair<double, double> period_bounds(const RunReport& r, std::size_t k) {
+  const double start = r.period_days * static_cast<double>(k);
+  return {start, start + r.period_days};
+}
+}  // namespace
+
+std::string timeseries_csv(const RunReport& r) {
+  std::string out = "replication,period,start_day,end_day";
+  for (const std::string& name : models::period_metric_names()) out += "," + name;
+  out += "\n";
+  for (std::size_t rep = 0; rep < r.runs.size(); ++rep) {
+    const auto& periods = r.runs[rep].periods;
+    for (std::size_t k = 0; k < periods.size(); ++k) {
+      const auto [start, end] = period_bounds(r, k);
+      out += std::to_string(rep) + "," + std::to_string(k) + "," + models::format_number(start) +
+             "," + models::format_number(end);
+      for (const double v : periods[k]) out += "," + models::format_number(v);
+      out += "\n";
+    }
+  }
+  return out;
+}
+
+std::string timeseries_summary_csv(const RunReport& r) {
+  std::string out = "period,start_day,end_day,metric,n,mean,sd,ci_low,ci_high,ci_level,ci_method\n";
+  for (std::size_t k = 0; k < r.periods.size(); ++k) {
+    const auto [start, end] = period_bounds(r, k);
+    for (const models::MetricSummary& s : r.periods[k]) {
+      out += std::to_string(k) + "," + models::format_number(start) + "," +
+             models::format_number(end) + "," + models::csv_field(s.metric) + "," +
+             std::to_string(s.n) + "," + models::format_number(s.mean) + "," +
+             models::format_number(s.sd) + "," + models::format_number(s.ci_low) + "," +
+             models::format_number(s.ci_high) + "," + models::format_number(r.ci_level) + "," +
+             s.ci_method + "\n";
+    }
   }
   return out;
 }
@@ -110,22 +154,39 @@ std::string fixed(double x) {
 }
 }  // namespace
 
+std::string reading_text(const RunReport& r) {
+  const models::ReadingContext context{r.runs.size(), r.horizon_days, r.warmup_days, r.ci_level};
+  return models::wrap_text(models::plain_reading(r.summary, context), 96) + "\n";
+}
+
 std::string summary_table(const RunReport& r) {
   std::size_t width = 6;
   for (const models::MetricSummary& s : r.summary) width = std::max(width, s.metric.size());
   const int w = static_cast<int>(width);
   std::string out;
   char line[512];
-  std::snprintf(line, sizeof line, "%-*s  %12s  %-27s  %8s  %s\n", w, "metric", "mean",
-                (models::format_number(r.ci_level * 100) + "% CI").c_str(), "n", "method");
-  out += line;
-  for (const models::MetricSummary& s : r.summary) {
+  const auto header = [&] {
+    std::snprintf(line, sizeof line, "%-*s  %12s  %-27s  %8s  %s\n", w, "metric", "mean",
+                  (models::format_number(r.ci_level * 100) + "% CI").c_str(), "n", "method");
+    out += line;
+  };
+  const auto row = [&](const models::MetricSummary& s) {
     const std::string ci = "[" + fixed(s.ci_low) + ", " + fixed(s.ci_high) + "]";
     std::snprintf(line, sizeof line, "%-*s  %12s  %-27s  %8llu  %s\n", w, s.metric.c_str(),
                   fixed(s.mean).c_str(), ci.c_str(), static_cast<unsigned long long>(s.n),
                   s.ci_method.c_str());
     out += line;
+  };
+  // The headline rows, then what they say in words, then every metric.
+  header();
+  for (const std::string& name : models::headline_metrics()) {
+    for (const models::MetricSummary& s : r.summary) {
+      if (s.metric == name) row(s);
+    }
   }
+  out += "\n" + reading_text(r) + "\n";
+  header();
+  for (const models::MetricSummary& s : r.summary) row(s);
   return out;
 }
 

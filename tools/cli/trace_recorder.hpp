@@ -23,8 +23,8 @@ class TraceRecorder : public models::Recorder {
   void detected(const models::Lot& lot, const models::DetectionEvent& d) override;
   void false_positive(const models::Lot& lot, const models::DetectionEvent& d) override;
   void delivered(const models::Lot& lot, sim::Time t) override;
-  void cost(std::size_t, double) override {}
-  void would_flag(const models::Lot&, std::size_t) override {}
+  void cost(std::size_t, double, sim::Time) override {}
+  void flagged(const models::Lot&, std::size_t, sim::Time) override {}
   void disabled_after_delivery(const models::Lot& delivered,
                                const models::DetectionEvent& d) override;
   void substituted(const models::Lot& demanded, double h100e_bought, sim::Time t) override;

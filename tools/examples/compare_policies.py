@@ -4,7 +4,7 @@
     PYTHONPATH=build/python /usr/bin/python3 tools/examples/compare_policies.py \
         [--base scenarios/policy_baseline_2024.textproto] \
         [--variant scenarios/more_officers.textproto] \
-        [--metric lots_detected] [--replications 200] [--out compare.png] \
+        [--metric lots_flagged] [--replications 200] [--out compare.png] \
         [--check-readme README.md]
 
 Both scenarios run with the same seed, so replication r of each meets the same lots, transit
@@ -46,7 +46,7 @@ def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base", default=os.path.join(SCENARIOS, "policy_baseline_2024.textproto"))
     parser.add_argument("--variant", default=os.path.join(SCENARIOS, "more_officers.textproto"))
-    parser.add_argument("--metric", default="lots_detected")
+    parser.add_argument("--metric", default="lots_flagged")
     parser.add_argument("--replications", type=int, default=200)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--out", default="compare_policies.png")
@@ -79,7 +79,7 @@ def main(argv):
     if args.check_readme:
         with open(args.check_readme, encoding="utf-8") as f:
             readme = " ".join(f.read().split())
-        quoted = re.search(r"over (\d+) paired replications: ([\d.]+) more lots detected per "
+        quoted = re.search(r"over (\d+) paired replications: ([\d.]+) more lots flagged per "
                            r"replication \(95% CI ([\d.]+)–([\d.]+)\), with a paired variance "
                            r"([\d.]+) times smaller", readme)
         computed = (str(n), f"{diff.mean():.1f}", f"{diff.mean() - half:.1f}",

@@ -21,8 +21,10 @@
 #include "chiptrail/v1/scenario.pb.h"
 #include "models/experiment/replications.hpp"
 #include "models/experiment/sweep_runner.hpp"
+#include "models/metric_glossary.hpp"
 #include "models/output/message_json.hpp"
 #include "models/output/output_set.hpp"
+#include "models/output/plain_reading.hpp"
 #include "models/policies/policy_registry.hpp"
 #include "models/run_metrics.hpp"
 #include "models/scenario/build_world.hpp"
@@ -82,6 +84,52 @@ struct Results {
   std::uint64_t seed = 0;
   std::vector<models::RunMetrics> runs;
   std::vector<models::MetricSummary> summary;
+  std::vector<std::vector<models::MetricSummary>> periods;
+  double period_days = 365;
+  models::ReadingContext context;
+
+  // timeseries.csv's rows: one per replication and period, each period metric counted by
+  // when it happened.
+  [[nodiscard]] py::list timeseries_dicts() const {
+    py::list out;
+    for (std::size_t r = 0; r < runs.size(); ++r) {
+      for (std::size_t k = 0; k < runs[r].periods.size(); ++k) {
+        py::dict row;
+        row["replication"] = r;
+        row["period"] = k;
+        row["start_day"] = period_days * static_cast<double>(k);
+        row["end_day"] = period_days * static_cast<double>(k + 1);
+        for (std::size_t c = 0; c < models::period_metric_names().size(); ++c)
+          row[py::str(models::period_metric_names()[c])] = runs[r].periods[k][c];
+        out.append(row);
+      }
+    }
+    return out;
+  }
+  [[nodiscard]] py::list timeseries_summary_dicts() const {
+    py::list out;
+    for (std::size_t k = 0; k < periods.size(); ++k) {
+      for (const models::MetricSummary& s : periods[k]) {
+        py::dict row = summary_dict(s);
+        row["period"] = k;
+        row["start_day"] = period_days * static_cast<double>(k);
+        row["end_day"] = period_days * static_cast<double>(k + 1);
+        out.append(row);
+      }
+    }
+    return out;
+  }
+  static py::dict summary_dict(const models::MetricSummary& s) {
+    py::dict row;
+    row["metric"] = s.metric;
+    row["n"] = s.n;
+    row["mean"] = s.mean;
+    row["sd"] = s.sd;
+    row["ci_low"] = s.ci_low;
+    row["ci_high"] = s.ci_high;
+    row["ci_method"] = s.ci_method;
+    return row;
+  }
 
   [[nodiscard]] py::list run_dicts() const {
     py::list out;
@@ -97,17 +145,7 @@ struct Results {
   }
   [[nodiscard]] py::list summary_dicts() const {
     py::list out;
-    for (const models::MetricSummary& s : summary) {
-      py::dict row;
-      row["metric"] = s.metric;
-      row["n"] = s.n;
-      row["mean"] = s.mean;
-      row["sd"] = s.sd;
-      row["ci_low"] = s.ci_low;
-      row["ci_high"] = s.ci_high;
-      row["ci_method"] = s.ci_method;
-      out.append(row);
-    }
+    for (const models::MetricSummary& s : summary) out.append(summary_dict(s));
     return out;
   }
 };
@@ -146,12 +184,24 @@ class Scenario {
   }
 
   [[nodiscard]] Results run(std::optional<std::uint32_t> replications,
-                            std::optional<std::uint64_t> seed,
-                            std::optional<unsigned> threads) const {
+                            std::optional<std::uint64_t> seed, std::optional<unsigned> threads,
+                            std::optional<double> warmup_days, const std::string& period) const {
     const models::World w = world();
     models::RunConfig config = models::default_run(w);
     if (replications) config.replications = *replications;
     if (seed) config.seed = *seed;
+    if (warmup_days) {
+      if (!(*warmup_days >= 0 && *warmup_days < w.horizon.to_days()))
+        throw py::value_error("warmup_days must be in [0, horizon), got " +
+                              std::to_string(*warmup_days));
+      config.warmup = sim::Time::from_days(*warmup_days);
+    }
+    const std::optional<sim::Time> length = models::parse_period(period);
+    if (!length) {
+      throw py::value_error("period must be year, quarter, month or a number of days, got " +
+                            period);
+    }
+    config.period = *length;
     models::Execution execution;
     execution.threads = threads.value_or(std::max(1U, std::thread::hardware_concurrency()));
     Results out;
@@ -162,7 +212,10 @@ class Scenario {
       models::ReplicationSet set = models::run_replications(w, config, execution);
       out.runs = std::move(set.runs);
       out.summary = std::move(set.summary);
+      out.periods = std::move(set.periods);
     });
+    out.period_days = config.period.to_days();
+    out.context = {config.replications, w.horizon.to_days(), config.warmup.to_days(), 0.95};
     return out;
   }
 
@@ -196,8 +249,8 @@ py::dict read_outputs(const std::string& dir) {
   const py::object pandas = py::module_::import("pandas");
   const py::object os_path = py::module_::import("os.path");
   py::dict out;
-  for (const char* stem : {"runs", "summary", "paired", "detections", "sensitivity", "frontier",
-                           "allocations", "uncertainty"}) {
+  for (const char* stem : {"runs", "summary", "timeseries", "timeseries_summary", "paired",
+                           "detections", "sensitivity", "frontier", "allocations", "uncertainty"}) {
     const std::string file = dir + "/" + stem + ".csv";
     if (os_path.attr("exists")(file).cast<bool>()) out[stem] = pandas.attr("read_csv")(file);
   }
@@ -298,6 +351,18 @@ PYBIND11_MODULE(chiptrail, m) {
           "summary_dataframe",
           [](const Results& r) { return dataframe(r.summary_dicts()).attr("set_index")("metric"); },
           "The summary as a pandas DataFrame indexed by metric.")
+      .def_property_readonly("timeseries", &Results::timeseries_dicts,
+                             "One dict per replication and period (timeseries.csv's rows).")
+      .def(
+          "timeseries_dataframe", [](const Results& r) { return dataframe(r.timeseries_dicts()); },
+          "The time series as a pandas DataFrame, one row per replication and period.")
+      .def(
+          "timeseries_summary_dataframe",
+          [](const Results& r) { return dataframe(r.timeseries_summary_dicts()); },
+          "Per period and metric: n, mean, sd, ci_low, ci_high (timeseries_summary.csv).")
+      .def_property_readonly(
+          "reading", [](const Results& r) { return models::plain_reading(r.summary, r.context); },
+          "What the run says in plain language (as `chiptrail run` prints it).")
       .def("__len__", [](const Results& r) { return r.runs.size(); })
       .def("__repr__", [](const Results& r) {
         return "<chiptrail.Results " + r.scenario + ": " + std::to_string(r.runs.size()) +
@@ -318,7 +383,10 @@ PYBIND11_MODULE(chiptrail, m) {
           "The scenario as a dict (protobuf's JSON mapping), overrides included.")
       .def("run", &Scenario::run, py::arg("replications") = py::none(),
            py::arg("seed") = py::none(), py::arg("threads") = py::none(),
+           py::arg("warmup_days") = py::none(), py::arg("period") = "year",
            "Run replications (default: the scenario's) with the GIL released; Ctrl-C stops them. "
+           "warmup_days (default: the scenario's) starts the yearly rates; period (year, "
+           "quarter, month or days) is that of the time series. "
            "The same seed gives the same numbers as `chiptrail run`; two scenarios run with the "
            "same seed share their random numbers (common random numbers).")
       .def("__repr__", [](const Scenario& s) { return "<chiptrail.Scenario " + s.name() + ">"; });
@@ -329,6 +397,24 @@ PYBIND11_MODULE(chiptrail, m) {
   m.def(
       "policies", [] { return builtin_registry().kinds(); },
       "The policy kinds a scenario may use.");
+  m.def(
+      "metrics",
+      [] {
+        py::list out;
+        for (const models::MetricInfo& info : models::metric_glossary()) {
+          py::dict row;
+          row["metric"] = info.name;
+          row["rung"] = info.rung;
+          row["unit"] = info.unit;
+          row["numerator"] = info.numerator;
+          row["denominator"] = info.denominator;
+          row["description"] = info.description;
+          out.append(row);
+        }
+        return out;
+      },
+      "The glossary (as `chiptrail metrics`): one dict per metric with its rung, unit, "
+      "numerator and denominator (ratios) and what it counts.");
   m.def("sweep", &sweep, py::arg("path"), py::arg("out"), py::arg("threads") = py::none(),
         py::arg("resume") = false, py::arg("shard") = "",
         "Run a sweep file into directory `out` (as `chiptrail sweep`) and return its outputs as "

@@ -3,11 +3,13 @@
 // Vega-Lite. Everything it loads comes from the chiptrail server itself.
 'use strict';
 
-// The three numbers the page leads with; `better` says which way is good news.
+// The numbers the page leads with (the glossary's headline rows, `chiptrail metrics`);
+// `better` says which way is good news.
 const HEADLINE = [
-  { metric: 'detection_rate_lots', title: 'Diverted lots detected', format: 'percent', better: 'up' },
-  { metric: 'chips_delivered_restricted', title: 'Chips delivered to restricted users', format: 'count', better: 'down' },
-  { metric: 'enforcement_cost_usd', title: 'Enforcement cost per replication', format: 'usd', better: 'none' },
+  { metric: 'h100e_delivered_restricted_per_year', title: 'H100e reaching restricted users per year', format: 'count', better: 'down' },
+  { metric: 'share_h100e_denied', title: 'Share of diverted compute denied', format: 'percent', better: 'up' },
+  { metric: 'share_lots_flagged', title: 'Diverted lots flagged by some measure', format: 'percent', better: 'up' },
+  { metric: 'enforcement_cost_usd_per_year', title: 'Enforcement cost per year', format: 'usd', better: 'none' },
 ];
 const POLL_MS = 200;
 

@@ -1,0 +1,117 @@
+#include "models/output/plain_reading.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <string_view>
+
+namespace chiptrail::models {
+namespace {
+
+const MetricSummary* find(const std::vector<MetricSummary>& summary, std::string_view name) {
+  for (const MetricSummary& s : summary) {
+    if (s.metric == name) return &s;
+  }
+  return nullptr;
+}
+
+bool defined(const MetricSummary* s) {
+  return s != nullptr && s->n > 0 && std::isfinite(s->mean);
+}
+
+// About x: three significant digits, thousands separated ("12,300", "0.0412").
+std::string about(double x) {
+  if (!std::isfinite(x)) return "undefined";
+  const double a = std::fabs(x);
+  if (a < 1000) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3g", x);
+    return buf;
+  }
+  const double scale = std::pow(10.0, std::floor(std::log10(a)) - 2);
+  const auto rounded =
+      static_cast<long long>(std::llround(x / scale) * static_cast<long long>(scale));
+  std::string digits = std::to_string(rounded < 0 ? -rounded : rounded);
+  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3)
+    digits.insert(static_cast<std::size_t>(i), ",");
+  return (rounded < 0 ? "-" : "") + digits;
+}
+
+std::string percent(double share) {
+  if (!std::isfinite(share)) return "undefined";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, share < 0.1 ? "%.2g%%" : "%.0f%%", share * 100);
+  return buf;
+}
+
+std::string interval(const MetricSummary& s, bool as_percent) {
+  if (!std::isfinite(s.ci_low) || !std::isfinite(s.ci_high)) return "";
+  const auto f = [&](double x) { return as_percent ? percent(x) : about(x); };
+  return " (" + f(s.ci_low) + " to " + f(s.ci_high) + ")";
+}
+
+}  // namespace
+
+const std::vector<std::string>& headline_metrics() {
+  static const std::vector<std::string> names{"h100e_delivered_restricted_per_year",
+                                              "share_h100e_denied", "share_lots_flagged",
+                                              "cost_usd_per_h100e_denied"};
+  return names;
+}
+
+std::string plain_reading(const std::vector<MetricSummary>& summary, const ReadingContext& c) {
+  std::string out = "Over " + std::to_string(c.replications) + " replications of " +
+                    about(c.horizon_days) + " days";
+  out += c.warmup_days > 0 ? " (yearly figures from day " + about(c.warmup_days) + " on)" : "";
+  out += ", intervals at " + about(c.ci_level * 100) + "%: ";
+
+  const MetricSummary* delivered = find(summary, "h100e_delivered_restricted_per_year");
+  const MetricSummary* diverted = find(summary, "h100e_diverted_per_year");
+  if (defined(delivered)) {
+    out += "about " + about(delivered->mean) +
+           " H100-equivalents a year reached the restricted "
+           "end user" +
+           interval(*delivered, false);
+    if (defined(diverted)) out += ", of " + about(diverted->mean) + " diverted a year";
+    out += ". ";
+  }
+  const MetricSummary* denied = find(summary, "share_h100e_denied");
+  if (defined(denied)) {
+    out += "Enforcement interdicted " + percent(denied->mean) + interval(*denied, true) +
+           " of the diverted compute that finished its journey (seized or disabled, against "
+           "delivered). ";
+  } else {
+    out += "No diverted compute finished its journey, so no share denied can be given. ";
+  }
+  const MetricSummary* flagged = find(summary, "share_lots_flagged");
+  const MetricSummary* lots = find(summary, "lots_diverted");
+  if (defined(flagged)) {
+    out += "Some measure flagged " + percent(flagged->mean) + " of the diverted lots";
+    // The measure most often first to flag, as a share of diverted lots.
+    const MetricSummary* first = nullptr;
+    for (const MetricSummary& s : summary) {
+      if (s.metric.rfind("lots_first_flagged_by.", 0) == 0 && defined(&s) && s.mean > 0 &&
+          (first == nullptr || s.mean > first->mean)) {
+        first = &s;
+      }
+    }
+    if (first != nullptr && defined(lots) && lots->mean > 0) {
+      out += ", most often first " + first->metric.substr(first->metric.find('.') + 1) + " (" +
+             percent(first->mean / lots->mean) + " of lots)";
+    }
+    out += defined(denied) && flagged->mean > denied->mean
+               ? "; a flag that seizes or disables nothing does not stop a lot. "
+               : ". ";
+  }
+  const MetricSummary* cost = find(summary, "enforcement_cost_usd_per_year");
+  const MetricSummary* per_h100e = find(summary, "cost_usd_per_h100e_denied");
+  if (defined(cost) && cost->mean > 0) {
+    out += "The measures cost about $" + about(cost->mean) + " a year";
+    if (defined(per_h100e)) out += ", $" + about(per_h100e->mean) + " per H100e denied";
+    out += ".";
+  } else {
+    out += "The scenario gives the measures no cost.";
+  }
+  return out;
+}
+
+}  // namespace chiptrail::models
