@@ -98,9 +98,22 @@ std::string plain_reading(const std::vector<MetricSummary>& summary, const Readi
       out += ", most often first " + first->metric.substr(first->metric.find('.') + 1) + " (" +
              percent(first->mean / lots->mean) + " of lots)";
     }
-    out += defined(denied) && flagged->mean > denied->mean
-               ? "; a flag that seizes or disables nothing does not stop a lot. "
-               : ". ";
+    out += ". ";
+    // Flags that stop nothing, and consignments that carry on after one is found.
+    const MetricSummary* h100e_flagged = find(summary, "h100e_flagged");
+    const MetricSummary* h100e_stopped = find(summary, "h100e_interdicted");
+    const MetricSummary* chips_share = find(summary, "share_h100e_flagged");
+    if (defined(h100e_flagged) && defined(h100e_stopped) && h100e_flagged->mean > 0) {
+      const double stopped = h100e_stopped->mean / h100e_flagged->mean;
+      if (stopped < 0.99) {
+        out += "Only " + percent(stopped) +
+               " of the flagged compute was seized or disabled: the other flags stopped "
+               "nothing. ";
+      }
+    }
+    if (defined(chips_share) && flagged->mean > 1.5 * chips_share->mean) {
+      out += "A lot counts as flagged when any of its consignments is found; the others go on. ";
+    }
   }
   const MetricSummary* cost = find(summary, "enforcement_cost_usd_per_year");
   const MetricSummary* per_h100e = find(summary, "cost_usd_per_h100e_denied");

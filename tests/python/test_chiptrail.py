@@ -73,6 +73,31 @@ class ModuleTest(unittest.TestCase):
             self.assertTrue(same(float(summary[s["metric"]]["mean"]), s["mean"]), s["metric"])
             self.assertEqual(summary[s["metric"]]["ci_method"], s["ci_method"])
 
+    def test_time_series_reading_and_glossary_match_the_command_line(self):
+        blackwell = os.path.join(SOURCE, "scenarios", "blackwell_sea.textproto")
+        cli("run", blackwell, "-n", "6", "--seed", "3", "--period", "quarter", "--warmup-days",
+            "100", "--out", self.dir)
+        results = chiptrail.load(blackwell).run(replications=6, seed=3, warmup_days=100,
+                                               period="quarter")
+        expected = read_csv(os.path.join(self.dir, "timeseries.csv"))
+        self.assertEqual(len(expected), len(results.timeseries))
+        for row, got in zip(expected, results.timeseries):
+            for name, value in row.items():
+                self.assertTrue(same(float(value), float(got[name])), name)
+        with open(os.path.join(self.dir, "reading.txt"), encoding="utf-8") as f:
+            self.assertEqual(" ".join(f.read().split()), " ".join(results.reading.split()))
+        frame = results.timeseries_summary_dataframe()
+        self.assertEqual(sorted(set(frame["period"])), list(range(8)))
+        glossary = {m["metric"]: m for m in chiptrail.metrics()}
+        self.assertEqual(glossary["share_h100e_denied"]["denominator"], "h100e_finished")
+        for name in results.dataframe().columns[2:]:
+            stem = name.split(".")[0] + ".<policy>" if "." in name else name
+            self.assertIn(stem, glossary)
+        with self.assertRaises(ValueError):
+            chiptrail.load(blackwell).run(replications=1, period="fortnight")
+        with self.assertRaises(ValueError):
+            chiptrail.load(blackwell).run(replications=1, warmup_days=1000)
+
     def test_threads_do_not_change_results(self):
         s = chiptrail.load(MINIMAL)
         self.assertTrue(same(s.run(replications=8, seed=2, threads=1).runs,

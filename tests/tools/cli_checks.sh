@@ -373,6 +373,42 @@ with open(sys.argv[2], 'w') as f:
     grep -q "must be a positive number" "$work/stderr"
     if grep -q "1797693134862315" "$work/stderr"; then exit 1; fi
     ;;
+  metrics)
+    # The glossary: the README's table is `metrics --format markdown`, run and sweep outputs
+    # carry it as glossary.csv, and the headline rows and the reading lead `run`'s table.
+    "$chiptrail" metrics --format markdown >"$work/glossary.md"
+    awk '/^The glossary \(`chiptrail metrics --format markdown`/ {on = 1; next}
+         on && /^\| metric/ {table = 1}
+         table && !/^\|/ {exit}
+         table {print}' "$src/README.md" >"$work/readme_glossary.md"
+    diff -u "$work/glossary.md" "$work/readme_glossary.md"
+    "$chiptrail" metrics --format csv >"$work/glossary.csv"
+    head -1 "$work/glossary.csv" | grep -qx 'metric,rung,unit,ratio,interval,description'
+    "$chiptrail" metrics >"$work/glossary.txt"
+    grep -q '^share_h100e_denied  \[interdicted, share\]$' "$work/glossary.txt"
+    "$chiptrail" run "$src/scenarios/minimal.textproto" -n 5 --out "$work/run" >"$work/table"
+    cmp "$work/glossary.csv" "$work/run/glossary.csv"
+    [[ $(sed -n 3p "$work/table") == "h100e_delivered_restricted_per_year "* ]]
+    tr -s ' \n' ' ' <"$work/table" >"$work/table_words"
+    grep -q 'reached the restricted end user' "$work/table_words"
+    cmp <(tr -s ' \n' ' ' <"$work/run/reading.txt") <(sed -n '/^Over /,/^$/p' "$work/table" | tr -s ' \n' ' ')
+    # Old names get the new one in the error.
+    printf 'scenario: "%s"\nfull_factorial {}\nmetrics: ["detection_rate_lots"]\n' \
+      "$src/scenarios/minimal.textproto" >"$work/old.textproto"
+    set +e
+    "$chiptrail" plan "$work/old.textproto" 2>"$work/old.err"
+    code=$?
+    set -e
+    [[ $code -eq 65 ]] && grep -q 'renamed: write "share_lots_flagged"' "$work/old.err"
+    # --period and --warmup-days: checked, and shaping timeseries.csv.
+    "$chiptrail" run "$src/scenarios/blackwell_sea.textproto" -n 3 --period quarter --out "$work/q" >/dev/null
+    [[ $(awk -F, 'NR > 1 && $1 == 0' "$work/q/timeseries.csv" | wc -l) -eq 8 ]]
+    set +e
+    "$chiptrail" run "$src/scenarios/minimal.textproto" --period fortnight 2>/dev/null; c1=$?
+    "$chiptrail" run "$src/scenarios/minimal.textproto" --warmup-days 400 2>/dev/null; c2=$?
+    set -e
+    [[ $c1 -eq 64 && $c2 -eq 64 ]]
+    ;;
   diagnostics)
     # Diagnostics go through one logger: --log-level and --quiet set what reaches stderr, data
     # on stdout never changes, colour only on a terminal and never with NO_COLOR.
