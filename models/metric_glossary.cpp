@@ -116,6 +116,10 @@ std::vector<MetricInfo> make_glossary() {
                     "diverted chips delivered per year after the warm-up"));
   g.push_back(count("enforcement_cost_usd_per_year", "cost", "USD/year",
                     "enforcement cost per year after the warm-up (fixed and variable)"));
+  g.push_back(count("legitimate_burden_usd_per_year", "cost", "USD/year",
+                    "burden on legitimate trade per year after the warm-up"));
+  g.push_back(count("total_cost_usd_per_year", "cost", "USD/year",
+                    "enforcement cost and burden on legitimate trade per year after the warm-up"));
   // Timing and overlap.
   g.push_back(count("mean_days_to_first_flag", "flagged", "days",
                     "mean over flagged lots of the days from sale to the first alert"));
@@ -124,13 +128,20 @@ std::vector<MetricInfo> make_glossary() {
   // Costs.
   g.push_back(count("enforcement_cost_usd", "cost", "USD",
                     "what the measures cost over the horizon: fixed costs per year from each "
-                    "policy's start, and variable costs per action"));
+                    "policy's start, and variable costs per action (inspecting legitimate cargo "
+                    "included)"));
+  g.push_back(count("legitimate_burden_usd", "cost", "USD",
+                    "what the measures cost legitimate trade: effort on legitimate lots at its "
+                    "policy's legitimate_cost_per_unit_usd (exam fees), each wrongful hold at "
+                    "false_positive_cost_usd, and chips wrongly disabled at their price"));
+  g.push_back(count("total_cost_usd", "cost", "USD",
+                    "enforcement_cost_usd + legitimate_burden_usd"));
   g.push_back(per_unit("cost_usd_per_h100e_denied", "USD/H100e",
-                       "enforcement cost over compute interdicted", "enforcement_cost_usd",
-                       "h100e_interdicted"));
+                       "total cost (enforcement and legitimate burden) over compute interdicted",
+                       "total_cost_usd", "h100e_interdicted"));
   g.push_back(per_unit("cost_usd_per_lot_interdicted", "USD/lot",
-                       "enforcement cost over lots interdicted", "enforcement_cost_usd",
-                       "lots_interdicted"));
+                       "total cost (enforcement and legitimate burden) over lots interdicted",
+                       "total_cost_usd", "lots_interdicted"));
   // Legitimate trade.
   g.push_back(count("lots_legitimate", "legitimate", "lots", "legitimate lots sold"));
   g.push_back(count("chips_legitimate", "legitimate", "chips", "chips of legitimate lots sold"));
@@ -143,6 +154,8 @@ std::vector<MetricInfo> make_glossary() {
   g.push_back(share("false_positive_rate_lots", "legitimate",
                     "legitimate lots wrongly held over legitimate lots", "false_positive_lots",
                     "lots_legitimate", true));
+  g.push_back(count("chips_legitimate_disabled", "legitimate", "chips",
+                    "legitimate chips wrongly disabled (each lot once)"));
   // Adaptive smugglers with a substitute (only in such scenarios).
   g.push_back(count("lots_substituted", "substitution", "lots",
                     "diversion lots not bought: the end user bought the substitute instead"));
@@ -214,7 +227,7 @@ const std::vector<std::string>& period_metric_names() {
       "lots_diverted",       "lots_flagged",  "lots_interdicted",  "lots_delivered_restricted",
       "chips_diverted",      "chips_flagged", "chips_interdicted", "chips_delivered_restricted",
       "h100e_diverted",      "h100e_flagged", "h100e_interdicted", "h100e_delivered_restricted",
-      "enforcement_cost_usd"};
+      "enforcement_cost_usd", "legitimate_burden_usd"};
   return names;
 }
 

@@ -150,9 +150,21 @@ void MetricsRecorder::substituted(const Lot& demanded, double h100e_bought, sim:
   h100e_shortfall_ += std::max(0.0, h100e(demanded) - h100e_bought);
 }
 
-// A legitimate lot counts once, however many times it is wrongly held.
-void MetricsRecorder::false_positive(const Lot& lot, const DetectionEvent&) {
+// A legitimate lot counts once, however many times it is wrongly held; every hold costs
+// legitimate trade its handling, and a lot's first wrongful disable the value of its chips.
+void MetricsRecorder::false_positive(const Lot& lot, const DetectionEvent& d) {
+  if (d.time < count_from_) return;
   if (false_positive_ids_.insert(lot.id).second) ++false_positive_lots_;
+  double burden = world_.policies[d.policy].false_positive_cost_usd;
+  if (d.verdict == Verdict::kDisable && falsely_disabled_ids_.insert(lot.id).second) {
+    chips_legitimate_disabled_ += lot.chips;
+    burden += static_cast<double>(lot.chips) * world_.chips[lot.chip_model].price_usd;
+  }
+  if (burden > 0) add(kBurden, burden, d.time);
+}
+
+void MetricsRecorder::burden(std::size_t /*policy*/, double usd, sim::Time t) {
+  add(kBurden, usd, t);
 }
 
 void MetricsRecorder::cost(std::size_t policy, double usd, sim::Time t) {
@@ -197,8 +209,9 @@ RunMetrics MetricsRecorder::finish(const Pipeline& pipeline) const {
   Counts window = window_;
   std::vector<PolicyTotals> by_policy = by_policy_;
   add_fixed_costs(periods, window, by_policy);
-  double total_cost = 0;
-  for (const PolicyTotals& p : by_policy) total_cost += p.cost_usd;
+  double enforcement_cost = 0;
+  for (const PolicyTotals& p : by_policy) enforcement_cost += p.cost_usd;
+  const double total_cost = enforcement_cost + totals_[kBurden];
 
   std::uint64_t lots_flagged_finished = 0, lots_flagged_by_several = 0;
   for (const auto& [id, o] : lots_) {
@@ -250,9 +263,13 @@ RunMetrics MetricsRecorder::finish(const Pipeline& pipeline) const {
   m.set("chips_interdicted_per_year", per_year(kChipsInterdicted));
   m.set("chips_delivered_restricted_per_year", per_year(kChipsDelivered));
   m.set("enforcement_cost_usd_per_year", per_year(kCost));
+  m.set("legitimate_burden_usd_per_year", per_year(kBurden));
+  m.set("total_cost_usd_per_year", years > 0 ? (window[kCost] + window[kBurden]) / years : nan);
   m.set("mean_days_to_first_flag", days_to_first_flag_.mean());
   m.set("lots_flagged_by_several", d(lots_flagged_by_several));
-  m.set("enforcement_cost_usd", total_cost);
+  m.set("enforcement_cost_usd", enforcement_cost);
+  m.set("legitimate_burden_usd", totals_[kBurden]);
+  m.set("total_cost_usd", total_cost);
   m.set("cost_usd_per_h100e_denied", ratio(total_cost, t[kH100eInterdicted]));
   m.set("cost_usd_per_lot_interdicted", ratio(total_cost, t[kLotsInterdicted]));
   m.set("lots_legitimate", d(lots_legitimate_));
@@ -261,6 +278,7 @@ RunMetrics MetricsRecorder::finish(const Pipeline& pipeline) const {
   m.set("chips_legitimate_in_pipeline", d(pipeline.chips_legitimate));
   m.set("false_positive_lots", d(false_positive_lots_));
   m.set("false_positive_rate_lots", ratio(d(false_positive_lots_), d(lots_legitimate_)));
+  m.set("chips_legitimate_disabled", d(chips_legitimate_disabled_));
   if (world_.adversary) {
     // Only with adaptive smugglers, so that other scenarios keep their columns.
     m.set("lots_substituted", d(lots_substituted_));

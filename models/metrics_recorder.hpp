@@ -31,6 +31,7 @@ class MetricsRecorder : public Recorder {
   void delivered(const Lot& lot, sim::Time t) override;
   void cost(std::size_t policy, double usd, sim::Time t) override;
   void flagged(const Lot& lot, std::size_t policy, sim::Time t) override;
+  void burden(std::size_t policy, double usd, sim::Time t) override;
   void disabled_after_delivery(const Lot& delivered, const DetectionEvent& d) override;
   void substituted(const Lot& demanded, double h100e_bought, sim::Time) override;
 
@@ -54,6 +55,7 @@ class MetricsRecorder : public Recorder {
     kH100eInterdicted,
     kH100eDelivered,
     kCost,
+    kBurden,
     kColumns
   };
   using Counts = std::array<double, kColumns>;
@@ -96,8 +98,8 @@ class MetricsRecorder : public Recorder {
   Counts window_{};  // events in [warmup, horizon)
   std::uint64_t chips_seized_ = 0, chips_disabled_ = 0;
   std::uint64_t lots_legitimate_ = 0, chips_legitimate_ = 0, chips_delivered_legitimate_ = 0;
-  std::uint64_t false_positive_lots_ = 0;
-  std::unordered_set<std::uint64_t> false_positive_ids_;
+  std::uint64_t false_positive_lots_ = 0, chips_legitimate_disabled_ = 0;
+  std::unordered_set<std::uint64_t> false_positive_ids_, falsely_disabled_ids_;
   sim::RunningStats days_to_first_flag_;
   std::vector<PolicyTotals> by_policy_;
   // Adaptive smugglers only: substitution.

@@ -38,6 +38,9 @@ class Recorder {
   virtual void delivered(const Lot& lot, sim::Time t) = 0;
   // A policy spent effort at `t` (units already multiplied into dollars by the model).
   virtual void cost(std::size_t policy, double usd, sim::Time t) = 0;
+  // A policy's effort on a legitimate lot cost its owner `usd` at `t` (exam fees, handling):
+  // a burden on legitimate trade. Most recorders need none of it.
+  virtual void burden(std::size_t /*policy*/, double /*usd*/, sim::Time /*t*/) {}
   // A policy raised an alert on a diverted lot or consignment at `t`, whether or not it acted on
   // it (several policies at one point, or a later one) and whatever follows: the "flagged"
   // rung of the outcome ladder, and the overlap between measures. Precedes the detected() of

@@ -30,6 +30,10 @@ class TeeRecorder : public Recorder {
     a_.cost(policy, usd, t);
     b_.cost(policy, usd, t);
   }
+  void burden(std::size_t policy, double usd, sim::Time t) override {
+    a_.burden(policy, usd, t);
+    b_.burden(policy, usd, t);
+  }
   void flagged(const Lot& lot, std::size_t policy, sim::Time t) override {
     a_.flagged(lot, policy, t);
     b_.flagged(lot, policy, t);

@@ -83,6 +83,8 @@ struct PolicyInstance {
   sim::Time start;
   double cost_per_unit_usd = 0;
   double fixed_cost_per_year_usd = 0;  // from `start` to the horizon, whatever it does
+  double false_positive_cost_usd = 0;  // to legitimate trade, per wrongful hold
+  double legitimate_cost_per_unit_usd = 0;  // to the owner, per unit of effort on a legitimate lot
   std::shared_ptr<const Policy> policy;
 };
 

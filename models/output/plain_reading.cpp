@@ -116,9 +116,13 @@ std::string plain_reading(const std::vector<MetricSummary>& summary, const Readi
     }
   }
   const MetricSummary* cost = find(summary, "enforcement_cost_usd_per_year");
+  const MetricSummary* burden = find(summary, "legitimate_burden_usd_per_year");
   const MetricSummary* per_h100e = find(summary, "cost_usd_per_h100e_denied");
   if (defined(cost) && cost->mean > 0) {
     out += "The measures cost about $" + about(cost->mean) + " a year";
+    if (defined(burden) && burden->mean > 0) {
+      out += " and legitimate trade $" + about(burden->mean) + " a year";
+    }
     if (defined(per_h100e)) out += ", $" + about(per_h100e->mean) + " per H100e denied";
     out += ".";
   } else {

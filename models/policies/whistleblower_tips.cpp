@@ -17,7 +17,7 @@ Decision WhistleblowerTips::tip(const PolicyContext& ctx) const {
   const bool tipped = sim::bernoulli(ctx.rng, tip_probability());
   const sim::Time delay = sim::Time::from_days(p_.delay_days.sample(ctx.rng));
   if (!ctx.lot.diverted || !tipped) return {};
-  return {Verdict::kSeize, 0.0, delay};
+  return {Verdict::kSeize, 1.0, delay};  // one tip: its reward is the policy's unit cost
 }
 
 std::unique_ptr<Policy> make_whistleblower_tips(const v1::Policy& config) {

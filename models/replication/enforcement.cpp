@@ -43,7 +43,12 @@ bool Enforcement::enforce(Stage stage, const Lot& lot, const NodeInfo* node, Nod
     PolicyContext ctx{lot, node, edge, ctx_.now(), rng};
     ctx.set_lot_address(ctx_.streams.lot_address(p, lot.id));
     const Decision d = ask(*p.policy, stage, ctx);
-    if (d.effort_units > 0) ctx_.recorder.cost(i, d.effort_units * p.cost_per_unit_usd, ctx_.now());
+    if (d.effort_units > 0) {
+      ctx_.recorder.cost(i, d.effort_units * p.cost_per_unit_usd, ctx_.now());
+      if (!lot.diverted && p.legitimate_cost_per_unit_usd > 0) {
+        ctx_.recorder.burden(i, d.effort_units * p.legitimate_cost_per_unit_usd, ctx_.now());
+      }
+    }
     if (d.verdict == Verdict::kTurnBack) {
       if (turned_back != nullptr) *turned_back = true;
       continue;

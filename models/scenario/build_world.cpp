@@ -452,6 +452,14 @@ class WorldBuilder {
                              "cost")) {
         inst.fixed_cost_per_year_usd = pol.fixed_cost_per_year_usd();
       }
+      if (check_non_negative(p / "false_positive_cost_usd", pol.false_positive_cost_usd(),
+                             "cost")) {
+        inst.false_positive_cost_usd = pol.false_positive_cost_usd();
+      }
+      if (check_non_negative(p / "legitimate_cost_per_unit_usd",
+                             pol.legitimate_cost_per_unit_usd(), "cost")) {
+        inst.legitimate_cost_per_unit_usd = pol.legitimate_cost_per_unit_usd();
+      }
       scope(p / "scope", pol.scope(), inst.scope);
       if (pol.kind_case() == v1::Policy::KIND_NOT_SET) {
         error(p, "needs a policy kind, e.g. customs_inspection { ... }");

@@ -325,3 +325,29 @@ TEST_CASE("the plain-language reading quotes the headline figures and says what 
   CHECK(empty.find("no share denied can be given") != std::string::npos);
   CHECK(empty.find("no cost") != std::string::npos);
 }
+
+TEST_CASE("burden on legitimate trade: exam fees, wrongful holds and disables at chip value") {
+  // Ten legitimate lots of 16 chips pass customs at b, which inspects each (the importer pays
+  // $250 an exam) and wrongly holds one with probability 1/2 ($2,500 each).
+  const std::string text =
+      base_scenario() +
+      "nodes { id: \"dc2\" kind: DATA_CENTER }\n"
+      "edges { from: \"v\" to: \"b\" mode: AIR transit_days { fixed: 1 } }\n"
+      "edges { from: \"b\" to: \"dc2\" mode: TRUCK transit_days { fixed: 1 } }\n"
+      "flows { id: \"legit\" kind: LEGITIMATE chip_model: \"B200\" packaging: LOOSE\n"
+      "  arrivals { schedule { at_days: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] } }\n"
+      "  lot_chips { fixed: 16 } route: [\"v\", \"b\", \"dc2\"] }\n"
+      "policies { name: \"customs\" scope { nodes: \"b\" } cost_per_unit_usd: 400\n"
+      "  legitimate_cost_per_unit_usd: 250 false_positive_cost_usd: 2500\n"
+      "  customs_inspection { inspection_rate: 1 false_positive_probability: 0.5 } }\n";
+  const models::RunMetrics m = models::run_replication(world_from_text(text), 0);
+  CHECK(m.get("lots_legitimate") == 10);
+  const double held = m.get("false_positive_lots");
+  CHECK(held > 0);
+  CHECK(held < 10);
+  CHECK(m.get("enforcement_cost_usd") == 10 * 400);
+  CHECK(m.get("legitimate_burden_usd") == 10 * 250 + held * 2500);
+  CHECK(m.get("total_cost_usd") == 10 * 400 + 10 * 250 + held * 2500);
+  CHECK(period_sum(m, "legitimate_burden_usd") == m.get("legitimate_burden_usd"));
+  CHECK(std::isnan(m.get("cost_usd_per_h100e_denied")));  // nothing diverted, nothing denied
+}

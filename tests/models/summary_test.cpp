@@ -166,17 +166,18 @@ TEST_CASE("summarize: undefined values are left out, and one replication knows n
 }
 
 TEST_CASE("summarize: a cost per unit is a ratio estimator, not clipped to [0, 1]") {
-  // cost_usd_per_h100e_denied = enforcement_cost_usd / h100e_interdicted, pooled.
+  // cost_usd_per_h100e_denied = total_cost_usd / h100e_interdicted, pooled.
   std::vector<RunMetrics> runs;
   const double cost[] = {1000, 1500, 800, 2100}, h100e[] = {2, 4, 1, 3};
   for (int i = 0; i < 4; ++i) {
     RunMetrics m;
-    m.set("enforcement_cost_usd", cost[i]);
+    m.set("total_cost_usd", cost[i]);
     m.set("h100e_interdicted", h100e[i]);
     m.set("cost_usd_per_h100e_denied", cost[i] / h100e[i]);
     runs.push_back(m);
   }
-  const MetricSummary& s = find(summarize(runs, 0.95, true), "cost_usd_per_h100e_denied");
+  const std::vector<MetricSummary> all = summarize(runs, 0.95, true);  // alive while read
+  const MetricSummary& s = find(all, "cost_usd_per_h100e_denied");
   const double r = 5400.0 / 10.0;
   double ss = 0;
   for (int i = 0; i < 4; ++i) ss += (cost[i] - r * h100e[i]) * (cost[i] - r * h100e[i]);

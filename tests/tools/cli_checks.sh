@@ -305,9 +305,9 @@ with open(sys.argv[2], 'w') as f:
     # Runs that grow past their limits stop with a message naming the flag, exit 65.
     scenario="$src/scenarios/blackwell_sea.textproto"
     expect_exit 65 "$chiptrail" run "$scenario" -n 4 --max-lots 50  # refused before running
-    grep -q "the flows expect 112 lots in one replication, more than --max-lots 50" "$work/stderr"
-    expect_exit 65 "$chiptrail" run "$scenario" -n 4 --max-lots 150  # consignments pass it
-    grep -q "replication [0-9]* stopped: more than 150 lots and consignments (--max-lots)" "$work/stderr"
+    grep -q "the flows expect 172 lots in one replication, more than --max-lots 50" "$work/stderr"
+    expect_exit 65 "$chiptrail" run "$scenario" -n 4 --max-lots 200  # consignments pass it
+    grep -q "replication [0-9]* stopped: more than 200 lots and consignments (--max-lots)" "$work/stderr"
     # Valid scenarios whose rates would take hours are refused before any event, naming the
     # policy and the flag: audit visits a billion times a year, a heartbeat every 1e-9 days.
     printf 'extends: "%s"\npolicies { name: "euc" end_use_check { visits_per_site_per_year: 1e9 } }\n' \
