@@ -13,6 +13,7 @@
 #include "models/supply_chain_model.hpp"
 #include "sim/analysis/designs.hpp"
 #include "sim/analysis/intervals.hpp"
+#include "sim/analysis/thread_pool.hpp"
 #include "sim/running_stats.hpp"
 
 namespace chiptrail::models {
@@ -98,16 +99,50 @@ std::vector<Allocation> candidates_for(const std::vector<Lever>& levers, double 
   return out;
 }
 
+// The run's total cost of an allocation in replication r.
+double total_cost(const World& world, std::uint64_t r) {
+  return run_replication(world, r).get("total_cost_usd");
+}
+
 }  // namespace
 
-std::vector<BudgetOutcome> search_allocations(const ScenarioFile& scenario,
-                                              const PolicyRegistry& registry,
-                                              const AllocationSearchOptions& o) {
+std::vector<Lever> price_levers(const ScenarioFile& scenario, const PolicyRegistry& registry,
+                                std::vector<Lever> levers, std::uint64_t replications) {
+  const Allocation at_min = allocate(levers, std::vector<double>(levers.size(), 0.0));
+  std::vector<double> base;
+  for (Lever& lever : levers) {
+    if (!lever.priced_by_run) continue;
+    if (base.empty()) {
+      const World w = world_for(scenario, registry, levers, at_min);
+      for (std::uint64_t r = 0; r < replications; ++r) base.push_back(total_cost(w, r));
+    }
+    Allocation at_max = at_min;
+    const std::size_t i = static_cast<std::size_t>(&lever - levers.data());
+    at_max.values[i] = lever.max;
+    const World w = world_for(scenario, registry, levers, at_max);
+    double change = 0;
+    for (std::uint64_t r = 0; r < replications; ++r) change += total_cost(w, r) - base[r];
+    const double per_unit = change / static_cast<double>(replications) / (lever.max - lever.min);
+    if (!(per_unit > 0)) {
+      throw std::invalid_argument("optimize: lever " + lever.name +
+                                  " changes no cost the run reports (total_cost_usd " +
+                                  "moves by " + describe_number(per_unit) +
+                                  " per unit from min to max): give its " + "cost_per_unit_usd");
+    }
+    lever.cost_per_unit_usd = per_unit;
+  }
+  return levers;
+}
+
+AllocationSearch search_allocations(const ScenarioFile& scenario, const PolicyRegistry& registry,
+                                    const AllocationSearchOptions& o) {
   const v1::Scenario& base = *scenario.message;
-  const std::vector<Lever> levers = levers_of(base);
-  if (levers.empty()) {
+  if (base.levers().empty()) {
     throw std::invalid_argument(scenario.path + ": no `levers` to allocate a budget over");
   }
+  const std::vector<Lever> levers =
+      price_levers(scenario, registry, levers_of(base),
+                   std::max<std::uint64_t>(o.halving.initial_replications, 16));
   if (!(std::isfinite(o.budget) && o.budget > 0) || o.divisions == 0 || o.frontier_points == 0) {
     throw std::invalid_argument("optimize: needs a positive budget, divisions and frontier points");
   }
@@ -124,13 +159,47 @@ std::vector<BudgetOutcome> search_allocations(const ScenarioFile& scenario,
                                 " budget splits (limit 100,000): use fewer --divisions");
   }
   std::vector<BudgetOutcome> out;
+  const World at_min = world_for(scenario, registry, levers,
+                                 allocate(levers, std::vector<double>(levers.size(), 0.0)));
+  std::vector<double> base_cost;  // the levers at their minimum, by replication (grows on demand)
   for (std::size_t k = 0; k <= o.frontier_points; ++k) {
     BudgetOutcome b;
     b.budget = o.budget * static_cast<double>(k) / static_cast<double>(o.frontier_points);
-    b.candidates = candidates_for(levers, b.budget, o.divisions);
+    std::vector<Allocation> lattice = candidates_for(levers, b.budget, o.divisions);
+    std::vector<World> lattice_worlds;
+    for (const Allocation& a : lattice) {
+      lattice_worlds.push_back(world_for(scenario, registry, levers, a));
+    }
+    // The budget binds what the run reports, not the levers' prices: a split whose simulated
+    // total cost (above the levers at their minimum, mean of the first replications) exceeds
+    // b is dropped, however it was priced (smugglers who answer one measure can make another
+    // dearer). The levers at their minimum stay when nothing else fits.
+    const std::uint64_t screen = o.halving.initial_replications;
+    for (std::uint64_t r = base_cost.size(); r < screen; ++r)
+      base_cost.push_back(total_cost(at_min, r));
+    std::vector<std::uint64_t> jobs(lattice.size() * screen);
+    for (std::uint64_t j = 0; j < jobs.size(); ++j) jobs[j] = j;
+    std::vector<double> costs(jobs.size());
+    sim::run_on_threads(
+        jobs, o.halving.threads,
+        [&](std::uint64_t j) { return total_cost(lattice_worlds[j / screen], j % screen); },
+        [&](std::uint64_t j, double cost) { costs[j] = cost - base_cost[j % screen]; },
+        [] { return false; });
+    std::vector<double> mean_cost(lattice.size(), 0.0);  // summed in order: any thread count
+    for (std::uint64_t j = 0; j < jobs.size(); ++j) {
+      mean_cost[j / screen] += costs[j] / static_cast<double>(screen);
+    }
     std::vector<World> worlds;
-    for (const Allocation& a : b.candidates) {
-      worlds.push_back(world_for(scenario, registry, levers, a));
+    for (std::size_t c = 0; c < lattice.size(); ++c) {
+      if (b.budget == 0 || mean_cost[c] <= b.budget * (1 + 1e-9)) {
+        b.candidates.push_back(lattice[c]);
+        worlds.push_back(std::move(lattice_worlds[c]));
+      }
+    }
+    b.screened_out = lattice.size() - b.candidates.size();
+    if (b.candidates.empty()) {
+      b.candidates.push_back(allocate(levers, std::vector<double>(levers.size(), 0.0)));
+      worlds.push_back(world_for(scenario, registry, levers, b.candidates.back()));
     }
     if (k == 0) {  // name the metrics once, rather than fail on every candidate
       const RunMetrics probe = run_replication(worlds.front(), 0);
@@ -164,9 +233,15 @@ std::vector<BudgetOutcome> search_allocations(const ScenarioFile& scenario,
       advantage.push_back(o.halving.maximize ? best[r] - other[r] : other[r] - best[r]);
     }
     b.advantage = estimate(advantage, o.level);
+    std::vector<double> cost;
+    for (std::uint64_t r = 0; r < best.size(); ++r) {
+      if (base_cost.size() <= r) base_cost.push_back(total_cost(at_min, r));
+      cost.push_back(total_cost(worlds[b.race.best], r) - base_cost[r]);
+    }
+    b.reported_cost = estimate(cost, o.level);
     out.push_back(std::move(b));
   }
-  return out;
+  return {levers, std::move(out)};
 }
 
 }  // namespace chiptrail::models

@@ -15,6 +15,9 @@ struct Lever {
   std::string path;
   std::string name;  // for outputs
   double cost_per_unit_usd = 0;
+  // The scenario gave no cost_per_unit_usd: `optimize` measures it from the run's
+  // total_cost_usd (price_levers) before allocating.
+  bool priced_by_run = false;
   double min = 0;
   double max = 0;
 };

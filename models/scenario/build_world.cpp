@@ -573,7 +573,7 @@ class WorldBuilder {
       const v1::Lever& l = s_.levers(i);
       const FieldPath p = FieldPath{}.at("levers", static_cast<std::size_t>(i));
       check_numeric_path(p / "path", l.path());
-      if (!positive_finite(l.cost_per_unit_usd())) {
+      if (l.has_cost_per_unit_usd() && !positive_finite(l.cost_per_unit_usd())) {
         error(p / "cost_per_unit_usd",
               "must be a positive cost, got " + describe_number(l.cost_per_unit_usd()));
       }

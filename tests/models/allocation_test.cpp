@@ -53,7 +53,8 @@ int text_line_of(const std::string& text, const std::string& needle) {
 }  // namespace
 
 TEST_CASE("levers: spending buys min + spend / cost, capped at max") {
-  const std::vector<models::Lever> levers{{"a", "a", 100, 0.1, 0.5}, {"b", "b", 10, 0, 2}};
+  const std::vector<models::Lever> levers{{"a", "a", 100, false, 0.1, 0.5},
+                                          {"b", "b", 10, false, 0, 2}};
   const models::Allocation a = models::allocate(levers, {30, 50});
   CHECK(a.values[0] == doctest::Approx(0.4));
   CHECK(a.values[1] == doctest::Approx(2.0));  // 5 units offered, capped at 2
@@ -88,7 +89,8 @@ TEST_CASE("optimize finds the allocation brute force finds (and the game's equil
 
   models::AllocationSearchOptions o = options(1000, 10, 4, 48);
   o.halving.threads = 2;
-  const std::vector<models::BudgetOutcome> frontier = models::search_allocations(file, registry, o);
+  const std::vector<models::BudgetOutcome> frontier =
+      models::search_allocations(file, registry, o).frontier;
   REQUIRE(frontier.size() == 2);
   CHECK(frontier[0].budget == 0);
   CHECK(frontier[0].best.mean == 0);  // nothing inspected, nothing found
@@ -120,4 +122,34 @@ TEST_CASE("optimize names the lever when an allocation makes the scenario invali
     CHECK(error.message.find("q1 reach 1.5") != std::string::npos);
     CHECK(error.message.find("must be a probability") != std::string::npos);
   }
+}
+
+TEST_CASE("a lever without a price is priced by the run, in the units the run reports") {
+  // Ten lots of four consignments cross b, where each inspection costs $100: an inspection rate
+  // from 0 to 1 adds 40 inspections, $4,000 of total_cost_usd per unit of rate, exactly.
+  const std::string text =
+      testing::base_scenario() + testing::diversion_flow(10, 64, 16) +
+      "policies { name: \"customs\" scope { nodes: \"b\" } cost_per_unit_usd: 100\n"
+      "  customs_inspection { inspection_rate: 0 detection_probability: 0.5 } }\n"
+      "levers { path: \"policies[name=customs].inspection_rate\" max: 1 name: \"q\" }\n";
+  const models::ScenarioFile file = models::parse_scenario_text("priced.textproto", text);
+  const std::vector<models::Lever> priced =
+      models::price_levers(file, builtin_registry(), models::levers_of(*file.message), 8);
+  REQUIRE(priced.size() == 1);
+  CHECK(priced[0].priced_by_run);
+  CHECK(priced[0].cost_per_unit_usd == doctest::Approx(4000));
+  // A budget of $2,000 buys q = 0.5, and the run reports that it costs about $2,000.
+  models::AllocationSearchOptions o = options(2000, 1, 8, 8);
+  const models::AllocationSearch search = models::search_allocations(file, builtin_registry(), o);
+  const models::BudgetOutcome& spent = search.frontier.back();
+  CHECK(spent.best_allocation().values[0] == doctest::Approx(0.5));
+  CHECK(spent.reported_cost.ci_low <= 2000);
+  CHECK(2000 <= spent.reported_cost.ci_high);
+  // A lever that moves no cost cannot be priced so.
+  std::string free = text;
+  free.replace(free.find("cost_per_unit_usd: 100"), 22, "cost_per_unit_usd: 0");
+  const models::ScenarioFile unpriced = models::parse_scenario_text("free.textproto", free);
+  CHECK_THROWS_WITH_AS((void)models::price_levers(unpriced, builtin_registry(),
+                                                  models::levers_of(*unpriced.message), 4),
+                       doctest::Contains("changes no cost the run reports"), std::invalid_argument);
 }

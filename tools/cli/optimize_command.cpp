@@ -45,12 +45,14 @@ std::string allocation_columns(const models::Allocation& a) {
   return out;
 }
 
-// frontier.csv: per budget, the best allocation, its objective and its lead over the runner-up.
+// frontier.csv: per budget, the best allocation, its objective, its lead over the runner-up, and
+// what the run reports it costs (total_cost_usd above the levers at their minimum).
 std::string frontier_csv(const std::vector<models::Lever>& levers,
                          const std::vector<models::BudgetOutcome>& frontier, double level) {
   std::string out = "budget_usd,spent_usd" + lever_columns(levers) +
                     ",n,mean,ci_low,ci_high,ci_level,advantage_mean,advantage_ci_low,"
-                    "advantage_ci_high,candidates,runs\n";
+                    "advantage_ci_high,reported_cost_usd,reported_cost_ci_low,"
+                    "reported_cost_ci_high,candidates,runs\n";
   for (const models::BudgetOutcome& b : frontier) {
     const models::Allocation& a = b.best_allocation();
     out += models::format_number(b.budget) + "," + models::format_number(a.total_spend()) +
@@ -59,8 +61,11 @@ std::string frontier_csv(const std::vector<models::Lever>& levers,
            models::format_number(b.best.ci_high) + "," + models::format_number(level) + "," +
            models::format_number(b.advantage.mean) + "," +
            models::format_number(b.advantage.ci_low) + "," +
-           models::format_number(b.advantage.ci_high) + "," + std::to_string(b.candidates.size()) +
-           "," + std::to_string(b.race.runs) + "\n";
+           models::format_number(b.advantage.ci_high) + "," +
+           models::format_number(b.reported_cost.mean) + "," +
+           models::format_number(b.reported_cost.ci_low) + "," +
+           models::format_number(b.reported_cost.ci_high) + "," +
+           std::to_string(b.candidates.size()) + "," + std::to_string(b.race.runs) + "\n";
   }
   return out;
 }
@@ -96,10 +101,12 @@ int run(Options o, const models::PolicyRegistry& registry, spdlog::logger& log) 
   std::optional<LoadedScenario> loaded;
   if (const int code = load_scenario(o.scenario, registry, loaded, log); code != kOk) return code;
   if (o.seed) loaded->file.message->set_seed(*o.seed);
-  const std::vector<models::Lever> levers = models::levers_of(*loaded->file.message);
+  std::vector<models::Lever> levers;
   std::vector<models::BudgetOutcome> frontier;
   try {
-    frontier = models::search_allocations(loaded->file, registry, o.search);
+    models::AllocationSearch search = models::search_allocations(loaded->file, registry, o.search);
+    levers = std::move(search.levers);
+    frontier = std::move(search.frontier);
   } catch (const models::InvalidInput& e) {
     for (const models::InputError& error : e.errors()) {
       log.error("{}", error.to_string());
@@ -114,15 +121,17 @@ int run(Options o, const models::PolicyRegistry& registry, spdlog::logger& log) 
               levers.size(), models::format_number(o.search.budget).c_str(),
               static_cast<unsigned long long>(loaded->file.message->seed()));
   for (std::size_t i = 0; i < levers.size(); ++i) {
-    std::printf("  lever %zu: %s ($%s per unit, %s..%s)\n", i + 1, levers[i].name.c_str(),
-                models::format_number(levers[i].cost_per_unit_usd).c_str(),
+    std::printf("  lever %zu: %s ($%.6g per unit%s, %s..%s)\n", i + 1, levers[i].name.c_str(),
+                levers[i].cost_per_unit_usd,
+                levers[i].priced_by_run ? " of total_cost_usd, priced by the run" : "",
                 models::format_number(levers[i].min).c_str(),
                 models::format_number(levers[i].max).c_str());
   }
   std::printf("%14s", "budget");
   for (std::size_t i = 0; i < levers.size(); ++i)
     std::printf(" %10s", ("lever " + std::to_string(i + 1)).c_str());
-  std::printf(" %12s %25s %25s %6s\n", "objective", "95% CI", "lead over runner-up", "runs");
+  std::printf(" %12s %25s %25s %14s %6s\n", "objective", "95% CI", "lead over runner-up",
+              "run's cost", "runs");
   for (const models::BudgetOutcome& b : frontier) {
     std::printf("%14.0f", b.budget);
     for (const double v : b.best_allocation().values) std::printf(" %10.4g", v);
@@ -130,7 +139,8 @@ int run(Options o, const models::PolicyRegistry& registry, spdlog::logger& log) 
     std::snprintf(ci, sizeof ci, "[%.4g, %.4g]", b.best.ci_low, b.best.ci_high);
     std::snprintf(lead, sizeof lead, "%.3g [%.3g, %.3g]", b.advantage.mean, b.advantage.ci_low,
                   b.advantage.ci_high);
-    std::printf(" %12.4g %25s %25s %6llu\n", b.best.mean, ci, b.candidates.size() > 1 ? lead : "-",
+    std::printf(" %12.4g %25s %25s %14.0f %6llu\n", b.best.mean, ci,
+                b.candidates.size() > 1 ? lead : "-", b.reported_cost.mean,
                 static_cast<unsigned long long>(b.race.runs));
   }
   if (!o.out.empty()) {
