@@ -351,3 +351,19 @@ TEST_CASE("burden on legitimate trade: exam fees, wrongful holds and disables at
   CHECK(period_sum(m, "legitimate_burden_usd") == m.get("legitimate_burden_usd"));
   CHECK(std::isnan(m.get("cost_usd_per_h100e_denied")));  // nothing diverted, nothing denied
 }
+
+TEST_CASE("a policy that starts later shows its effect from its period on") {
+  // Customs at b seizes every consignment, from day 365 on; lots are sold every 10 days and
+  // reach b 103 days later, so the first seizure is of the lot sold on day 270 (at b on day
+  // 373): year one interdicts nothing, year two everything that reaches b.
+  const models::World w = world_from_text(
+      with_horizon(730) + steady_flow(10, 720, 100) +
+      "policies { name: \"late\" scope { nodes: \"b\" } start_days: 365\n"
+      "  customs_inspection { inspection_rate: 1 detection_probability: 1 } }\n");
+  const models::RunMetrics m = models::run_replication(w, models::default_run(w), 0);
+  REQUIRE(m.periods.size() == 2);
+  CHECK(m.periods[0][column("chips_interdicted")] == 0);
+  CHECK(m.periods[0][column("lots_delivered_restricted")] == 27);  // sold on days 0..260
+  CHECK(m.periods[1][column("lots_interdicted")] == 36);           // sold on days 270..620
+  CHECK(m.periods[1][column("lots_delivered_restricted")] == 0);
+}

@@ -169,6 +169,12 @@ TEST_CASE("explorer API: a run compares on common random numbers, bounded and ca
   CHECK(results.id() == 1);
   CHECK(results.replications() == 20);
   REQUIRE(results.metrics_size() > 10);
+  // Every row says what it counts (the glossary).
+  for (const v1::RunResultsView::MetricRow& row : results.metrics()) {
+    CAPTURE(row.metric());
+    CHECK_FALSE(row.description().empty());
+    if (row.metric() == "share_h100e_denied") CHECK(row.rung() == "interdicted");
+  }
   for (const v1::RunResultsView::MetricRow& row : results.metrics()) {
     CAPTURE(row.metric());
     const v1::RunResultsView::Interval& d = row.difference();

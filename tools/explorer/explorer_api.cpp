@@ -14,6 +14,7 @@
 #include "chiptrail/v1/scenario.pb.h"
 #include "explorer/scenario_controls.hpp"
 #include "models/expected_size.hpp"
+#include "models/metric_glossary.hpp"
 #include "models/output/message_json.hpp"
 #include "models/output/text_format.hpp"
 #include "models/scenario/build_world.hpp"
@@ -331,6 +332,11 @@ ApiResponse ExplorerApi::run_results(std::uint64_t id, bool csv) const {
   for (std::size_t i = 0; i < r->as_loaded.size(); ++i) {
     v1::RunResultsView::MetricRow& row = *view.add_metrics();
     row.set_metric(r->as_loaded[i].metric);
+    if (const models::MetricInfo* info = models::find_metric(row.metric())) {
+      row.set_rung(info->rung);
+      row.set_unit(info->unit);
+      row.set_description(info->description);
+    }
     set_interval(r->edited[i], *row.mutable_edited());
     set_interval(r->as_loaded[i], *row.mutable_as_loaded());
     set_interval(r->difference[i], *row.mutable_difference());

@@ -356,6 +356,8 @@ function renderTable() {
   for (const m of state.results.metrics) {
     const tr = document.createElement('tr');
     tr.dataset.metric = m.metric;
+    // What the metric counts (the glossary) on hover of its name.
+    if (m.description) tr.title = `${m.rung}, ${m.unit}: ${m.description}`;
     for (const text of [m.metric, interval(m.as_loaded), interval(m.edited), interval(m.difference)]) {
       const td = document.createElement('td');
       td.textContent = text;
