@@ -134,8 +134,8 @@ std::vector<MetricInfo> make_glossary() {
                     "what the measures cost legitimate trade: effort on legitimate lots at its "
                     "policy's legitimate_cost_per_unit_usd (exam fees), each wrongful hold at "
                     "false_positive_cost_usd, and chips wrongly disabled at their price"));
-  g.push_back(count("total_cost_usd", "cost", "USD",
-                    "enforcement_cost_usd + legitimate_burden_usd"));
+  g.push_back(
+      count("total_cost_usd", "cost", "USD", "enforcement_cost_usd + legitimate_burden_usd"));
   g.push_back(per_unit("cost_usd_per_h100e_denied", "USD/H100e",
                        "total cost (enforcement and legitimate burden) over compute interdicted",
                        "total_cost_usd", "h100e_interdicted"));
@@ -156,6 +156,9 @@ std::vector<MetricInfo> make_glossary() {
                     "lots_legitimate", true));
   g.push_back(count("chips_legitimate_disabled", "legitimate", "chips",
                     "legitimate chips wrongly disabled (each lot once)"));
+  g.push_back(count("legitimate_delay_days", "legitimate", "lot-days",
+                    "days legitimate lots were held by exams and wrongful holds, summed over "
+                    "lots"));
   // Adaptive smugglers with a substitute (only in such scenarios).
   g.push_back(count("lots_substituted", "substitution", "lots",
                     "diversion lots not bought: the end user bought the substitute instead"));
@@ -223,11 +226,14 @@ std::string rename_hint(std::string_view name) {
 }
 
 const std::vector<std::string>& period_metric_names() {
-  static const std::vector<std::string> names{
-      "lots_diverted",       "lots_flagged",  "lots_interdicted",  "lots_delivered_restricted",
-      "chips_diverted",      "chips_flagged", "chips_interdicted", "chips_delivered_restricted",
-      "h100e_diverted",      "h100e_flagged", "h100e_interdicted", "h100e_delivered_restricted",
-      "enforcement_cost_usd", "legitimate_burden_usd"};
+  static const std::vector<std::string> names{"lots_diverted",        "lots_flagged",
+                                              "lots_interdicted",     "lots_delivered_restricted",
+                                              "chips_diverted",       "chips_flagged",
+                                              "chips_interdicted",    "chips_delivered_restricted",
+                                              "h100e_diverted",       "h100e_flagged",
+                                              "h100e_interdicted",    "h100e_delivered_restricted",
+                                              "enforcement_cost_usd", "legitimate_burden_usd",
+                                              "legitimate_delay_days"};
   return names;
 }
 

@@ -167,6 +167,10 @@ void MetricsRecorder::burden(std::size_t /*policy*/, double usd, sim::Time t) {
   add(kBurden, usd, t);
 }
 
+void MetricsRecorder::held(const Lot& /*lot*/, sim::Time held, sim::Time t) {
+  add(kDelay, held.to_days(), t);
+}
+
 void MetricsRecorder::cost(std::size_t policy, double usd, sim::Time t) {
   if (t >= count_from_) by_policy_[policy].cost_usd += usd;
   add(kCost, usd, t);
@@ -279,6 +283,7 @@ RunMetrics MetricsRecorder::finish(const Pipeline& pipeline) const {
   m.set("false_positive_lots", d(false_positive_lots_));
   m.set("false_positive_rate_lots", ratio(d(false_positive_lots_), d(lots_legitimate_)));
   m.set("chips_legitimate_disabled", d(chips_legitimate_disabled_));
+  m.set("legitimate_delay_days", totals_[kDelay]);
   if (world_.adversary) {
     // Only with adaptive smugglers, so that other scenarios keep their columns.
     m.set("lots_substituted", d(lots_substituted_));

@@ -32,6 +32,7 @@ class MetricsRecorder : public Recorder {
   void cost(std::size_t policy, double usd, sim::Time t) override;
   void flagged(const Lot& lot, std::size_t policy, sim::Time t) override;
   void burden(std::size_t policy, double usd, sim::Time t) override;
+  void held(const Lot& lot, sim::Time held, sim::Time t) override;
   void disabled_after_delivery(const Lot& delivered, const DetectionEvent& d) override;
   void substituted(const Lot& demanded, double h100e_bought, sim::Time) override;
 
@@ -56,6 +57,7 @@ class MetricsRecorder : public Recorder {
     kH100eDelivered,
     kCost,
     kBurden,
+    kDelay,
     kColumns
   };
   using Counts = std::array<double, kColumns>;

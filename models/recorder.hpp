@@ -41,6 +41,8 @@ class Recorder {
   // A policy's effort on a legitimate lot cost its owner `usd` at `t` (exam fees, handling):
   // a burden on legitimate trade. Most recorders need none of it.
   virtual void burden(std::size_t /*policy*/, double /*usd*/, sim::Time /*t*/) {}
+  // A legitimate lot was held for `held` at `t` (exams, a wrongful hold); it goes on after.
+  virtual void held(const Lot& /*lot*/, sim::Time /*held*/, sim::Time /*t*/) {}
   // A policy raised an alert on a diverted lot or consignment at `t`, whether or not it acted on
   // it (several policies at one point, or a later one) and whatever follows: the "flagged"
   // rung of the outcome ladder, and the overlap between measures. Precedes the detected() of

@@ -34,6 +34,10 @@ class TeeRecorder : public Recorder {
     a_.burden(policy, usd, t);
     b_.burden(policy, usd, t);
   }
+  void held(const Lot& lot, sim::Time held, sim::Time t) override {
+    a_.held(lot, held, t);
+    b_.held(lot, held, t);
+  }
   void flagged(const Lot& lot, std::size_t policy, sim::Time t) override {
     a_.flagged(lot, policy, t);
     b_.flagged(lot, policy, t);

@@ -85,6 +85,8 @@ struct PolicyInstance {
   double fixed_cost_per_year_usd = 0;  // from `start` to the horizon, whatever it does
   double false_positive_cost_usd = 0;  // to legitimate trade, per wrongful hold
   double legitimate_cost_per_unit_usd = 0;  // to the owner, per unit of effort on a legitimate lot
+  Distribution legitimate_delay_days;      // a legitimate lot held, per decision with effort
+  Distribution false_positive_delay_days;  // a legitimate lot wrongly held
   std::shared_ptr<const Policy> policy;
 };
 

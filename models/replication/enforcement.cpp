@@ -29,8 +29,9 @@ Decision ask(const Policy& policy, Stage stage, const PolicyContext& ctx) {
 
 bool Enforcement::enforce(Stage stage, const Lot& lot, const NodeInfo* node, NodeIndex node_index,
                           const EdgeInfo* edge, std::optional<EdgeIndex> edge_index,
-                          std::uint64_t encounter, bool* turned_back) {
+                          std::uint64_t encounter, bool* turned_back, sim::Time* held) {
   bool stopped = false;
+  sim::Time hold;  // of a legitimate lot, over the policies here
   for (std::size_t i = 0; i < ctx_.world.policies.size(); ++i) {
     const PolicyInstance& p = ctx_.world.policies[i];
     if (ctx_.now() < p.start || !p.scope.covers_chip(lot.chip_model) ||
@@ -48,6 +49,8 @@ bool Enforcement::enforce(Stage stage, const Lot& lot, const NodeInfo* node, Nod
       if (!lot.diverted && p.legitimate_cost_per_unit_usd > 0) {
         ctx_.recorder.burden(i, d.effort_units * p.legitimate_cost_per_unit_usd, ctx_.now());
       }
+      // Drawn after the decision, from its own stream: nobody else's draws move.
+      if (!lot.diverted) hold += sim::Time::from_days(p.legitimate_delay_days.sample(rng));
     }
     if (d.verdict == Verdict::kTurnBack) {
       if (turned_back != nullptr) *turned_back = true;
@@ -61,6 +64,7 @@ bool Enforcement::enforce(Stage stage, const Lot& lot, const NodeInfo* node, Nod
                                d.verdict, ctx_.now(), edge_index};
     if (!lot.diverted) {
       ctx_.recorder.false_positive(lot, event);
+      hold += sim::Time::from_days(p.false_positive_delay_days.sample(rng));
       continue;
     }
     ctx_.recorder.flagged(lot, i, ctx_.now());
@@ -74,6 +78,10 @@ bool Enforcement::enforce(Stage stage, const Lot& lot, const NodeInfo* node, Nod
       ctx_.lots.release(key(lot));
       stopped = true;
     }
+  }
+  if (hold > sim::Time::zero()) {
+    ctx_.recorder.held(lot, hold, ctx_.now());
+    if (held != nullptr) *held += hold;
   }
   return stopped;
 }

@@ -18,10 +18,12 @@ class Enforcement {
   // recorded (overlap); the first seizure or disable acts and takes the lot (or consignment)
   // out of the chain, and the function returns true. Delayed verdicts are scheduled; a refusal
   // of entry sets *turned_back. `encounter` counts the lot's earlier arrivals at this node:
-  // each is a draw of its own.
+  // each is a draw of its own. A legitimate lot examined or wrongly held adds the time it is
+  // held to *held (the caller makes it wait).
   bool enforce(Stage stage, const Lot& lot, const NodeInfo* node, NodeIndex node_index,
                const EdgeInfo* edge, std::optional<EdgeIndex> edge_index,
-               std::uint64_t encounter = 0, bool* turned_back = nullptr);
+               std::uint64_t encounter = 0, bool* turned_back = nullptr,
+               sim::Time* held = nullptr);
 
   // A verdict on a sold lot as a whole, wherever its chips are now: every part still in the
   // chain is seized or disabled (or flagged); chips already delivered can only be disabled (or

@@ -69,13 +69,20 @@ void LotLifecycle::start_lot(std::size_t f, std::uint64_t n) {
 sim::Process LotLifecycle::journey(Lot lot) {
   const Flow& flow = ctx_.world.flows[lot.flow];
   const Network& net = ctx_.world.network;
-  if (enforcement_.enforce(Stage::kSale, lot, &net.node(flow.source), flow.source, nullptr, {}))
+  sim::Time held;  // a legitimate lot examined or wrongly held waits
+  if (enforcement_.enforce(Stage::kSale, lot, &net.node(flow.source), flow.source, nullptr, {}, 0,
+                           nullptr, &held))
     co_return;
+  if (held > sim::Time::zero()) co_await ctx_.simulator.delay(held);
   bool stopped = false;
   co_await ctx_.simulator.spawn("travel", travel(lot, flow.route, stopped));
   if (stopped) co_return;
   const NodeIndex dc = flow.destination;
-  if (enforcement_.enforce(Stage::kInstallation, lot, &net.node(dc), dc, nullptr, {})) co_return;
+  held = sim::Time::zero();
+  if (enforcement_.enforce(Stage::kInstallation, lot, &net.node(dc), dc, nullptr, {}, 0, nullptr,
+                           &held))
+    co_return;
+  if (held > sim::Time::zero()) co_await ctx_.simulator.delay(held);
   LotLifecycle::install(lot, dc);
   if (!lot.diverted) {
     ctx_.lots.release(key(lot));
@@ -157,6 +164,7 @@ sim::Process LotLifecycle::travel(const Lot& lot, const std::vector<EdgeIndex>& 
     const NodeIndex to = net.edge_target(e);
     const NodeInfo& node = net.node(to);
     bool back = false;
+    sim::Time held;
     if (!ctx_.lots.alive(
             key(lot))) {  // taken out of the chain by a delayed verdict while travelling
       stopped = true;
@@ -165,9 +173,9 @@ sim::Process LotLifecycle::travel(const Lot& lot, const std::vector<EdgeIndex>& 
     ctx_.recorder.arrived(lot, to, ctx_.now());
     const std::uint64_t encounter = ctx_.lots.arrive(key(lot), to);
     const bool caught =
-        enforcement_.enforce(Stage::kShipment, lot, &node, to, &edge, e, encounter, &back) ||
+        enforcement_.enforce(Stage::kShipment, lot, &node, to, &edge, e, encounter, &back, &held) ||
         ((node.kind == NodeKind::kBorderCrossing || node.kind == NodeKind::kTransitHub) &&
-         enforcement_.enforce(Stage::kBorder, lot, &node, to, &edge, e, encounter, &back));
+         enforcement_.enforce(Stage::kBorder, lot, &node, to, &edge, e, encounter, &back, &held));
     if (smugglers_ != nullptr && lot.diverted && (caught || !back)) {
       smugglers_->learn(lot, to, encounter, caught);
     }
@@ -175,6 +183,7 @@ sim::Process LotLifecycle::travel(const Lot& lot, const std::vector<EdgeIndex>& 
       stopped = true;
       co_return;
     }
+    if (held > sim::Time::zero()) co_await ctx_.simulator.delay(held);
     if (back) {  // refused entry: the same leg back, then try again
       co_await ctx_.simulator.delay(days(edge.transit_days.sample(rs)));
       continue;

@@ -460,6 +460,10 @@ class WorldBuilder {
                              pol.legitimate_cost_per_unit_usd(), "cost")) {
         inst.legitimate_cost_per_unit_usd = pol.legitimate_cost_per_unit_usd();
       }
+      inst.legitimate_delay_days =
+          distribution(p / "legitimate_delay_days", pol.legitimate_delay_days(), false);
+      inst.false_positive_delay_days =
+          distribution(p / "false_positive_delay_days", pol.false_positive_delay_days(), false);
       scope(p / "scope", pol.scope(), inst.scope);
       if (pol.kind_case() == v1::Policy::KIND_NOT_SET) {
         error(p, "needs a policy kind, e.g. customs_inspection { ... }");

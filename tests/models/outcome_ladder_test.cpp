@@ -326,9 +326,10 @@ TEST_CASE("the plain-language reading quotes the headline figures and says what 
   CHECK(empty.find("no cost") != std::string::npos);
 }
 
-TEST_CASE("burden on legitimate trade: exam fees, wrongful holds and disables at chip value") {
+TEST_CASE("burden on legitimate trade: exam fees and delays, wrongful holds") {
   // Ten legitimate lots of 16 chips pass customs at b, which inspects each (the importer pays
-  // $250 an exam) and wrongly holds one with probability 1/2 ($2,500 each).
+  // $250 an exam, and waits 3 days) and wrongly holds one with probability 1/2 ($2,500 each,
+  // 10 days more).
   const std::string text =
       base_scenario() +
       "nodes { id: \"dc2\" kind: DATA_CENTER }\n"
@@ -339,6 +340,7 @@ TEST_CASE("burden on legitimate trade: exam fees, wrongful holds and disables at
       "  lot_chips { fixed: 16 } route: [\"v\", \"b\", \"dc2\"] }\n"
       "policies { name: \"customs\" scope { nodes: \"b\" } cost_per_unit_usd: 400\n"
       "  legitimate_cost_per_unit_usd: 250 false_positive_cost_usd: 2500\n"
+      "  legitimate_delay_days { fixed: 3 } false_positive_delay_days { fixed: 10 }\n"
       "  customs_inspection { inspection_rate: 1 false_positive_probability: 0.5 } }\n";
   const models::RunMetrics m = models::run_replication(world_from_text(text), 0);
   CHECK(m.get("lots_legitimate") == 10);
@@ -350,16 +352,20 @@ TEST_CASE("burden on legitimate trade: exam fees, wrongful holds and disables at
   CHECK(m.get("total_cost_usd") == 10 * 400 + 10 * 250 + held * 2500);
   CHECK(period_sum(m, "legitimate_burden_usd") == m.get("legitimate_burden_usd"));
   CHECK(std::isnan(m.get("cost_usd_per_h100e_denied")));  // nothing diverted, nothing denied
+  // Every exam holds a lot 3 days, a wrongful hold 10 more; the lots still arrive, later.
+  CHECK(m.get("legitimate_delay_days") == doctest::Approx(10 * 3 + held * 10));
+  CHECK(period_sum(m, "legitimate_delay_days") == doctest::Approx(m.get("legitimate_delay_days")));
+  CHECK(m.get("chips_delivered_legitimate") == 160);
 }
 
 TEST_CASE("a policy that starts later shows its effect from its period on") {
   // Customs at b seizes every consignment, from day 365 on; lots are sold every 10 days and
   // reach b 103 days later, so the first seizure is of the lot sold on day 270 (at b on day
   // 373): year one interdicts nothing, year two everything that reaches b.
-  const models::World w = world_from_text(
-      with_horizon(730) + steady_flow(10, 720, 100) +
-      "policies { name: \"late\" scope { nodes: \"b\" } start_days: 365\n"
-      "  customs_inspection { inspection_rate: 1 detection_probability: 1 } }\n");
+  const models::World w =
+      world_from_text(with_horizon(730) + steady_flow(10, 720, 100) +
+                      "policies { name: \"late\" scope { nodes: \"b\" } start_days: 365\n"
+                      "  customs_inspection { inspection_rate: 1 detection_probability: 1 } }\n");
   const models::RunMetrics m = models::run_replication(w, models::default_run(w), 0);
   REQUIRE(m.periods.size() == 2);
   CHECK(m.periods[0][column("chips_interdicted")] == 0);
