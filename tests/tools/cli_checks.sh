@@ -91,7 +91,7 @@ case "$case_name" in
       echo "report.html refers to something outside itself" >&2
       exit 1
     fi
-    for id in summary detection-table all-metrics network-map chip-outcomes by-policy time-to-detection; do
+    for id in summary reading detection-table all-metrics glossary network-map chip-outcomes timeseries by-policy time-to-detection; do
       grep -q "id=\"$id\"" "$html" || { echo "report.html has no #$id" >&2; exit 1; }
     done
     grep -q "<svg" "$html"
