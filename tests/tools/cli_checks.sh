@@ -565,7 +565,7 @@ open(sys.argv[1], 'wb').write(b'horizon_days: \"' + b'SECRET' * 2000 + b'\x1b[31
     [[ ! -e "$work/j1/.journal" ]]
     # A factor that reaches 0 gives 0's answer: no lot enrolled, none found by verification.
     "$chiptrail" sweep "$src/tests/data/opt_in_zero_sweep.textproto" --out "$work/oz" 2>/dev/null
-    grep -q '^0,0,lots_flagged_by.location_b200,3,0,' "$work/oz/summary.csv"
+    grep -q '^0,0,lots_flagged_by.location_covered,3,0,' "$work/oz/summary.csv"
     awk -F, '$1 == 1 && !($5 > 5) {exit 1}' "$work/oz/summary.csv"
     ;;
   sweep_shards)

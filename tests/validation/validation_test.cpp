@@ -129,7 +129,7 @@ TEST_CASE("validation: the solver names what it cannot solve") {
   models::PolicyRegistry registry;
   models::register_builtin_policies(registry);
   const models::World w =
-      models::load_world(CHIPTRAIL_SOURCE_DIR "/scenarios/chip_security_act.textproto", registry);
+      models::load_world(CHIPTRAIL_SOURCE_DIR "/scenarios/chip_security_act_remote_disable.textproto", registry);
   for (const models::FlowAnalysis& a : models::analyze(w)) {
     CAPTURE(a.flow);
     CHECK_FALSE(a.obstacles.empty());
