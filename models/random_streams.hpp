@@ -37,6 +37,7 @@ inline constexpr std::uint64_t kBeliefDraw = sim::stream_key("adversary-belief-d
 inline constexpr std::uint64_t kLearn = sim::stream_key("adversary-learns");
 inline constexpr std::uint64_t kPolicyDecision = sim::stream_key("policy-decision");
 inline constexpr std::uint64_t kLotProperty = sim::stream_key("policy-lot-property");
+inline constexpr std::uint64_t kLegitimateHold = sim::stream_key("legitimate-hold");
 
 // A family's stream at one node, on the lot's `encounter`-th arrival there (0 for the first).
 constexpr std::uint64_t at_node(std::uint64_t family, std::uint64_t node,
@@ -55,6 +56,15 @@ constexpr std::uint64_t policy_decision(std::uint64_t policy_key, Stage stage, s
                                         std::uint64_t encounter = 0) {
   return at_node(
       sim::hash_combine(of_policy(kPolicyDecision, policy_key), static_cast<std::uint64_t>(stage)),
+      place, encounter);
+}
+
+// How long a policy holds a legitimate lot at `stage` and `place` (its exam, then a wrongful
+// hold), on the lot's `encounter`-th arrival there: apart from the decision's own stream.
+constexpr std::uint64_t legitimate_hold(std::uint64_t policy_key, Stage stage, std::uint64_t place,
+                                        std::uint64_t encounter = 0) {
+  return at_node(
+      sim::hash_combine(of_policy(kLegitimateHold, policy_key), static_cast<std::uint64_t>(stage)),
       place, encounter);
 }
 

@@ -110,14 +110,14 @@ std::vector<Lever> price_levers(const ScenarioFile& scenario, const PolicyRegist
                                 std::vector<Lever> levers, std::uint64_t replications) {
   const Allocation at_min = allocate(levers, std::vector<double>(levers.size(), 0.0));
   std::vector<double> base;
-  for (Lever& lever : levers) {
+  for (std::size_t i = 0; i < levers.size(); ++i) {
+    Lever& lever = levers[i];
     if (!lever.priced_by_run) continue;
     if (base.empty()) {
       const World w = world_for(scenario, registry, levers, at_min);
       for (std::uint64_t r = 0; r < replications; ++r) base.push_back(total_cost(w, r));
     }
     Allocation at_max = at_min;
-    const std::size_t i = static_cast<std::size_t>(&lever - levers.data());
     at_max.values[i] = lever.max;
     const World w = world_for(scenario, registry, levers, at_max);
     double change = 0;
@@ -159,8 +159,8 @@ AllocationSearch search_allocations(const ScenarioFile& scenario, const PolicyRe
                                 " budget splits (limit 100,000): use fewer --divisions");
   }
   std::vector<BudgetOutcome> out;
-  const World at_min = world_for(scenario, registry, levers,
-                                 allocate(levers, std::vector<double>(levers.size(), 0.0)));
+  const Allocation minimum = allocate(levers, std::vector<double>(levers.size(), 0.0));
+  const World at_min = world_for(scenario, registry, levers, minimum);
   std::vector<double> base_cost;  // the levers at their minimum, by replication (grows on demand)
   for (std::size_t k = 0; k <= o.frontier_points; ++k) {
     BudgetOutcome b;
@@ -198,8 +198,8 @@ AllocationSearch search_allocations(const ScenarioFile& scenario, const PolicyRe
     }
     b.screened_out = lattice.size() - b.candidates.size();
     if (b.candidates.empty()) {
-      b.candidates.push_back(allocate(levers, std::vector<double>(levers.size(), 0.0)));
-      worlds.push_back(world_for(scenario, registry, levers, b.candidates.back()));
+      b.candidates.push_back(minimum);
+      worlds.push_back(world_for(scenario, registry, levers, minimum));  // worlds do not copy
     }
     if (k == 0) {  // name the metrics once, rather than fail on every candidate
       const RunMetrics probe = run_replication(worlds.front(), 0);

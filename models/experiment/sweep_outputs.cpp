@@ -74,14 +74,13 @@ std::string sweep_runs_csv(const models::SweepSpec& spec, const SweepResults& r)
 }
 
 PointSummaries point_summaries(const SweepSpec& spec, const SweepResults& r) {
-  const bool adaptive = spec.base.message->adversary().adaptive();
   std::vector<std::vector<MetricSummary>> out;
   for (std::size_t p = 0; p < spec.points.size(); ++p) {
     std::vector<RunMetrics> runs;
     for (std::uint64_t rep = 0; rep < spec.replications; ++rep) {
       runs.push_back({r.names, r.runs.at(p * spec.replications + rep), {}});
     }
-    out.push_back(summarize(runs, kLevel, /*lots_independent=*/!adaptive));
+    out.push_back(summarize(runs, kLevel, spec.lots_independent));
   }
   return out;
 }

@@ -1,5 +1,9 @@
 #include "models/replication/enforcement.hpp"
 
+#include <optional>
+
+#include "models/random_streams.hpp"
+
 namespace chiptrail::models {
 namespace {
 
@@ -44,13 +48,22 @@ bool Enforcement::enforce(Stage stage, const Lot& lot, const NodeInfo* node, Nod
     PolicyContext ctx{lot, node, edge, ctx_.now(), rng};
     ctx.set_lot_address(ctx_.streams.lot_address(p, lot.id));
     const Decision d = ask(*p.policy, stage, ctx);
+    // A legitimate lot's hold times come from a stream of their own: the exam's draw first,
+    // then a wrongful hold's.
+    std::optional<sim::RandomStream> hold_rng;
+    const auto hold_days = [&](const Distribution& days) {
+      if (!hold_rng) {
+        hold_rng = ctx_.streams.stream(
+            streams::legitimate_hold(p.name_key(), stage, node_index, encounter), lot);
+      }
+      return sim::Time::from_days(days.sample(*hold_rng));
+    };
     if (d.effort_units > 0) {
       ctx_.recorder.cost(i, d.effort_units * p.cost_per_unit_usd, ctx_.now());
       if (!lot.diverted && p.legitimate_cost_per_unit_usd > 0) {
         ctx_.recorder.burden(i, d.effort_units * p.legitimate_cost_per_unit_usd, ctx_.now());
       }
-      // Drawn after the decision, from its own stream: nobody else's draws move.
-      if (!lot.diverted) hold += sim::Time::from_days(p.legitimate_delay_days.sample(rng));
+      if (!lot.diverted) hold += hold_days(p.legitimate_delay_days);
     }
     if (d.verdict == Verdict::kTurnBack) {
       if (turned_back != nullptr) *turned_back = true;
@@ -64,7 +77,7 @@ bool Enforcement::enforce(Stage stage, const Lot& lot, const NodeInfo* node, Nod
                                d.verdict, ctx_.now(), edge_index};
     if (!lot.diverted) {
       ctx_.recorder.false_positive(lot, event);
-      hold += sim::Time::from_days(p.false_positive_delay_days.sample(rng));
+      hold += hold_days(p.false_positive_delay_days);
       continue;
     }
     ctx_.recorder.flagged(lot, i, ctx_.now());

@@ -10,6 +10,7 @@
 
 #include "chiptrail/v1/scenario.pb.h"
 #include "chiptrail/v1/sweep.pb.h"
+#include "models/experiment/replications.hpp"
 #include "models/metric_glossary.hpp"
 #include "models/metrics_recorder.hpp"
 #include "models/scenario/build_world.hpp"
@@ -82,7 +83,10 @@ class SweepBuilder {
         (std::filesystem::path(path_).parent_path() / sweep_.scenario()).string();
     try {
       spec_.base = read_scenario_file(base);
-      base_world_names_ = MetricsRecorder(build_world(spec_.base, registry_)).finish({}).names;
+      const World base_world = build_world(spec_.base, registry_);
+      base_world_names_ = MetricsRecorder(base_world).finish({}).names;
+      // Factors change numbers, never which policies exist or whether smugglers adapt.
+      spec_.lots_independent = lots_independent(base_world);
     } catch (const MissingInput& e) {
       error(FieldPath{} / "scenario", e.what());
       return false;

@@ -41,6 +41,9 @@ struct SweepSpec {
   std::uint64_t seed = 0;
   bool common_random_numbers = false;
   std::vector<std::string> metrics;          // empty = all
+  // Whether the base scenario's lots are independent trials (lots_independent): the interval
+  // of lot shares at every point, as `run` gives it.
+  bool lots_independent = false;
   std::shared_ptr<const v1::Sweep> message;  // the sweep as read, for manifests
 
   [[nodiscard]] std::uint64_t runs() const { return points.size() * std::uint64_t{replications}; }
