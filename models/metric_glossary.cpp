@@ -125,6 +125,9 @@ std::vector<MetricInfo> make_glossary() {
                     "mean over flagged lots of the days from sale to the first alert"));
   g.push_back(count("lots_flagged_by_several", "flagged", "lots",
                     "diverted lots flagged by two measures or more (overlap)"));
+  g.push_back(count("lots_found_without_authority", "flagged", "lots",
+                    "diverted lots some of whose chips a measure found where the law gave no "
+                    "power to seize them (scenario jurisdictions): passed on as a flag"));
   // Costs.
   g.push_back(count("enforcement_cost_usd", "cost", "USD",
                     "what the measures cost over the horizon: fixed costs per year from each "

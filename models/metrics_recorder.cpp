@@ -106,6 +106,7 @@ void MetricsRecorder::detected(const Lot& lot, const DetectionEvent& d) {
   // Whatever is acted on was found: its chips are flagged (a delayed verdict reaches parts the
   // original alert did not name).
   flagged(lot, d.policy, d.time);
+  if (d.without_authority) found_without_authority_.insert(lot.id);
   if (d.verdict == Verdict::kSeize || d.verdict == Verdict::kDisable) {
     interdict(it->second, lot, d.policy, d.verdict, d.time);
   }
@@ -271,6 +272,7 @@ RunMetrics MetricsRecorder::finish(const Pipeline& pipeline) const {
   m.set("total_cost_usd_per_year", years > 0 ? (window[kCost] + window[kBurden]) / years : nan);
   m.set("mean_days_to_first_flag", days_to_first_flag_.mean());
   m.set("lots_flagged_by_several", d(lots_flagged_by_several));
+  m.set("lots_found_without_authority", d(found_without_authority_.size()));
   m.set("enforcement_cost_usd", enforcement_cost);
   m.set("legitimate_burden_usd", totals_[kBurden]);
   m.set("total_cost_usd", total_cost);

@@ -102,6 +102,7 @@ class MetricsRecorder : public Recorder {
   std::uint64_t lots_legitimate_ = 0, chips_legitimate_ = 0, chips_delivered_legitimate_ = 0;
   std::uint64_t false_positive_lots_ = 0, chips_legitimate_disabled_ = 0;
   std::unordered_set<std::uint64_t> false_positive_ids_, falsely_disabled_ids_;
+  std::unordered_set<std::uint64_t> found_without_authority_;  // diverted lots, by sold id
   sim::RunningStats days_to_first_flag_;
   std::vector<PolicyTotals> by_policy_;
   // Adaptive smugglers only: substitution.

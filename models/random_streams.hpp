@@ -38,6 +38,9 @@ inline constexpr std::uint64_t kLearn = sim::stream_key("adversary-learns");
 inline constexpr std::uint64_t kPolicyDecision = sim::stream_key("policy-decision");
 inline constexpr std::uint64_t kLotProperty = sim::stream_key("policy-lot-property");
 inline constexpr std::uint64_t kLegitimateHold = sim::stream_key("legitimate-hold");
+inline constexpr std::uint64_t kFrontReform = sim::stream_key("front-reform");  // entity: flow
+// A case's conclusion (delay, then confirmation) on a sold lot, by the policy that opened it.
+inline constexpr std::uint64_t kInvestigation = sim::stream_key("investigation");
 
 // A family's stream at one node, on the lot's `encounter`-th arrival there (0 for the first).
 constexpr std::uint64_t at_node(std::uint64_t family, std::uint64_t node,

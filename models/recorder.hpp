@@ -19,6 +19,9 @@ struct DetectionEvent {
   Verdict verdict = Verdict::kSeize;
   sim::Time time;
   std::optional<EdgeIndex> edge;  // the edge just travelled, for shipments and borders
+  // A seizure the place's law does not allow (models/jurisdictions.hpp): the verdict became a
+  // flag, the finding passed on.
+  bool without_authority = false;
 };
 
 // Receives what happens in one replication. The model reports; recorders decide what to keep

@@ -9,6 +9,7 @@
 #include "models/metrics_recorder.hpp"
 #include "models/replication/adaptive_smugglers.hpp"
 #include "models/replication/enforcement.hpp"
+#include "models/replication/front_companies.hpp"
 #include "models/replication/lot_lifecycle.hpp"
 #include "models/replication/lot_registry.hpp"
 #include "models/replication/periodic_checks.hpp"
@@ -28,10 +29,11 @@ class Replication {
         streams_(config.seed, replication),
         guard_(config.limits, replication),
         context_{world, recorder, simulator_, streams_, lots_, guard_},
-        enforcement_(context_),
+        fronts_(context_),
+        enforcement_(context_, fronts_),
         checks_(context_, enforcement_),
         smugglers_(world.adversary ? std::make_unique<AdaptiveSmugglers>(context_) : nullptr),
-        lifecycle_(context_, enforcement_, checks_, smugglers_.get()) {}
+        lifecycle_(context_, enforcement_, checks_, fronts_, smugglers_.get()) {}
 
   SimulationSummary run() {
     check_expected_size(context_.world, config_.limits);
@@ -59,6 +61,7 @@ class Replication {
   RunGuard guard_;
   LotRegistry lots_;
   ReplicationContext context_;
+  FrontCompanies fronts_;
   Enforcement enforcement_;
   PeriodicChecks checks_;
   std::unique_ptr<AdaptiveSmugglers> smugglers_;  // null: the smugglers do not adapt

@@ -8,6 +8,7 @@
 
 #include "models/adversary/adversary_config.hpp"
 #include "models/distribution.hpp"
+#include "models/jurisdictions.hpp"
 #include "models/lot.hpp"
 #include "models/network.hpp"
 #include "models/policies/policy.hpp"
@@ -42,6 +43,13 @@ struct Tactics {
   std::vector<std::size_t> alternative_chip_models;  // same compute, for adaptive smugglers
 };
 
+// The front company buying for a diversion flow: closed by a confirmed case, replaced after
+// `reform_days` by one buying at `volume_after_reform` times the flow's written rate.
+struct FrontRule {
+  Distribution reform_days;
+  double volume_after_reform = 1;
+};
+
 struct Flow {
   std::string id;
   bool diversion = false;
@@ -56,6 +64,7 @@ struct Flow {
   Tactics tactics;  // diversion flows only
   Sophistication buyer_sophistication = Sophistication::kMedium;
   std::uint32_t payment_layers = 0;
+  std::optional<FrontRule> front;  // unset: the flow never stops
 };
 
 // Where and on what a policy acts. Empty place sets mean everywhere.
@@ -73,6 +82,13 @@ struct Scope {
   [[nodiscard]] bool covers_edge(std::optional<EdgeIndex> edge) const;
 };
 
+// What follows a policy's findings on diverted lots: a case, concluded after `delay_days`,
+// confirmed with `confirm_probability`.
+struct InvestigationRule {
+  Distribution delay_days;
+  double confirm_probability = 1;
+};
+
 struct PolicyInstance {
   std::string name;
   // The name as a random-stream key (models/random_streams.hpp): a policy's draws depend on
@@ -82,11 +98,12 @@ struct PolicyInstance {
   Scope scope;
   sim::Time start;
   double cost_per_unit_usd = 0;
-  double fixed_cost_per_year_usd = 0;  // from `start` to the horizon, whatever it does
-  double false_positive_cost_usd = 0;  // to legitimate trade, per wrongful hold
+  double fixed_cost_per_year_usd = 0;       // from `start` to the horizon, whatever it does
+  double false_positive_cost_usd = 0;       // to legitimate trade, per wrongful hold
   double legitimate_cost_per_unit_usd = 0;  // to the owner, per unit of effort on a legitimate lot
-  Distribution legitimate_delay_days;      // a legitimate lot held, per decision with effort
-  Distribution false_positive_delay_days;  // a legitimate lot wrongly held
+  Distribution legitimate_delay_days;       // a legitimate lot held, per decision with effort
+  Distribution false_positive_delay_days;   // a legitimate lot wrongly held
+  std::optional<InvestigationRule> investigation;
   std::shared_ptr<const Policy> policy;
 };
 
@@ -101,6 +118,7 @@ struct World {
   Network network;
   std::vector<Flow> flows;
   std::vector<PolicyInstance> policies;
+  Jurisdictions jurisdictions;               // who may seize what, by node
   std::optional<AdversaryConfig> adversary;  // set: smugglers adapt (models/adversary/)
   // The scenario's suggestions for a run (its `replications` and `seed` fields); how a world is
   // actually run travels separately, in a RunConfig (models/run_config.hpp).

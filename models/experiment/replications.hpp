@@ -13,7 +13,8 @@ namespace chiptrail::models {
 
 // Whether the lots of one replication are independent trials, which licenses Wilson intervals
 // on lot shares (models/summary.hpp): false when smugglers adapt (learning from earlier lots)
-// or a policy audits sites (one visit examines every lot there); the replication is then the
+// a policy audits sites (one visit examines every lot there), or a flow's front company can be
+// closed (one lot's case stops the later ones); the replication is then the
 // unit of every interval. Decided here, once, for every front end.
 bool lots_independent(const World& world);
 

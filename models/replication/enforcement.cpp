@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "models/random_streams.hpp"
+#include "sim/sampling.hpp"
 
 namespace chiptrail::models {
 namespace {
@@ -69,25 +70,33 @@ bool Enforcement::enforce(Stage stage, const Lot& lot, const NodeInfo* node, Nod
       if (turned_back != nullptr) *turned_back = true;
       continue;
     }
-    if (d.verdict == Verdict::kPass || stopped) {
-      if (d.verdict != Verdict::kPass && lot.diverted) ctx_.recorder.flagged(lot, i, ctx_.now());
-      continue;
-    }
-    const DetectionEvent event{i,         node_index, node != nullptr, stage,
-                               d.verdict, ctx_.now(), edge_index};
+    if (d.verdict == Verdict::kPass) continue;
+    DetectionEvent event{i, node_index, node != nullptr, stage, d.verdict, ctx_.now(), edge_index};
     if (!lot.diverted) {
+      if (stopped) continue;
       ctx_.recorder.false_positive(lot, event);
       hold += hold_days(p.false_positive_delay_days);
       continue;
     }
     ctx_.recorder.flagged(lot, i, ctx_.now());
-    if (d.delay > sim::Time::zero()) {
-      const std::uint64_t id = lot.id;
-      ctx_.simulator.schedule_in(d.delay, [this, id, event] { act_on_sold_lot(id, event); });
+    if (stopped) {  // found after an earlier policy here stopped it: overlap
+      investigate(lot, event);
       continue;
     }
+    if (d.delay > sim::Time::zero()) {
+      const std::uint64_t id = lot.id;
+      ctx_.simulator.schedule_in(d.delay, [this, id, event] { conclude(id, event); });
+      continue;
+    }
+    // Customs hold what passes their checkpoint only where the law lets them seize it.
+    if (d.verdict == Verdict::kSeize && (stage == Stage::kShipment || stage == Stage::kBorder) &&
+        !ctx_.world.jurisdictions.may_seize(node_index, lot, ctx_.now())) {
+      event.verdict = Verdict::kFlag;
+      event.without_authority = true;
+    }
     ctx_.recorder.detected(lot, event);
-    if (stops(d.verdict)) {
+    investigate(lot, event);
+    if (stops(event.verdict)) {
       ctx_.lots.release(key(lot));
       stopped = true;
     }
@@ -106,11 +115,24 @@ void Enforcement::act_on_sold_lot(std::uint64_t id, DetectionEvent event) {
   for (const std::uint64_t part : sold.parts) {
     if (ctx_.lots.alive({id, part})) parts.push_back({id, part});
   }
+  bool any_stopped = false;
   for (const LotKey& part : parts) {
-    ctx_.recorder.detected(ctx_.lots.live(part), event);
-    if (stops(event.verdict)) ctx_.lots.release(part);
+    const Lot& lot = ctx_.lots.live(part);
+    DetectionEvent here = event;
+    // A seizure reaches a part where the law of the place it last arrived at allows it.
+    const auto at = ctx_.lots.last_arrival(part);
+    if (here.verdict == Verdict::kSeize && at &&
+        !ctx_.world.jurisdictions.may_seize(*at, lot, ctx_.now())) {
+      here.verdict = Verdict::kFlag;
+      here.without_authority = true;
+    }
+    ctx_.recorder.detected(lot, here);
+    if (stops(here.verdict)) {
+      ctx_.lots.release(part);
+      any_stopped = true;
+    }
   }
-  if (stops(event.verdict) && !parts.empty() && sold.at_site) {
+  if (any_stopped && sold.at_site && !ctx_.lots.alive({id, 0})) {
     sold.at_site = false;  // seized or disabled where it was installed
     sold.operating_at.reset();
   }
@@ -133,6 +155,29 @@ void Enforcement::act_on_finding(const Lot& lot, std::uint64_t id, const Detecti
   }
   ctx_.recorder.flagged(lot, event.policy, ctx_.now());
   act_on_sold_lot(id, event);
+  investigate(lot, event);
+}
+
+void Enforcement::investigate(const Lot& lot, const DetectionEvent& finding) {
+  const PolicyInstance& p = ctx_.world.policies[finding.policy];
+  if (!p.investigation || !open_cases_.insert(lot.id).second) return;
+  sim::RandomStream rng =
+      ctx_.streams.stream(streams::of_policy(streams::kInvestigation, p.name_key()), lot.id);
+  const sim::Time delay = sim::Time::from_days(p.investigation->delay_days.sample(rng));
+  const bool confirmed = sim::bernoulli(rng, p.investigation->confirm_probability);
+  const std::uint64_t id = lot.id;
+  DetectionEvent event = finding;
+  event.verdict = Verdict::kSeize;
+  event.without_authority = false;
+  ctx_.simulator.schedule_in(delay, [this, id, event, confirmed] {
+    open_cases_.erase(id);
+    if (confirmed) conclude(id, event);
+  });
+}
+
+void Enforcement::conclude(std::uint64_t id, const DetectionEvent& event) {
+  act_on_sold_lot(id, event);
+  fronts_.close(ctx_.lots.sold(id).lot.flow);
 }
 
 }  // namespace chiptrail::models

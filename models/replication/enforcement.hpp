@@ -2,17 +2,21 @@
 
 #include <cstdint>
 #include <optional>
+#include <unordered_set>
 
 #include "models/recorder.hpp"
+#include "models/replication/front_companies.hpp"
 #include "models/replication/replication_context.hpp"
 
 namespace chiptrail::models {
 
 // Enforcement dispatch: asks the policies in force and in scope at each point a lot passes,
-// records what they find, and acts on it (seizes, disables, or schedules a delayed verdict).
+// records what they find, and acts on it: seizes where the law allows (models/jurisdictions.hpp),
+// disables, schedules a delayed verdict, or opens a case (PolicyInstance::investigation) whose
+// confirmation seizes what is left of the lot and closes the front company behind it.
 class Enforcement {
  public:
-  explicit Enforcement(ReplicationContext& ctx) : ctx_(ctx) {}
+  Enforcement(ReplicationContext& ctx, FrontCompanies& fronts) : ctx_(ctx), fronts_(fronts) {}
 
   // Asks every policy in force and in scope at a point the lot passes. Every finding is
   // recorded (overlap); the first seizure or disable acts and takes the lot (or consignment)
@@ -22,12 +26,11 @@ class Enforcement {
   // held to *held (the caller makes it wait).
   bool enforce(Stage stage, const Lot& lot, const NodeInfo* node, NodeIndex node_index,
                const EdgeInfo* edge, std::optional<EdgeIndex> edge_index,
-               std::uint64_t encounter = 0, bool* turned_back = nullptr,
-               sim::Time* held = nullptr);
+               std::uint64_t encounter = 0, bool* turned_back = nullptr, sim::Time* held = nullptr);
 
   // A verdict on a sold lot as a whole, wherever its chips are now: every part still in the
-  // chain is seized or disabled (or flagged); chips already delivered can only be disabled (or
-  // the lot flagged).
+  // chain is seized (where the law of its place allows) or disabled, else flagged; chips
+  // already delivered can only be disabled (or the lot flagged).
   void act_on_sold_lot(std::uint64_t id, DetectionEvent event);
 
   // A periodic check's finding (audit, operation) on sold lot `id` (`lot` as the check saw it):
@@ -36,7 +39,16 @@ class Enforcement {
   void act_on_finding(const Lot& lot, std::uint64_t id, const DetectionEvent& event);
 
  private:
+  // A finding on a diverted lot: opens a case on the lot as sold if the finding's policy
+  // investigates and no case on it is open.
+  void investigate(const Lot& lot, const DetectionEvent& finding);
+  // A confirmed case (an investigation confirmed, or a delayed verdict acting): the verdict on
+  // the sold lot, and its flow's front closes.
+  void conclude(std::uint64_t id, const DetectionEvent& event);
+
   ReplicationContext& ctx_;
+  FrontCompanies& fronts_;
+  std::unordered_set<std::uint64_t> open_cases_;  // sold lots under investigation
 };
 
 }  // namespace chiptrail::models

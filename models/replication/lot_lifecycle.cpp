@@ -12,7 +12,9 @@ namespace chiptrail::models {
 
 void LotLifecycle::start() {
   for (std::size_t f = 0; f < ctx_.world.flows.size(); ++f) {
-    ctx_.simulator.spawn("arrivals " + ctx_.world.flows[f].id, arrivals(f));
+    const Flow& flow = ctx_.world.flows[f];
+    sim::ProcessHandle p = ctx_.simulator.spawn("arrivals " + flow.id, arrivals(f));
+    if (flow.front && flow.schedule_days.empty()) fronts_.set_arrivals(f, std::move(p));
   }
 }
 
@@ -26,17 +28,32 @@ sim::Process LotLifecycle::arrivals(std::size_t f) {
       const sim::Time t = days(day);
       if (t >= ctx_.world.horizon) break;
       co_await ctx_.simulator.delay(t - ctx_.now());
-      LotLifecycle::start_lot(f, ++n);
+      ++n;  // a lot due while the front is closed is never bought
+      if (fronts_.open(f)) LotLifecycle::start_lot(f, n);
     }
     co_return;
   }
   sim::RandomStream rs = ctx_.streams.stream(streams::kArrivals, f);
   const double mean_gap_days = 365.0 / flow.poisson_per_year;
   for (;;) {
-    const sim::Time gap = days(sim::exponential(rs, mean_gap_days));
-    if (ctx_.now() + gap >= ctx_.world.horizon) co_return;
-    co_await ctx_.simulator.delay(gap);
-    LotLifecycle::start_lot(f, ++n);
+    // A closed front (models/replication/front_companies.hpp) interrupts the wait; then the
+    // process waits for the new front and draws its next arrival afresh, at the new volume.
+    sim::Time wait;
+    const bool buying = fronts_.open(f);
+    if (buying) {
+      wait = days(sim::exponential(rs, mean_gap_days / fronts_.volume(f)));
+      if (ctx_.now() + wait >= ctx_.world.horizon) co_return;
+    } else {
+      if (fronts_.reopens_at(f) >= ctx_.world.horizon) co_return;
+      wait = fronts_.reopens_at(f) - ctx_.now();
+    }
+    bool interrupted = false;
+    try {
+      co_await ctx_.simulator.delay(wait);
+    } catch (const sim::Interrupted&) {
+      interrupted = true;
+    }
+    if (buying && !interrupted) LotLifecycle::start_lot(f, ++n);
   }
 }
 

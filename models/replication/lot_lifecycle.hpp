@@ -21,8 +21,12 @@ class LotLifecycle {
  public:
   // `smugglers` null: the smugglers do not adapt.
   LotLifecycle(ReplicationContext& ctx, Enforcement& enforcement, PeriodicChecks& checks,
-               AdaptiveSmugglers* smugglers)
-      : ctx_(ctx), enforcement_(enforcement), checks_(checks), smugglers_(smugglers) {}
+               FrontCompanies& fronts, AdaptiveSmugglers* smugglers)
+      : ctx_(ctx),
+        enforcement_(enforcement),
+        checks_(checks),
+        fronts_(fronts),
+        smugglers_(smugglers) {}
 
   // Spawns every flow's arrivals of lots.
   void start();
@@ -41,6 +45,7 @@ class LotLifecycle {
   ReplicationContext& ctx_;
   Enforcement& enforcement_;
   PeriodicChecks& checks_;
+  FrontCompanies& fronts_;
   AdaptiveSmugglers* smugglers_;
 };
 

@@ -28,6 +28,12 @@ std::uint64_t LotRegistry::arrive(const LotKey& k, NodeIndex node) {
   return before;
 }
 
+std::optional<NodeIndex> LotRegistry::last_arrival(const LotKey& k) const {
+  const std::vector<NodeIndex>& seen = live_.at(k).arrivals;
+  if (seen.empty()) return std::nullopt;
+  return seen.back();
+}
+
 void LotRegistry::install(std::uint64_t id, NodeIndex dc) {
   SoldLot& s = sold_.at(id);
   s.site = dc;

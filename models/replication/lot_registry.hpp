@@ -50,6 +50,9 @@ class LotRegistry {
   // Records an arrival of a lot in the chain at `node`; returns how often it arrived there
   // before (the encounter number of the checks there).
   std::uint64_t arrive(const LotKey& k, NodeIndex node);
+  // The node a lot in the chain last arrived at (where it is, or is leaving); none before its
+  // first arrival (at its seller).
+  [[nodiscard]] std::optional<NodeIndex> last_arrival(const LotKey& k) const;
 
   [[nodiscard]] SoldLot& sold(std::uint64_t id) { return sold_.at(id); }
   [[nodiscard]] const SoldLot& sold(std::uint64_t id) const { return sold_.at(id); }

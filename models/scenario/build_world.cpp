@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "chiptrail/v1/scenario.pb.h"
+#include "models/scenario/calendar_date.hpp"
 #include "models/scenario/distribution_from_proto.hpp"
 #include "models/scenario/input_error.hpp"
 #include "models/scenario/input_text.hpp"
@@ -50,11 +51,18 @@ class WorldBuilder {
     }
     if (check_non_negative(FieldPath{} / "warmup_days", s_.warmup_days(), "number of days")) {
       if (s_.warmup_days() >= s_.horizon_days() && world_.horizon > sim::Time::zero()) {
-        error(FieldPath{} / "warmup_days",
-              "must be below horizon_days (" + describe_number(s_.horizon_days()) + "), got " +
-                  describe_number(s_.warmup_days()));
+        error(FieldPath{} / "warmup_days", "must be below horizon_days (" +
+                                               describe_number(s_.horizon_days()) + "), got " +
+                                               describe_number(s_.warmup_days()));
       } else {
         world_.warmup = sim::Time::from_days(s_.warmup_days());
+      }
+    }
+    if (!s_.start_date().empty()) {
+      start_date_ = parse_iso_date(s_.start_date());
+      if (!start_date_) {
+        error(FieldPath{} / "start_date",
+              "must be a date written YYYY-MM-DD, got " + quoted(s_.start_date()));
       }
     }
     chips();
@@ -62,6 +70,7 @@ class WorldBuilder {
     edges();
     flows();
     policies();
+    jurisdictions();
     adversary();
     uncertain();
     levers();
@@ -262,6 +271,20 @@ class WorldBuilder {
       flow.payment_layers = f.payment_layers();
       route(p, f, flow);
       if (flow.diversion) tactics(p / "tactics", f, flow);
+      if (f.has_front()) {
+        if (!flow.diversion) error(p / "front", "applies to DIVERSION flows only");
+        FrontRule front;
+        front.reform_days =
+            distribution(p / "front" / "reform_days", f.front().reform_days(), true);
+        if (f.front().has_volume_after_reform()) {
+          front.volume_after_reform = f.front().volume_after_reform();
+          if (!positive_finite(front.volume_after_reform) || front.volume_after_reform > 10) {
+            error(p / "front" / "volume_after_reform",
+                  "must be in (0, 10], got " + describe_number(front.volume_after_reform));
+          }
+        }
+        flow.front = std::move(front);
+      }
       world_.flows.push_back(std::move(flow));
     }
   }
@@ -442,8 +465,9 @@ class WorldBuilder {
       if (pol.name().empty()) error(p / "name", "is required");
       if (!seen.insert(pol.name()).second)
         error(p / "name", "duplicate policy name " + quoted(pol.name()));
-      if (check_non_negative(p / "start_days", pol.start_days(), "time")) {
-        inst.start = sim::Time::from_days(pol.start_days());
+      if (const auto t =
+              time_from(p, "start", pol.has_start_days(), pol.start_days(), pol.start_date())) {
+        inst.start = *t;
       }
       if (check_non_negative(p / "cost_per_unit_usd", pol.cost_per_unit_usd(), "cost")) {
         inst.cost_per_unit_usd = pol.cost_per_unit_usd();
@@ -456,8 +480,8 @@ class WorldBuilder {
                              "cost")) {
         inst.false_positive_cost_usd = pol.false_positive_cost_usd();
       }
-      if (check_non_negative(p / "legitimate_cost_per_unit_usd",
-                             pol.legitimate_cost_per_unit_usd(), "cost")) {
+      if (check_non_negative(p / "legitimate_cost_per_unit_usd", pol.legitimate_cost_per_unit_usd(),
+                             "cost")) {
         inst.legitimate_cost_per_unit_usd = pol.legitimate_cost_per_unit_usd();
       }
       inst.legitimate_delay_days =
@@ -465,6 +489,14 @@ class WorldBuilder {
       inst.false_positive_delay_days =
           distribution(p / "false_positive_delay_days", pol.false_positive_delay_days(), false);
       scope(p / "scope", pol.scope(), inst.scope);
+      if (pol.has_investigation()) {
+        const v1::Investigation& in = pol.investigation();
+        InvestigationRule rule;
+        rule.delay_days = distribution(p / "investigation" / "delay_days", in.delay_days(), true);
+        if (in.has_confirm_probability()) rule.confirm_probability = in.confirm_probability();
+        check_probability(p / "investigation" / "confirm_probability", rule.confirm_probability);
+        inst.investigation = std::move(rule);
+      }
       if (pol.kind_case() == v1::Policy::KIND_NOT_SET) {
         error(p, "needs a policy kind, e.g. customs_inspection { ... }");
         continue;
@@ -497,6 +529,88 @@ class WorldBuilder {
         continue;
       }
       world_.policies.push_back(std::move(inst));
+    }
+  }
+
+  // A time written as days from day 0 (`<what>_days`) or as a date (`<what>_date`), not both;
+  // zero when neither is written. nullopt after an error.
+  std::optional<sim::Time> time_from(const FieldPath& p, const std::string& what, bool has_days,
+                                     double days, const std::string& date) {
+    if (has_days && !date.empty()) {
+      error(p / (what + "_date"), "write " + what + "_days or " + what + "_date, not both");
+      return std::nullopt;
+    }
+    if (date.empty()) {
+      if (!check_non_negative(p / (what + "_days"), days, "time")) return std::nullopt;
+      return sim::Time::from_days(days);
+    }
+    const auto day = parse_iso_date(date);
+    if (!day) {
+      error(p / (what + "_date"), "must be a date written YYYY-MM-DD, got " + quoted(date));
+      return std::nullopt;
+    }
+    if (s_.start_date().empty()) {
+      error(p / (what + "_date"), "a date needs the scenario's start_date (day 0)");
+      return std::nullopt;
+    }
+    if (!start_date_) return std::nullopt;  // start_date's own error is reported
+    if (*day < *start_date_) {
+      error(p / (what + "_date"),
+            quoted(date) + " is before the scenario's start_date " + quoted(s_.start_date()));
+      return std::nullopt;
+    }
+    return sim::Time::from_days(static_cast<double>(*day - *start_date_));
+  }
+
+  void jurisdictions() {
+    std::map<std::string, std::vector<Authority>> by_country;
+    for (int i = 0; i < s_.jurisdictions_size(); ++i) {
+      const v1::Jurisdiction& j = s_.jurisdictions(i);
+      const FieldPath p = FieldPath{}.at("jurisdictions", static_cast<std::size_t>(i));
+      if (j.country().empty()) error(p / "country", "is required");
+      if (by_country.count(j.country()) != 0) {
+        error(p / "country", "duplicate jurisdiction " + quoted(j.country()));
+      }
+      std::vector<Authority>& out = by_country[j.country()];
+      for (int k = 0; k < j.authorities_size(); ++k) {
+        const v1::Authority& a = j.authorities(k);
+        const FieldPath ap = p.at("authorities", static_cast<std::size_t>(k));
+        Authority authority;
+        switch (a.kind()) {
+          case v1::CONTROLLED_ITEMS:
+            authority.kind = AuthorityKind::kControlledItems;
+            break;
+          case v1::MISDECLARATION:
+            authority.kind = AuthorityKind::kMisdeclaration;
+            break;
+          case v1::END_USER_FRAUD:
+            authority.kind = AuthorityKind::kEndUserFraud;
+            break;
+          default:
+            error(ap / "kind", "is required: CONTROLLED_ITEMS, MISDECLARATION or END_USER_FRAUD");
+            continue;
+        }
+        if (const auto t = time_from(ap, "from", a.has_from_days(), a.from_days(), a.from_date())) {
+          authority.from = *t;
+        }
+        if (a.chip_models_size() > 0 && authority.kind != AuthorityKind::kControlledItems) {
+          error(ap / "chip_models", "applies to CONTROLLED_ITEMS authorities only");
+        }
+        authority.chips.assign(world_.chips.size(), a.chip_models().empty());
+        for (int c = 0; c < a.chip_models_size(); ++c) {
+          const auto chip =
+              chip_ref(ap.at("chip_models", static_cast<std::size_t>(c)), a.chip_models(c));
+          if (chip) authority.chips[*chip] = true;
+        }
+        for (std::size_t c = 0; c < world_.chips.size(); ++c) {
+          if (!world_.chips[c].controlled) authority.chips[c] = false;
+        }
+        out.push_back(std::move(authority));
+      }
+    }
+    for (NodeIndex n = 0; n < world_.network.node_count(); ++n) {
+      const auto it = by_country.find(world_.network.node(n).country);
+      if (it != by_country.end()) world_.jurisdictions.describe(n, it->second);
     }
   }
 
@@ -637,6 +751,7 @@ class WorldBuilder {
   const v1::Scenario& s_;
   World world_;
   std::map<std::string, std::size_t> chip_index_;
+  std::optional<std::int64_t> start_date_;  // day 0 as a day number, when written
   std::vector<InputError> errors_;
 };
 

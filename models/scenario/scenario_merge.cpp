@@ -18,7 +18,8 @@ using google::protobuf::Reflection;
 const FieldDescriptor* key_field(const FieldDescriptor* list) {
   static const std::map<std::string, std::string> keys = {
       {"chips", "model"},   {"nodes", "id"},       {"flows", "id"},
-      {"policies", "name"}, {"uncertain", "path"}, {"levers", "path"}};
+      {"policies", "name"}, {"uncertain", "path"}, {"levers", "path"},
+      {"jurisdictions", "country"}};
   const auto it = keys.find(list->name());
   if (it == keys.end() || list->message_type() == nullptr) return nullptr;
   return list->message_type()->FindFieldByName(it->second);

@@ -70,6 +70,7 @@ struct Bench {
   ResourceLimits limits;
   RunGuard guard{limits, 0};
   ReplicationContext ctx{world, tally, simulator, streams, lots, guard};
+  FrontCompanies fronts{ctx};
   NodeIndex node;
   Bench() {
     NodeInfo hub;
@@ -157,7 +158,7 @@ TEST_CASE("Enforcement: every finding recorded, the first seizure stops, effort 
                       instance("seize", {Verdict::kSeize, 2}, 5),
                       instance("seize_again", {Verdict::kSeize}),
                       instance("later", {Verdict::kSeize}, 0, sim::Time::days(1))};
-  Enforcement e(b.ctx);
+  Enforcement e(b.ctx, b.fronts);
   const Lot l = lot(1, 0, 8);
   b.lots.sell(l);
   b.lots.hold(l);
@@ -175,7 +176,7 @@ TEST_CASE(
     "finding") {
   Bench b;
   b.world.policies = {instance("seize", {Verdict::kSeize}), instance("back", {Verdict::kTurnBack})};
-  Enforcement e(b.ctx);
+  Enforcement e(b.ctx, b.fronts);
   const Lot l = lot(1, 0, 8, /*diverted=*/false);
   b.lots.sell(l);
   b.lots.hold(l);
@@ -191,7 +192,7 @@ TEST_CASE(
 TEST_CASE("Enforcement: a delayed verdict seizes whatever of the lot is still in the chain") {
   Bench b;
   b.world.policies = {instance("tip", {Verdict::kSeize, 0, sim::Time::days(3)})};
-  Enforcement e(b.ctx);
+  Enforcement e(b.ctx, b.fronts);
   b.lots.sell(lot(1, 0, 24));
   const Lot a = lot(1, 1, 8), c = lot(1, 2, 8), d = lot(1, 3, 8);
   for (const Lot& part : {a, c, d}) b.lots.hold(part);

@@ -1,0 +1,43 @@
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "models/replication/replication_context.hpp"
+#include "sim/process.hpp"
+#include "sim/random_stream.hpp"
+
+namespace chiptrail::models {
+
+// The front companies buying for the diversion flows of one replication (Flow::front). A
+// confirmed case closes a flow's front: its arrivals stop until a new front forms, after the
+// flow's re-formation time, buying at the flow's volume after re-formation.
+class FrontCompanies {
+ public:
+  explicit FrontCompanies(ReplicationContext& ctx);
+
+  // The process creating flow `f`'s lots: interrupted when the front closes, so that it waits
+  // for the new one and then draws its next arrival afresh (Poisson arrivals are memoryless).
+  void set_arrivals(std::size_t f, sim::ProcessHandle process);
+
+  // A confirmed case against a lot of flow `f`: closes its front if it is open and the flow
+  // has one. A closed front stays closed until its re-formation.
+  void close(std::size_t f);
+
+  [[nodiscard]] bool open(std::size_t f) const;
+  [[nodiscard]] sim::Time reopens_at(std::size_t f) const { return fronts_[f].reopens_at; }
+  // The arrival rate relative to the flow's written rate.
+  [[nodiscard]] double volume(std::size_t f) const { return fronts_[f].volume; }
+
+ private:
+  struct Front {
+    sim::Time reopens_at;  // open from here on
+    double volume = 1;
+    sim::ProcessHandle arrivals;  // none: no Poisson arrivals to interrupt
+    sim::RandomStream reform;     // the re-formation times, in order
+  };
+  ReplicationContext& ctx_;
+  std::vector<Front> fronts_;
+};
+
+}  // namespace chiptrail::models
