@@ -41,6 +41,8 @@ inline constexpr std::uint64_t kLegitimateHold = sim::stream_key("legitimate-hol
 inline constexpr std::uint64_t kFrontReform = sim::stream_key("front-reform");  // entity: flow
 // A case's conclusion (delay, then confirmation) on a sold lot, by the policy that opened it.
 inline constexpr std::uint64_t kInvestigation = sim::stream_key("investigation");
+// A capacity-limited checkpoint's other traffic: by policy and node; entity: the day.
+inline constexpr std::uint64_t kCheckpointTraffic = sim::stream_key("checkpoint-traffic");
 
 // A family's stream at one node, on the lot's `encounter`-th arrival there (0 for the first).
 constexpr std::uint64_t at_node(std::uint64_t family, std::uint64_t node,

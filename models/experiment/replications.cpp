@@ -29,14 +29,15 @@ bool lots_independent(const World& world) {
   // trials unless something shared couples them: smugglers learning from earlier lots, or
   // audit visits, one visit examining every lot on record at a site (and, announced, holding
   // back every removal there), or front companies a confirmed case closes (one lot's case
-  // stops the flow's later lots).
+  // stops the flow's later lots), or a checkpoint's daily capacity (one lot inspected is
+  // another not).
   if (world.adversary) return false;
   if (std::any_of(world.flows.begin(), world.flows.end(),
                   [](const Flow& f) { return f.front.has_value(); })) {
     return false;
   }
   return std::none_of(world.policies.begin(), world.policies.end(), [](const PolicyInstance& p) {
-    return p.policy->audits_per_site_per_year() > 0;
+    return p.policy->audits_per_site_per_year() > 0 || p.policy->uses_checkpoint_load();
   });
 }
 

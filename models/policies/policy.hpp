@@ -6,6 +6,7 @@
 
 #include "models/lot.hpp"
 #include "models/network.hpp"
+#include "models/policies/checkpoint_load.hpp"
 #include "sim/random_stream.hpp"
 #include "sim/time.hpp"
 
@@ -62,6 +63,9 @@ struct PolicyContext {
   // between checks (a policy may write it; e.g. one bit per check, newest lowest), so a policy
   // can act on persistent findings rather than one reading. Null where there is no record.
   std::uint64_t* check_record = nullptr;
+  // Shipments and borders, for policies that use_checkpoint_load(): the checkpoint's day so far
+  // (kept by the model per policy and node). Null elsewhere.
+  CheckpointLoad* checkpoint = nullptr;
   // A uniform in (0, 1) fixed for this policy and this sold lot, the same at every decision:
   // for lasting properties of a lot (enrolled in an opt-in scheme, firmware defeated). Drawn
   // from `lot_address` on first use only: most decisions never ask, and a draw costs a Philox
@@ -111,6 +115,11 @@ class Policy {
   // A published rule smugglers can answer: consignments of fewer chips than this are never
   // examined (0: no such rule).
   [[nodiscard]] virtual std::uint64_t exempt_below_chips() const { return 0; }
+
+  // Whether the policy's decisions at a checkpoint depend on its day's traffic (a daily
+  // capacity): the model then keeps a CheckpointLoad per node for it (PolicyContext::checkpoint),
+  // and lots are no longer independent trials.
+  [[nodiscard]] virtual bool uses_checkpoint_load() const { return false; }
 
   [[nodiscard]] virtual double audits_per_site_per_year() const { return 0; }
   [[nodiscard]] virtual sim::Time audit_notice() const { return {}; }

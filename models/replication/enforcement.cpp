@@ -1,5 +1,6 @@
 #include "models/replication/enforcement.hpp"
 
+#include <cmath>
 #include <optional>
 
 #include "models/random_streams.hpp"
@@ -48,6 +49,10 @@ bool Enforcement::enforce(Stage stage, const Lot& lot, const NodeInfo* node, Nod
         streams::policy_decision(p.name_key(), stage, node_index, encounter), lot);
     PolicyContext ctx{lot, node, edge, ctx_.now(), rng};
     ctx.set_lot_address(ctx_.streams.lot_address(p, lot.id));
+    if ((stage == Stage::kShipment || stage == Stage::kBorder) &&
+        p.policy->uses_checkpoint_load()) {
+      ctx.checkpoint = &load(i, node_index);
+    }
     const Decision d = ask(*p.policy, stage, ctx);
     // A legitimate lot's hold times come from a stream of their own: the exam's draw first,
     // then a wrongful hold's.
@@ -156,6 +161,21 @@ void Enforcement::act_on_finding(const Lot& lot, std::uint64_t id, const Detecti
   ctx_.recorder.flagged(lot, event.policy, ctx_.now());
   act_on_sold_lot(id, event);
   investigate(lot, event);
+}
+
+CheckpointLoad& Enforcement::load(std::size_t policy, NodeIndex node) {
+  CheckpointLoad& l = loads_[{policy, node}];
+  const auto today = static_cast<std::int64_t>(std::floor(ctx_.now().to_days()));
+  if (l.day != today) {
+    l.day = today;
+    l.drawn_until = 0;
+    l.targeted = 0;
+    const std::uint64_t key = streams::at_node(
+        streams::of_policy(streams::kCheckpointTraffic, ctx_.world.policies[policy].name_key()),
+        node);
+    l.other = ctx_.streams.stream(key, static_cast<std::uint64_t>(today));
+  }
+  return l;
 }
 
 void Enforcement::investigate(const Lot& lot, const DetectionEvent& finding) {

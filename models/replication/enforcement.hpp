@@ -1,8 +1,10 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <unordered_set>
+#include <utility>
 
 #include "models/recorder.hpp"
 #include "models/replication/front_companies.hpp"
@@ -45,10 +47,13 @@ class Enforcement {
   // A confirmed case (an investigation confirmed, or a delayed verdict acting): the verdict on
   // the sold lot, and its flow's front closes.
   void conclude(std::uint64_t id, const DetectionEvent& event);
+  // Policy `policy`'s day so far at checkpoint `node`, rolled over to today.
+  CheckpointLoad& load(std::size_t policy, NodeIndex node);
 
   ReplicationContext& ctx_;
   FrontCompanies& fronts_;
   std::unordered_set<std::uint64_t> open_cases_;  // sold lots under investigation
+  std::map<std::pair<std::size_t, NodeIndex>, CheckpointLoad> loads_;  // by (policy, node)
 };
 
 }  // namespace chiptrail::models

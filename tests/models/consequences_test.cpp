@@ -212,3 +212,71 @@ TEST_CASE("fronts: Poisson lots with a closure after each: the renewal count") {
   CHECK(std::abs(lots.mean() - expected) < 4 * lots.sd() / std::sqrt(200.0));
   CHECK(expected < 0.5 * lambda * horizon);  // far from the unclosed 300: the test can fail
 }
+
+namespace {
+
+// E[min(N, k)], N ~ Poisson(mean).
+double expected_min(double mean, int k) {
+  double sum = 0, p = std::exp(-mean), below = 0;
+  for (int n = 0; n < k; ++n) {
+    sum += n * p;
+    below += p;
+    p *= mean / (n + 1);
+  }
+  return sum + k * (1 - below);
+}
+
+// Legitimate lots through a checkpoint b at `per_day` a day, a day from the vendor: with the
+// model drained, arrivals at b fill days 1 .. 1000 as Poisson(per_day) a day. Returns the
+// share of them inspected, per replication.
+sim::RunningStats inspected_share(double per_day, const std::string& capacity) {
+  const std::string text = R"(horizon_days: 1000
+chips { model: "B200" price_usd: 40000 }
+nodes { id: "v" kind: VENDOR }
+nodes { id: "b" kind: TRANSIT_HUB }
+nodes { id: "dc" kind: DATA_CENTER }
+edges { from: "v" to: "b" mode: AIR transit_days { fixed: 1 } }
+edges { from: "b" to: "dc" mode: TRUCK transit_days { fixed: 1 } }
+flows { id: "l" kind: LEGITIMATE chip_model: "B200" packaging: LOOSE lot_chips { fixed: 8 }
+  arrivals { poisson_per_year: )" +
+                           std::to_string(per_day * 365) +
+                           R"( } route: ["v", "b", "dc"] }
+policies { name: "customs" cost_per_unit_usd: 1
+  customs_inspection { capacity { )" +
+                           capacity + " } } }\n";
+  const models::World w = world_from_text(text);
+  CHECK_FALSE(models::lots_independent(w));
+  models::RunConfig config = models::default_run(w);
+  config.drain = true;
+  sim::RunningStats share;
+  for (std::uint64_t r = 0; r < 12; ++r) {
+    const models::RunMetrics m = models::run_replication(w, config, r);
+    share.add(m.get("cost_usd_by.customs") / m.get("lots_legitimate"));
+  }
+  return share;
+}
+
+void check_share(const sim::RunningStats& share, double expected) {
+  CAPTURE(expected);
+  CAPTURE(share.mean());
+  CHECK(std::abs(share.mean() - expected) < 4 * share.sd() / std::sqrt(12.0) + 1e-12);
+}
+
+}  // namespace
+
+TEST_CASE("customs capacity: k a day of Poisson(lambda) arrivals inspects E[min(N, k)] / lambda") {
+  check_share(inspected_share(5, "inspections_per_day: 4"), expected_min(5, 4) / 5);
+  check_share(inspected_share(5, "inspections_per_day: 1"), expected_min(5, 1) / 5);
+  // Other traffic, all targeted, shares the capacity: every arrival order is equally likely.
+  check_share(inspected_share(5, "inspections_per_day: 4 other_consignments_per_day: 3"),
+              expected_min(8, 4) / 8);
+  // Half the other traffic targeted.
+  check_share(inspected_share(5,
+                              "inspections_per_day: 4 other_consignments_per_day: 6 "
+                              "other_targeted_share: 0.5"),
+              expected_min(8, 4) / 8);
+  // Targeting half of the declared chips: Poisson(2.5) targeted a day, over 5 arriving.
+  check_share(inspected_share(5, "inspections_per_day: 4 target_declared_chips: 0.5"),
+              expected_min(2.5, 4) / 5);
+  CHECK(expected_min(5, 4) / 5 < 0.75);  // far from everything: the checks can fail
+}
