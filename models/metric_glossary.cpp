@@ -128,7 +128,22 @@ std::vector<MetricInfo> make_glossary() {
   g.push_back(count("lots_found_without_authority", "flagged", "lots",
                     "diverted lots some of whose chips a measure found where the law gave no "
                     "power to seize them (scenario jurisdictions): passed on as a flag"));
+  g.push_back(count("front_closures", "deterred", "closures",
+                    "front companies closed by a confirmed case (Flow.front)"));
+  g.push_back(count("front_closed_days", "deterred", "days",
+                    "days the diversion flows' fronts were closed within the horizon, summed over "
+                    "flows"));
+  g.push_back(count("lots_forgone_expected", "deterred", "lots",
+                    "diverted lots the closed fronts would have bought meanwhile, in expectation "
+                    "(each flow's Poisson rate times the days closed; schedules count 0)"));
+  g.push_back(count("chips_delivered_silent", "delivered", "chips",
+                    "diverted chips delivered and kept silent (air-gapped or firmware rolled "
+                    "back): out of reach of location checks and remote commands"));
   // Costs.
+  g.push_back(
+      count("smuggler_countermeasure_cost_usd", "cost", "USD",
+            "what the end users paid to keep delivered chips silent (air gaps, firmware "
+            "rollback): a cost enforcement imposes on them, not counted in total_cost_usd"));
   g.push_back(count("enforcement_cost_usd", "cost", "USD",
                     "what the measures cost over the horizon: fixed costs per year from each "
                     "policy's start, and variable costs per action (inspecting legitimate cargo "

@@ -127,6 +127,22 @@ void MetricsRecorder::disabled_after_delivery(const Lot& delivered, const Detect
   interdict(o, delivered, d.policy, Verdict::kDisable, d.time);
 }
 
+void MetricsRecorder::front_closed(std::size_t flow, sim::Time t, sim::Time reopens) {
+  ++front_closures_;
+  const double closed = (std::min(reopens, world_.horizon) - t).to_days();
+  front_closed_days_ += closed;
+  // The lots the closed front would have bought meanwhile, at the rate it was buying at:
+  // the flow's written rate times its volume after earlier re-formations.
+  const Flow& f = world_.flows[flow];
+  const double volume = front_closures_by_flow_[flow]++ == 0 ? 1.0 : f.front->volume_after_reform;
+  lots_forgone_expected_ += f.poisson_per_year * volume * closed / 365.0;
+}
+
+void MetricsRecorder::went_silent(const Lot& delivered, double usd, sim::Time) {
+  chips_delivered_silent_ += delivered.chips;
+  smuggler_countermeasure_cost_ += usd;
+}
+
 void MetricsRecorder::delivered(const Lot& lot, sim::Time t) {
   if (!lot.diverted) {
     chips_delivered_legitimate_ += lot.chips;
@@ -273,6 +289,11 @@ RunMetrics MetricsRecorder::finish(const Pipeline& pipeline) const {
   m.set("mean_days_to_first_flag", days_to_first_flag_.mean());
   m.set("lots_flagged_by_several", d(lots_flagged_by_several));
   m.set("lots_found_without_authority", d(found_without_authority_.size()));
+  m.set("chips_delivered_silent", d(chips_delivered_silent_));
+  m.set("front_closures", d(front_closures_));
+  m.set("front_closed_days", front_closed_days_);
+  m.set("lots_forgone_expected", lots_forgone_expected_);
+  m.set("smuggler_countermeasure_cost_usd", smuggler_countermeasure_cost_);
   m.set("enforcement_cost_usd", enforcement_cost);
   m.set("legitimate_burden_usd", totals_[kBurden]);
   m.set("total_cost_usd", total_cost);

@@ -35,6 +35,8 @@ class MetricsRecorder : public Recorder {
   void held(const Lot& lot, sim::Time held, sim::Time t) override;
   void disabled_after_delivery(const Lot& delivered, const DetectionEvent& d) override;
   void substituted(const Lot& demanded, double h100e_bought, sim::Time) override;
+  void went_silent(const Lot& delivered, double usd, sim::Time t) override;
+  void front_closed(std::size_t flow, sim::Time t, sim::Time reopens) override;
 
   // `pipeline` is what the model still holds at the horizon, counted by the model from its
   // live lots: the independent side of the conservation checks.
@@ -103,6 +105,12 @@ class MetricsRecorder : public Recorder {
   std::uint64_t false_positive_lots_ = 0, chips_legitimate_disabled_ = 0;
   std::unordered_set<std::uint64_t> false_positive_ids_, falsely_disabled_ids_;
   std::unordered_set<std::uint64_t> found_without_authority_;  // diverted lots, by sold id
+  std::uint64_t chips_delivered_silent_ = 0;
+  std::uint64_t front_closures_ = 0;
+  std::unordered_map<std::size_t, std::uint64_t> front_closures_by_flow_;
+  double front_closed_days_ = 0;      // within the horizon
+  double lots_forgone_expected_ = 0;  // the closed fronts' expected lots, at their flows' rates
+  double smuggler_countermeasure_cost_ = 0;
   sim::RunningStats days_to_first_flag_;
   std::vector<PolicyTotals> by_policy_;
   // Adaptive smugglers only: substitution.

@@ -42,6 +42,7 @@ inline constexpr std::uint64_t kFrontReform = sim::stream_key("front-reform");  
 // A case's conclusion (delay, then confirmation) on a sold lot, by the policy that opened it.
 inline constexpr std::uint64_t kInvestigation = sim::stream_key("investigation");
 // A capacity-limited checkpoint's other traffic: by policy and node; entity: the day.
+inline constexpr std::uint64_t kCountermeasures = sim::stream_key("countermeasures");  // per lot
 inline constexpr std::uint64_t kCheckpointTraffic = sim::stream_key("checkpoint-traffic");
 
 // A family's stream at one node, on the lot's `encounter`-th arrival there (0 for the first).

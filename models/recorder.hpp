@@ -58,6 +58,12 @@ class Recorder {
   // domestic substitute and bought `h100e_bought` H100-equivalents of that instead, at `t`.
   virtual void substituted(const Lot& demanded, double h100e_bought, sim::Time t) = 0;
 
+  // A confirmed case closed flow `flow`'s front company at `t`; a new one buys from `reopens`.
+  virtual void front_closed(std::size_t /*flow*/, sim::Time /*t*/, sim::Time /*reopens*/) {}
+  // The end user paid `usd` to keep a delivered lot silent (air-gapped, firmware rolled back):
+  // out of reach of verification and remote commands.
+  virtual void went_silent(const Lot& /*delivered*/, double /*usd*/, sim::Time /*t*/) {}
+
   // Movements, for traces; metrics need none of them, so they default to nothing.
   // A lot or consignment arrived at `node` (before any policy there acts on it).
   virtual void arrived(const Lot& /*lot*/, NodeIndex /*node*/, sim::Time /*t*/) {}

@@ -50,6 +50,14 @@ class TeeRecorder : public Recorder {
     a_.substituted(demanded, h100e_bought, t);
     b_.substituted(demanded, h100e_bought, t);
   }
+  void front_closed(std::size_t flow, sim::Time t, sim::Time reopens) override {
+    a_.front_closed(flow, t, reopens);
+    b_.front_closed(flow, t, reopens);
+  }
+  void went_silent(const Lot& delivered, double usd, sim::Time t) override {
+    a_.went_silent(delivered, usd, t);
+    b_.went_silent(delivered, usd, t);
+  }
   void arrived(const Lot& lot, NodeIndex node, sim::Time t) override {
     a_.arrived(lot, node, t);
     b_.arrived(lot, node, t);

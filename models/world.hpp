@@ -27,6 +27,15 @@ struct ChipModel {
   double h100_equivalents = 1;  // performance relative to one H100
 };
 
+// How the end user keeps verification and remote disable away from a delivered lot: each
+// drawn once per lot (Countermeasures in proto/chiptrail/v1/scenario.proto).
+struct Countermeasures {
+  double air_gapped_probability = 0;
+  double firmware_rollback_probability = 0;
+  double air_gap_cost_per_chip_usd = 0;
+  double rollback_cost_per_chip_usd = 0;
+};
+
 // How a diversion flow's lots leave their data center; paths are resolved edge lists.
 struct Tactics {
   Distribution operate_days;
@@ -41,6 +50,7 @@ struct Tactics {
   std::vector<std::vector<EdgeIndex>> consignment_routes;
   std::vector<double> consignment_route_weights;
   std::vector<std::size_t> alternative_chip_models;  // same compute, for adaptive smugglers
+  Countermeasures countermeasures;
 };
 
 // The front company buying for a diversion flow: closed by a confirmed case, replaced after

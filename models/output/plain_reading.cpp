@@ -105,11 +105,28 @@ std::string plain_reading(const std::vector<MetricSummary>& summary, const Readi
     const MetricSummary* chips_share = find(summary, "share_h100e_flagged");
     if (defined(h100e_flagged) && defined(h100e_stopped) && h100e_flagged->mean > 0) {
       const double stopped = h100e_stopped->mean / h100e_flagged->mean;
+      const MetricSummary* closures = find(summary, "front_closures");
+      const bool cases = defined(closures) && closures->mean > 0;
       if (stopped < 0.99) {
-        out += "Only " + percent(stopped) +
-               " of the flagged compute was seized or disabled: the other flags stopped "
-               "nothing. ";
+        out += "Only " + percent(stopped) + " of the flagged compute was seized or disabled" +
+               (cases ? ": the other flags stopped none of the flagged chips. "
+                      : ": the other flags stopped nothing. ");
       }
+    }
+    const MetricSummary* closures = find(summary, "front_closures");
+    const MetricSummary* forgone = find(summary, "lots_forgone_expected");
+    if (defined(closures) && closures->mean > 0) {
+      out += "Confirmed cases closed a front company " + about(closures->mean) +
+             " times per replication";
+      if (defined(forgone) && forgone->mean > 0) {
+        out += ", which would otherwise have bought about " + about(forgone->mean) + " lots";
+      }
+      out += ". ";
+    }
+    const MetricSummary* without = find(summary, "lots_found_without_authority");
+    if (defined(without) && without->mean > 0 && defined(lots) && lots->mean > 0) {
+      out += percent(without->mean / lots->mean) +
+             " of the diverted lots were found where the law gave no power to seize them. ";
     }
     if (defined(chips_share) && flagged->mean > 1.5 * chips_share->mean) {
       out += "A lot counts as flagged when any of its consignments is found; the others go on. ";

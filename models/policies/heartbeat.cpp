@@ -16,7 +16,8 @@ Decision Heartbeat::on_operation(const PolicyContext& ctx) const {
   const bool disable = sim::bernoulli(ctx.rng, p_.disable_probability);
   if (ctx.lot_uniform() < p_.attack_success_probability) return {};  // firmware defeated
   if (ctx.offline_for <= sim::Time::from_days(p_.grace_days)) return {Verdict::kPass, 1.0, {}};
-  return {disable ? Verdict::kDisable : Verdict::kFlag, 1.0, {}};
+  const bool stops_itself = p_.licence_expiry && ctx.delivered && !ctx.licence_defeated;
+  return {stops_itself && disable ? Verdict::kDisable : Verdict::kFlag, 1.0, {}};
 }
 
 std::unique_ptr<Policy> make_heartbeat(const v1::Policy& config) {
@@ -27,6 +28,12 @@ std::unique_ptr<Policy> make_heartbeat(const v1::Policy& config) {
   p.disable_probability = probability(c.disable_probability(), "disable_probability");
   p.attack_success_probability =
       probability(c.attack_success_probability(), "attack_success_probability");
+  if (c.mechanism() == v1::DISABLE_MECHANISM_UNSPECIFIED && p.disable_probability > 0) {
+    throw PolicyConfigError("mechanism",
+                            "is required to disable: LICENCE_EXPIRY (the chip stops itself "
+                            "offline) or REMOTE_COMMAND (reaches chips online only)");
+  }
+  p.licence_expiry = c.mechanism() == v1::LICENCE_EXPIRY;
   return std::make_unique<Heartbeat>(p);
 }
 

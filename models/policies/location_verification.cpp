@@ -49,7 +49,9 @@ Decision LocationVerification::on_operation(const PolicyContext& ctx) const {
   if (static_cast<std::uint32_t>(std::popcount(record & window)) < p_.violations_to_act) {
     return {Verdict::kPass, 1.0, {}};
   }
-  return {p_.disable_on_violation ? Verdict::kDisable : Verdict::kFlag, 1.0, {}};
+  // A disable is a remote command: it reaches a chip online only.
+  const bool reachable = ctx.node != nullptr;
+  return {p_.disable_on_violation && reachable ? Verdict::kDisable : Verdict::kFlag, 1.0, {}};
 }
 
 std::unique_ptr<Policy> make_location_verification(const v1::Policy& config) {

@@ -26,6 +26,8 @@ namespace chiptrail::models {
 // than c * max_rtt / 2 violates every challenge and is acted on at its violations_to_act-th.
 // A chip that is offline cannot be located: only with require_heartbeat does silence beyond
 // max_offline_days count as a violation. Enrolment: chips in scope, opt_in_share of lots.
+// Acting by disabling is a remote command: it reaches chips online only, so a silent chip in
+// violation is flagged instead.
 class LocationVerification : public Policy {
  public:
   struct Landmark {

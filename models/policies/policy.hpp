@@ -59,6 +59,10 @@ struct PolicyContext {
   std::uint64_t site_chips = 0;
   // Operation checks: how long the chips have been silent (zero while they operate online).
   sim::Time offline_for;
+  // Operation checks: whether the lot has reached its end user, and whether its firmware was
+  // rolled back to one without a licence (Countermeasures).
+  bool delivered = false;
+  bool licence_defeated = false;
   // Operation checks: this policy's record of its recent checks on this lot, kept by the model
   // between checks (a policy may write it; e.g. one bit per check, newest lowest), so a policy
   // can act on persistent findings rather than one reading. Null where there is no record.

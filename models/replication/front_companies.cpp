@@ -26,6 +26,7 @@ void FrontCompanies::close(std::size_t f) {
   Front& front = fronts_[f];
   front.reopens_at = ctx_.now() + days(rule->reform_days.sample(front.reform));
   front.volume = rule->volume_after_reform;
+  ctx_.recorder.front_closed(f, ctx_.now(), front.reopens_at);
   if (!front.arrivals.done()) ctx_.simulator.interrupt(front.arrivals);
 }
 

@@ -150,6 +150,20 @@ sim::Process LotLifecycle::journey(Lot lot) {
   sold.delivered = whole;
   sold.operating_at = tactics.end_facility;
   ctx_.recorder.delivered(whole, ctx_.now());
+  const Countermeasures& cm = tactics.countermeasures;
+  if (cm.air_gapped_probability > 0 || cm.firmware_rollback_probability > 0) {
+    sim::RandomStream rs = ctx_.streams.stream(streams::kCountermeasures, lot);
+    const bool air_gapped = sim::bernoulli(rs, cm.air_gapped_probability);
+    const bool rolled_back = sim::bernoulli(rs, cm.firmware_rollback_probability);
+    if (air_gapped || rolled_back) {
+      sold.silent = true;
+      sold.licence_defeated = rolled_back;
+      sold.operating_at.reset();  // silent since it left its data center
+      const double per_chip = (air_gapped ? cm.air_gap_cost_per_chip_usd : 0) +
+                              (rolled_back ? cm.rollback_cost_per_chip_usd : 0);
+      ctx_.recorder.went_silent(whole, per_chip * static_cast<double>(whole.chips), ctx_.now());
+    }
+  }
 }
 
 sim::Process LotLifecycle::consignment(Lot part, std::vector<Lot>& arrived) {

@@ -6,7 +6,9 @@
 namespace chiptrail::models {
 
 void LotRegistry::sell(const Lot& lot) {
-  sold_.emplace(lot.id, SoldLot{lot, {}, false, {}, {}, {}, {}, 0});
+  SoldLot sold;
+  sold.lot = lot;
+  sold_.emplace(lot.id, std::move(sold));
 }
 
 void LotRegistry::hold(const Lot& lot) {

@@ -19,7 +19,10 @@ struct SoldLot {
   bool at_site = false;                   // still installed there
   std::optional<NodeIndex> operating_at;  // online at this node
   sim::Time offline_since;
-  std::optional<Lot> delivered;      // reassembled at its end facility
+  std::optional<Lot> delivered;  // reassembled at its end facility
+  // Delivered silent (air-gapped or rolled back): answers no challenge, sends no heartbeat.
+  bool silent = false;
+  bool licence_defeated = false;     // rolled-back firmware: no licence to expire
   std::vector<std::uint64_t> parts;  // Lot::part of each piece it has had in the chain
   std::size_t live_parts = 0;        // how many of those are still in the chain
 

@@ -84,6 +84,7 @@ sim::Process PeriodicChecks::operation(std::size_t p, std::uint64_t id) {
   const PolicyInstance& inst = ctx_.world.policies[p];
   const Policy& policy = *inst.policy;
   std::uint64_t record = 0;  // the policy's record of its checks on this lot (check_record)
+  bool flagged = false;      // found in breach before
   for (std::uint64_t check = 0;; ++check) {
     co_await ctx_.simulator.delay(policy.operation_interval());
     SoldLot& sold = ctx_.lots.sold(id);
@@ -96,16 +97,21 @@ sim::Process PeriodicChecks::operation(std::size_t p, std::uint64_t id) {
         streams::policy_decision(inst.name_key(), Stage::kOperation, check), sold.lot);
     PolicyContext ctx{sold.delivered ? *sold.delivered : sold.lot, node, nullptr, ctx_.now(), rng};
     ctx.offline_for = node ? sim::Time::zero() : ctx_.now() - sold.offline_since;
+    ctx.delivered = sold.delivered.has_value();
+    ctx.licence_defeated = sold.licence_defeated;
     ctx.set_lot_address(ctx_.streams.lot_address(inst, id));
     ctx.check_record = &record;
     const Decision d = policy.on_operation(ctx);
     if (d.effort_units > 0)
       ctx_.recorder.cost(p, d.effort_units * inst.cost_per_unit_usd, ctx_.now());
-    if (d.verdict == Verdict::kPass) continue;
+    if (d.verdict == Verdict::kPass || (d.verdict == Verdict::kFlag && flagged)) continue;
     const DetectionEvent event{p,         where,      node != nullptr, Stage::kOperation,
                                d.verdict, ctx_.now(), std::nullopt};
     enforcement_.act_on_finding(sold.lot, id, event);
-    co_return;  // first found in breach (or a false positive): the checks on this lot end
+    // A flag leaves the chips where they are: the checks go on, and act again only to disable
+    // (a licence that expires once the lot stays silent at its end user).
+    if (d.verdict != Verdict::kFlag || !sold.lot.diverted) co_return;
+    flagged = true;
   }
 }
 

@@ -357,6 +357,22 @@ class WorldBuilder {
       return;
     }
     const v1::Tactics& t = f.tactics();
+    if (t.has_countermeasures()) {
+      const v1::Countermeasures& c = t.countermeasures();
+      const FieldPath cp = p / "countermeasures";
+      Countermeasures& cm = flow.tactics.countermeasures;
+      if (check_probability(cp / "air_gapped_probability", c.air_gapped_probability()))
+        cm.air_gapped_probability = c.air_gapped_probability();
+      if (check_probability(cp / "firmware_rollback_probability",
+                            c.firmware_rollback_probability()))
+        cm.firmware_rollback_probability = c.firmware_rollback_probability();
+      if (check_non_negative(cp / "air_gap_cost_per_chip_usd", c.air_gap_cost_per_chip_usd(),
+                             "cost"))
+        cm.air_gap_cost_per_chip_usd = c.air_gap_cost_per_chip_usd();
+      if (check_non_negative(cp / "rollback_cost_per_chip_usd", c.rollback_cost_per_chip_usd(),
+                             "cost"))
+        cm.rollback_cost_per_chip_usd = c.rollback_cost_per_chip_usd();
+    }
     Tactics& out = flow.tactics;
     out.operate_days = distribution(p / "operate_days", t.operate_days(), false);
     out.reassembly_days = distribution(p / "reassembly_days", t.reassembly_days(), false);

@@ -324,7 +324,7 @@ TEST_CASE("location verification: Johor passes, Hangzhou fails, near borders it 
   CHECK(johor_flags <= 2);
 }
 
-TEST_CASE("location verification: offline chips only with a heartbeat; opt-in coverage") {
+TEST_CASE("location verification: offline chips only with a heartbeat, flagged; opt-in coverage") {
   auto p = singapore_landmark(10.0);
   const Lot lot = diverted_lot();
   sim::RandomStream rng({1, 0, 0, 0});
@@ -334,7 +334,8 @@ TEST_CASE("location verification: offline chips only with a heartbeat; opt-in co
   p.require_heartbeat = true;
   p.max_offline_days = 14;
   p.disable_on_violation = true;
-  CHECK(models::LocationVerification(p).on_operation(offline).verdict == Verdict::kDisable);
+  // Silent past the limit: a violation, but a remote command cannot reach a silent chip.
+  CHECK(models::LocationVerification(p).on_operation(offline).verdict == Verdict::kFlag);
   offline.offline_for = sim::Time::days(10);
   CHECK(models::LocationVerification(p).on_operation(offline).verdict == Verdict::kPass);
   p.opt_in_share = 0.3;
@@ -342,20 +343,28 @@ TEST_CASE("location verification: offline chips only with a heartbeat; opt-in co
   offline.set_lot_uniform(0.5);  // this lot is not enrolled
   CHECK(models::LocationVerification(p).on_operation(offline).verdict == Verdict::kPass);
   offline.set_lot_uniform(0.2);
-  CHECK(models::LocationVerification(p).on_operation(offline).verdict == Verdict::kDisable);
+  CHECK(models::LocationVerification(p).on_operation(offline).verdict == Verdict::kFlag);
 }
 
-TEST_CASE("heartbeat: silence past the grace period disables; attacks defeat it") {
+TEST_CASE("heartbeat: silence is reported; only an expiring licence stops a silent lot") {
   const Lot lot = diverted_lot();
   sim::RandomStream rng({1, 0, 0, 0});
   PolicyContext ctx(lot, nullptr, nullptr, {}, rng);
+  const models::Heartbeat licence({1, 7, 1, 0, true}), command({1, 7, 1, 0, false});
   ctx.offline_for = sim::Time::days(3);
-  CHECK(models::Heartbeat({1, 7, 1, 0}).on_operation(ctx).verdict == Verdict::kPass);
+  CHECK(licence.on_operation(ctx).verdict == Verdict::kPass);
   ctx.offline_for = sim::Time::days(8);
-  CHECK(models::Heartbeat({1, 7, 1, 0}).on_operation(ctx).verdict == Verdict::kDisable);
-  CHECK(models::Heartbeat({1, 7, 0, 0}).on_operation(ctx).verdict == Verdict::kFlag);
+  // In transit: the licence lapses, and renews once the chips are online again: reported.
+  CHECK(licence.on_operation(ctx).verdict == Verdict::kFlag);
+  ctx.delivered = true;  // kept silent at the end user: the licence expires for good
+  CHECK(licence.on_operation(ctx).verdict == Verdict::kDisable);
+  CHECK(command.on_operation(ctx).verdict == Verdict::kFlag);  // no command reaches it
+  CHECK(models::Heartbeat({1, 7, 0, 0, true}).on_operation(ctx).verdict == Verdict::kFlag);
+  ctx.licence_defeated = true;  // firmware rolled back: no licence to expire
+  CHECK(licence.on_operation(ctx).verdict == Verdict::kFlag);
+  ctx.licence_defeated = false;
   ctx.set_lot_uniform(0.05);
-  CHECK(models::Heartbeat({1, 7, 1, 0.1}).on_operation(ctx).verdict == Verdict::kPass);
+  CHECK(models::Heartbeat({1, 7, 1, 0.1, true}).on_operation(ctx).verdict == Verdict::kPass);
 }
 
 TEST_CASE("tips grow with the reward and act after a delay; payments weaken with layering") {
@@ -391,16 +400,69 @@ TEST_CASE("tips grow with the reward and act after a delay; payments weaken with
 
 // ---- whole-model checks against closed forms (DOMAIN.md's cases: tests/validation/) ----------
 
+namespace {
+
+// testing::diversion_flow with the end user's countermeasures.
+std::string flow_with(const std::string& countermeasures) {
+  std::string flow = testing::diversion_flow(40, 64, 16);
+  flow.replace(flow.find("end_facility: \"end\" }"), 22,
+               "end_facility: \"end\" countermeasures { " + countermeasures + " } }");
+  return flow;
+}
+
+std::string heartbeat(const std::string& mechanism) {
+  return "policies { name: \"hb\" heartbeat { interval_days: 0.5 grace_days: 0 "
+         "disable_probability: 1 mechanism: " +
+         mechanism + " } }\n";
+}
+
+}  // namespace
+
 TEST_CASE("remotely disabled chips count as disabled, not delivered, and chips are conserved") {
-  const std::string text = base_scenario() + testing::diversion_flow(40, 64, 16) +
-                           "policies { name: \"hb\" heartbeat { interval_days: 0.5 grace_days: 0 "
-                           "disable_probability: 1 } }\n";
-  const models::World w = world_from_text(text);
+  // Air-gapped at the end facility, the licence expires: every delivered chip stops.
+  const models::World w = world_from_text(
+      base_scenario() + flow_with("air_gapped_probability: 1 air_gap_cost_per_chip_usd: 10") +
+      heartbeat("LICENCE_EXPIRY"));
   const models::RunMetrics m = models::run_replication(w, 0);
   CHECK(m.get("chips_delivered_restricted") == 0);
   CHECK(m.get("chips_disabled") == 40 * 64);
-  CHECK(m.get("lots_first_flagged_by.hb") == 40);
+  CHECK(m.get("lots_first_flagged_by.hb") == 40);  // silent in transit: reported first
+  CHECK(m.get("chips_delivered_silent") == 40 * 64);
+  CHECK(m.get("smuggler_countermeasure_cost_usd") == 40 * 64 * 10);
   testing::check_ladder_conservation(m);
+}
+
+TEST_CASE("what defeats a disable: chips online, a remote command to silent chips, rollback") {
+  const std::string base = base_scenario();
+  // Online at the end user: the heartbeat proves liveness only; reported in transit, delivered.
+  const models::RunMetrics online = models::run_replication(
+      world_from_text(base + testing::diversion_flow(40, 64, 16) + heartbeat("LICENCE_EXPIRY")), 0);
+  CHECK(online.get("chips_delivered_restricted") == 40 * 64);
+  CHECK(online.get("lots_flagged") == 40);
+  // Air-gapped, but the disable is a remote command: nothing reaches the chips.
+  const models::RunMetrics command = models::run_replication(
+      world_from_text(base + flow_with("air_gapped_probability: 1") + heartbeat("REMOTE_COMMAND")),
+      0);
+  CHECK(command.get("chips_disabled") == 0);
+  CHECK(command.get("chips_delivered_restricted") == 40 * 64);
+  // Rolled-back firmware has no licence to expire.
+  const models::RunMetrics rollback =
+      models::run_replication(world_from_text(base + flow_with("firmware_rollback_probability: 1") +
+                                              heartbeat("LICENCE_EXPIRY")),
+                              0);
+  CHECK(rollback.get("chips_disabled") == 0);
+  // Half the lots air-gapped: about half disabled (a share of 40 lots, each 1/2).
+  const models::RunMetrics half =
+      models::run_replication(world_from_text(base + flow_with("air_gapped_probability: 0.5") +
+                                              heartbeat("LICENCE_EXPIRY")),
+                              0);
+  const double share = half.get("chips_disabled") / (40 * 64);
+  CHECK(std::abs(share - 0.5) < 4 * std::sqrt(0.25 / 40));
+  // A disable needs a mechanism.
+  CHECK_THROWS_WITH_AS(world_from_text(base + testing::diversion_flow(1, 64, 16) +
+                                       "policies { name: \"hb\" heartbeat { interval_days: 1 "
+                                       "disable_probability: 1 } }\n"),
+                       doctest::Contains("mechanism"), models::InvalidInput);
 }
 
 TEST_CASE("location verification disables chips operating at the end facility after delivery") {
