@@ -128,6 +128,10 @@ std::vector<MetricInfo> make_glossary() {
   g.push_back(count("lots_found_without_authority", "flagged", "lots",
                     "diverted lots some of whose chips a measure found where the law gave no "
                     "power to seize them (scenario jurisdictions): passed on as a flag"));
+  g.push_back(count("lots_deterred", "deterred", "lots",
+                    "diversion lots due but not bought: their buyers judged the risk too high "
+                    "(Flow.deterrence)"));
+  g.push_back(count("h100e_deterred", "deterred", "H100e", "compute of the deterred lots"));
   g.push_back(count("front_closures", "deterred", "closures",
                     "front companies closed by a confirmed case (Flow.front)"));
   g.push_back(count("front_closed_days", "deterred", "days",

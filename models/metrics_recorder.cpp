@@ -127,6 +127,11 @@ void MetricsRecorder::disabled_after_delivery(const Lot& delivered, const Detect
   interdict(o, delivered, d.policy, Verdict::kDisable, d.time);
 }
 
+void MetricsRecorder::deterred(const Lot& due, sim::Time) {
+  ++lots_deterred_;
+  h100e_deterred_ += h100e(due);
+}
+
 void MetricsRecorder::front_closed(std::size_t flow, sim::Time t, sim::Time reopens) {
   ++front_closures_;
   const double closed = (std::min(reopens, world_.horizon) - t).to_days();
@@ -291,6 +296,8 @@ RunMetrics MetricsRecorder::finish(const Pipeline& pipeline) const {
   m.set("lots_found_without_authority", d(found_without_authority_.size()));
   m.set("chips_delivered_silent", d(chips_delivered_silent_));
   m.set("front_closures", d(front_closures_));
+  m.set("lots_deterred", d(lots_deterred_));
+  m.set("h100e_deterred", h100e_deterred_);
   m.set("front_closed_days", front_closed_days_);
   m.set("lots_forgone_expected", lots_forgone_expected_);
   m.set("smuggler_countermeasure_cost_usd", smuggler_countermeasure_cost_);

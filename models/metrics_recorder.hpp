@@ -37,6 +37,7 @@ class MetricsRecorder : public Recorder {
   void substituted(const Lot& demanded, double h100e_bought, sim::Time) override;
   void went_silent(const Lot& delivered, double usd, sim::Time t) override;
   void front_closed(std::size_t flow, sim::Time t, sim::Time reopens) override;
+  void deterred(const Lot& due, sim::Time t) override;
 
   // `pipeline` is what the model still holds at the horizon, counted by the model from its
   // live lots: the independent side of the conservation checks.
@@ -107,6 +108,8 @@ class MetricsRecorder : public Recorder {
   std::unordered_set<std::uint64_t> found_without_authority_;  // diverted lots, by sold id
   std::uint64_t chips_delivered_silent_ = 0;
   std::uint64_t front_closures_ = 0;
+  std::uint64_t lots_deterred_ = 0;
+  double h100e_deterred_ = 0;
   std::unordered_map<std::size_t, std::uint64_t> front_closures_by_flow_;
   double front_closed_days_ = 0;      // within the horizon
   double lots_forgone_expected_ = 0;  // the closed fronts' expected lots, at their flows' rates

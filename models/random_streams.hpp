@@ -42,6 +42,8 @@ inline constexpr std::uint64_t kFrontReform = sim::stream_key("front-reform");  
 // A case's conclusion (delay, then confirmation) on a sold lot, by the policy that opened it.
 inline constexpr std::uint64_t kInvestigation = sim::stream_key("investigation");
 // A capacity-limited checkpoint's other traffic: by policy and node; entity: the day.
+inline constexpr std::uint64_t kSubstitution = sim::stream_key("substitution");  // per lot
+inline constexpr std::uint64_t kDeterrence = sim::stream_key("deterrence");      // per lot due
 inline constexpr std::uint64_t kCountermeasures = sim::stream_key("countermeasures");  // per lot
 inline constexpr std::uint64_t kCheckpointTraffic = sim::stream_key("checkpoint-traffic");
 

@@ -58,6 +58,8 @@ class Recorder {
   // domestic substitute and bought `h100e_bought` H100-equivalents of that instead, at `t`.
   virtual void substituted(const Lot& demanded, double h100e_bought, sim::Time t) = 0;
 
+  // A diversion lot due was not bought: its buyers were deterred by their perceived risk.
+  virtual void deterred(const Lot& /*due*/, sim::Time /*t*/) {}
   // A confirmed case closed flow `flow`'s front company at `t`; a new one buys from `reopens`.
   virtual void front_closed(std::size_t /*flow*/, sim::Time /*t*/, sim::Time /*reopens*/) {}
   // The end user paid `usd` to keep a delivered lot silent (air-gapped, firmware rolled back):

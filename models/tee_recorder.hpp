@@ -50,6 +50,10 @@ class TeeRecorder : public Recorder {
     a_.substituted(demanded, h100e_bought, t);
     b_.substituted(demanded, h100e_bought, t);
   }
+  void deterred(const Lot& due, sim::Time t) override {
+    a_.deterred(due, t);
+    b_.deterred(due, t);
+  }
   void front_closed(std::size_t flow, sim::Time t, sim::Time reopens) override {
     a_.front_closed(flow, t, reopens);
     b_.front_closed(flow, t, reopens);

@@ -60,6 +60,16 @@ struct FrontRule {
   double volume_after_reform = 1;
 };
 
+// Deterrence: lots due are bought with probability (1 - r)^elasticity, r the flow's perceived
+// risk: (I + prior_lots prior_risk) / (I + D + prior_lots), I and D the lots' worth of chips
+// interdicted and delivered, weights halving every `memory`.
+struct DeterrenceRule {
+  double elasticity = 0;
+  sim::Time memory = sim::Time::days(180);
+  double prior_risk = 0;
+  double prior_lots = 1;
+};
+
 struct Flow {
   std::string id;
   bool diversion = false;
@@ -74,7 +84,8 @@ struct Flow {
   Tactics tactics;  // diversion flows only
   Sophistication buyer_sophistication = Sophistication::kMedium;
   std::uint32_t payment_layers = 0;
-  std::optional<FrontRule> front;  // unset: the flow never stops
+  std::optional<FrontRule> front;            // unset: the flow never stops
+  std::optional<DeterrenceRule> deterrence;  // unset: the flow buys as written
 };
 
 // Where and on what a policy acts. Empty place sets mean everywhere.

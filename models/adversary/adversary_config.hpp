@@ -22,6 +22,8 @@ struct AdversaryConfig {
   bool avoid_verified_chips = false;
   std::optional<std::size_t> substitute_chip;  // index into World::chips
   double grey_market_markup = 0.5;
+  std::optional<double> substitution_elasticity;             // none: all or nothing
+  std::optional<double> substitute_capacity_h100e_per_year;  // none: unlimited
 };
 
 }  // namespace chiptrail::models

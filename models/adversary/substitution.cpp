@@ -1,5 +1,6 @@
 #include "models/adversary/substitution.hpp"
 
+#include <cmath>
 #include <limits>
 
 namespace chiptrail::models {
@@ -13,11 +14,20 @@ SupplyChoice choose_supply(const ChipModel& smuggled, const ChipModel& domestic,
                                  : std::numeric_limits<double>::infinity();
   c.domestic_usd_per_h100e = domestic.price_usd / domestic.h100_equivalents;
   c.substitute = c.smuggled_usd_per_h100e > c.domestic_usd_per_h100e;
-  if (c.substitute && domestic.price_usd > 0) {
+  if (domestic.price_usd > 0) {
     c.h100e_bought =
         static_cast<double>(chips) * grey_price / domestic.price_usd * domestic.h100_equivalents;
   }
   return c;
+}
+
+double smuggled_share(const SupplyChoice& costs, double elasticity) {
+  if (!std::isfinite(costs.smuggled_usd_per_h100e)) return 0;
+  if (!(costs.domestic_usd_per_h100e > 0)) return 0;  // a free substitute takes everything
+  // In logs, so that large elasticities neither overflow nor underflow.
+  const double x = elasticity * (std::log(costs.smuggled_usd_per_h100e) -
+                                 std::log(costs.domestic_usd_per_h100e));
+  return 1.0 / (1.0 + std::exp(x));
 }
 
 }  // namespace chiptrail::models

@@ -70,7 +70,23 @@ bool AdaptiveSmugglers::adapt_purchase(const Flow& flow, Lot& lot) {
   const SupplyChoice choice =
       choose_supply(ctx_.world.chips[lot.chip_model], ctx_.world.chips[*a.substitute_chip],
                     lot.chips, a.grey_market_markup, believed_survival(flow, lot));
-  if (!choice.substitute) return true;
+  bool substitute = choice.substitute;
+  if (a.substitution_elasticity) {  // a share of the demand, drawn lot by lot
+    sim::RandomStream rs = ctx_.streams.stream(streams::kSubstitution, lot);
+    substitute = !sim::bernoulli(rs, smuggled_share(choice, *a.substitution_elasticity));
+  }
+  if (!substitute) return true;
+  if (a.substitute_capacity_h100e_per_year) {  // this year's supply sold out: they smuggle
+    const auto year = static_cast<std::int64_t>(std::floor(ctx_.now().to_days() / 365.0));
+    if (year != substitute_year_) {
+      substitute_year_ = year;
+      substitute_sold_h100e_ = 0;
+    }
+    if (substitute_sold_h100e_ + choice.h100e_bought > *a.substitute_capacity_h100e_per_year) {
+      return true;
+    }
+    substitute_sold_h100e_ += choice.h100e_bought;
+  }
   ctx_.recorder.substituted(lot, choice.h100e_bought, ctx_.now());
   return false;
 }

@@ -39,6 +39,9 @@ class AdaptiveSmugglers {
 
   ReplicationContext& ctx_;
   CheckpointBeliefs beliefs_;
+  // The substitute sold to these end users in the current calendar year (from day 0).
+  std::int64_t substitute_year_ = -1;
+  double substitute_sold_h100e_ = 0;
 };
 
 }  // namespace chiptrail::models

@@ -103,6 +103,7 @@ bool Enforcement::enforce(Stage stage, const Lot& lot, const NodeInfo* node, Nod
     investigate(lot, event);
     if (stops(event.verdict)) {
       ctx_.lots.release(key(lot));
+      fronts_.learn(lot, lot.chips, 0);
       stopped = true;
     }
   }
@@ -133,6 +134,7 @@ void Enforcement::act_on_sold_lot(std::uint64_t id, DetectionEvent event) {
     }
     ctx_.recorder.detected(lot, here);
     if (stops(here.verdict)) {
+      fronts_.learn(lot, lot.chips, 0);
       ctx_.lots.release(part);
       any_stopped = true;
     }
@@ -144,6 +146,7 @@ void Enforcement::act_on_sold_lot(std::uint64_t id, DetectionEvent event) {
   if (!sold.delivered) return;
   if (event.verdict == Verdict::kDisable) {
     ctx_.recorder.disabled_after_delivery(*sold.delivered, event);
+    fronts_.learn(*sold.delivered, sold.delivered->chips, 0);
     sold.delivered.reset();
     sold.operating_at.reset();
   } else if (parts.empty()) {

@@ -9,9 +9,11 @@
 
 namespace chiptrail::models {
 
-// The front companies buying for the diversion flows of one replication (Flow::front). A
-// confirmed case closes a flow's front: its arrivals stop until a new front forms, after the
-// flow's re-formation time, buying at the flow's volume after re-formation.
+// The front companies buying for the diversion flows of one replication. A confirmed case
+// closes a flow's front (Flow::front): its arrivals stop until a new front forms, after the
+// flow's re-formation time, buying at the flow's volume after re-formation. Deterrence
+// (Flow::deterrence): a lot due is bought with probability (1 - r)^elasticity, r the flow's
+// perceived risk, learnt from its lots' outcomes.
 class FrontCompanies {
  public:
   explicit FrontCompanies(ReplicationContext& ctx);
@@ -25,6 +27,15 @@ class FrontCompanies {
   void close(std::size_t f);
 
   [[nodiscard]] bool open(std::size_t f) const;
+
+  // What the flow of `lot` learns of its chips' fate: `interdicted` of them seized or disabled,
+  // `delivered` reached the end user (as shares of the lot as sold).
+  void learn(const Lot& lot, std::uint64_t interdicted, std::uint64_t delivered);
+  // Whether the buyers go through with `lot` (just due), given the flow's perceived risk: drawn
+  // from the lot's own stream. Always true without deterrence.
+  [[nodiscard]] bool buys(const Lot& lot) const;
+  // The flow's perceived risk now (Flow::deterrence).
+  [[nodiscard]] double perceived_risk(std::size_t f) const;
   [[nodiscard]] sim::Time reopens_at(std::size_t f) const { return fronts_[f].reopens_at; }
   // The arrival rate relative to the flow's written rate.
   [[nodiscard]] double volume(std::size_t f) const { return fronts_[f].volume; }
@@ -35,6 +46,9 @@ class FrontCompanies {
     double volume = 1;
     sim::ProcessHandle arrivals;  // none: no Poisson arrivals to interrupt
     sim::RandomStream reform;     // the re-formation times, in order
+    // Learnt outcomes in lots, decayed to `learnt_at`.
+    double interdicted = 0, delivered = 0;
+    sim::Time learnt_at;
   };
   ReplicationContext& ctx_;
   std::vector<Front> fronts_;

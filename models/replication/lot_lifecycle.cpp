@@ -75,6 +75,10 @@ void LotLifecycle::start_lot(std::size_t f, std::uint64_t n) {
   const double units =
       std::clamp(std::round(flow.lot_chips.sample(rs) / static_cast<double>(unit)), 1.0, 1e12);
   lot.chips = unit * static_cast<std::uint64_t>(units);
+  if (flow.diversion && !fronts_.buys(lot)) {  // deterred by what happened to earlier lots
+    ctx_.recorder.deterred(lot, ctx_.now());
+    return;
+  }
   ctx_.guard.count_lots(1);
   if (smugglers_ != nullptr && flow.diversion && !smugglers_->adapt_purchase(flow, lot)) return;
   ctx_.recorder.lot_created(lot, ctx_.now());
@@ -150,6 +154,7 @@ sim::Process LotLifecycle::journey(Lot lot) {
   sold.delivered = whole;
   sold.operating_at = tactics.end_facility;
   ctx_.recorder.delivered(whole, ctx_.now());
+  fronts_.learn(lot, 0, whole.chips);
   const Countermeasures& cm = tactics.countermeasures;
   if (cm.air_gapped_probability > 0 || cm.firmware_rollback_probability > 0) {
     sim::RandomStream rs = ctx_.streams.stream(streams::kCountermeasures, lot);

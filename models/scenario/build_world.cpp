@@ -285,6 +285,32 @@ class WorldBuilder {
         }
         flow.front = std::move(front);
       }
+      if (f.has_deterrence()) {
+        const FieldPath dp = p / "deterrence";
+        if (!flow.diversion) error(dp, "applies to DIVERSION flows only");
+        DeterrenceRule rule;
+        if (!f.deterrence().has_elasticity()) {
+          error(dp / "elasticity", "is required");
+        } else if (check_non_negative(dp / "elasticity", f.deterrence().elasticity(),
+                                      "elasticity")) {
+          rule.elasticity = f.deterrence().elasticity();
+        }
+        if (f.deterrence().has_memory_days()) {
+          if (!positive_finite(f.deterrence().memory_days())) {
+            error(dp / "memory_days", "must be a positive number of days, got " +
+                                          describe_number(f.deterrence().memory_days()));
+          } else {
+            rule.memory = sim::Time::from_days(f.deterrence().memory_days());
+          }
+        }
+        if (f.deterrence().has_prior_risk()) rule.prior_risk = f.deterrence().prior_risk();
+        check_probability(dp / "prior_risk", rule.prior_risk);
+        if (f.deterrence().has_prior_lots()) rule.prior_lots = f.deterrence().prior_lots();
+        if (!positive_finite(rule.prior_lots)) {
+          error(dp / "prior_lots", "must be positive, got " + describe_number(rule.prior_lots));
+        }
+        flow.deterrence = rule;
+      }
       world_.flows.push_back(std::move(flow));
     }
   }
@@ -666,6 +692,18 @@ class WorldBuilder {
     c.avoid_verified_chips = a.avoid_verified_chips();
     if (a.has_grey_market_markup()) c.grey_market_markup = a.grey_market_markup();
     check_non_negative(p / "grey_market_markup", c.grey_market_markup, "markup");
+    if (a.has_substitution_elasticity()) {
+      if (check_non_negative(p / "substitution_elasticity", a.substitution_elasticity(),
+                             "elasticity")) {
+        c.substitution_elasticity = a.substitution_elasticity();
+      }
+    }
+    if (a.has_substitute_capacity_h100e_per_year()) {
+      if (check_non_negative(p / "substitute_capacity_h100e_per_year",
+                             a.substitute_capacity_h100e_per_year(), "capacity")) {
+        c.substitute_capacity_h100e_per_year = a.substitute_capacity_h100e_per_year();
+      }
+    }
     if (!a.substitute_chip().empty()) {
       if (const auto chip = chip_ref(p / "substitute_chip", a.substitute_chip())) {
         if (world_.chips[*chip].price_usd > 0) {

@@ -8,6 +8,7 @@
 
 #include "models/adversary/checkpoint_beliefs.hpp"
 #include "models/adversary/route_choice.hpp"
+#include "models/adversary/substitution.hpp"
 #include "models/metrics_recorder.hpp"
 #include "models/scenario_test_support.hpp"
 #include "models/summary.hpp"
@@ -214,6 +215,55 @@ TEST_CASE("substitution: buyers turn to domestic chips when smuggled compute cos
   CHECK(learning.get("lots_diverted") >= 1);
   CHECK(learning.get("lots_substituted") >= 1);
   CHECK(learning.get("lots_diverted") + learning.get("lots_substituted") == 60);
+}
+
+TEST_CASE("substitution with an elasticity: a share of demand, smooth in the belief") {
+  // As above, c_d = $40,000 per H100e and c_s = 24,000 / s. With elasticity e, a lot is bought
+  // smuggled with probability c_s^-e / (c_s^-e + c_d^-e), lot by lot.
+  const double e = 4;
+  const auto expected = [e](double prior) {
+    const double cs = 24000 / std::pow(1 - prior, 4), cd = 40000;
+    return 1 / (1 + std::pow(cs / cd, e));
+  };
+  CHECK(models::smuggled_share({36580.0, 40000.0, false, 0}, e) ==
+        doctest::Approx(1 / (1 + std::pow(36580.0 / 40000.0, e))));
+  CHECK(models::smuggled_share({40000.0, 40000.0, false, 0}, e) == doctest::Approx(0.5));
+  const int lots = 400;
+  const auto share = [&](double prior) {
+    const std::string p = std::to_string(prior);
+    const models::RunMetrics m = models::run_replication(
+        world_from_text(two_routes(0, 1, 0, 1,
+                                   "adversary { adaptive: true prior_detection: " + p +
+                                       " prior_detection_elsewhere: " + p +
+                                       " prior_strength: 1e9 substitute_chip: \"Ascend\" "
+                                       "substitution_elasticity: 4 }",
+                                   lots)),
+        0);
+    CHECK(m.get("lots_diverted") + m.get("lots_substituted") == lots);
+    return m.get("lots_diverted") / lots;
+  };
+  // Across the all-or-nothing cliff (between priors 0.1 and 0.12) the share moves a little.
+  for (const double prior : {0.1, 0.12}) {
+    CAPTURE(prior);
+    const double s = expected(prior);
+    CHECK(std::abs(share(prior) - s) < 4 * std::sqrt(s * (1 - s) / lots));
+  }
+  CHECK(expected(0.1) - expected(0.12) < 0.1);
+}
+
+TEST_CASE("substitution: the substitute's yearly supply caps what is bought instead") {
+  // Every buyer would substitute (prior 0.2), 96 H100e a lot; 480 a year covers five lots a
+  // year: the first five substitute, the other fifteen (all in year one) smuggle.
+  const models::RunMetrics m = models::run_replication(
+      world_from_text(two_routes(0, 1, 0, 1,
+                                 "adversary { adaptive: true prior_detection: 0.2 "
+                                 "prior_detection_elsewhere: 0.2 prior_strength: 1e9 "
+                                 "substitute_chip: \"Ascend\" "
+                                 "substitute_capacity_h100e_per_year: 500 }",
+                                 20)),
+      0);
+  CHECK(m.get("lots_substituted") == 5);
+  CHECK(m.get("lots_diverted") == 15);
 }
 
 TEST_CASE("non-adaptive scenarios have no adversary columns; adaptive ones do") {

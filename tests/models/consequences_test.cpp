@@ -280,3 +280,30 @@ TEST_CASE("customs capacity: k a day of Poisson(lambda) arrivals inspects E[min(
               expected_min(2.5, 4) / 5);
   CHECK(expected_min(5, 4) / 5 < 0.75);  // far from everything: the checks can fail
 }
+
+TEST_CASE("deterrence: buyers attempt (1 - r)^elasticity of their lots, r the share they lose") {
+  // Vetting refuses half the sales at random: the flow learns to expect r = 1/2 of its chips
+  // lost (every lot is the same size, and nothing is forgotten), and buys (1 - 1/2)^2 = 1/4 of
+  // the lots due. Lots due one a day for 4,000 days; the first months, still learning, left out.
+  std::string at;
+  for (int day = 0; day < 4000; ++day) at += (day ? ", " : "") + std::to_string(day);
+  std::string flow = daily_flow(1, 0, "  deterrence { elasticity: 2 memory_days: 1e9 }\n");
+  flow.replace(flow.find("at_days: [0]"), 12, "at_days: [" + at + "]");
+  std::string text = network() + flow +
+                     "policies { name: \"kyc\" scope { nodes: \"v\" }\n"
+                     "  customer_vetting { catch_probability_medium: 0.5 } }\n";
+  text.replace(text.find("horizon_days: 3000"), 18, "horizon_days: 4000");
+  const models::World w = world_from_text(text);
+  models::RunConfig config = models::default_run(w);
+  config.period = sim::Time::days(1000);
+  const models::RunMetrics m = models::run_replication(w, config, 0);
+  double bought = 0;
+  for (std::size_t p = 1; p < m.periods.size(); ++p) bought += m.periods[p][0];  // lots_diverted
+  CAPTURE(bought);
+  CHECK(std::abs(bought / 3000 - 0.25) < 0.04);
+  CHECK(m.get("lots_deterred") + m.get("lots_diverted") == 4000);
+  // Elasticity 0: deterrence changes nothing.
+  std::string none = text;
+  none.replace(none.find("elasticity: 2"), 13, "elasticity: 0");
+  CHECK(models::run_replication(world_from_text(none), 0).get("lots_deterred") == 0);
+}
