@@ -132,6 +132,11 @@ std::vector<MetricInfo> make_glossary() {
                     "diversion lots due but not bought: their buyers judged the risk too high "
                     "(Flow.deterrence)"));
   g.push_back(count("h100e_deterred", "deterred", "H100e", "compute of the deterred lots"));
+  g.push_back(count("entity_listings", "deterred", "listings",
+                    "dealers put on the entity list after enough confirmed cases "
+                    "(entity_list)"));
+  g.push_back(count("entity_listed_days", "deterred", "days",
+                    "days dealers spent on the entity list within the horizon, summed"));
   g.push_back(count("front_closures", "deterred", "closures",
                     "front companies closed by a confirmed case (Flow.front)"));
   g.push_back(count("front_closed_days", "deterred", "days",

@@ -127,6 +127,11 @@ void MetricsRecorder::disabled_after_delivery(const Lot& delivered, const Detect
   interdict(o, delivered, d.policy, Verdict::kDisable, d.time);
 }
 
+void MetricsRecorder::entity_listed(NodeIndex, sim::Time t, sim::Time until) {
+  ++entity_listings_;
+  entity_listed_days_ += (until - t).to_days();
+}
+
 void MetricsRecorder::deterred(const Lot& due, sim::Time) {
   ++lots_deterred_;
   h100e_deterred_ += h100e(due);
@@ -297,6 +302,8 @@ RunMetrics MetricsRecorder::finish(const Pipeline& pipeline) const {
   m.set("chips_delivered_silent", d(chips_delivered_silent_));
   m.set("front_closures", d(front_closures_));
   m.set("lots_deterred", d(lots_deterred_));
+  m.set("entity_listings", d(entity_listings_));
+  m.set("entity_listed_days", entity_listed_days_);
   m.set("h100e_deterred", h100e_deterred_);
   m.set("front_closed_days", front_closed_days_);
   m.set("lots_forgone_expected", lots_forgone_expected_);

@@ -38,6 +38,7 @@ class MetricsRecorder : public Recorder {
   void went_silent(const Lot& delivered, double usd, sim::Time t) override;
   void front_closed(std::size_t flow, sim::Time t, sim::Time reopens) override;
   void deterred(const Lot& due, sim::Time t) override;
+  void entity_listed(NodeIndex dealer, sim::Time t, sim::Time until) override;
 
   // `pipeline` is what the model still holds at the horizon, counted by the model from its
   // live lots: the independent side of the conservation checks.
@@ -109,6 +110,8 @@ class MetricsRecorder : public Recorder {
   std::uint64_t chips_delivered_silent_ = 0;
   std::uint64_t front_closures_ = 0;
   std::uint64_t lots_deterred_ = 0;
+  std::uint64_t entity_listings_ = 0;
+  double entity_listed_days_ = 0;
   double h100e_deterred_ = 0;
   std::unordered_map<std::size_t, std::uint64_t> front_closures_by_flow_;
   double front_closed_days_ = 0;      // within the horizon

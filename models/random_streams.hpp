@@ -44,6 +44,7 @@ inline constexpr std::uint64_t kInvestigation = sim::stream_key("investigation")
 // A capacity-limited checkpoint's other traffic: by policy and node; entity: the day.
 inline constexpr std::uint64_t kSubstitution = sim::stream_key("substitution");  // per lot
 inline constexpr std::uint64_t kDeterrence = sim::stream_key("deterrence");      // per lot due
+inline constexpr std::uint64_t kEntityList = sim::stream_key("entity-list");     // listing times
 inline constexpr std::uint64_t kCountermeasures = sim::stream_key("countermeasures");  // per lot
 inline constexpr std::uint64_t kCheckpointTraffic = sim::stream_key("checkpoint-traffic");
 

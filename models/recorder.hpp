@@ -60,6 +60,8 @@ class Recorder {
 
   // A diversion lot due was not bought: its buyers were deterred by their perceived risk.
   virtual void deterred(const Lot& /*due*/, sim::Time /*t*/) {}
+  // A dealer went on the entity list at `t`, listed until `until` (at most the horizon).
+  virtual void entity_listed(NodeIndex /*dealer*/, sim::Time /*t*/, sim::Time /*until*/) {}
   // A confirmed case closed flow `flow`'s front company at `t`; a new one buys from `reopens`.
   virtual void front_closed(std::size_t /*flow*/, sim::Time /*t*/, sim::Time /*reopens*/) {}
   // The end user paid `usd` to keep a delivered lot silent (air-gapped, firmware rolled back):

@@ -50,6 +50,10 @@ class TeeRecorder : public Recorder {
     a_.substituted(demanded, h100e_bought, t);
     b_.substituted(demanded, h100e_bought, t);
   }
+  void entity_listed(NodeIndex dealer, sim::Time t, sim::Time until) override {
+    a_.entity_listed(dealer, t, until);
+    b_.entity_listed(dealer, t, until);
+  }
   void deterred(const Lot& due, sim::Time t) override {
     a_.deterred(due, t);
     b_.deterred(due, t);

@@ -128,6 +128,13 @@ struct PolicyInstance {
   std::shared_ptr<const Policy> policy;
 };
 
+// The entity list: a dealer through which `cases_to_list` confirmed cases passed is listed for
+// `listed_days`, and flows dismantling there buy nothing meanwhile.
+struct EntityListRule {
+  std::uint32_t cases_to_list = 1;
+  Distribution listed_days;
+};
+
 // A validated scenario: everything one replication needs, with no protobuf in sight.
 struct World {
   std::string name;
@@ -139,7 +146,8 @@ struct World {
   Network network;
   std::vector<Flow> flows;
   std::vector<PolicyInstance> policies;
-  Jurisdictions jurisdictions;               // who may seize what, by node
+  Jurisdictions jurisdictions;  // who may seize what, by node
+  std::optional<EntityListRule> entity_list;
   std::optional<AdversaryConfig> adversary;  // set: smugglers adapt (models/adversary/)
   // The scenario's suggestions for a run (its `replications` and `seed` fields); how a world is
   // actually run travels separately, in a RunConfig (models/run_config.hpp).

@@ -28,10 +28,10 @@ bool lots_independent(const World& world) {
   // Every draw on a lot comes from streams addressed by the lot, so lots are independent
   // trials unless something shared couples them: smugglers learning from earlier lots, or
   // audit visits, one visit examining every lot on record at a site (and, announced, holding
-  // back every removal there), front companies a confirmed case closes (one lot's case stops
+  // back every removal there), an entity list (cases add up across lots), front companies a confirmed case closes (one lot's case stops
   // the flow's later lots), deterred buyers (earlier outcomes change later purchases), or a
   // checkpoint's daily capacity (one lot inspected is another not).
-  if (world.adversary) return false;
+  if (world.adversary || world.entity_list) return false;
   if (std::any_of(world.flows.begin(), world.flows.end(),
                   [](const Flow& f) { return f.front || f.deterrence; })) {
     return false;

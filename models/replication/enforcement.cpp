@@ -200,7 +200,7 @@ void Enforcement::investigate(const Lot& lot, const DetectionEvent& finding) {
 
 void Enforcement::conclude(std::uint64_t id, const DetectionEvent& event) {
   act_on_sold_lot(id, event);
-  fronts_.close(ctx_.lots.sold(id).lot.flow);
+  fronts_.confirmed_case(ctx_.lots.sold(id).lot.flow);
 }
 
 }  // namespace chiptrail::models

@@ -1,5 +1,6 @@
 #include "models/replication/front_companies.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "models/random_streams.hpp"
@@ -7,7 +8,8 @@
 
 namespace chiptrail::models {
 
-FrontCompanies::FrontCompanies(ReplicationContext& ctx) : ctx_(ctx) {
+FrontCompanies::FrontCompanies(ReplicationContext& ctx)
+    : ctx_(ctx), listing_(ctx.streams.stream(streams::kEntityList, 0)) {
   fronts_.reserve(ctx.world.flows.size());
   for (std::size_t f = 0; f < ctx.world.flows.size(); ++f) {
     fronts_.push_back(
@@ -50,11 +52,46 @@ bool FrontCompanies::buys(const Lot& lot) const {
 }
 
 bool FrontCompanies::open(std::size_t f) const {
-  return f >= fronts_.size() || ctx_.now() >= fronts_[f].reopens_at;
+  return f >= fronts_.size() || ctx_.now() >= reopens_at(f);
+}
+
+sim::Time FrontCompanies::reopens_at(std::size_t f) const {
+  return std::max(fronts_[f].reopens_at, dealer_listed_until(f));
+}
+
+sim::Time FrontCompanies::dealer_listed_until(std::size_t f) const {
+  const Flow& flow = ctx_.world.flows[f];
+  if (!ctx_.world.entity_list || !flow.diversion) return sim::Time::zero();
+  const auto it = listed_until_.find(flow.tactics.dismantle_at);
+  return it == listed_until_.end() ? sim::Time::zero() : it->second;
+}
+
+void FrontCompanies::confirmed_case(std::size_t f) {
+  if (f >= fronts_.size()) return;
+  close(f);
+  count_against_dealer(f);
+}
+
+void FrontCompanies::count_against_dealer(std::size_t f) {
+  const std::optional<EntityListRule>& rule = ctx_.world.entity_list;
+  const Flow& flow = ctx_.world.flows[f];
+  if (!rule || !flow.diversion) return;
+  const NodeIndex dealer = flow.tactics.dismantle_at;
+  if (dealer_listed_until(f) > ctx_.now()) return;  // listed already
+  if (++cases_[dealer] < rule->cases_to_list) return;
+  cases_[dealer] = 0;
+  const sim::Time until = ctx_.now() + days(rule->listed_days.sample(listing_));
+  listed_until_[dealer] = until;
+  ctx_.recorder.entity_listed(dealer, ctx_.now(), std::min(until, ctx_.world.horizon));
+  for (std::size_t g = 0; g < fronts_.size(); ++g) {
+    const Flow& other = ctx_.world.flows[g];
+    if (other.diversion && other.tactics.dismantle_at == dealer && !fronts_[g].arrivals.done()) {
+      ctx_.simulator.interrupt(fronts_[g].arrivals);
+    }
+  }
 }
 
 void FrontCompanies::close(std::size_t f) {
-  if (f >= fronts_.size()) return;
   const std::optional<FrontRule>& rule = ctx_.world.flows[f].front;
   if (!rule || !open(f)) return;
   Front& front = fronts_[f];

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <vector>
 
 #include "models/replication/replication_context.hpp"
@@ -13,7 +14,9 @@ namespace chiptrail::models {
 // closes a flow's front (Flow::front): its arrivals stop until a new front forms, after the
 // flow's re-formation time, buying at the flow's volume after re-formation. Deterrence
 // (Flow::deterrence): a lot due is bought with probability (1 - r)^elasticity, r the flow's
-// perceived risk, learnt from its lots' outcomes.
+// perceived risk, learnt from its lots' outcomes. The entity list (World::entity_list): a
+// dealer with enough confirmed cases is listed for a time, and the flows dismantling there buy
+// nothing meanwhile.
 class FrontCompanies {
  public:
   explicit FrontCompanies(ReplicationContext& ctx);
@@ -23,9 +26,11 @@ class FrontCompanies {
   void set_arrivals(std::size_t f, sim::ProcessHandle process);
 
   // A confirmed case against a lot of flow `f`: closes its front if it is open and the flow
-  // has one. A closed front stays closed until its re-formation.
-  void close(std::size_t f);
+  // has one (a closed front stays closed until its re-formation), and counts against its
+  // dealer for the entity list.
+  void confirmed_case(std::size_t f);
 
+  // Whether flow `f` buys now: its front open and its dealer not listed.
   [[nodiscard]] bool open(std::size_t f) const;
 
   // What the flow of `lot` learns of its chips' fate: `interdicted` of them seized or disabled,
@@ -36,7 +41,8 @@ class FrontCompanies {
   [[nodiscard]] bool buys(const Lot& lot) const;
   // The flow's perceived risk now (Flow::deterrence).
   [[nodiscard]] double perceived_risk(std::size_t f) const;
-  [[nodiscard]] sim::Time reopens_at(std::size_t f) const { return fronts_[f].reopens_at; }
+  // When flow `f` may buy again (now or earlier if it may).
+  [[nodiscard]] sim::Time reopens_at(std::size_t f) const;
   // The arrival rate relative to the flow's written rate.
   [[nodiscard]] double volume(std::size_t f) const { return fronts_[f].volume; }
 
@@ -50,8 +56,16 @@ class FrontCompanies {
     double interdicted = 0, delivered = 0;
     sim::Time learnt_at;
   };
+  void close(std::size_t f);
+  void count_against_dealer(std::size_t f);
+  [[nodiscard]] sim::Time dealer_listed_until(std::size_t f) const;
+
   ReplicationContext& ctx_;
   std::vector<Front> fronts_;
+  // The entity list, by node: confirmed cases since the last listing, listed until.
+  std::map<NodeIndex, std::uint32_t> cases_;
+  std::map<NodeIndex, sim::Time> listed_until_;
+  sim::RandomStream listing_;  // the listing times, in order
 };
 
 }  // namespace chiptrail::models

@@ -14,7 +14,9 @@ void LotLifecycle::start() {
   for (std::size_t f = 0; f < ctx_.world.flows.size(); ++f) {
     const Flow& flow = ctx_.world.flows[f];
     sim::ProcessHandle p = ctx_.simulator.spawn("arrivals " + flow.id, arrivals(f));
-    if (flow.front && flow.schedule_days.empty()) fronts_.set_arrivals(f, std::move(p));
+    if ((flow.front || ctx_.world.entity_list) && flow.schedule_days.empty()) {
+      fronts_.set_arrivals(f, std::move(p));
+    }
   }
 }
 

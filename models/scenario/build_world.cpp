@@ -71,6 +71,15 @@ class WorldBuilder {
     flows();
     policies();
     jurisdictions();
+    if (s_.has_entity_list()) {
+      const FieldPath p = FieldPath{} / "entity_list";
+      EntityListRule rule;
+      if (s_.entity_list().has_cases_to_list())
+        rule.cases_to_list = s_.entity_list().cases_to_list();
+      if (rule.cases_to_list == 0) error(p / "cases_to_list", "must be at least 1");
+      rule.listed_days = distribution(p / "listed_days", s_.entity_list().listed_days(), true);
+      world_.entity_list = std::move(rule);
+    }
     adversary();
     uncertain();
     levers();

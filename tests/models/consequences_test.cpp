@@ -307,3 +307,32 @@ TEST_CASE("deterrence: buyers attempt (1 - r)^elasticity of their lots, r the sh
   none.replace(none.find("elasticity: 2"), 13, "elasticity: 0");
   CHECK(models::run_replication(world_from_text(none), 0).get("lots_deterred") == 0);
 }
+
+TEST_CASE("entity list: a dealer with enough confirmed cases is listed and its flows stop") {
+  // Lots due every 10 days, each refused at sale with a case confirmed at once, no front to
+  // close: every second case lists the dealer for 45 days, so lots due 20-50 days after the
+  // listing's case are not bought. Counted by hand as the rule reads.
+  std::string at;
+  int bought = 0, listings = 0, cases = 0;
+  double listed_until = -1;
+  for (int day = 0; day <= 990; day += 10) {
+    at += (at.empty() ? "" : ", ") + std::to_string(day);
+    if (day < listed_until) continue;
+    ++bought;
+    if (++cases == 2) {
+      cases = 0;
+      ++listings;
+      listed_until = day + 45;
+    }
+  }
+  std::string flow = daily_flow(1, 0);
+  flow.replace(flow.find("at_days: [0]"), 12, "at_days: [" + at + "]");
+  const std::string list = "entity_list { cases_to_list: 2 listed_days { fixed: 45 } }\n";
+  const models::World w = world_from_text(network() + flow + kVettingWithCase + list);
+  CHECK_FALSE(models::lots_independent(w));
+  const models::RunMetrics m = models::run_replication(w, 0);
+  CHECK(bought == 34);
+  CHECK(m.get("lots_diverted") == bought);
+  CHECK(m.get("entity_listings") == listings);
+  CHECK(m.get("entity_listed_days") == doctest::Approx(45.0 * listings));
+}
