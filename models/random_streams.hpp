@@ -23,7 +23,11 @@
 // The encounter counts how many times before this lot (or consignment) arrived at the same node:
 // a consignment that passes one hub twice, or tries again after being turned back, gets a fresh
 // draw each time. Nothing in an address depends on the order events happen in or on what other
-// lots do, so common random numbers hold across variants of a scenario.
+// lots do, so common random numbers hold across variants of a scenario. Three families are
+// drawn in sequence instead, because what they time is itself a sequence: a flow's front
+// re-formations (kFrontReform, the k-th closure's k-th draw), the entity list's listings
+// (kEntityList) and a checkpoint's other traffic within a day (kCheckpointTraffic); they stay
+// reproducible, but a variant that changes how many closures come first shifts them.
 namespace chiptrail::models::streams {
 
 inline constexpr std::uint64_t kArrivals = sim::stream_key("arrivals");  // entity: flow

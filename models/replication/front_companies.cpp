@@ -93,8 +93,9 @@ void FrontCompanies::count_against_dealer(std::size_t f) {
 
 void FrontCompanies::close(std::size_t f) {
   const std::optional<FrontRule>& rule = ctx_.world.flows[f].front;
-  if (!rule || !open(f)) return;
   Front& front = fronts_[f];
+  // The front's own state, not open(f): a front buying for a listed dealer is open, and closes.
+  if (!rule || ctx_.now() < front.reopens_at) return;
   front.reopens_at = ctx_.now() + days(rule->reform_days.sample(front.reform));
   front.volume = rule->volume_after_reform;
   ctx_.recorder.front_closed(f, ctx_.now(), front.reopens_at);

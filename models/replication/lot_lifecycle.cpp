@@ -163,7 +163,6 @@ sim::Process LotLifecycle::journey(Lot lot) {
     const bool air_gapped = sim::bernoulli(rs, cm.air_gapped_probability);
     const bool rolled_back = sim::bernoulli(rs, cm.firmware_rollback_probability);
     if (air_gapped || rolled_back) {
-      sold.silent = true;
       sold.licence_defeated = rolled_back;
       sold.operating_at.reset();  // silent since it left its data center
       const double per_chip = (air_gapped ? cm.air_gap_cost_per_chip_usd : 0) +

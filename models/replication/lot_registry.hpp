@@ -20,9 +20,9 @@ struct SoldLot {
   std::optional<NodeIndex> operating_at;  // online at this node
   sim::Time offline_since;
   std::optional<Lot> delivered;  // reassembled at its end facility
-  // Delivered silent (air-gapped or rolled back): answers no challenge, sends no heartbeat.
-  bool silent = false;
-  bool licence_defeated = false;     // rolled-back firmware: no licence to expire
+  // Delivered with rolled-back firmware: no licence to expire. (A lot kept silent at its end
+  // user, air-gapped or rolled back, has no operating_at: it answers nothing.)
+  bool licence_defeated = false;
   std::vector<std::uint64_t> parts;  // Lot::part of each piece it has had in the chain
   std::size_t live_parts = 0;        // how many of those are still in the chain
 

@@ -336,3 +336,19 @@ TEST_CASE("entity list: a dealer with enough confirmed cases is listed and its f
   CHECK(m.get("entity_listings") == listings);
   CHECK(m.get("entity_listed_days") == doctest::Approx(45.0 * listings));
 }
+
+TEST_CASE("entity list and fronts: a case while the dealer is listed still closes the front") {
+  // Lots due at days 0 and 3, both refused at sale; each case concludes 5 days later. Lot 0's
+  // case (day 5) closes the front for 2 days and lists the dealer for 100; lot 3's case (day 8)
+  // finds the front re-formed but the dealer listed: the new front closes all the same.
+  std::string flow = daily_flow(1, 0, "  front { reform_days { fixed: 2 } }\n");
+  flow.replace(flow.find("at_days: [0]"), 12, "at_days: [0, 3]");
+  std::string vetting = kVettingWithCase;
+  vetting.replace(vetting.find("fixed: 0"), 8, "fixed: 5");
+  const std::string list = "entity_list { cases_to_list: 1 listed_days { fixed: 100 } }\n";
+  const models::RunMetrics m =
+      models::run_replication(world_from_text(network() + flow + vetting + list), 0);
+  CHECK(m.get("lots_diverted") == 2);
+  CHECK(m.get("entity_listings") == 1);
+  CHECK(m.get("front_closures") == 2);
+}
