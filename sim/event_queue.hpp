@@ -31,10 +31,25 @@ class EventHandle {
 // sequence number is taken from a per-queue counter when the event is pushed. Events at the same
 // time therefore run in the order in which they were scheduled, on every machine and run.
 //
-// Layout: a 4-ary min-heap of 16-byte keys (time, sequence, slot) plus a slab of actions indexed
-// by slot. The heap moves only keys; actions stay put until they run. Cancellation is O(1): the
-// slot is released and its key in the heap becomes stale (its sequence no longer matches the
-// slot's), to be skipped when it reaches the top. Stale keys are compacted away when they
+// Layout: 16-byte keys (time, sequence, slot) plus a slab of actions indexed by slot; only keys
+// move, actions stay put until they run. The keys live in three tiers, split by time so that
+// every key of a lower tier is earlier than every key of a higher one (equal times always share
+// a tier):
+//   - the bottom, a 4-ary min-heap holding the keys due up to `bottom_last_`;
+//   - a ladder of rungs, each an array of time buckets (unsorted), a deeper rung splitting one
+//     bucket of the rung above it — the ladder queue of Tang, Goh and Thng (ACM TOMACS 2005);
+//   - the top, an unsorted array of keys later than every rung.
+// A push appends to the bucket or the top that covers its time (O(1)) unless it falls in the
+// bottom's range. When the bottom runs dry, the next non-empty bucket is heapified into it, or
+// split into a deeper rung when it is large and its times differ; when the ladder runs dry, the
+// top becomes its first rung. Each key is thus moved a bounded number of times and the heap
+// stays small (tens of keys), so a pop costs O(1) amortised where a single heap costs
+// O(log n): the hold benchmark's lever at 10^5 pending events. A bucket whose keys share one
+// time goes to the heap whole, which then orders it by sequence; a hostile workload can only
+// degrade the queue to one heap.
+//
+// Cancellation is O(1): the slot is released and its key becomes stale (its sequence no longer
+// matches the slot's), to be skipped when it surfaces. Stale keys are compacted away when they
 // outnumber live ones, so cancel-heavy models do not grow without bound.
 //
 // Sequence numbers are 32-bit to keep keys small. When the counter would wrap, the pending
@@ -44,7 +59,9 @@ class EventHandle {
 class EventQueue {
  public:
   // `first_sequence` lets tests start the counter near its wrap-around point.
-  explicit EventQueue(std::uint32_t first_sequence = 1) : next_seq_(first_sequence) {}
+  explicit EventQueue(std::uint32_t first_sequence = 1) : next_seq_(first_sequence) {
+    rungs_.reserve(kMaxRungs);  // refill holds references into it while adding a rung
+  }
 
   EventHandle push(Time t, Action&& action);
   // Returns true when the event was pending and is now cancelled.
@@ -62,8 +79,8 @@ class EventQueue {
 
   // Bytes held per pending event at the current capacity (for benchmarks).
   [[nodiscard]] std::size_t bytes_reserved() const;
-  // Keys in the heap, stale ones (of cancelled events) included: what compaction bounds.
-  [[nodiscard]] std::size_t keys_held() const { return heap_.size(); }
+  // Keys held in all tiers, stale ones (of cancelled events) included: what compaction bounds.
+  [[nodiscard]] std::size_t keys_held() const { return keys_; }
 
  private:
   struct Key {
@@ -85,18 +102,48 @@ class EventQueue {
         static_cast<int>(a.time < b.time) |
         (static_cast<int>(a.time == b.time) & static_cast<int>(a.seq < b.seq)));
   }
+  // An array of time buckets: bucket i holds the keys with start + i*width <= time, up to
+  // `last` (inclusive, so that no bound overflows at the end of time).
+  struct Rung {
+    Time::Rep start = 0;
+    Time::Rep last = 0;
+    std::uint64_t width = 1;
+    std::size_t next = 0;   // the first bucket not yet handed down
+    std::size_t count = 0;  // buckets in use (the vector keeps more, with their capacity)
+    std::vector<std::vector<Key>> buckets;
+    [[nodiscard]] std::size_t index(Time t) const;
+  };
+
   [[nodiscard]] bool stale(const Key& k) const { return slots_[k.slot].seq != k.seq; }
+  void place(const Key& k);
   void sift_up(std::size_t i);
   void remove_top();
-  void drop_stale_top();
+  // Makes the heap's front the earliest live key, refilling the heap from the ladder; false
+  // when nothing is pending.
+  bool surface();
+  bool refill();
+  // Spreads `keys` (times in [lo, hi]) over a new rung below the active ones, which takes
+  // every later push due up to `last`.
+  void add_rung(std::vector<Key>& keys, Time::Rep lo, Time::Rep hi, Time::Rep last);
+  void heapify_into_bottom(std::vector<Key>& keys, Time::Rep last);
   void compact();
   void renumber();
   void release(std::uint32_t slot);
 
   static constexpr std::size_t kArity = 4;
   static constexpr std::uint32_t kNoSlot = UINT32_MAX;
+  // Buckets are sized to hold about this many keys; a bucket larger than kSplitAbove is split
+  // into a deeper rung (at most kMaxRungs deep) rather than heapified.
+  static constexpr std::size_t kBucketKeys = 8;
+  static constexpr std::size_t kSplitAbove = 32;
+  static constexpr std::size_t kMaxRungs = 8;
 
   std::vector<Key> heap_;
+  Time::Rep bottom_last_ = Time::kMin;  // the heap holds every key due at or before this
+  std::vector<Rung> rungs_;             // kept with their buckets' capacity; rungs_in_use_ active
+  std::size_t rungs_in_use_ = 0;
+  std::vector<Key> top_;
+  std::size_t keys_ = 0;
   std::vector<Slot> slots_;
   std::uint32_t free_head_ = kNoSlot;
   std::uint32_t next_seq_;

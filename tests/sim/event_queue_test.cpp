@@ -227,3 +227,60 @@ TEST_CASE("model-based: pushes, pops, pop_due and cancels interleaved agree with
     CHECK(q.empty());
   }
 }
+
+TEST_CASE("model-based: a large simulation-like workload through the ladder agrees with a set") {
+  // Thousands pending, so keys pass through rungs, deeper rungs and the top: delays drawn from
+  // a mix (exponential at two scales, a burst at one instant, the end of time and just before
+  // it, the current time), cancellations, and pops that advance a clock as a simulator would.
+  EventQueue q;
+  std::set<std::tuple<std::int64_t, std::uint64_t, int>> oracle;
+  std::vector<std::pair<EventHandle, std::tuple<std::int64_t, std::uint64_t, int>>> handles;
+  chiptrail::sim::RandomStream rs({12, 0, 1, 2});
+  int popped_id = -1;
+  std::uint64_t pushes = 0;
+  std::int64_t now = 0;
+  const auto push = [&](std::int64_t t) {
+    const int id = static_cast<int>(handles.size());
+    const auto key = std::tuple{t, pushes++, id};
+    handles.emplace_back(q.push(Time::ticks(t), [&popped_id, id] { popped_id = id; }), key);
+    oracle.insert(key);
+  };
+  const auto delay = [&]() -> std::int64_t {
+    const double kind = rs.uniform01();
+    if (kind < 0.4) return static_cast<std::int64_t>(chiptrail::sim::exponential(rs, 1000.0));
+    if (kind < 0.7) return static_cast<std::int64_t>(chiptrail::sim::exponential(rs, 1e6));
+    if (kind < 0.85) return 86400 - now % 86400;  // the next midnight: many share it
+    if (kind < 0.9) return 0;
+    if (kind < 0.95) return Time::kMax - now;  // the end of time
+    return Time::kMax - now - 1 - static_cast<std::int64_t>(rs.uniform01() * 3);
+  };
+  for (int i = 0; i < 5000; ++i) push(delay());
+  for (int step = 0; step < 200000; ++step) {
+    const double u = rs.uniform01();
+    if (u < 0.5) {
+      push(now + delay());
+    } else if (u < 0.6) {
+      auto& [handle, key] =
+          handles[static_cast<std::size_t>(rs.uniform01() * static_cast<double>(handles.size()))];
+      REQUIRE(q.cancel(handle) == (oracle.erase(key) == 1));
+    } else if (!oracle.empty()) {
+      const auto expected = *oracle.begin();
+      Time t;
+      chiptrail::sim::Action action;
+      REQUIRE(q.pop_due(Time::max(), t, action));
+      action();
+      REQUIRE(popped_id == std::get<2>(expected));
+      REQUIRE(t.count() == std::get<0>(expected));
+      now = t.count() == Time::kMax ? now : t.count();
+      oracle.erase(oracle.begin());
+    }
+    REQUIRE(q.size() == oracle.size());
+    REQUIRE(q.keys_held() <= std::max<std::size_t>(64, 2 * q.size()) + 1);
+  }
+  while (!oracle.empty()) {
+    q.pop().second();
+    REQUIRE(popped_id == std::get<2>(*oracle.begin()));
+    oracle.erase(oracle.begin());
+  }
+  CHECK(q.empty());
+}
