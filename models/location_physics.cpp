@@ -31,4 +31,13 @@ double RttModel::sample_min_ms(double km, std::uint32_t probes, sim::RandomStrea
   return std::max(light_bound_rtt_ms(km), propagation + overhead_ms + jitter);
 }
 
+double RttModel::exceed_probability(double km, std::uint32_t probes, double limit_ms) const {
+  const double propagation = 2.0 * km * path_stretch / (fiber_speed_fraction * kLightKmPerMs);
+  const double delay = propagation + overhead_ms;
+  if (light_bound_rtt_ms(km) > limit_ms) return 1;
+  if (jitter_ms <= 0) return delay > limit_ms ? 1 : 0;
+  if (delay >= limit_ms) return 1;  // the jitter is positive almost surely
+  return std::exp(-(limit_ms - delay) * static_cast<double>(probes) / jitter_ms);
+}
+
 }  // namespace chiptrail::models

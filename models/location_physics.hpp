@@ -33,6 +33,9 @@ struct RttModel {
   // of several probes measures it. The minimum of k exponential jitters is exponential with
   // mean jitter_ms / k, so one draw gives it exactly.
   double sample_min_ms(double km, std::uint32_t probes, sim::RandomStream& rng) const;
+  // The probability that sample_min_ms(km, probes) exceeds `limit_ms`: 1 when even the light
+  // bound or the jitter-free delay does, else the exponential tail exp(-(limit - delay) k / j).
+  [[nodiscard]] double exceed_probability(double km, std::uint32_t probes, double limit_ms) const;
 };
 
 }  // namespace chiptrail::models

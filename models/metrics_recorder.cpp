@@ -203,6 +203,37 @@ void MetricsRecorder::cost(std::size_t policy, double usd, sim::Time t) {
   add(kCost, usd, t);
 }
 
+// What cost() would add for each effort, counted per period and window instead of one by one:
+// how many of the times first + k * interval (k < count) fall in each.
+void MetricsRecorder::costs(std::size_t policy, double usd_each, sim::Time first,
+                            sim::Time interval, std::uint64_t count) {
+  if (count == 0 || usd_each == 0) return;
+  const sim::Time::Rep step = interval.count();
+  // Efforts k with lo <= first + k * step < hi.
+  const auto in = [&](sim::Time lo, sim::Time hi) -> double {
+    const auto index = [&](sim::Time t) -> sim::Time::Rep {  // first k at or after t
+      if (t <= first) return 0;
+      const sim::Time::Rep d = (t - first).count(), n = static_cast<sim::Time::Rep>(count);
+      return d / step >= n ? n : (d + step - 1) / step;
+    };
+    return static_cast<double>(std::max<sim::Time::Rep>(0, index(hi) - index(lo)));
+  };
+  const sim::Time last = first + interval * static_cast<sim::Time::Rep>(count - 1);
+  const sim::Time counted = std::max(first, count_from_);
+  if (last < counted) return;
+  const double counted_usd = usd_each * in(counted, sim::Time::max());
+  by_policy_[policy].cost_usd += counted_usd;
+  totals_[kCost] += counted_usd;
+  const auto k_first = static_cast<std::size_t>(counted.count() / period_.count());
+  const auto k_last = static_cast<std::size_t>(last.count() / period_.count());
+  if (periods_.size() <= k_last) periods_.resize(k_last + 1, Counts{});
+  for (std::size_t k = k_first; k <= k_last; ++k) {
+    const sim::Time lo = std::max(counted, period_ * static_cast<sim::Time::Rep>(k));
+    periods_[k][kCost] += usd_each * in(lo, period_ * static_cast<sim::Time::Rep>(k + 1));
+  }
+  window_[kCost] += usd_each * in(std::max(counted, warmup_), world_.horizon);
+}
+
 // Fixed costs accrue evenly from each policy's start to the horizon, per 365 days: spread over
 // the periods and the steady window they overlap.
 void MetricsRecorder::add_fixed_costs(std::vector<Counts>& periods, Counts& window,

@@ -30,6 +30,8 @@ class MetricsRecorder : public Recorder {
   void false_positive(const Lot& lot, const DetectionEvent& d) override;
   void delivered(const Lot& lot, sim::Time t) override;
   void cost(std::size_t policy, double usd, sim::Time t) override;
+  void costs(std::size_t policy, double usd_each, sim::Time first, sim::Time interval,
+             std::uint64_t count) override;
   void flagged(const Lot& lot, std::size_t policy, sim::Time t) override;
   void burden(std::size_t policy, double usd, sim::Time t) override;
   void held(const Lot& lot, sim::Time held, sim::Time t) override;

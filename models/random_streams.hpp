@@ -51,6 +51,9 @@ inline constexpr std::uint64_t kDeterrence = sim::stream_key("deterrence");     
 inline constexpr std::uint64_t kEntityList = sim::stream_key("entity-list");     // listing times
 inline constexpr std::uint64_t kCountermeasures = sim::stream_key("countermeasures");  // per lot
 inline constexpr std::uint64_t kCheckpointTraffic = sim::stream_key("checkpoint-traffic");
+// Operation checks run as trials (trial_walk): by policy and walk (a lot's walks are numbered
+// from 0, one more each time its state changes); entity: the lot.
+inline constexpr std::uint64_t kCheckTrials = sim::stream_key("check-trials");
 
 // A family's stream at one node, on the lot's `encounter`-th arrival there (0 for the first).
 constexpr std::uint64_t at_node(std::uint64_t family, std::uint64_t node,

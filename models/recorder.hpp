@@ -41,6 +41,14 @@ class Recorder {
   virtual void delivered(const Lot& lot, sim::Time t) = 0;
   // A policy spent effort at `t` (units already multiplied into dollars by the model).
   virtual void cost(std::size_t policy, double usd, sim::Time t) = 0;
+  // The same for `count` efforts of `usd_each`, at first, first + interval, ... (periodic
+  // checks settled in bulk).
+  virtual void costs(std::size_t policy, double usd_each, sim::Time first, sim::Time interval,
+                     std::uint64_t count) {
+    for (std::uint64_t k = 0; k < count; ++k) {
+      cost(policy, usd_each, first + interval * static_cast<sim::Time::Rep>(k));
+    }
+  }
   // A policy's effort on a legitimate lot cost its owner `usd` at `t` (exam fees, handling):
   // a burden on legitimate trade. Most recorders need none of it.
   virtual void burden(std::size_t /*policy*/, double /*usd*/, sim::Time /*t*/) {}

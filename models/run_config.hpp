@@ -31,6 +31,10 @@ struct RunConfig {
   // horizon) (`infer` compares observations with the steady state this way). What is in the
   // pipeline at the horizon is counted whole. Zero normally.
   sim::Time count_from;
+  // Operation checks (location verification, heartbeats) one event per check instead of as
+  // trials with the first acting check drawn directly (PeriodicChecks): the slow reference
+  // that tests compare the trials with. Same distribution, other random numbers.
+  bool per_check_operation = false;
 };
 
 // A period for time series: "year" (365 days), "quarter" (365/4), "month" (365/12), or a

@@ -31,7 +31,7 @@ class Replication {
         context_{world, recorder, simulator_, streams_, lots_, guard_},
         fronts_(context_),
         enforcement_(context_, fronts_),
-        checks_(context_, enforcement_),
+        checks_(context_, enforcement_, config.per_check_operation),
         smugglers_(world.adversary ? std::make_unique<AdaptiveSmugglers>(context_) : nullptr),
         lifecycle_(context_, enforcement_, checks_, fronts_, smugglers_.get()) {}
 
@@ -46,6 +46,7 @@ class Replication {
     } else {
       simulator_.run_until(context_.world.horizon);
     }
+    checks_.finish();
     SimulationSummary out;
     std::vector<double> h100e_per_chip;
     for (const ChipModel& c : context_.world.chips) h100e_per_chip.push_back(c.h100_equivalents);

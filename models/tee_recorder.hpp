@@ -30,6 +30,11 @@ class TeeRecorder : public Recorder {
     a_.cost(policy, usd, t);
     b_.cost(policy, usd, t);
   }
+  void costs(std::size_t policy, double usd_each, sim::Time first, sim::Time interval,
+             std::uint64_t count) override {
+    a_.costs(policy, usd_each, first, interval, count);
+    b_.costs(policy, usd_each, first, interval, count);
+  }
   void burden(std::size_t policy, double usd, sim::Time t) override {
     a_.burden(policy, usd, t);
     b_.burden(policy, usd, t);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include "sim/normal_quantile.hpp"
@@ -10,6 +11,14 @@ namespace chiptrail::sim {
 
 double exponential(RandomStream& rs, double mean) {
   return -mean * std::log(rs.uniform01());
+}
+
+std::uint64_t geometric(RandomStream& rs, double p) {
+  constexpr auto kNever = std::numeric_limits<std::uint64_t>::max();
+  if (!(p > 0)) return kNever;
+  if (p >= 1) return 0;
+  const double failures = std::floor(std::log(rs.uniform01()) / std::log1p(-p));
+  return failures < 0x1p63 ? static_cast<std::uint64_t>(failures) : kNever;
 }
 
 double normal(RandomStream& rs, double mean, double sd) {

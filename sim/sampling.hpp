@@ -41,6 +41,11 @@ inline bool bernoulli(RandomStream& rs, double p) {
   return rs.uniform01() < p;
 }
 
+// The number of failures before the first success in independent trials that each succeed with
+// probability p (geometric on {0, 1, ...}), by inversion: floor(log U / log(1 - p)). p >= 1
+// gives 0; p <= 0, or a count beyond 2^63, gives the largest value (never, in practice).
+std::uint64_t geometric(RandomStream& rs, double p);
+
 // Poisson with the given mean: inversion below 30, Hörmann's PTRS rejection above (as numpy).
 std::int64_t poisson(RandomStream& rs, double mean);
 

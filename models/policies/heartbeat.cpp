@@ -20,6 +20,15 @@ Decision Heartbeat::on_operation(const PolicyContext& ctx) const {
   return {stops_itself && disable ? Verdict::kDisable : Verdict::kFlag, 1.0, {}};
 }
 
+std::optional<CheckTrials> Heartbeat::operation_trials(const PolicyContext& ctx) const {
+  CheckTrials t;
+  t.enrolled = !(ctx.lot_uniform() < p_.attack_success_probability);
+  t.violates_offline_beyond = sim::Time::from_days(p_.grace_days);
+  const bool stops_itself = p_.licence_expiry && ctx.delivered && !ctx.licence_defeated;
+  t.disable_probability = stops_itself ? p_.disable_probability : 0;
+  return t;
+}
+
 std::unique_ptr<Policy> make_heartbeat(const v1::Policy& config) {
   const v1::Heartbeat& c = config.heartbeat();
   Heartbeat::Parameters p;

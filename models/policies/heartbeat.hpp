@@ -30,6 +30,7 @@ class Heartbeat : public Policy {
   explicit Heartbeat(const Parameters& p) : p_(p) {}
   sim::Time operation_interval() const override;
   Decision on_operation(const PolicyContext& ctx) const override;
+  std::optional<CheckTrials> operation_trials(const PolicyContext& ctx) const override;
 
  private:
   Parameters p_;

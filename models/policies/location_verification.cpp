@@ -54,6 +54,27 @@ Decision LocationVerification::on_operation(const PolicyContext& ctx) const {
   return {p_.disable_on_violation && reachable ? Verdict::kDisable : Verdict::kFlag, 1.0, {}};
 }
 
+std::optional<CheckTrials> LocationVerification::operation_trials(const PolicyContext& ctx) const {
+  CheckTrials t;
+  t.enrolled = ctx.lot_uniform() < p_.opt_in_share;
+  t.violations_to_act = p_.violations_to_act;
+  t.window_checks = p_.window_challenges;
+  if (ctx.node == nullptr) {
+    if (p_.require_heartbeat) t.violates_offline_beyond = sim::Time::from_days(p_.max_offline_days);
+    return t;  // silent: a disable cannot reach it
+  }
+  // The landmarks' readings are independent: the challenge violates when every one is late.
+  t.violation_probability = 1;
+  for (const Landmark& l : p_.landmarks) {
+    const double km =
+        great_circle_km(ctx.node->latitude, ctx.node->longitude, l.latitude, l.longitude);
+    t.violation_probability *=
+        p_.rtt.exceed_probability(km, p_.probes_per_challenge, p_.max_rtt_ms);
+  }
+  t.disable_probability = p_.disable_on_violation ? 1 : 0;
+  return t;
+}
+
 std::unique_ptr<Policy> make_location_verification(const v1::Policy& config) {
   const v1::LocationVerification& c = config.location_verification();
   LocationVerification::Parameters p;

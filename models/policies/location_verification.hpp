@@ -51,6 +51,7 @@ class LocationVerification : public Policy {
   explicit LocationVerification(Parameters p) : p_(std::move(p)) {}
   sim::Time operation_interval() const override;
   Decision on_operation(const PolicyContext& ctx) const override;
+  std::optional<CheckTrials> operation_trials(const PolicyContext& ctx) const override;
   // Distance from a point to the nearest landmark, km.
   [[nodiscard]] double nearest_landmark_km(double latitude, double longitude) const;
   // Whether one challenge is a violation (before the persistence rule).

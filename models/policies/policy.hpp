@@ -38,6 +38,24 @@ struct Decision {
   sim::Time delay;
 };
 
+// Operation checks as independent trials: what every check on a lot does while the lot's state
+// (where it operates, how long it has been silent, delivered or not) stays as it is. A check
+// violates with `violation_probability`, and surely once the lot has been silent longer than
+// `violates_offline_beyond` (when set); the policy acts on a check when `violations_to_act` of
+// the last `window_checks` checks (that one included) violated, and then disables with
+// `disable_probability` (drawn at that check), else flags. Each check costs `effort_units`.
+// With this the model draws the first check that acts directly (a geometric skip over the
+// passing ones) and runs no event per check (PeriodicChecks).
+struct CheckTrials {
+  bool enrolled = true;  // false: never checked, at no cost, whatever the state (per lot)
+  double effort_units = 1;
+  double violation_probability = 0;
+  std::optional<sim::Time> violates_offline_beyond;
+  std::uint32_t violations_to_act = 1;
+  std::uint32_t window_checks = 1;  // <= 64
+  double disable_probability = 0;
+};
+
 // What a policy may look at when it acts: read-only views and its own random stream, addressed
 // by (policy, stage, node, lot), so its draws never shift anyone else's.
 struct PolicyContext {
@@ -128,6 +146,13 @@ class Policy {
   [[nodiscard]] virtual double audits_per_site_per_year() const { return 0; }
   [[nodiscard]] virtual sim::Time audit_notice() const { return {}; }
   [[nodiscard]] virtual sim::Time operation_interval() const { return {}; }
+  // The operation checks of a lot in the state `ctx` describes (its node, delivered and
+  // licence_defeated; offline when node is null), as independent trials: must describe exactly
+  // the distribution of what on_operation decides, check after check, in that state (a test
+  // compares the two). nullopt (the default): the model calls on_operation at every check.
+  [[nodiscard]] virtual std::optional<CheckTrials> operation_trials(const PolicyContext&) const {
+    return std::nullopt;
+  }
 
   virtual Decision on_sale(const PolicyContext&) const { return {}; }
   virtual Decision on_shipment(const PolicyContext&) const { return {}; }

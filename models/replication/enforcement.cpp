@@ -140,15 +140,13 @@ void Enforcement::act_on_sold_lot(std::uint64_t id, DetectionEvent event) {
     }
   }
   if (any_stopped && sold.at_site && !ctx_.lots.alive({id, 0})) {
-    sold.at_site = false;  // seized or disabled where it was installed
-    sold.operating_at.reset();
+    ctx_.lots.stop_at_site(id);  // seized or disabled where it was installed
   }
   if (!sold.delivered) return;
   if (event.verdict == Verdict::kDisable) {
     ctx_.recorder.disabled_after_delivery(*sold.delivered, event);
     fronts_.learn(*sold.delivered, sold.delivered->chips, 0);
-    sold.delivered.reset();
-    sold.operating_at.reset();
+    ctx_.lots.disable_delivered(id);
   } else if (parts.empty()) {
     DetectionEvent flag = event;
     flag.verdict = Verdict::kFlag;  // found after arrival: nothing left to seize

@@ -152,9 +152,7 @@ sim::Process LotLifecycle::journey(Lot lot) {
   if (arrived.empty()) co_return;
   for (const Lot& part : arrived) ctx_.lots.release(key(part));
   const Lot whole = merge(lot, arrived);
-  SoldLot& sold = ctx_.lots.sold(lot.id);
-  sold.delivered = whole;
-  sold.operating_at = tactics.end_facility;
+  ctx_.lots.deliver(lot.id, whole, tactics.end_facility);
   ctx_.recorder.delivered(whole, ctx_.now());
   fronts_.learn(lot, 0, whole.chips);
   const Countermeasures& cm = tactics.countermeasures;
@@ -163,8 +161,7 @@ sim::Process LotLifecycle::journey(Lot lot) {
     const bool air_gapped = sim::bernoulli(rs, cm.air_gapped_probability);
     const bool rolled_back = sim::bernoulli(rs, cm.firmware_rollback_probability);
     if (air_gapped || rolled_back) {
-      sold.licence_defeated = rolled_back;
-      sold.operating_at.reset();  // silent since it left its data center
+      ctx_.lots.go_silent(lot.id, rolled_back);  // silent since it left its data center
       const double per_chip = (air_gapped ? cm.air_gap_cost_per_chip_usd : 0) +
                               (rolled_back ? cm.rollback_cost_per_chip_usd : 0);
       ctx_.recorder.went_silent(whole, per_chip * static_cast<double>(whole.chips), ctx_.now());

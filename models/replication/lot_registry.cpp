@@ -17,10 +17,13 @@ void LotRegistry::hold(const Lot& lot) {
   s.parts.push_back(lot.part);
   ++s.live_parts;
   peak_live_ = std::max(peak_live_, live_.size());
+  changed(lot.id);
 }
 
 void LotRegistry::release(const LotKey& k) {
-  if (live_.erase(k) != 0) --sold_.at(k.lot).live_parts;
+  if (live_.erase(k) == 0) return;
+  --sold_.at(k.lot).live_parts;
+  changed(k.lot);
 }
 
 std::uint64_t LotRegistry::arrive(const LotKey& k, NodeIndex node) {
@@ -42,6 +45,7 @@ void LotRegistry::install(std::uint64_t id, NodeIndex dc) {
   s.at_site = true;
   s.operating_at = dc;
   site_lots_[dc].push_back(id);
+  changed(id);
 }
 
 void LotRegistry::remove_from_site(std::uint64_t id, sim::Time now) {
@@ -49,6 +53,35 @@ void LotRegistry::remove_from_site(std::uint64_t id, sim::Time now) {
   s.at_site = false;
   s.operating_at.reset();
   s.offline_since = now;
+  changed(id);
+}
+
+void LotRegistry::stop_at_site(std::uint64_t id) {
+  SoldLot& s = sold_.at(id);
+  s.at_site = false;
+  s.operating_at.reset();
+  changed(id);
+}
+
+void LotRegistry::deliver(std::uint64_t id, const Lot& whole, NodeIndex facility) {
+  SoldLot& s = sold_.at(id);
+  s.delivered = whole;
+  s.operating_at = facility;
+  changed(id);
+}
+
+void LotRegistry::go_silent(std::uint64_t id, bool licence_defeated) {
+  SoldLot& s = sold_.at(id);
+  s.licence_defeated = licence_defeated;
+  s.operating_at.reset();
+  changed(id);
+}
+
+void LotRegistry::disable_delivered(std::uint64_t id) {
+  SoldLot& s = sold_.at(id);
+  s.delivered.reset();
+  s.operating_at.reset();
+  changed(id);
 }
 
 const std::vector<std::uint64_t>& LotRegistry::on_record_at(NodeIndex site) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <unordered_map>
 #include <vector>
@@ -63,6 +64,17 @@ class LotRegistry {
   void install(std::uint64_t id, NodeIndex dc);
   // Taken out of its data center (offline from now).
   void remove_from_site(std::uint64_t id, sim::Time now);
+  // Seized or disabled where it was installed.
+  void stop_at_site(std::uint64_t id);
+  // Reassembled at its end facility as `whole`, online there.
+  void deliver(std::uint64_t id, const Lot& whole, NodeIndex facility);
+  // Kept silent at its end user (air-gapped, or with its firmware rolled back).
+  void go_silent(std::uint64_t id, bool licence_defeated);
+  // Disabled after delivery: out of the chain.
+  void disable_delivered(std::uint64_t id);
+  // Calls `changed` with a sold lot's id whenever what its periodic checks see changes (the
+  // methods above and release(); SoldLot's fields change only through them).
+  void watch(std::function<void(std::uint64_t)> changed) { changed_ = std::move(changed); }
   // The lots ever installed at `site`, in order of installation.
   [[nodiscard]] const std::vector<std::uint64_t>& on_record_at(NodeIndex site);
 
@@ -75,6 +87,11 @@ class LotRegistry {
   std::size_t peak_live_ = 0;
   std::unordered_map<std::uint64_t, SoldLot> sold_;  // by sold lot id (references stay valid)
   std::unordered_map<NodeIndex, std::vector<std::uint64_t>> site_lots_;
+  std::function<void(std::uint64_t)> changed_;
+
+  void changed(std::uint64_t id) const {
+    if (changed_) changed_(id);
+  }
 };
 
 }  // namespace chiptrail::models

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <utility>
 #include <vector>
 
@@ -116,6 +117,19 @@ TEST_CASE("poisson by inversion (small mean) and by PTRS (large mean)") {
   RandomStream rs({1, 0, 0, 0});
   CHECK(poisson(rs, 0.0) == 0);
   CHECK(poisson(rs, -1.0) == 0);
+}
+
+TEST_CASE("geometric: failures before the first success, mean and variance; edge cases") {
+  for (const double p : {0.9, 0.3, 0.01}) {
+    CAPTURE(p);
+    const double q = 1 - p;
+    check_moments([&](RandomStream& rs) { return static_cast<double>(geometric(rs, p)); },
+                  {q / p, q / (p * p), q * (9 - 9 * p + p * p) / std::pow(p, 4)}, 9);
+  }
+  RandomStream rs({1, 0, 0, 0});
+  CHECK(geometric(rs, 1.0) == 0);
+  CHECK(geometric(rs, 0.0) == std::numeric_limits<std::uint64_t>::max());
+  CHECK(geometric(rs, 1e-300) > (std::uint64_t{1} << 62));  // never, in practice
 }
 
 TEST_CASE("discrete choice follows its weights; zero weights are never chosen") {
