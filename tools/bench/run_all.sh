@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Runs every benchmark of issue 22 one after the other on this machine and prints one table of
+# the ratios the README quotes, with the date and the machine. Not run in CI (minutes, and the
+# figures depend on the machine). Needs a Release build in build/ (tools/quickstart.sh makes
+# one) and, for the SimPy ratio, Debian's python3-simpy3 (installed here when missing).
+#   bash tools/bench/run_all.sh            # everything, a few minutes on 2 cores
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+bench=build/chiptrail-bench
+if [[ ! -x "$bench" ]]; then
+  echo "run_all.sh: $bench is missing: build first (bash tools/quickstart.sh)" >&2
+  exit 1
+fi
+source tools/setup.sh
+chiptrail_install_packages python3-simpy3
+
+# key=value lines of one benchmark, as "key value" for lookups.
+value() { awk -F= -v k="$2" '$1 == k { print $2 }' <<<"$1"; }
+rows=()
+row() { rows+=("$(printf '%-44s %14s  %s' "$1" "$2" "$3")"); }
+
+for pending in 1000 10000 100000; do
+  out=$("$bench" hold --pending "$pending" --events 5000000)
+  row "hold P=$pending: callbacks / raw heap" "$(value "$out" engine_vs_raw)" \
+    "goal >= 1.0 (>= 1.3 at 100k)"
+  row "hold P=$pending: coroutines / raw heap" "$(value "$out" coroutine_vs_raw)" \
+    "goal >= 0.8 at 10k"
+  if [[ $pending == 10000 ]]; then
+    coroutines=$(value "$out" coroutine_events_per_s)
+    callbacks=$(value "$out" engine_events_per_s)
+    bytes=$(value "$out" engine_bytes_per_pending_event)
+  fi
+done
+simpy=$(/usr/bin/python3 tools/bench/hold_simpy.py --pending 10000 --events 500000)
+simpy_rate=$(value "$simpy" simpy_events_per_s)
+row "hold P=10000: SimPy events/s" "$simpy_rate" "python3-simpy3, processes"
+row "hold P=10000: coroutines / SimPy" "$(awk -v a="$coroutines" -v b="$simpy_rate" \
+  'BEGIN { printf "%.1f", a / b }')" "goal >= 25 (like for like: processes)"
+row "hold P=10000: callbacks / SimPy" "$(awk -v a="$callbacks" -v b="$simpy_rate" \
+  'BEGIN { printf "%.1f", a / b }')" ""
+row "hold: engine bytes per pending event" "$bytes" ""
+
+for lps in 1000 10000; do
+  end=$((lps == 1000 ? 1000 : 200))
+  out=$("$bench" phold --lps "$lps" --end "$end")
+  row "PHOLD $lps LPs: events/s" "$(value "$out" events_per_s)" "delay 1 + Exp(1)"
+  row "PHOLD $lps LPs: engine / raw heap" "$(value "$out" engine_vs_raw)" ""
+done
+
+declare -A per_replication
+for scenario in blackwell_sea chip_security_act; do
+  out=$("$bench" model --scenario "scenarios/$scenario.textproto" --replications 50)
+  per_replication[$scenario]=$(value "$out" x1_replications_per_s)
+  row "model $scenario: replications/s" "${per_replication[$scenario]}" ""
+  row "model $scenario: events / engine" "$(value "$out" x1_events_vs_engine)" "goal >= 0.8"
+  row "model $scenario: heap bytes per lot" "$(value "$out" x1_peak_bytes_per_lot_in_flight)" \
+    "goal <= 256"
+  row "model $scenario x10: replications/s" "$(value "$out" x10_replications_per_s)" ""
+done
+row "chip_security_act / blackwell_sea time" "$(awk -v a="${per_replication[blackwell_sea]}" \
+  -v b="${per_replication[chip_security_act]}" 'BEGIN { printf "%.2f", a / b }')" \
+  "per replication; goal <= 1.5"
+
+out=$("$bench" sweep)
+row "sweep: 2 threads / 1 thread" "$(value "$out" threads2_vs_threads1)" "goal >= 1.9"
+
+echo "chiptrail benchmarks, $(date -u +%Y-%m-%d), $(nproc) cores," \
+  "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), commit $(git rev-parse --short HEAD)"
+printf '%s\n' "${rows[@]}"
