@@ -97,9 +97,7 @@ sim::Process LotLifecycle::journey(Lot lot) {
                            nullptr, &held))
     co_return;
   if (held > sim::Time::zero()) co_await ctx_.simulator.delay(held);
-  bool stopped = false;
-  co_await ctx_.simulator.spawn("travel", travel(lot, flow.route, stopped));
-  if (stopped) co_return;
+  if (co_await travel(lot, flow.route)) co_return;
   const NodeIndex dc = flow.destination;
   held = sim::Time::zero();
   if (enforcement_.enforce(Stage::kInstallation, lot, &net.node(dc), dc, nullptr, {}, 0, nullptr,
@@ -123,8 +121,7 @@ sim::Process LotLifecycle::journey(Lot lot) {
     co_return;  // caught while installed (a tip, a payment investigation)
   ctx_.lots.remove_from_site(lot.id, ctx_.now());
   ctx_.recorder.removed(lot, dc, ctx_.now());
-  co_await ctx_.simulator.spawn("travel", travel(lot, tactics.to_dismantle, stopped));
-  if (stopped) co_return;
+  if (co_await travel(lot, tactics.to_dismantle)) co_return;
 
   std::uint64_t consignment_chips = tactics.consignment_chips;
   if (ctx_.world.adversary && ctx_.world.adversary->split_below_inspection_threshold) {
@@ -180,13 +177,10 @@ sim::Process LotLifecycle::consignment(Lot part, std::vector<Lot>& arrived) {
     sim::RandomStream rs = ctx_.streams.stream(streams::kRoute, part);
     route = &t.consignment_routes[sim::DiscreteChoice(t.consignment_route_weights)(rs)];
   }
-  bool stopped = false;
-  co_await ctx_.simulator.spawn("travel", travel(part, *route, stopped));
-  if (!stopped) arrived.push_back(part);
+  if (!co_await travel(part, *route)) arrived.push_back(part);
 }
 
-sim::Process LotLifecycle::travel(const Lot& lot, const std::vector<EdgeIndex>& path,
-                                  bool& stopped) {
+sim::Task<bool> LotLifecycle::travel(const Lot& lot, const std::vector<EdgeIndex>& path) {
   const Network& net = ctx_.world.network;
   sim::RandomStream rs = ctx_.streams.stream(streams::kTransit, lot);
   for (std::size_t i = 0; i < path.size();) {
@@ -201,8 +195,7 @@ sim::Process LotLifecycle::travel(const Lot& lot, const std::vector<EdgeIndex>& 
     sim::Time held;
     if (!ctx_.lots.alive(
             key(lot))) {  // taken out of the chain by a delayed verdict while travelling
-      stopped = true;
-      co_return;
+      co_return true;
     }
     ctx_.recorder.arrived(lot, to, ctx_.now());
     const std::uint64_t encounter = ctx_.lots.arrive(key(lot), to);
@@ -213,10 +206,7 @@ sim::Process LotLifecycle::travel(const Lot& lot, const std::vector<EdgeIndex>& 
     if (smugglers_ != nullptr && lot.diverted && (caught || !back)) {
       smugglers_->learn(lot, to, encounter, caught);
     }
-    if (caught) {
-      stopped = true;
-      co_return;
-    }
+    if (caught) co_return true;
     if (held > sim::Time::zero()) co_await ctx_.simulator.delay(held);
     if (back) {  // refused entry: the same leg back, then try again
       co_await ctx_.simulator.delay(days(edge.transit_days.sample(rs)));
@@ -224,6 +214,7 @@ sim::Process LotLifecycle::travel(const Lot& lot, const std::vector<EdgeIndex>& 
     }
     ++i;
   }
+  co_return false;
 }
 
 void LotLifecycle::install(const Lot& lot, NodeIndex dc) {

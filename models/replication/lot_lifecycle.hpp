@@ -8,6 +8,7 @@
 #include "models/replication/periodic_checks.hpp"
 #include "models/replication/replication_context.hpp"
 #include "sim/process.hpp"
+#include "sim/task.hpp"
 
 namespace chiptrail::models {
 
@@ -39,7 +40,7 @@ class LotLifecycle {
   // Moves a lot along a path: processing at each node it leaves, transit on each edge, the
   // shipment hook on arrival and the border hook at border crossings and transit hubs. Stops
   // when the lot is taken out of the chain, here or by a delayed verdict while it travels.
-  sim::Process travel(const Lot& lot, const std::vector<EdgeIndex>& path, bool& stopped);
+  sim::Task<bool> travel(const Lot& lot, const std::vector<EdgeIndex>& path);
   void install(const Lot& lot, NodeIndex dc);
 
   ReplicationContext& ctx_;

@@ -330,9 +330,9 @@ with open(sys.argv[2], 'w') as f:
       --max-lots 3 -j 1
     [[ -f "$work/sweep/.journal" ]]
     # Low limits hold too (the watchdog looks often enough), and while tracing.
-    expect_exit 65 "$chiptrail" run "$src/scenarios/minimal.textproto" -n 2 --max-events 100
-    grep -q "more than 100 events (--max-events)" "$work/stderr"
-    expect_exit 65 "$chiptrail" run "$src/scenarios/minimal.textproto" -n 1 --max-events 100 \
+    expect_exit 65 "$chiptrail" run "$src/scenarios/minimal.textproto" -n 2 --max-events 50
+    grep -q "more than 50 events (--max-events)" "$work/stderr"
+    expect_exit 65 "$chiptrail" run "$src/scenarios/minimal.textproto" -n 1 --max-events 50 \
       --trace "$work/limited.jsonl"
     # Sizes that could not fit are refused before anything is allocated.
     expect_exit 64 "$chiptrail" run "$scenario" --replications 100000000
