@@ -27,7 +27,7 @@ void PeriodicChecks::start_audits() {
 }
 
 void PeriodicChecks::start_operation_checks(const Lot& lot) {
-  std::vector<Trials>* trials = nullptr;
+  std::vector<std::size_t> as_trials;
   for (std::size_t p = 0; p < ctx_.world.policies.size(); ++p) {
     const PolicyInstance& inst = ctx_.world.policies[p];
     if (inst.policy->operation_interval() <= sim::Time::zero() ||
@@ -38,21 +38,22 @@ void PeriodicChecks::start_operation_checks(const Lot& lot) {
     if (per_check_ || !inst.policy->operation_trials(
                           operation_context(inst, ctx_.lots.sold(lot.id), lot.id, no_draws))) {
       ctx_.simulator.spawn("operation " + inst.name, operation(p, lot.id));
-      continue;
+    } else {
+      as_trials.push_back(p);
     }
-    if (trials == nullptr) {  // a lot is installed once: its trials never move after this
-      trials = &trials_[lot.id];
-      trials->reserve(ctx_.world.policies.size());
-    }
-    Trials& t = trials->emplace_back();
-    t.policy = p;
-    t.lot = lot.id;
-    t.first_check = ctx_.now() + inst.policy->operation_interval();
+  }
+  if (as_trials.empty()) return;
+  // A lot is installed once: its trials never move after this (events point at them).
+  std::vector<Trials>& trials = trials_[lot.id];
+  trials.resize(as_trials.size());
+  for (std::size_t i = 0; i < as_trials.size(); ++i) {
+    trials[i].policy = as_trials[i];
+    trials[i].lot = lot.id;
+    trials[i].first_check =
+        ctx_.now() + ctx_.world.policies[as_trials[i]].policy->operation_interval();
   }
   // Drawn once all are in place: a draw may act, and acting may change the lot's state.
-  if (trials != nullptr) {
-    for (Trials& t : *trials) draw(t);
-  }
+  for (Trials& t : trials) draw(t);
 }
 
 void PeriodicChecks::finish() {
