@@ -57,6 +57,7 @@ void run_model(const ModelOptions& o) {
     std::uint64_t events = 0;
     std::size_t peak_lots = 0;
     std::size_t peak_bytes_per_lot = 0;
+    std::size_t peak_bytes = 0;
     const auto start = std::chrono::steady_clock::now();
     for (std::uint64_t r = 0; r < o.replications; ++r) {
       models::MetricsRecorder recorder(world);
@@ -64,6 +65,7 @@ void run_model(const ModelOptions& o) {
       const models::SimulationSummary s = models::simulate(world, r, recorder);
       events += s.events;
       peak_lots = std::max(peak_lots, s.peak_lots_in_flight);
+      peak_bytes = std::max(peak_bytes, window.peak_bytes());
       if (s.peak_lots_in_flight > 0) {
         peak_bytes_per_lot =
             std::max(peak_bytes_per_lot, window.peak_bytes() / s.peak_lots_in_flight);
@@ -77,6 +79,11 @@ void run_model(const ModelOptions& o) {
         static_cast<double>(events) / static_cast<double>(o.replications));
     std::printf("x%d_peak_lots_in_flight=%zu\nx%d_peak_bytes_per_lot_in_flight=%zu\n", x, peak_lots,
                 x, peak_bytes_per_lot);
+    // The world-scale goal (issue 22): a simulated year in at most a second and a GiB.
+    const double years = world.horizon.to_days() / 365.0;
+    std::printf("x%d_seconds_per_simulated_year=%.3f\nx%d_peak_heap_mib=%.1f\n", x,
+                seconds / static_cast<double>(o.replications) / years, x,
+                static_cast<double>(peak_bytes) / (1024.0 * 1024.0));
     std::printf("x%d_events_vs_engine=%.3f\n", x,
                 static_cast<double>(events) / seconds / reference);
   }

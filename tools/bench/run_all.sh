@@ -57,6 +57,12 @@ for scenario in blackwell_sea chip_security_act; do
     "goal <= 256"
   row "model $scenario x10: replications/s" "$(value "$out" x10_replications_per_s)" ""
 done
+out=$("$bench" model --scenario scenarios/world_sea.textproto --replications 10)
+row "model world_sea: seconds per simulated year" "$(value "$out" x1_seconds_per_simulated_year)" \
+  "goal <= 1 (one core)"
+row "model world_sea: peak heap MiB" "$(value "$out" x1_peak_heap_mib)" "goal <= 1024"
+row "model world_sea x10: seconds per simulated year" \
+  "$(value "$out" x10_seconds_per_simulated_year)" ""
 row "chip_security_act / blackwell_sea time" "$(awk -v a="${per_replication[blackwell_sea]}" \
   -v b="${per_replication[chip_security_act]}" 'BEGIN { printf "%.2f", a / b }')" \
   "per replication; goal <= 1.5"
