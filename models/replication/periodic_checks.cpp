@@ -190,6 +190,7 @@ void PeriodicChecks::cost_checks(const Trials& t, std::uint64_t from, std::uint6
 }
 
 void PeriodicChecks::settle(Trials& t, std::uint64_t upto) {
+  upto = std::min(upto, horizon_check(t));  // a drained run goes on past it: no checks there
   if (upto <= t.settled.next) return;
   cost_checks(t, t.settled.next, upto);
   sim::RandomStream rng = walk_stream(t, t.walks - 1);
