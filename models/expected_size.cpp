@@ -15,7 +15,7 @@ std::string count_text(double n) {
 // Lots a flow expects to sell in one replication.
 double expected_lots(const Flow& f, double horizon_days) {
   if (!f.schedule_days.empty()) return static_cast<double>(f.schedule_days.size());
-  return f.poisson_per_year * horizon_days / 365.0;
+  return f.arrival_rate.expected(0, horizon_days);
 }
 
 }  // namespace

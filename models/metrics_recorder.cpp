@@ -142,10 +142,14 @@ void MetricsRecorder::front_closed(std::size_t flow, sim::Time t, sim::Time reop
   const double closed = (std::min(reopens, world_.horizon) - t).to_days();
   front_closed_days_ += closed;
   // The lots the closed front would have bought meanwhile, at the rate it was buying at:
-  // the flow's written rate times its volume after earlier re-formations.
+  // the flow's written rates over the closure times its volume after earlier re-formations.
   const Flow& f = world_.flows[flow];
   const double volume = front_closures_by_flow_[flow]++ == 0 ? 1.0 : f.front->volume_after_reform;
-  lots_forgone_expected_ += f.poisson_per_year * volume * closed / 365.0;
+  const ArrivalRate& rate = f.arrival_rate;
+  lots_forgone_expected_ +=
+      rate.changes.empty()  // one rate: in the order of old, so old results keep their bits
+          ? rate.base * volume * closed / 365.0
+          : rate.expected(t.to_days(), std::min(reopens, world_.horizon).to_days()) * volume;
 }
 
 void MetricsRecorder::went_silent(const Lot& delivered, double usd, sim::Time) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "models/adversary/adversary_config.hpp"
+#include "models/arrival_rate.hpp"
 #include "models/distribution.hpp"
 #include "models/jurisdictions.hpp"
 #include "models/lot.hpp"
@@ -74,7 +75,7 @@ struct Flow {
   std::string id;
   bool diversion = false;
   std::size_t chip_model = 0;
-  double poisson_per_year = 0;  // used when `schedule_days` is empty
+  ArrivalRate arrival_rate;  // Poisson, lots per year; used when `schedule_days` is empty
   std::vector<double> schedule_days;
   Distribution lot_chips;
   Packaging packaging = Packaging::kServer8;

@@ -36,14 +36,22 @@ sim::Process LotLifecycle::arrivals(std::size_t f) {
     co_return;
   }
   sim::RandomStream rs = ctx_.streams.stream(streams::kArrivals, f);
-  const double mean_gap_days = 365.0 / flow.poisson_per_year;
+  const ArrivalRate& rate = flow.arrival_rate;
+  const double mean_gap_days = 365.0 / rate.base;
   for (;;) {
     // A closed front (models/replication/front_companies.hpp) interrupts the wait; then the
     // process waits for the new front and draws its next arrival afresh, at the new volume.
     sim::Time wait;
     const bool buying = fronts_.open(f);
     if (buying) {
-      wait = days(sim::exponential(rs, mean_gap_days / fronts_.volume(f)));
+      if (rate.changes.empty()) {  // one rate: the same draws as ever
+        wait = days(sim::exponential(rs, mean_gap_days / fronts_.volume(f)));
+      } else {
+        const double now = ctx_.now().to_days();
+        const double at = rate.next_arrival(now, sim::exponential(rs, 1.0), fronts_.volume(f));
+        if (at >= ctx_.world.horizon.to_days()) co_return;
+        wait = days(at - now);
+      }
       if (ctx_.now() + wait >= ctx_.world.horizon) co_return;
     } else {
       if (fronts_.reopens_at(f) >= ctx_.world.horizon) co_return;

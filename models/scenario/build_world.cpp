@@ -333,14 +333,20 @@ class WorldBuilder {
         if (!positive_finite(a.poisson_per_year())) {
           error(p / "poisson_per_year",
                 "must be a positive rate, got " + describe_number(a.poisson_per_year()));
-        } else if (a.poisson_per_year() * s_.horizon_days() / 365.0 > kMaxExpectedLots) {
+        }
+        flow.arrival_rate.base = a.poisson_per_year();
+        rate_changes(p, a, flow.arrival_rate);
+        if (flow.arrival_rate.expected(0, s_.horizon_days()) > kMaxExpectedLots) {
           error(p / "poisson_per_year",
-                "expects " + describe_number(a.poisson_per_year() * s_.horizon_days() / 365.0) +
+                "expects " + describe_number(flow.arrival_rate.expected(0, s_.horizon_days())) +
                     " lots in one replication, over the limit of 10 million");
         }
-        flow.poisson_per_year = a.poisson_per_year();
         break;
       case v1::Arrivals::kSchedule:
+        if (a.rate_changes_size() > 0) {
+          error(p.at("rate_changes", 0),
+                "changes a Poisson rate: set poisson_per_year, not schedule");
+        }
         if (a.schedule().at_days().empty())
           error(p / "schedule" / "at_days", "needs at least one time");
         for (int k = 0; k < a.schedule().at_days_size(); ++k) {
@@ -351,6 +357,25 @@ class WorldBuilder {
           }
         }
         break;
+    }
+  }
+
+  // Rates from given days on, in increasing order of day: a rule announced, then in force.
+  void rate_changes(const FieldPath& p, const v1::Arrivals& a, ArrivalRate& rate) {
+    for (int k = 0; k < a.rate_changes_size(); ++k) {
+      const v1::RateChange& c = a.rate_changes(k);
+      const FieldPath at = p.at("rate_changes", static_cast<std::size_t>(k));
+      if (!(c.from_day() >= 0 && std::isfinite(c.from_day()))) {
+        error(at / "from_day", "must be a day at or after 0, got " + describe_number(c.from_day()));
+      } else if (!rate.changes.empty() && c.from_day() <= rate.changes.back().from_day) {
+        error(at / "from_day", "must come after the previous change's (" +
+                                   describe_number(rate.changes.back().from_day) + "), got " +
+                                   describe_number(c.from_day()));
+      }
+      if (!(c.per_year() >= 0 && std::isfinite(c.per_year()))) {
+        error(at / "per_year", "must be a rate of 0 or more, got " + describe_number(c.per_year()));
+      }
+      rate.changes.push_back({c.from_day(), c.per_year()});
     }
   }
 

@@ -91,7 +91,7 @@ TEST_CASE("the same scenario in JSON loads to the same world") {
   })";
   const models::World w = world_from_text(json, builtin_registry(), "s.json");
   CHECK(w.network.node_count() == 2);
-  CHECK(w.flows.at(0).poisson_per_year == 3);
+  CHECK(w.flows.at(0).arrival_rate.base == 3);
   CHECK_THROWS_AS(world_from_text("{\"horizon_days\": \"soon\"}", builtin_registry(), "s.json"),
                   models::InvalidInput);
 }

@@ -52,7 +52,7 @@ void run_model(const ModelOptions& o) {
   for (const double scale : {1.0, 10.0}) {
     models::World world = models::load_world(o.scenario, registry);
     for (models::Flow& f : world.flows) {
-      if (f.schedule_days.empty()) f.poisson_per_year *= scale;
+      if (f.schedule_days.empty()) f.arrival_rate.scale(scale);
     }
     std::uint64_t events = 0;
     std::size_t peak_lots = 0;
