@@ -112,10 +112,14 @@ struct InvestigationRule {
 };
 
 struct PolicyInstance {
-  std::string name;
+  std::string name;  // set with set_name(), which keys it
+  void set_name(std::string n) {
+    name = std::move(n);
+    name_key_ = sim::stream_key(name);
+  }
   // The name as a random-stream key (models/random_streams.hpp): a policy's draws depend on
-  // its name, not on its position in the list.
-  [[nodiscard]] std::uint64_t name_key() const { return sim::stream_key(name); }
+  // its name, not on its position in the list. Hashed once: every decision's stream needs it.
+  [[nodiscard]] std::uint64_t name_key() const { return name_key_; }
   std::string kind;
   Scope scope;
   sim::Time start;
@@ -127,6 +131,9 @@ struct PolicyInstance {
   Distribution false_positive_delay_days;   // a legitimate lot wrongly held
   std::optional<InvestigationRule> investigation;
   std::shared_ptr<const Policy> policy;
+
+ private:
+  std::uint64_t name_key_ = sim::stream_key("");
 };
 
 // The entity list: a dealer through which `cases_to_list` confirmed cases passed is listed for

@@ -537,7 +537,7 @@ class WorldBuilder {
       const auto& pol = s_.policies(i);
       const FieldPath p = FieldPath{}.at("policies", static_cast<std::size_t>(i));
       PolicyInstance inst;
-      inst.name = pol.name();
+      inst.set_name(pol.name());
       if (pol.name().empty()) error(p / "name", "is required");
       if (!seen.insert(pol.name()).second)
         error(p / "name", "duplicate policy name " + quoted(pol.name()));

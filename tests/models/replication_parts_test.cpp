@@ -51,7 +51,7 @@ struct Always : Policy {
 
 PolicyInstance instance(const char* name, Decision d, double cost = 0, sim::Time start = {}) {
   PolicyInstance p;
-  p.name = name;
+  p.set_name(name);
   p.kind = "test";
   p.scope.chips = {true};
   p.start = start;

@@ -47,11 +47,22 @@ for lps in 1000 10000; do
   row "PHOLD $lps LPs: engine / raw heap" "$(value "$out" engine_vs_raw)" ""
 done
 
-declare -A per_replication
+# The two scenarios alternate, best of three each: their ratio is the goal, and a shared
+# machine's noise moves single runs by a third.
+declare -A per_replication model_out
+for round in 1 2 3; do
+  for scenario in blackwell_sea chip_security_act; do
+    out=$("$bench" model --scenario "scenarios/$scenario.textproto" --replications 50)
+    rate=$(value "$out" x1_replications_per_s)
+    if awk -v a="$rate" -v b="${per_replication[$scenario]:-0}" 'BEGIN { exit !(a > b) }'; then
+      per_replication[$scenario]=$rate
+      model_out[$scenario]=$out
+    fi
+  done
+done
 for scenario in blackwell_sea chip_security_act; do
-  out=$("$bench" model --scenario "scenarios/$scenario.textproto" --replications 50)
-  per_replication[$scenario]=$(value "$out" x1_replications_per_s)
-  row "model $scenario: replications/s" "${per_replication[$scenario]}" ""
+  out=${model_out[$scenario]}
+  row "model $scenario: replications/s" "${per_replication[$scenario]}" "best of 3"
   row "model $scenario: events / engine" "$(value "$out" x1_events_vs_engine)" "goal >= 0.8"
   row "model $scenario: heap bytes per lot" "$(value "$out" x1_peak_bytes_per_lot_in_flight)" \
     "goal <= 256"
