@@ -213,7 +213,8 @@ void PeriodicChecks::act(Trials& t) {
       ctx_.now(), std::nullopt};
   const std::uint64_t walks = t.walks;
   enforcement_.act_on_finding(sold.lot, t.lot, event);  // may change the lot's state: lot_changed
-  if (!t.done && t.walks == walks) draw(t);
+  // Drawn again unless acting already did (lot_changed) or took the lot out of the chain.
+  if (!t.done && !t.left_chain && t.walks == walks) draw(t);
 }
 
 void PeriodicChecks::lot_changed(std::uint64_t id) {
