@@ -49,6 +49,39 @@ double Distribution::mean() const {
                     kind_);
 }
 
+double Distribution::survival(double x) const {
+  const auto normal_upper = [](double z) { return 0.5 * std::erfc(z / std::sqrt(2.0)); };
+  return std::visit(Overloaded{
+                        [x](const Fixed& d) { return d.value > x ? 1.0 : 0.0; },
+                        [x](const Uniform& d) {
+                          if (x < d.min) return 1.0;
+                          if (x >= d.max) return 0.0;
+                          return (d.max - x) / (d.max - d.min);
+                        },
+                        [x](const Exponential& d) { return std::exp(-x / d.mean); },
+                        [&](const Normal& d) { return normal_upper((x - d.mean) / d.sd); },
+                        [&](const LogNormal& d) {
+                          return x > 0 ? normal_upper((std::log(x) - d.mu) / d.sigma) : 1.0;
+                        },
+                        [x](const Triangular& d) {
+                          if (x < d.min) return 1.0;
+                          if (x >= d.max) return 0.0;
+                          const double width = d.max - d.min;
+                          if (x <= d.mode && d.mode > d.min)
+                            return 1 - (x - d.min) * (x - d.min) / (width * (d.mode - d.min));
+                          return (d.max - x) * (d.max - x) / (width * (d.max - d.mode));
+                        },
+                        [x](const Empirical& d) {
+                          double p = 0;
+                          for (std::size_t i = 0; i < d.values.size(); ++i) {
+                            if (d.values[i] > x) p += d.choice.probability(i);
+                          }
+                          return p;
+                        },
+                    },
+                    kind_);
+}
+
 std::optional<double> Distribution::density(double x) const {
   constexpr double kPi = 3.14159265358979323846;
   return std::visit(Overloaded{

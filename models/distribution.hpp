@@ -46,6 +46,8 @@ class Distribution {
   // The probability density at x (as drawn with non_negative false); none for fixed and
   // empirical distributions, which have no density.
   [[nodiscard]] std::optional<double> density(double x) const;
+  // P(X > x) for x >= 0, X as drawn with non_negative true (a lifetime outlasting x).
+  [[nodiscard]] double survival(double x) const;
   [[nodiscard]] const Kind& kind() const { return kind_; }
 
  private:

@@ -49,6 +49,13 @@ struct Lot {
   std::uint64_t first_serial = 0;
   bool diverted = false;
   bool relabelled = false;
+  // What an insider at the seller did for this lot (Flow::insider), drawn at sale.
+  struct InsiderHelp {
+    bool vetting = false;  // waved it through customer vetting
+    bool serials = false;  // falsified its serial records
+    [[nodiscard]] bool any() const { return vetting || serials; }
+  };
+  InsiderHelp insider;
   Sophistication buyer_sophistication = Sophistication::kMedium;
   std::uint32_t payment_layers = 0;  // third countries the payment went through
 };

@@ -93,6 +93,10 @@ std::vector<MetricInfo> make_glossary() {
                     "compute that reached the restricted end user, net of later disables"));
   g.push_back(count("h100e_in_pipeline", "pipeline", "H100e",
                     "diverted compute still in the chain at the horizon"));
+  g.push_back(count("h100e_in_service_restricted", "stock", "H100e",
+                    "expected compute delivered to restricted end users and still working at the "
+                    "horizon, by the chips' lifetimes (chips.lifetime_days), net of remote "
+                    "disables; in timeseries.csv, at each period's end"));
   g.push_back(count("h100e_finished", "finished", "H100e", "compute interdicted or delivered"));
   g.push_back(share("share_h100e_flagged", "flagged", "flagged compute over diverted compute",
                     "h100e_flagged", "h100e_diverted", false));
@@ -195,6 +199,40 @@ std::vector<MetricInfo> make_glossary() {
                     "substitute compute bought with the money of the lots not bought"));
   g.push_back(count("h100e_substitution_shortfall", "substitution", "H100e",
                     "compute demanded but not obtained through the substitute"));
+  // Remote access: leases of cloud capacity (only in scenarios with flows of leases). Counted by
+  // the lease's start; an H100e-hour is one H100-equivalent used for an hour, so
+  //   sought = denied + used + in pipeline.
+  g.push_back(count("leases_restricted", "diverted", "leases", "leases by restricted users"));
+  g.push_back(count("leases_refused_restricted", "interdicted", "leases",
+                    "restricted users' leases refused at the start (a screening)"));
+  g.push_back(count("leases_cut_restricted", "interdicted", "leases",
+                    "restricted users' leases cut short before the horizon (monitoring)"));
+  g.push_back(count("h100e_hours_remote_sought", "diverted", "H100e-hours",
+                    "compute restricted users leased: chips x H100e x lease hours"));
+  g.push_back(count("h100e_hours_remote_denied", "interdicted", "H100e-hours",
+                    "leased compute refused, or cut off before the horizon"));
+  g.push_back(count("h100e_hours_remote_used", "delivered", "H100e-hours",
+                    "leased compute restricted users used before the horizon"));
+  g.push_back(count("h100e_hours_remote_in_pipeline", "pipeline", "H100e-hours",
+                    "what leases running at the horizon would still use"));
+  g.push_back(count("h100e_hours_remote_finished", "finished", "H100e-hours",
+                    "leased compute denied or used"));
+  g.push_back(share("share_h100e_hours_remote_denied", "interdicted",
+                    "denied over finished leased compute: denied / (denied + used)",
+                    "h100e_hours_remote_denied", "h100e_hours_remote_finished", false));
+  g.push_back(count("h100e_years_remote_used_per_year", "delivered", "H100e",
+                    "leased compute in use by restricted users on average after the warm-up "
+                    "(H100e-years used per year): compare with h100e_in_service_restricted"));
+  g.push_back(count("leases_legitimate", "legitimate", "leases", "leases by legitimate tenants"));
+  g.push_back(count("leases_legitimate_refused", "legitimate", "leases",
+                    "legitimate tenants' leases refused at the start"));
+  g.push_back(count("h100e_hours_legitimate_refused", "legitimate", "H100e-hours",
+                    "compute of the legitimate leases refused"));
+  g.push_back(count("leases_legitimate_false_positive", "legitimate", "leases",
+                    "legitimate leases refused or wrongly reported (each lease once)"));
+  g.push_back(share("false_positive_rate_leases", "legitimate",
+                    "legitimate leases refused or wrongly reported over legitimate leases",
+                    "leases_legitimate_false_positive", "leases_legitimate", true));
   // Per policy (attribution).
   g.push_back(count("lots_flagged_by.<policy>", "flagged", "lots",
                     "diverted lots this policy raised an alert on, first or not"));
@@ -207,6 +245,15 @@ std::vector<MetricInfo> make_glossary() {
   g.push_back(count("h100e_interdicted_by.<policy>", "interdicted", "H100e",
                     "compute this policy seized or disabled"));
   g.push_back(count("cost_usd_by.<policy>", "cost", "USD", "what this policy cost"));
+  g.push_back(count("h100e_hours_remote_denied_by.<policy>", "interdicted", "H100e-hours",
+                    "leased compute this policy refused or cut off (with flows of leases)"));
+  // Per pathway: each diversion flow's share of what reached restricted users.
+  g.push_back(count("h100e_delivered_restricted_per_year_via.<flow>", "delivered", "H100e/year",
+                    "compute this diversion flow delivered to restricted users per year after the "
+                    "warm-up (net of disables in the same window)"));
+  g.push_back(count("h100e_years_remote_used_per_year_via.<flow>", "delivered", "H100e",
+                    "leased compute in use by this flow's restricted users on average after the "
+                    "warm-up"));
   return g;
 }
 
@@ -218,14 +265,17 @@ const std::vector<MetricInfo>& metric_glossary() {
 }
 
 const MetricInfo* find_metric(std::string_view name) {
-  std::string key(name);
-  if (const auto dot = name.find('.'); dot != std::string_view::npos) {
-    key = std::string(name.substr(0, dot)) + ".<policy>";
-  }
   const auto& g = metric_glossary();
-  const auto it =
-      std::find_if(g.begin(), g.end(), [&](const MetricInfo& m) { return m.name == key; });
-  return it == g.end() ? nullptr : &*it;
+  const auto find = [&](const std::string& key) -> const MetricInfo* {
+    const auto it =
+        std::find_if(g.begin(), g.end(), [&](const MetricInfo& m) { return m.name == key; });
+    return it == g.end() ? nullptr : &*it;
+  };
+  const auto dot = name.find('.');
+  if (dot == std::string_view::npos) return find(std::string(name));
+  const std::string stem(name.substr(0, dot));
+  const MetricInfo* per_policy = find(stem + ".<policy>");
+  return per_policy != nullptr ? per_policy : find(stem + ".<flow>");
 }
 
 std::string renamed_metric(std::string_view old_name) {
@@ -253,14 +303,15 @@ std::string rename_hint(std::string_view name) {
 }
 
 const std::vector<std::string>& period_metric_names() {
-  static const std::vector<std::string> names{"lots_diverted",        "lots_flagged",
-                                              "lots_interdicted",     "lots_delivered_restricted",
-                                              "chips_diverted",       "chips_flagged",
-                                              "chips_interdicted",    "chips_delivered_restricted",
-                                              "h100e_diverted",       "h100e_flagged",
-                                              "h100e_interdicted",    "h100e_delivered_restricted",
-                                              "enforcement_cost_usd", "legitimate_burden_usd",
-                                              "legitimate_delay_days"};
+  static const std::vector<std::string> names{
+      "lots_diverted",         "lots_flagged",
+      "lots_interdicted",      "lots_delivered_restricted",
+      "chips_diverted",        "chips_flagged",
+      "chips_interdicted",     "chips_delivered_restricted",
+      "h100e_diverted",        "h100e_flagged",
+      "h100e_interdicted",     "h100e_delivered_restricted",
+      "enforcement_cost_usd",  "legitimate_burden_usd",
+      "legitimate_delay_days", "h100e_in_service_restricted"};
   return names;
 }
 

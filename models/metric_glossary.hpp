@@ -17,7 +17,7 @@ namespace chiptrail::models {
 // interdicted: an alert that stops nothing (an end-use check, a registry mismatch) flags only.
 // Names say the rung; no metric mixes rungs.
 struct MetricInfo {
-  std::string name;         // a column of runs.csv; per-policy names end in ".<policy>"
+  std::string name;  // a column of runs.csv; per-policy names end in ".<policy>", per-flow ".<flow>"
   std::string rung;         // diverted, flagged, interdicted, delivered, pipeline, finished, ...
   std::string unit;         // lots, chips, H100e, USD, days, share, ...
   std::string description;  // one sentence: what is counted, and when
@@ -38,7 +38,8 @@ struct MetricInfo {
 const std::vector<MetricInfo>& metric_glossary();
 
 // The glossary entry of a metric name (a per-policy name such as "lots_flagged_by.customs_hk"
-// finds "lots_flagged_by.<policy>"); null for an unknown name.
+// finds "lots_flagged_by.<policy>", a per-flow one its ".<flow>" entry); null for an unknown
+// name.
 const MetricInfo* find_metric(std::string_view name);
 
 // Names of earlier versions, with the metric that replaced them (empty when none replaces it
@@ -49,7 +50,8 @@ std::string renamed_metric(std::string_view old_name);
 std::string rename_hint(std::string_view name);
 
 // The metrics counted per period in timeseries.csv (by when each event happened): the ladder's
-// counts and the cost. Their sums over the periods are the totals of the same names.
+// counts and the cost, whose sums over the periods are the totals of the same names; then the
+// stock in service (rung "stock"), taken at each period's end.
 const std::vector<std::string>& period_metric_names();
 
 }  // namespace chiptrail::models

@@ -19,10 +19,18 @@ MetricsRecorder::MetricsRecorder(const World& world, const RunConfig& config)
       warmup_(config.warmup),
       period_(config.period > sim::Time::zero() ? config.period : sim::Time::days(365)),
       count_from_(config.count_from),
-      by_policy_(world.policies.size()) {}
+      by_policy_(world.policies.size()),
+      delivered_window_by_flow_(world.flows.size()),
+      remote_used_window_by_flow_(world.flows.size()),
+      has_remote_access_(std::any_of(world.flows.begin(), world.flows.end(),
+                                     [](const Flow& f) { return f.remote_access; })) {}
 
 double MetricsRecorder::h100e(const Lot& lot) const {
   return static_cast<double>(lot.chips) * world_.chips[lot.chip_model].h100_equivalents;
+}
+
+bool MetricsRecorder::in_window(sim::Time t) const {
+  return t >= count_from_ && t >= warmup_ && t < world_.horizon;
 }
 
 void MetricsRecorder::add(Column c, double v, sim::Time t) {
@@ -31,7 +39,7 @@ void MetricsRecorder::add(Column c, double v, sim::Time t) {
   const auto k = static_cast<std::size_t>(std::max<sim::Time::Rep>(0, t.count() / period_.count()));
   if (periods_.size() <= k) periods_.resize(k + 1, Counts{});
   periods_[k][c] += v;
-  if (t >= warmup_ && t < world_.horizon) window_[c] += v;
+  if (in_window(t)) window_[c] += v;
 }
 
 void MetricsRecorder::lot_created(const Lot& lot, sim::Time t) {
@@ -119,6 +127,10 @@ void MetricsRecorder::disabled_after_delivery(const Lot& delivered, const Detect
   o.delivered -= delivered.chips;
   add(kChipsDelivered, -static_cast<double>(delivered.chips), d.time);
   add(kH100eDelivered, -h100e(delivered), d.time);
+  if (d.time >= count_from_) {
+    stock_.push_back({d.time, o.delivered_at, -h100e(delivered), delivered.chip_model});
+  }
+  if (in_window(d.time)) delivered_window_by_flow_[delivered.flow] -= h100e(delivered);
   if (o.delivered == 0 && o.counted_delivered) {
     o.counted_delivered = false;
     add(kLotsDelivered, -1, d.time);
@@ -166,11 +178,62 @@ void MetricsRecorder::delivered(const Lot& lot, sim::Time t) {
   if (it == lots_.end()) return;
   LotOutcome& o = it->second;
   o.delivered += lot.chips;
+  o.delivered_at = t;
+  if (t >= count_from_) stock_.push_back({t, t, h100e(lot), lot.chip_model});
+  if (in_window(t)) delivered_window_by_flow_[lot.flow] += h100e(lot);
   add(kChipsDelivered, static_cast<double>(lot.chips), t);
   add(kH100eDelivered, h100e(lot), t);
   if (!o.counted_delivered) {
     o.counted_delivered = true;
     add(kLotsDelivered, 1, t);
+  }
+}
+
+// A lease's hours: sought at its start; refused whole, or used from its start until it ends, is
+// cut or the horizon comes, whichever is first. A cut before the horizon denies the rest; what
+// a lease running at the horizon would still use is in the pipeline (cut later or not).
+void MetricsRecorder::leased(const Lot& lease, const LeaseOutcome& o) {
+  if (o.start < count_from_) return;
+  const double per_day = h100e(lease) * 24.0;  // H100e-hours a day
+  const double hours = per_day * o.length.to_days();
+  if (!lease.diverted) {
+    ++remote_.legitimate;
+    double burden = 0;
+    for (const std::size_t p : o.reported_by) burden += world_.policies[p].false_positive_cost_usd;
+    if (o.refused_by) {
+      ++remote_.legitimate_refused;
+      remote_.legitimate_hours_refused += hours;
+      burden += world_.policies[*o.refused_by].false_positive_cost_usd;
+    }
+    if (o.refused_by || !o.reported_by.empty()) ++remote_.legitimate_false_positive;
+    if (burden > 0) add(kBurden, burden, o.start);
+    return;
+  }
+  ++remote_.leases;
+  remote_.sought += hours;
+  if (o.refused_by) {
+    ++remote_.refused;
+    remote_.denied += hours;
+    by_policy_[*o.refused_by].h100e_hours_remote_denied += hours;
+    return;
+  }
+  const sim::Time horizon = world_.horizon;
+  const sim::Time stop = o.start + (o.cut_by ? o.cut_after : o.length);
+  const sim::Time used_until = std::min(stop, horizon);
+  remote_.used += per_day * (used_until - o.start).to_days();
+  const sim::Time window_from = std::max(o.start, warmup_);
+  if (used_until > window_from) {
+    const double used_window = per_day * (used_until - window_from).to_days();
+    remote_.used_window += used_window;
+    remote_used_window_by_flow_[lease.flow] += used_window;
+  }
+  if (stop >= horizon) {
+    remote_.in_pipeline += per_day * (o.start + o.length - horizon).to_days();
+  } else if (o.cut_by) {
+    ++remote_.cut;
+    const double rest = per_day * (o.length - o.cut_after).to_days();
+    remote_.denied += rest;
+    by_policy_[*o.cut_by].h100e_hours_remote_denied += rest;
   }
 }
 
@@ -238,7 +301,8 @@ void MetricsRecorder::costs(std::size_t policy, double usd_each, sim::Time first
   window_[kCost] += usd_each * in(std::max(counted, warmup_), world_.horizon);
 }
 
-// Fixed costs accrue evenly from each policy's start to the horizon, per 365 days: spread over
+// Fixed costs (and steady effort, Policy::effort_units_per_year) accrue evenly from each
+// policy's start to the horizon, per 365 days: spread over
 // the periods and the steady window they overlap.
 void MetricsRecorder::add_fixed_costs(std::vector<Counts>& periods, Counts& window,
                                       std::vector<PolicyTotals>& by_policy) const {
@@ -249,7 +313,9 @@ void MetricsRecorder::add_fixed_costs(std::vector<Counts>& periods, Counts& wind
   const sim::Time end = world_.horizon;
   for (std::size_t i = 0; i < world_.policies.size(); ++i) {
     const PolicyInstance& p = world_.policies[i];
-    const double per_day = p.fixed_cost_per_year_usd / 365.0;
+    const double per_day =
+        (p.fixed_cost_per_year_usd + p.policy->effort_units_per_year() * p.cost_per_unit_usd) /
+        365.0;
     if (per_day <= 0 || p.start >= end) continue;
     by_policy[i].cost_usd += per_day * overlap_days(p.start, end, count_from_, end);
     window[kCost] += per_day * overlap_days(p.start, end, warmup_, end);
@@ -262,6 +328,16 @@ void MetricsRecorder::add_fixed_costs(std::vector<Counts>& periods, Counts& wind
   }
 }
 
+double MetricsRecorder::in_service(sim::Time t) const {
+  double total = 0;
+  for (const StockEntry& e : stock_) {
+    if (e.from > t) continue;
+    const std::optional<Distribution>& life = world_.chips[e.chip_model].lifetime_days;
+    total += e.h100e * (life ? life->survival((t - e.delivered).to_days()) : 1.0);
+  }
+  return total;
+}
+
 RunMetrics MetricsRecorder::finish(const Pipeline& pipeline) const {
   const auto d = [](std::uint64_t x) { return static_cast<double>(x); };
   const double nan = std::numeric_limits<double>::quiet_NaN();
@@ -272,6 +348,12 @@ RunMetrics MetricsRecorder::finish(const Pipeline& pipeline) const {
   const auto horizon_periods =
       static_cast<std::size_t>((world_.horizon.count() + period_.count() - 1) / period_.count());
   if (periods.size() < horizon_periods) periods.resize(horizon_periods, Counts{});
+  for (std::size_t k = 0; k < periods.size(); ++k) {  // the stock at each period's end
+    const sim::Time start = period_ * static_cast<sim::Time::Rep>(k);
+    sim::Time end = period_ * static_cast<sim::Time::Rep>(k + 1);
+    if (start < world_.horizon && end > world_.horizon) end = world_.horizon;
+    periods[k][kInService] = in_service(end);
+  }
   Counts window = window_;
   std::vector<PolicyTotals> by_policy = by_policy_;
   add_fixed_costs(periods, window, by_policy);
@@ -319,6 +401,7 @@ RunMetrics MetricsRecorder::finish(const Pipeline& pipeline) const {
   m.set("h100e_interdicted", t[kH100eInterdicted]);
   m.set("h100e_delivered_restricted", t[kH100eDelivered]);
   m.set("h100e_in_pipeline", pipeline.h100e);
+  m.set("h100e_in_service_restricted", in_service(world_.horizon));
   m.set("h100e_finished", h100e_finished);
   m.set("share_h100e_flagged", ratio(t[kH100eFlagged], t[kH100eDiverted]));
   m.set("share_h100e_denied", ratio(t[kH100eInterdicted], h100e_finished));
@@ -363,6 +446,25 @@ RunMetrics MetricsRecorder::finish(const Pipeline& pipeline) const {
     m.set("h100e_substituted", h100e_substituted_bought_);
     m.set("h100e_substitution_shortfall", h100e_shortfall_);
   }
+  if (has_remote_access_) {  // only with flows of leases, so that other scenarios keep columns
+    const RemoteTotals& r = remote_;
+    m.set("leases_restricted", d(r.leases));
+    m.set("leases_refused_restricted", d(r.refused));
+    m.set("leases_cut_restricted", d(r.cut));
+    m.set("h100e_hours_remote_sought", r.sought);
+    m.set("h100e_hours_remote_denied", r.denied);
+    m.set("h100e_hours_remote_used", r.used);
+    m.set("h100e_hours_remote_in_pipeline", r.in_pipeline);
+    m.set("h100e_hours_remote_finished", r.denied + r.used);
+    m.set("share_h100e_hours_remote_denied", ratio(r.denied, r.denied + r.used));
+    m.set("h100e_years_remote_used_per_year",
+          years > 0 ? r.used_window / (24.0 * 365.0) / years : nan);
+    m.set("leases_legitimate", d(r.legitimate));
+    m.set("leases_legitimate_refused", d(r.legitimate_refused));
+    m.set("h100e_hours_legitimate_refused", r.legitimate_hours_refused);
+    m.set("leases_legitimate_false_positive", d(r.legitimate_false_positive));
+    m.set("false_positive_rate_leases", ratio(d(r.legitimate_false_positive), d(r.legitimate)));
+  }
   for (std::size_t i = 0; i < by_policy.size(); ++i) {
     const std::string& name = world_.policies[i].name;
     const PolicyTotals& p = by_policy[i];
@@ -372,6 +474,20 @@ RunMetrics MetricsRecorder::finish(const Pipeline& pipeline) const {
     m.set("chips_interdicted_by." + name, d(p.chips_interdicted));
     m.set("h100e_interdicted_by." + name, p.h100e_interdicted);
     m.set("cost_usd_by." + name, p.cost_usd);
+    if (has_remote_access_) {
+      m.set("h100e_hours_remote_denied_by." + name, p.h100e_hours_remote_denied);
+    }
+  }
+  for (std::size_t f = 0; f < world_.flows.size(); ++f) {
+    const Flow& flow = world_.flows[f];
+    if (!flow.diversion) continue;
+    if (flow.remote_access) {
+      m.set("h100e_years_remote_used_per_year_via." + flow.id,
+            years > 0 ? remote_used_window_by_flow_[f] / (24.0 * 365.0) / years : nan);
+    } else {
+      m.set("h100e_delivered_restricted_per_year_via." + flow.id,
+            years > 0 ? delivered_window_by_flow_[f] / years : nan);
+    }
   }
   for (const Counts& c : periods) m.periods.emplace_back(c.begin(), c.end());
   return m;

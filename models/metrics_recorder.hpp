@@ -41,6 +41,7 @@ class MetricsRecorder : public Recorder {
   void front_closed(std::size_t flow, sim::Time t, sim::Time reopens) override;
   void deterred(const Lot& due, sim::Time t) override;
   void entity_listed(NodeIndex dealer, sim::Time t, sim::Time until) override;
+  void leased(const Lot& lease, const LeaseOutcome& o) override;
 
   // `pipeline` is what the model still holds at the horizon, counted by the model from its
   // live lots: the independent side of the conservation checks.
@@ -64,6 +65,7 @@ class MetricsRecorder : public Recorder {
     kCost,
     kBurden,
     kDelay,
+    kInService,  // a stock, not a count: filled in by finish() (in_service)
     kColumns
   };
   using Counts = std::array<double, kColumns>;
@@ -81,6 +83,7 @@ class MetricsRecorder : public Recorder {
     bool first_interdiction_seen = false;
     bool counted_interdicted = false;  // in lots_interdicted
     bool counted_delivered = false;    // in lots_delivered_restricted
+    sim::Time delivered_at;
     [[nodiscard]] std::uint64_t chips_flagged() const;
   };
 
@@ -89,14 +92,38 @@ class MetricsRecorder : public Recorder {
     std::uint64_t chips_interdicted = 0;
     double h100e_interdicted = 0;
     double cost_usd = 0;
+    double h100e_hours_remote_denied = 0;
+  };
+
+  // Compute delivered to restricted end users enters the stock in service; a remote disable
+  // takes it out again. An entry adds `h100e` times the chips' survival to the stock at every
+  // time from `from` on, `delivered` being when the chips arrived (their age is counted from).
+  struct StockEntry {
+    sim::Time from, delivered;
+    double h100e = 0;
+    std::size_t chip_model = 0;
+  };
+
+  // Remote access (leases), all counted by the lease's start: hours are H100e-hours.
+  struct RemoteTotals {
+    std::uint64_t leases = 0, refused = 0, cut = 0;
+    double sought = 0, denied = 0, used = 0, in_pipeline = 0;
+    double used_window = 0;  // used in [warm-up, horizon)
+    std::uint64_t legitimate = 0, legitimate_refused = 0, legitimate_false_positive = 0;
+    double legitimate_hours_refused = 0;
   };
 
   // Adds `v` to column `c` of the period holding `t`, and of the steady window after warm-up.
   void add(Column c, double v, sim::Time t);
+  // Whether an event at `t` falls in the steady window [warm-up, horizon) (and is counted).
+  [[nodiscard]] bool in_window(sim::Time t) const;
   void interdict(LotOutcome& o, const Lot& lot, std::size_t policy, Verdict v, sim::Time t);
   [[nodiscard]] double h100e(const Lot& lot) const;
   void add_fixed_costs(std::vector<Counts>& periods, Counts& window,
                        std::vector<PolicyTotals>& by_policy) const;
+  // The expected H100e delivered to restricted end users and still working at `t` (by the
+  // chips' lifetimes), net of remote disables.
+  [[nodiscard]] double in_service(sim::Time t) const;
 
   const World& world_;
   sim::Time warmup_, period_, count_from_;
@@ -121,6 +148,12 @@ class MetricsRecorder : public Recorder {
   double smuggler_countermeasure_cost_ = 0;
   sim::RunningStats days_to_first_flag_;
   std::vector<PolicyTotals> by_policy_;
+  std::vector<StockEntry> stock_;
+  // Per flow, in [warm-up, horizon): H100e delivered (diversion flows of chips), H100e-hours
+  // used (flows of leases).
+  std::vector<double> delivered_window_by_flow_, remote_used_window_by_flow_;
+  bool has_remote_access_ = false;  // the world has flows of leases: their metrics are reported
+  RemoteTotals remote_;
   // Adaptive smugglers only: substitution.
   std::uint64_t lots_substituted_ = 0;
   double h100e_substituted_demand_ = 0, h100e_substituted_bought_ = 0, h100e_shortfall_ = 0;

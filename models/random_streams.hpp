@@ -54,6 +54,8 @@ inline constexpr std::uint64_t kCheckpointTraffic = sim::stream_key("checkpoint-
 // Operation checks run as trials (trial_walk): by policy and walk (a lot's walks are numbered
 // from 0, one more each time its state changes); entity: the lot.
 inline constexpr std::uint64_t kCheckTrials = sim::stream_key("check-trials");
+inline constexpr std::uint64_t kLeaseLength = sim::stream_key("lease-length");  // per lease
+inline constexpr std::uint64_t kInsider = sim::stream_key("insider");           // per lot
 
 // A family's stream at one node, on the lot's `encounter`-th arrival there (0 for the first).
 constexpr std::uint64_t at_node(std::uint64_t family, std::uint64_t node,

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "models/lot.hpp"
 #include "models/policies/policy.hpp"
@@ -22,6 +23,18 @@ struct DetectionEvent {
   // A seizure the place's law does not allow (models/jurisdictions.hpp): the verdict became a
   // flag, the finding passed on.
   bool without_authority = false;
+};
+
+// A lease of cloud capacity (Flow::remote_access), decided whole at its start: it would run
+// `length` from `start`; a screening refused it (`refused_by`: it never ran), or monitoring cuts
+// it `cut_after` its start (`cut_by`; possibly after the horizon). `reported_by`: policies that
+// reported the lease without stopping it (for a legitimate tenant, a false positive).
+struct LeaseOutcome {
+  sim::Time start, length;
+  std::optional<std::size_t> refused_by;
+  std::optional<std::size_t> cut_by;
+  sim::Time cut_after;
+  std::vector<std::size_t> reported_by;
 };
 
 // Receives what happens in one replication. The model reports; recorders decide what to keep
@@ -65,6 +78,10 @@ class Recorder {
   // A diversion lot was never bought: its end user judged smuggled compute dearer than the
   // domestic substitute and bought `h100e_bought` H100-equivalents of that instead, at `t`.
   virtual void substituted(const Lot& demanded, double h100e_bought, sim::Time t) = 0;
+
+  // A lease of cloud capacity started at `o.start` (now), with everything that will happen to
+  // it: the recorder apportions its hours over time.
+  virtual void leased(const Lot& /*lease*/, const LeaseOutcome& /*o*/) {}
 
   // A diversion lot due was not bought: its buyers were deterred by their perceived risk.
   virtual void deterred(const Lot& /*due*/, sim::Time /*t*/) {}

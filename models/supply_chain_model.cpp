@@ -13,6 +13,7 @@
 #include "models/replication/lot_lifecycle.hpp"
 #include "models/replication/lot_registry.hpp"
 #include "models/replication/periodic_checks.hpp"
+#include "models/replication/remote_access.hpp"
 #include "models/replication/replication_context.hpp"
 #include "models/replication/replication_streams.hpp"
 #include "models/replication/run_guard.hpp"
@@ -33,7 +34,8 @@ class Replication {
         enforcement_(context_, fronts_),
         checks_(context_, enforcement_, config.per_check_operation),
         smugglers_(world.adversary ? std::make_unique<AdaptiveSmugglers>(context_) : nullptr),
-        lifecycle_(context_, enforcement_, checks_, fronts_, smugglers_.get()) {}
+        remote_(context_),
+        lifecycle_(context_, enforcement_, checks_, fronts_, remote_, smugglers_.get()) {}
 
   SimulationSummary run() {
     check_expected_size(context_.world, config_.limits);
@@ -66,6 +68,7 @@ class Replication {
   Enforcement enforcement_;
   PeriodicChecks checks_;
   std::unique_ptr<AdaptiveSmugglers> smugglers_;  // null: the smugglers do not adapt
+  RemoteAccess remote_;
   LotLifecycle lifecycle_;
   sim::Simulator simulator_;  // last: destroyed first, its processes refer to the parts above
 };

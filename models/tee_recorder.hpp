@@ -67,6 +67,10 @@ class TeeRecorder : public Recorder {
     a_.front_closed(flow, t, reopens);
     b_.front_closed(flow, t, reopens);
   }
+  void leased(const Lot& lease, const LeaseOutcome& o) override {
+    a_.leased(lease, o);
+    b_.leased(lease, o);
+  }
   void went_silent(const Lot& delivered, double usd, sim::Time t) override {
     a_.went_silent(delivered, usd, t);
     b_.went_silent(delivered, usd, t);

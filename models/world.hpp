@@ -26,6 +26,8 @@ struct ChipModel {
   // going there, so enforcement measures act on controlled chips only.
   bool controlled = true;
   double h100_equivalents = 1;  // performance relative to one H100
+  // How long a chip delivered to a restricted end user keeps working; unset: for ever.
+  std::optional<Distribution> lifetime_days;
 };
 
 // How the end user keeps verification and remote disable away from a delivered lot: each
@@ -87,6 +89,13 @@ struct Flow {
   std::uint32_t payment_layers = 0;
   std::optional<FrontRule> front;            // unset: the flow never stops
   std::optional<DeterrenceRule> deterrence;  // unset: the flow buys as written
+  // Remote access: the lots are leases of `lease_days` at `destination` (no route, no tactics).
+  bool remote_access = false;
+  Distribution lease_days;
+  // Insiders at the seller (diversion flows): each lot is handled by one with
+  // `insider_probability`, who waves it through vetting and/or falsifies its serial records.
+  double insider_probability = 0;
+  Lot::InsiderHelp insider_help;
 };
 
 // Where and on what a policy acts. Empty place sets mean everywhere.

@@ -135,6 +135,16 @@ ChainResult solve_routes(const World& world, const std::vector<std::vector<Check
 
 std::vector<std::string> obstacles_of(const World& world, const Flow& flow) {
   std::vector<std::string> out;
+  if (flow.remote_access) {
+    // A lease's hours are a product of independent factors (README, "Remote access"), but the
+    // solver follows chips through checkpoints, and a lease passes none.
+    out.push_back("flow " + flow.id + " is remote access: leases pass no checkpoint");
+    return out;
+  }
+  if (flow.insider_probability > 0) {
+    out.push_back("flow " + flow.id +
+                  " has an insider: its lots are a mixture of vetted and waved-through ones");
+  }
   if (world.adversary) {
     out.push_back("smugglers adapt (adversary.adaptive): their choices depend on history");
   }

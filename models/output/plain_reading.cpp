@@ -74,6 +74,18 @@ std::string plain_reading(const std::vector<MetricSummary>& summary, const Readi
     if (defined(diverted)) out += ", of " + about(diverted->mean) + " diverted a year";
     out += ". ";
   }
+  // Remote access (only scenarios with flows of leases report it).
+  const MetricSummary* rented = find(summary, "h100e_years_remote_used_per_year");
+  if (defined(rented)) {
+    out += "Restricted users also kept about " + about(rented->mean) + interval(*rented, false) +
+           " rented H100-equivalents in use on average, without any chip moving";
+    const MetricSummary* refused = find(summary, "share_h100e_hours_remote_denied");
+    if (defined(refused)) {
+      out += "; " + percent(refused->mean) + interval(*refused, true) +
+             " of the leased compute that finished was refused or cut off";
+    }
+    out += ". ";
+  }
   const MetricSummary* denied = find(summary, "share_h100e_denied");
   if (defined(denied)) {
     out += "Enforcement interdicted " + percent(denied->mean) + interval(*denied, true) +

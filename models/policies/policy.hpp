@@ -13,7 +13,8 @@
 namespace chiptrail::models {
 
 // Where in a lot's life a policy acts.
-enum class Stage { kSale, kShipment, kBorder, kInstallation, kAudit, kOperation };
+// kLease and kUsage are remote access's (Flow::remote_access): a lease's start, and its use.
+enum class Stage { kSale, kShipment, kBorder, kInstallation, kAudit, kOperation, kLease, kUsage };
 const char* to_string(Stage s);
 
 enum class Verdict {
@@ -144,6 +145,9 @@ class Policy {
   [[nodiscard]] virtual bool uses_checkpoint_load() const { return false; }
 
   [[nodiscard]] virtual double audits_per_site_per_year() const { return 0; }
+  // Effort spent at a steady rate whatever the lots do (audits of a seller's records), priced
+  // by cost_per_unit_usd and accrued like the fixed cost, from the start to the horizon.
+  [[nodiscard]] virtual double effort_units_per_year() const { return 0; }
   [[nodiscard]] virtual sim::Time audit_notice() const { return {}; }
   [[nodiscard]] virtual sim::Time operation_interval() const { return {}; }
   // The operation checks of a lot in the state `ctx` describes (its node, delivered and
@@ -160,6 +164,11 @@ class Policy {
   virtual Decision on_installation(const PolicyContext&) const { return {}; }
   virtual Decision on_audit(const PolicyContext&) const { return {}; }
   virtual Decision on_operation(const PolicyContext&) const { return {}; }
+  // Remote access (models/replication/remote_access.hpp): at a lease's start, a screening
+  // (kSeize refuses it); and its use, decided at the start too: kSeize with a delay cuts the
+  // lease that long after its start if it still runs, kFlag reports a legitimate tenant.
+  virtual Decision on_lease(const PolicyContext&) const { return {}; }
+  virtual Decision on_usage(const PolicyContext&) const { return {}; }
 };
 
 }  // namespace chiptrail::models

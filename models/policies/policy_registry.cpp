@@ -5,8 +5,10 @@
 #include "models/policies/end_use_check.hpp"
 #include "models/policies/financial_flow_analysis.hpp"
 #include "models/policies/heartbeat.hpp"
+#include "models/policies/insider_audit.hpp"
 #include "models/policies/location_verification.hpp"
 #include "models/policies/serial_registry.hpp"
+#include "models/policies/usage_monitoring.hpp"
 #include "models/policies/whistleblower_tips.hpp"
 
 namespace chiptrail::models {
@@ -25,6 +27,10 @@ const char* to_string(Stage s) {
       return "audit";
     case Stage::kOperation:
       return "operation";
+    case Stage::kLease:
+      return "lease";
+    case Stage::kUsage:
+      return "usage";
   }
   return "?";
 }
@@ -64,6 +70,9 @@ std::vector<std::string> PolicyRegistry::kinds() const {
 
 void register_builtin_policies(PolicyRegistry& registry) {
   registry.add("customer_vetting", make_customer_vetting);
+  registry.add("cloud_kyc", make_cloud_kyc);
+  registry.add("usage_monitoring", make_usage_monitoring);
+  registry.add("insider_audit", make_insider_audit);
   registry.add("customs_inspection", make_customs_inspection);
   registry.add("end_use_check", make_end_use_check);
   registry.add("serial_registry", make_serial_registry);

@@ -53,8 +53,10 @@ double SerialRegistry::detection_probability(std::uint64_t missing_chips,
 Decision SerialRegistry::on_audit(const PolicyContext& ctx) const {
   // One uniform per lot and round, whatever k: the draw maps monotonically to detection, which
   // keeps common random numbers across sampling fractions.
-  const double p =
-      ctx.lot.diverted ? detection_probability(ctx.missing_chips, ctx.site_chips) : 0.0;
+  // Records an insider falsified show the missing chips where they are not looked for.
+  const double p = ctx.lot.diverted && !ctx.lot.insider.serials
+                       ? detection_probability(ctx.missing_chips, ctx.site_chips)
+                       : 0.0;
   return {sim::bernoulli(ctx.rng, p) ? Verdict::kFlag : Verdict::kPass, 0.0, {}};
 }
 

@@ -17,7 +17,8 @@ namespace chiptrail::models {
 // to a decoy (probability q each). The number X of its missing chips in the sample is
 // hypergeometric (N, k, n), so P(found) = 1 - E[q^X] (DOMAIN.md case 2: about 1 - (1 - f)^k
 // for large sites). Each lot's chance is exact; lots at one site are decided independently,
-// though one real sample would couple them.
+// though one real sample would couple them. A lot whose records an insider falsified
+// (Lot::insider) is never found: its chips are on record elsewhere.
 class SerialRegistry : public Policy {
  public:
   struct Parameters {

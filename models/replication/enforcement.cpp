@@ -27,6 +27,10 @@ Decision ask(const Policy& policy, Stage stage, const PolicyContext& ctx) {
       return policy.on_audit(ctx);
     case Stage::kOperation:
       return policy.on_operation(ctx);
+    case Stage::kLease:
+      return policy.on_lease(ctx);
+    case Stage::kUsage:
+      return policy.on_usage(ctx);
   }
   return {};
 }

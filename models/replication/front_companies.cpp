@@ -61,7 +61,7 @@ sim::Time FrontCompanies::reopens_at(std::size_t f) const {
 
 sim::Time FrontCompanies::dealer_listed_until(std::size_t f) const {
   const Flow& flow = ctx_.world.flows[f];
-  if (!ctx_.world.entity_list || !flow.diversion) return sim::Time::zero();
+  if (!ctx_.world.entity_list || !flow.diversion || flow.remote_access) return sim::Time::zero();
   const auto it = listed_until_.find(flow.tactics.dismantle_at);
   return it == listed_until_.end() ? sim::Time::zero() : it->second;
 }
@@ -85,7 +85,8 @@ void FrontCompanies::count_against_dealer(std::size_t f) {
   ctx_.recorder.entity_listed(dealer, ctx_.now(), std::min(until, ctx_.world.horizon));
   for (std::size_t g = 0; g < fronts_.size(); ++g) {
     const Flow& other = ctx_.world.flows[g];
-    if (other.diversion && other.tactics.dismantle_at == dealer && !fronts_[g].arrivals.done()) {
+    if (other.diversion && !other.remote_access && other.tactics.dismantle_at == dealer &&
+        !fronts_[g].arrivals.done()) {
       ctx_.simulator.interrupt(fronts_[g].arrivals);
     }
   }

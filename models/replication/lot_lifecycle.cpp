@@ -85,6 +85,15 @@ void LotLifecycle::start_lot(std::size_t f, std::uint64_t n) {
   const double units =
       std::clamp(std::round(flow.lot_chips.sample(rs) / static_cast<double>(unit)), 1.0, 1e12);
   lot.chips = unit * static_cast<std::uint64_t>(units);
+  if (flow.remote_access) {
+    ctx_.guard.count_lots(1);
+    remote_.start_lease(lot);
+    return;
+  }
+  if (flow.insider_probability > 0) {
+    sim::RandomStream insider = ctx_.streams.stream(streams::kInsider, lot);
+    if (sim::bernoulli(insider, flow.insider_probability)) lot.insider = flow.insider_help;
+  }
   if (flow.diversion && !fronts_.buys(lot)) {  // deterred by what happened to earlier lots
     ctx_.recorder.deterred(lot, ctx_.now());
     return;

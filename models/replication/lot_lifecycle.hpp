@@ -6,6 +6,7 @@
 #include "models/replication/adaptive_smugglers.hpp"
 #include "models/replication/enforcement.hpp"
 #include "models/replication/periodic_checks.hpp"
+#include "models/replication/remote_access.hpp"
 #include "models/replication/replication_context.hpp"
 #include "sim/process.hpp"
 #include "sim/task.hpp"
@@ -17,16 +18,18 @@ namespace chiptrail::models {
 //   diverted: operated for a dwell time -> removed -> carried to a dealer -> dismantled into
 //   consignments -> each crosses borders on its own -> reassembled -> delivered to the end
 //   facility.
-// Enforcement is asked at each stage a lot passes; periodic checks start at installation.
+// Enforcement is asked at each stage a lot passes; periodic checks start at installation. A
+// flow of leases (remote access) creates leases instead, which RemoteAccess decides.
 class LotLifecycle {
  public:
   // `smugglers` null: the smugglers do not adapt.
   LotLifecycle(ReplicationContext& ctx, Enforcement& enforcement, PeriodicChecks& checks,
-               FrontCompanies& fronts, AdaptiveSmugglers* smugglers)
+               FrontCompanies& fronts, RemoteAccess& remote, AdaptiveSmugglers* smugglers)
       : ctx_(ctx),
         enforcement_(enforcement),
         checks_(checks),
         fronts_(fronts),
+        remote_(remote),
         smugglers_(smugglers) {}
 
   // Spawns every flow's arrivals of lots.
@@ -47,6 +50,7 @@ class LotLifecycle {
   Enforcement& enforcement_;
   PeriodicChecks& checks_;
   FrontCompanies& fronts_;
+  RemoteAccess& remote_;
   AdaptiveSmugglers* smugglers_;
 };
 

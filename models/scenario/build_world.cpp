@@ -126,7 +126,10 @@ class WorldBuilder {
         error(p / "model", "duplicate chip model " + quoted(c.model()));
       }
       check_non_negative(p / "price_usd", c.price_usd(), "price");
-      ChipModel chip{c.model(), c.generation(), c.price_usd()};
+      ChipModel chip;
+      chip.model = c.model();
+      chip.generation = c.generation();
+      chip.price_usd = c.price_usd();
       if (c.has_h100_equivalents()) {
         if (positive_finite(c.h100_equivalents())) {
           chip.h100_equivalents = c.h100_equivalents();
@@ -136,6 +139,9 @@ class WorldBuilder {
         }
       }
       if (c.has_controlled()) chip.controlled = c.controlled();
+      if (c.has_lifetime_days()) {
+        chip.lifetime_days = distribution(p / "lifetime_days", c.lifetime_days(), true);
+      }
       world_.chips.push_back(std::move(chip));
     }
   }
@@ -270,16 +276,24 @@ class WorldBuilder {
       }
       arrivals(p / "arrivals", f.arrivals(), flow);
       flow.lot_chips = distribution(p / "lot_chips", f.lot_chips(), true);
-      if (f.packaging() == v1::PACKAGING_UNSPECIFIED) {
+      flow.remote_access = f.has_remote_access();
+      if (f.packaging() == v1::PACKAGING_UNSPECIFIED && !flow.remote_access) {
         error(p / "packaging", "is required: SERVER_8, TRAY_4 or LOOSE");
       }
-      flow.packaging = static_cast<Packaging>(std::max(0, static_cast<int>(f.packaging()) - 1));
+      flow.packaging = f.packaging() == v1::PACKAGING_UNSPECIFIED
+                           ? Packaging::kLoose  // a lease of chips, not of servers
+                           : static_cast<Packaging>(static_cast<int>(f.packaging()) - 1);
       flow.buyer_sophistication = f.buyer_sophistication() == v1::LOW    ? Sophistication::kLow
                                   : f.buyer_sophistication() == v1::HIGH ? Sophistication::kHigh
                                                                          : Sophistication::kMedium;
       flow.payment_layers = f.payment_layers();
-      route(p, f, flow);
-      if (flow.diversion) tactics(p / "tactics", f, flow);
+      if (flow.remote_access) {
+        remote_access(p, f, flow);
+      } else {
+        route(p, f, flow);
+        if (flow.diversion) tactics(p / "tactics", f, flow);
+      }
+      if (f.has_insider()) insider(p / "insider", f, flow);
       if (f.has_front()) {
         if (!flow.diversion) error(p / "front", "applies to DIVERSION flows only");
         FrontRule front;
@@ -322,6 +336,43 @@ class WorldBuilder {
       }
       world_.flows.push_back(std::move(flow));
     }
+  }
+
+  // A flow of leases (Flow.remote_access): a data center and a lease length, nothing that moves.
+  void remote_access(const FieldPath& p, const v1::Flow& f, Flow& flow) {
+    flow.lease_days =
+        distribution(p / "remote_access" / "lease_days", f.remote_access().lease_days(), true);
+    const char* moves = "does not apply to remote access (Flow.remote_access): no chip moves";
+    if (!f.route().empty()) error(p / "route", moves);
+    if (!f.source().empty()) error(p / "source", moves);
+    if (f.has_tactics()) error(p / "tactics", moves);
+    if (f.has_front()) error(p / "front", "is not supported for remote access yet");
+    if (f.has_deterrence()) error(p / "deterrence", "is not supported for remote access yet");
+    if (f.has_insider()) error(p / "insider", "applies to flows of chips sold, not leases");
+    if (f.destination().empty()) {
+      error(p / "destination", "is required: the data center whose capacity is leased");
+      return;
+    }
+    const auto dc = node_ref(p / "destination", f.destination());
+    if (!dc) return;
+    flow.destination = *dc;
+    flow.source = *dc;
+    if (world_.network.node(*dc).kind != NodeKind::kDataCenter) {
+      error(p / "destination", "must be a DATA_CENTER node, but " + quoted(f.destination()) +
+                                   " is a " + to_string(world_.network.node(*dc).kind));
+    }
+  }
+
+  void insider(const FieldPath& p, const v1::Flow& f, Flow& flow) {
+    const v1::Insider& in = f.insider();
+    if (!flow.diversion) error(p, "applies to DIVERSION flows only");
+    if (!in.has_probability()) {
+      error(p / "probability", "is required");
+    } else if (check_probability(p / "probability", in.probability())) {
+      flow.insider_probability = in.probability();
+    }
+    flow.insider_help.vetting = !in.has_bypasses_vetting() || in.bypasses_vetting();
+    flow.insider_help.serials = !in.has_falsifies_serials() || in.falsifies_serials();
   }
 
   void arrivals(const FieldPath& p, const v1::Arrivals& a, Flow& flow) {

@@ -76,3 +76,23 @@ TEST_CASE("draws fall in an interval as often as the density says") {
     }
   }
 }
+
+TEST_CASE("survival is one minus the integral of the density, and exact for the discrete kinds") {
+  for (const Case& c : cases()) {
+    CAPTURE(c.name);
+    for (const double x : {0.5 * c.d.mean(), c.d.mean(), 1.7 * c.d.mean()}) {
+      CAPTURE(x);
+      const double below = integrate([&](double y) { return *c.d.density(y); }, c.lo, x, 20000);
+      CHECK(c.d.survival(x) == doctest::Approx(1 - below).epsilon(1e-4));
+    }
+  }
+  const Distribution fixed(Distribution::Fixed{5});
+  CHECK(fixed.survival(4.9) == 1);
+  CHECK(fixed.survival(5) == 0);
+  CHECK(Distribution(Distribution::Triangular{0, 0, 10}).survival(0) == 1);
+  CHECK(Distribution(Distribution::Triangular{0, 0, 10}).survival(5) == doctest::Approx(0.25));
+  const Distribution empirical(
+      Distribution::Empirical{{1, 2, 3}, sim::DiscreteChoice(std::vector<double>{1, 1, 2})});
+  CHECK(empirical.survival(2) == doctest::Approx(0.5));
+  CHECK(empirical.survival(0.5) == doctest::Approx(1));
+}

@@ -217,7 +217,7 @@ TEST_CASE("a policy registered by the embedding program runs in a scenario") {
   });
   const auto kinds = registry.kinds();
   CHECK(std::find(kinds.begin(), kinds.end(), "large_order_screening") != kinds.end());
-  CHECK(kinds.size() == 9);  // the eight built-in measures and this one
+  CHECK(kinds.size() == 12);  // the eleven built-in measures and this one
   const std::string flows =
       "flows { id: \"small\" kind: DIVERSION chip_model: \"B200\" packaging: LOOSE\n"
       "  arrivals { schedule { at_days: [1, 2, 3] } } lot_chips { fixed: 8 } route: [\"v\", "

@@ -64,6 +64,27 @@ void TraceRecorder::substituted(const models::Lot& demanded, double h100e_bought
        ", \"h100e_bought\": " + models::json_number(h100e_bought));
 }
 
+// A lease is decided at its start: one line with what will happen to it.
+void TraceRecorder::leased(const models::Lot& lease, const models::LeaseOutcome& o) {
+  const auto policy = [this](std::size_t p) {
+    return models::json_string(world_.policies[p].name);
+  };
+  std::string extra = ", \"lease_days\": " + models::json_number(o.length.to_days());
+  if (o.refused_by) extra += ", \"refused_by\": " + policy(*o.refused_by);
+  if (o.cut_by) {
+    extra += ", \"cut_by\": " + policy(*o.cut_by) +
+             ", \"cut_after_days\": " + models::json_number(o.cut_after.to_days());
+  }
+  if (!o.reported_by.empty()) {
+    extra += ", \"reported_by\": [";
+    for (std::size_t i = 0; i < o.reported_by.size(); ++i) {
+      extra += (i > 0 ? ", " : "") + policy(o.reported_by[i]);
+    }
+    extra += "]";
+  }
+  line(o.start, "lease", lease, world_.flows[lease.flow].destination, extra);
+}
+
 void TraceRecorder::arrived(const models::Lot& lot, models::NodeIndex node, sim::Time t) {
   line(t, "arrived", lot, node);
 }

@@ -30,6 +30,7 @@ class TraceRecorder : public models::Recorder {
                                const models::DetectionEvent& d) override;
   void substituted(const models::Lot& demanded, double h100e_bought, sim::Time t) override;
   void arrived(const models::Lot& lot, models::NodeIndex node, sim::Time t) override;
+  void leased(const models::Lot& lease, const models::LeaseOutcome& o) override;
   void removed(const models::Lot& lot, models::NodeIndex site, sim::Time t) override;
   void dismantled(const models::Lot& lot, std::size_t parts, models::NodeIndex node,
                   sim::Time t) override;

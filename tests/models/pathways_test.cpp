@@ -1,0 +1,179 @@
+// The stock of compute in service with restricted users (chips' lifetimes), and insiders at the
+// seller (Flow.insider) with the audits that find them: against hand values and closed forms.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <string>
+
+#include "models/analytic/scenario_analysis.hpp"
+#include "models/metric_glossary.hpp"
+#include "models/run_config.hpp"
+#include "models/scenario/build_world.hpp"
+#include "models/scenario/input_error.hpp"
+#include "models/scenario_test_support.hpp"
+#include "models/supply_chain_model.hpp"
+
+using namespace chiptrail;
+using testing::base_scenario;
+
+namespace {
+
+// `lots` lots of 8 chips sold on days 0, 1, ..., operated `operate` days at the data center,
+// then carried to the end facility: delivered operate + 3 days after sale. `extra` goes into
+// the flow.
+std::string flow(int lots, int operate, const std::string& extra = "") {
+  std::string at;
+  for (int i = 0; i < lots; ++i) at += (i ? ", " : "") + std::to_string(i);
+  return "flows { id: \"d\" kind: DIVERSION chip_model: \"B200\" packaging: LOOSE\n"
+         "  arrivals { schedule { at_days: [" +
+         at + "] } } lot_chips { fixed: 8 } route: [\"v\", \"dc\"]\n" + extra +
+         "  tactics { consignment_chips: 8 end_facility: \"end\" operate_days { fixed: " +
+         std::to_string(operate) + " } } }\n";
+}
+
+std::string with_lifetime(const std::string& scenario, const std::string& lifetime) {
+  const std::string chip = "controlled: true";
+  std::string s = scenario;
+  s.replace(s.find(chip), chip.size(), chip + " lifetime_days { " + lifetime + " }");
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("the stock in service: delivered compute, aged by the chips' lifetime") {
+  // Ten lots of 8 chips delivered on days 3..12; horizon 100.
+  const std::string text = base_scenario() + flow(10, 0);
+  {
+    const models::RunMetrics m = models::run_replication(testing::world_from_text(text), 0);
+    CHECK(m.get("h100e_delivered_restricted") == 80);
+    CHECK(m.get("h100e_in_service_restricted") == 80);  // no lifetime: none fail
+  }
+  const models::World w =
+      testing::world_from_text(with_lifetime(text, "exponential { mean: 100 }"));
+  models::RunConfig config = models::default_run(w);
+  config.period = sim::Time::days(30);
+  const models::RunMetrics m = models::run_replication(w, config, 0);
+  const auto expected_at = [](double t) {
+    double sum = 0;
+    for (int s = 0; s < 10; ++s) sum += t >= s + 3 ? 8 * std::exp(-(t - (s + 3)) / 100) : 0;
+    return sum;
+  };
+  CHECK(m.get("h100e_in_service_restricted") == doctest::Approx(expected_at(100)));
+  const std::size_t column = models::period_metric_names().size() - 1;
+  REQUIRE(models::period_metric_names()[column] == "h100e_in_service_restricted");
+  REQUIRE(m.periods.size() == 4);  // days 0-30, 30-60, 60-90, 90-100
+  CHECK(m.periods[0][column] == doctest::Approx(expected_at(30)));
+  CHECK(m.periods[2][column] == doctest::Approx(expected_at(90)));
+  CHECK(m.periods[3][column] == doctest::Approx(expected_at(100)));
+  // A fixed lifetime of 90 days: by day 100 the lots delivered on days 3..10 have failed (a
+  // chip 90 days old is past its lifetime); those of days 11 and 12 work.
+  const models::RunMetrics fixed =
+      models::run_replication(testing::world_from_text(with_lifetime(text, "fixed: 90")), 0);
+  CHECK(fixed.get("h100e_in_service_restricted") == 2 * 8);
+}
+
+TEST_CASE(
+    "in every scenario: the stock without lifetimes is what was delivered, and the pathways "
+    "add up to the whole") {
+  const auto registry = testing::builtin_registry();
+  for (const std::string& path : testing::shipped_scenarios(CHIPTRAIL_SOURCE_DIR)) {
+    CAPTURE(path);
+    models::World w = models::load_world(path, registry);
+    for (models::ChipModel& c : w.chips) c.lifetime_days.reset();
+    const models::RunMetrics m = models::run_replication(w, 0);
+    CHECK(m.get("h100e_in_service_restricted") ==
+          doctest::Approx(m.get("h100e_delivered_restricted")).epsilon(1e-9));
+    double physical = 0, remote = 0;
+    bool leases = false;
+    for (const models::Flow& f : w.flows) {
+      if (!f.diversion) continue;
+      leases = leases || f.remote_access;
+      if (f.remote_access) {
+        remote += m.get("h100e_years_remote_used_per_year_via." + f.id);
+      } else {
+        physical += m.get("h100e_delivered_restricted_per_year_via." + f.id);
+      }
+    }
+    CHECK(physical == doctest::Approx(m.get("h100e_delivered_restricted_per_year")).epsilon(1e-9));
+    if (leases) {
+      CHECK(remote == doctest::Approx(m.get("h100e_years_remote_used_per_year")).epsilon(1e-9));
+    }
+  }
+}
+
+TEST_CASE("insiders wave lots through vetting; vetting still stops the others") {
+  // Vetting catches every lot no insider handled: lots stopped at sale ~ Binomial(n, 1 - 0.4).
+  const std::string vetting =
+      "policies { name: \"kyc\" customer_vetting { catch_probability_medium: 1 } }\n";
+  const models::World w = testing::world_from_text(
+      base_scenario() + flow(50, 0, "  insider { probability: 0.4 }\n") + vetting);
+  double interdicted = 0, diverted = 0;
+  for (std::uint64_t r = 0; r < 100; ++r) {
+    const models::RunMetrics m = models::run_replication(w, r);
+    interdicted += m.get("lots_interdicted");
+    diverted += m.get("lots_diverted");
+  }
+  CHECK(diverted == 5000);
+  CHECK(std::abs(interdicted / diverted - 0.6) < 4.5 * std::sqrt(0.6 * 0.4 / diverted));
+  // An insider who only falsifies serials does not get past vetting.
+  const models::World serials_only = testing::world_from_text(
+      base_scenario() + flow(50, 0, "  insider { probability: 1 bypasses_vetting: false }\n") +
+      vetting);
+  CHECK(models::run_replication(serials_only, 0).get("lots_interdicted") == 50);
+  // The analytic solver declines the mixture.
+  const auto analysis = models::analyze(w);
+  REQUIRE(!analysis.at(0).obstacles.empty());
+  CHECK(analysis[0].obstacles[0].find("insider") != std::string::npos);
+}
+
+TEST_CASE("falsified serial records hide removed lots from the registry") {
+  // Daily rounds sampling every chip: each removed lot is found missing at the next round.
+  const std::string registry =
+      "policies { name: \"registry\" serial_registry { rounds_per_site_per_year: 365 "
+      "sampling_fraction: 1 } }\n";
+  std::string text = base_scenario() + flow(20, 10) + registry;
+  text.replace(text.find("horizon_days: 100"), 17, "horizon_days: 200");
+  const models::RunMetrics honest = models::run_replication(testing::world_from_text(text), 0);
+  CHECK(honest.get("lots_flagged_by.registry") == 20);
+  std::string falsified = base_scenario() +
+                          flow(20, 10, "  insider { probability: 1 bypasses_vetting: false }\n") +
+                          registry;
+  falsified.replace(falsified.find("horizon_days: 100"), 17, "horizon_days: 200");
+  CHECK(models::run_replication(testing::world_from_text(falsified), 0)
+            .get("lots_flagged_by.registry") == 0);
+}
+
+TEST_CASE("insider audits find a falsified record after an exponential time") {
+  // Audits 36.5 a year, each finding the record: found Exp(mean 10 days) after sale. A lot is
+  // in the chain for 23 days (sale to delivery), so it is seized with 1 - e^{-2.3}, else
+  // flagged after delivery; the horizon (1000 days) leaves every record found.
+  models::World long_run = testing::world_from_text(
+      base_scenario() + flow(50, 20, "  insider { probability: 1 }\n") +
+      "policies { name: \"audit\" cost_per_unit_usd: 1000 insider_audit { audits_per_year: 36.5 "
+      "detection_probability: 1 } }\n");
+  long_run.horizon = sim::Time::days(1000);
+  double interdicted = 0, flagged = 0;
+  constexpr double kLots = 50 * 100;
+  for (std::uint64_t r = 0; r < 100; ++r) {
+    const models::RunMetrics m = models::run_replication(long_run, r);
+    interdicted += m.get("lots_interdicted");
+    flagged += m.get("lots_flagged_by.audit");
+    // 36.5 audits a year at $1,000 over 1,000 days, whatever the lots do.
+    CHECK(m.get("cost_usd_by.audit") == doctest::Approx(36.5 * 1000 * 1000 / 365.0));
+  }
+  CHECK(flagged == kLots);
+  const double p = 1 - std::exp(-2.3);
+  CHECK(std::abs(interdicted / kLots - p) < 4.5 * std::sqrt(p * (1 - p) / kLots));
+  // Without insiders there is nothing to find.
+  models::World honest =
+      testing::world_from_text(base_scenario() + flow(50, 20) +
+                               "policies { name: \"audit\" insider_audit { audits_per_year: 36.5 "
+                               "detection_probability: 1 } }\n");
+  CHECK(models::run_replication(honest, 0).get("lots_flagged") == 0);
+  CHECK_THROWS_WITH_AS(
+      testing::world_from_text(base_scenario() + flow(5, 0, "  insider { probability: 2 }\n")),
+      doctest::Contains("flows[0].insider.probability"), models::InvalidInput);
+  CHECK_THROWS_WITH_AS(testing::world_from_text(base_scenario() + flow(5, 0, "  insider { }\n")),
+                       doctest::Contains("flows[0].insider.probability: is required"),
+                       models::InvalidInput);
+}
