@@ -152,6 +152,48 @@ def timeseries(results):
     return fig
 
 
+def stock(results):
+    """The compute in service with restricted users at each period's end, with 95% intervals."""
+    t = results.timeseries
+    if t is None or t.empty:
+        return None
+    rows = t[t["metric"] == "h100e_in_service_restricted"].sort_values("period")
+    if rows.empty or not (rows["mean"] > 0).any():
+        return None
+    fig, ax = plt.subplots(figsize=(6, 3))
+    # Nothing is in service at day 0: the pipeline starts empty.
+    days = [0.0] + list(rows["end_day"])
+    ax.plot(days, [0.0] + list(rows["mean"]), marker="o", color="#d7301f")
+    ax.fill_between(days, [0.0] + list(rows["ci_low"]), [0.0] + list(rows["ci_high"]),
+                    color="#d7301f", alpha=0.2)
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel("day (end of the period)")
+    ax.set_ylabel("H100e in service")
+    ax.set_title("Compute in service with restricted users")
+    return fig
+
+
+def pathways(results):
+    """What each diversion flow gave restricted users: H100e of chips delivered a year, or
+    rented H100e in use on average, with 95% intervals."""
+    rows = []
+    for prefix, unit, colour in [
+            ("h100e_delivered_restricted_per_year_via.", "H100e delivered a year", "#d7301f"),
+            ("h100e_years_remote_used_per_year_via.", "rented H100e in use", "#fdae6b")]:
+        for name in results.metrics_with_prefix(prefix):
+            rows.append((f"{name.split('.', 1)[1]} ({unit})", results.metric(name), colour))
+    if len(rows) < 2:
+        return None
+    fig, ax = plt.subplots(figsize=(6, 0.45 * len(rows) + 1))
+    frame = pd.DataFrame([r[1] for r in rows])
+    ax.barh([r[0] for r in rows], frame["mean"], xerr=error_bars(frame),
+            color=[r[2] for r in rows], capsize=3)
+    ax.invert_yaxis()
+    ax.set_xlabel("H100e (mean over replications, 95% CI)")
+    ax.set_title("Compute reaching restricted users, by pathway")
+    return fig
+
+
 def policies(results):
     """Lots each policy flagged first, and flagged at all (overlap), with 95% intervals."""
     first = results.metrics_with_prefix("lots_first_flagged_by.")
@@ -352,7 +394,8 @@ def figures(results):
                         posterior_histogram(results, row["quantity"], row["kind"])))
     elif results.kind == "run":
         for name, make in [("network_map", network_map), ("chip_outcomes", chip_outcomes),
-                           ("timeseries", timeseries), ("policies", policies),
+                           ("pathways", pathways), ("timeseries", timeseries),
+                           ("stock", stock), ("policies", policies),
                            ("time_to_detection", time_to_detection)]:
             fig = make(results)
             if fig is not None:

@@ -20,7 +20,9 @@ import plot
 # The metrics of a run's headline table, in this order, when present: the headline rows of
 # `chiptrail run`, then the outcome ladder (`chiptrail metrics` says what each counts).
 HEADLINE = ["h100e_delivered_restricted_per_year", "share_h100e_denied", "share_lots_flagged",
-            "cost_usd_per_h100e_denied", "h100e_diverted_per_year", "h100e_interdicted_per_year",
+            "cost_usd_per_h100e_denied", "h100e_in_service_restricted",
+            "h100e_years_remote_used_per_year", "share_h100e_hours_remote_denied",
+            "false_positive_rate_leases", "h100e_diverted_per_year", "h100e_interdicted_per_year",
             "lots_diverted", "lots_flagged", "lots_interdicted", "lots_delivered_restricted",
             "lots_in_pipeline", "chips_diverted", "chips_flagged", "chips_interdicted",
             "chips_delivered_restricted", "chips_in_pipeline", "lots_substituted",
@@ -117,7 +119,7 @@ def read_glossary(directory, shown):
     glossary = plot.pd.read_csv(path, keep_default_na=False)
     rows = []
     for _, g in glossary.iterrows():
-        stem = g["metric"].replace(".<policy>", ".")
+        stem = g["metric"].replace(".<policy>", ".").replace(".<flow>", ".")
         if not any(m == g["metric"] or (stem.endswith(".") and m.startswith(stem)) for m in shown):
             continue
         rows.append("<tr>" + "".join(f"<td>{html.escape(str(g[c]))}</td>"
@@ -171,6 +173,11 @@ def run_sections(results):
         "chip_outcomes": ("chip-outcomes", "Diverted chips by fate, per replication."),
         "timeseries": ("timeseries", "Diverted compute by rung and period, counted by when it "
                        "happened: mean over replications with its 95% interval."),
+        "pathways": ("pathways", "What each diversion flow gave restricted users: H100e of "
+                     "chips delivered a year (after the warm-up), or rented H100e in use on "
+                     "average; mean over replications with its 95% interval."),
+        "stock": ("stock", "Expected H100e delivered to restricted users and still working at "
+                  "each period's end (the chips' lifetimes), net of remote disables."),
         "policies": ("by-policy", "Lots each policy flagged: at all, and first; the gap is the "
                      "overlap between measures. A flag need not stop anything."),
         "time_to_detection": ("time-to-detection", "Days from sale to each lot's first "
@@ -178,6 +185,7 @@ def run_sections(results):
     }
     titles = {"network_map": "Where lots were caught", "chip_outcomes": "Chips",
               "timeseries": "Over time", "policies": "Flags by policy",
+              "pathways": "By pathway", "stock": "The stock in service",
               "time_to_detection": "Time to detection"}
     for name, fig in plot.figures(results):
         element_id, caption = captions[name]

@@ -23,13 +23,15 @@ using google::protobuf::FieldDescriptor;
 
 // A curated knob: `max` is the slider's top unless the loaded value is higher (then twice that);
 // `unset` is what the model uses when the field is left out (kZeroIsZero: 0, the field's own
-// zero), taken from the policy's Parameters so that the page and the model agree.
+// zero), taken from the policy's Parameters so that the page and the model agree; `min` the
+// slider's bottom (a step above 0 where the model refuses 0).
 struct Knob {
   const char* field;
   bool is_switch;
   double max;
   double step;
   double unset;
+  double min = 0;
 };
 
 constexpr double kZeroIsZero = std::numeric_limits<double>::quiet_NaN();
@@ -67,6 +69,16 @@ const std::map<std::string, std::vector<Knob>>& knobs() {
       {"financial_flow_analysis",
        {{"detection_probability", false, 1, 0.01, kZeroIsZero},
         {"evasion_per_layer", false, 1, 0.01, kZeroIsZero}}},
+      {"cloud_kyc",
+       {{"catch_probability_low", false, 1, 0.01, kZeroIsZero},
+        {"catch_probability_medium", false, 1, 0.01, kZeroIsZero},
+        {"catch_probability_high", false, 1, 0.01, kZeroIsZero}}},
+      {"usage_monitoring",
+       {{"mean_days_to_detect", false, 365, 1, kZeroIsZero, 1},
+        {"false_positive_probability", false, 1, 0.01, kZeroIsZero}}},
+      {"insider_audit",
+       {{"audits_per_year", false, 24, 0.5, kZeroIsZero},
+        {"detection_probability", false, 1, 0.01, kZeroIsZero}}},
   };
   return table;
 }
@@ -104,6 +116,7 @@ std::vector<PolicyControls> policy_controls(const v1::Scenario& scenario) {
         c.value = k.is_switch ? (m.GetReflection()->GetBool(m, f) ? 1.0 : 0.0)
                               : m.GetReflection()->GetDouble(m, f);
         if (!m.GetReflection()->HasField(m, f) && !std::isnan(k.unset)) c.value = k.unset;
+        c.min = k.min;
         c.max = std::max(k.max, 2 * c.value);
         c.step = k.step;
         pc.controls.push_back(std::move(c));

@@ -4,12 +4,15 @@
 'use strict';
 
 // The numbers the page leads with (the glossary's headline rows, `chiptrail metrics`);
-// `better` says which way is good news.
+// `better` says which way is good news. A metric the scenario does not report (remote access
+// without flows of leases) gets no card.
 const HEADLINE = [
   { metric: 'h100e_delivered_restricted_per_year', title: 'H100e reaching restricted users per year', format: 'count', better: 'down' },
   { metric: 'share_h100e_denied', title: 'Share of diverted compute denied', format: 'percent', better: 'up' },
   { metric: 'share_lots_flagged', title: 'Diverted lots flagged by some measure', format: 'percent', better: 'up' },
   { metric: 'enforcement_cost_usd_per_year', title: 'Enforcement cost per year', format: 'usd', better: 'none' },
+  { metric: 'h100e_in_service_restricted', title: 'H100e in service with restricted users at the horizon', format: 'count', better: 'down' },
+  { metric: 'h100e_years_remote_used_per_year', title: 'Rented H100e in use by restricted users', format: 'count', better: 'down' },
 ];
 const POLL_MS = 200;
 
