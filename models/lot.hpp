@@ -10,6 +10,10 @@ namespace chiptrail::models {
 
 enum class Packaging { kServer8, kTray4, kLoose };
 enum class Sophistication { kLow, kMedium, kHigh };
+// How chips left a legitimate installation for the second-hand market (Flow::second_hand), in
+// the order of the scenario's WriteOffChannel; kNone for chips sold new.
+enum class WriteOff : std::uint8_t { kNone, kResale, kRefurbishment, kRmaSwap, kFailedUnit };
+inline constexpr std::size_t kWriteOffChannels = 5;
 
 inline std::uint64_t chips_per_unit(Packaging p) {
   switch (p) {
@@ -56,6 +60,7 @@ struct Lot {
     [[nodiscard]] bool any() const { return vetting || serials; }
   };
   InsiderHelp insider;
+  WriteOff write_off = WriteOff::kNone;
   Sophistication buyer_sophistication = Sophistication::kMedium;
   std::uint32_t payment_layers = 0;  // third countries the payment went through
 };

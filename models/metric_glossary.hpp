@@ -17,7 +17,8 @@ namespace chiptrail::models {
 // interdicted: an alert that stops nothing (an end-use check, a registry mismatch) flags only.
 // Names say the rung; no metric mixes rungs.
 struct MetricInfo {
-  std::string name;  // a column of runs.csv; per-policy names end in ".<policy>", per-flow ".<flow>"
+  std::string
+      name;  // a column of runs.csv; per-policy names end in ".<policy>", per-flow ".<flow>"
   std::string rung;         // diverted, flagged, interdicted, delivered, pipeline, finished, ...
   std::string unit;         // lots, chips, H100e, USD, days, share, ...
   std::string description;  // one sentence: what is counted, and when

@@ -96,6 +96,9 @@ struct Flow {
   // `insider_probability`, who waves it through vetting and/or falsifies its serial records.
   double insider_probability = 0;
   Lot::InsiderHelp insider_help;
+  // The second-hand market: the lots leave an installation at `destination` written off through
+  // this channel (kNone: lots sold new).
+  WriteOff second_hand = WriteOff::kNone;
 };
 
 // Where and on what a policy acts. Empty place sets mean everywhere.

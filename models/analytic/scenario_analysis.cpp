@@ -141,6 +141,10 @@ std::vector<std::string> obstacles_of(const World& world, const Flow& flow) {
     out.push_back("flow " + flow.id + " is remote access: leases pass no checkpoint");
     return out;
   }
+  if (flow.second_hand != WriteOff::kNone) {
+    out.push_back("flow " + flow.id +
+                  " is second-hand: its chips start installed, found only by audits of write-offs");
+  }
   if (flow.insider_probability > 0) {
     out.push_back("flow " + flow.id +
                   " has an insider: its lots are a mixture of vetted and waved-through ones");

@@ -17,6 +17,8 @@ Decision EndUseCheck::on_audit(const PolicyContext& ctx) const {
   double p = 0;
   if (!ctx.lot.diverted) {
     p = p_.false_positive_probability;
+  } else if (ctx.lot.write_off != WriteOff::kNone) {  // off the count unless the visit checks
+    p = ctx.present ? 0.0 : p_.write_off_checks.probability(ctx.lot.write_off);
   } else if (!ctx.present && ctx.missing_chips > 0) {
     p = p_.count_accuracy * (p_.announced ? 1.0 - p_.cover_up_probability : 1.0);
   }
@@ -35,6 +37,7 @@ std::unique_ptr<Policy> make_end_use_check(const v1::Policy& config) {
   p.cover_up_probability = probability(c.cover_up_probability(), "cover_up_probability");
   p.false_positive_probability =
       probability(c.false_positive_probability(), "false_positive_probability");
+  p.write_off_checks = WriteOffChecks::from_proto(c.write_off_checks());
   return std::make_unique<EndUseCheck>(p);
 }
 

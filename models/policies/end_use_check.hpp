@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "models/policies/policy.hpp"
+#include "models/policies/write_off_checks.hpp"
 
 namespace chiptrail::v1 {
 class Policy;
@@ -14,7 +15,9 @@ namespace chiptrail::models {
 // `visits_per_site_per_year` and asks about every lot on record there. A lot still installed
 // passes -- a phantom data center passes the visit, then dismantles. A lot gone is found missing
 // with `count_accuracy`; with announced visits the site had `notice_days` to prepare, covers up
-// with `cover_up_probability`, and diverters hold removals until the visit is over.
+// with `cover_up_probability`, and diverters hold removals until the visit is over. Chips
+// written off through the second-hand market are off the count: a visit finds them only by
+// checking the write-off (WriteOffChecks).
 class EndUseCheck : public Policy {
  public:
   struct Parameters {
@@ -24,6 +27,7 @@ class EndUseCheck : public Policy {
     double count_accuracy = 1;
     double cover_up_probability = 0;
     double false_positive_probability = 0;
+    WriteOffChecks write_off_checks = {};
   };
   explicit EndUseCheck(const Parameters& p) : p_(p) {}
   double audits_per_site_per_year() const override { return p_.visits_per_site_per_year; }

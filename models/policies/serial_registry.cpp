@@ -53,10 +53,14 @@ double SerialRegistry::detection_probability(std::uint64_t missing_chips,
 Decision SerialRegistry::on_audit(const PolicyContext& ctx) const {
   // One uniform per lot and round, whatever k: the draw maps monotonically to detection, which
   // keeps common random numbers across sampling fractions.
-  // Records an insider falsified show the missing chips where they are not looked for.
-  const double p = ctx.lot.diverted && !ctx.lot.insider.serials
-                       ? detection_probability(ctx.missing_chips, ctx.site_chips)
-                       : 0.0;
+  // Records an insider falsified show the missing chips where they are not looked for; written-off
+  // chips are off the register unless the round checks the write-off.
+  double p = 0;
+  if (ctx.lot.diverted && ctx.lot.write_off != WriteOff::kNone) {
+    p = ctx.present ? 0.0 : p_.write_off_checks.probability(ctx.lot.write_off);
+  } else if (ctx.lot.diverted && !ctx.lot.insider.serials) {
+    p = detection_probability(ctx.missing_chips, ctx.site_chips);
+  }
   return {sim::bernoulli(ctx.rng, p) ? Verdict::kFlag : Verdict::kPass, 0.0, {}};
 }
 
@@ -67,6 +71,7 @@ std::unique_ptr<Policy> make_serial_registry(const v1::Policy& config) {
   p.sampling_fraction = probability(c.sampling_fraction(), "sampling_fraction");
   p.label_removal_probability =
       probability(c.label_removal_probability(), "label_removal_probability");
+  p.write_off_checks = WriteOffChecks::from_proto(c.write_off_checks());
   return std::make_unique<SerialRegistry>(p);
 }
 

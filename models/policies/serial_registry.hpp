@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "models/policies/policy.hpp"
+#include "models/policies/write_off_checks.hpp"
 
 namespace chiptrail::v1 {
 class Policy;
@@ -18,13 +19,16 @@ namespace chiptrail::models {
 // hypergeometric (N, k, n), so P(found) = 1 - E[q^X] (DOMAIN.md case 2: about 1 - (1 - f)^k
 // for large sites). Each lot's chance is exact; lots at one site are decided independently,
 // though one real sample would couple them. A lot whose records an insider falsified
-// (Lot::insider) is never found: its chips are on record elsewhere.
+// (Lot::insider) is never found: its chips are on record elsewhere. Chips written off through
+// the second-hand market are off the register: a round finds them only by checking the
+// write-off (WriteOffChecks).
 class SerialRegistry : public Policy {
  public:
   struct Parameters {
     double rounds_per_site_per_year = 0;
     double sampling_fraction = 0;
     double label_removal_probability = 0;
+    WriteOffChecks write_off_checks = {};
   };
   explicit SerialRegistry(const Parameters& p) : p_(p) {}
   double audits_per_site_per_year() const override { return p_.rounds_per_site_per_year; }

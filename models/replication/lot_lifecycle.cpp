@@ -77,6 +77,7 @@ void LotLifecycle::start_lot(std::size_t f, std::uint64_t n) {
   lot.chip_model = flow.chip_model;
   lot.packaging = flow.packaging;
   lot.diverted = flow.diversion;
+  lot.write_off = flow.second_hand;
   lot.buyer_sophistication = flow.buyer_sophistication;
   lot.payment_layers = flow.payment_layers;
   sim::RandomStream rs = ctx_.streams.stream(streams::kLotSize, lot);
@@ -109,18 +110,22 @@ void LotLifecycle::start_lot(std::size_t f, std::uint64_t n) {
 sim::Process LotLifecycle::journey(Lot lot) {
   const Flow& flow = ctx_.world.flows[lot.flow];
   const Network& net = ctx_.world.network;
-  sim::Time held;  // a legitimate lot examined or wrongly held waits
-  if (enforcement_.enforce(Stage::kSale, lot, &net.node(flow.source), flow.source, nullptr, {}, 0,
-                           nullptr, &held))
-    co_return;
-  if (held > sim::Time::zero()) co_await ctx_.simulator.delay(held);
-  if (co_await travel(lot, flow.route)) co_return;
   const NodeIndex dc = flow.destination;
-  held = sim::Time::zero();
-  if (enforcement_.enforce(Stage::kInstallation, lot, &net.node(dc), dc, nullptr, {}, 0, nullptr,
-                           &held))
-    co_return;
-  if (held > sim::Time::zero()) co_await ctx_.simulator.delay(held);
+  // Chips sold new are vetted, shipped and installed; second-hand chips have been installed
+  // since a clean sale long ago: their story starts at the data center.
+  if (lot.write_off == WriteOff::kNone) {
+    sim::Time held;  // a legitimate lot examined or wrongly held waits
+    if (enforcement_.enforce(Stage::kSale, lot, &net.node(flow.source), flow.source, nullptr, {}, 0,
+                             nullptr, &held))
+      co_return;
+    if (held > sim::Time::zero()) co_await ctx_.simulator.delay(held);
+    if (co_await travel(lot, flow.route)) co_return;
+    held = sim::Time::zero();
+    if (enforcement_.enforce(Stage::kInstallation, lot, &net.node(dc), dc, nullptr, {}, 0, nullptr,
+                             &held))
+      co_return;
+    if (held > sim::Time::zero()) co_await ctx_.simulator.delay(held);
+  }
   LotLifecycle::install(lot, dc);
   if (!lot.diverted) {
     ctx_.lots.release(key(lot));

@@ -289,6 +289,8 @@ class WorldBuilder {
       flow.payment_layers = f.payment_layers();
       if (flow.remote_access) {
         remote_access(p, f, flow);
+      } else if (f.has_second_hand()) {
+        second_hand(p, f, flow);
       } else {
         route(p, f, flow);
         if (flow.diversion) tactics(p / "tactics", f, flow);
@@ -343,14 +345,35 @@ class WorldBuilder {
     flow.lease_days =
         distribution(p / "remote_access" / "lease_days", f.remote_access().lease_days(), true);
     const char* moves = "does not apply to remote access (Flow.remote_access): no chip moves";
-    if (!f.route().empty()) error(p / "route", moves);
-    if (!f.source().empty()) error(p / "source", moves);
     if (f.has_tactics()) error(p / "tactics", moves);
     if (f.has_front()) error(p / "front", "is not supported for remote access yet");
     if (f.has_deterrence()) error(p / "deterrence", "is not supported for remote access yet");
     if (f.has_insider()) error(p / "insider", "applies to flows of chips sold, not leases");
+    if (f.has_second_hand()) error(p / "second_hand", "and remote_access exclude each other");
+    data_center_only(p, f, flow, "the data center whose capacity is leased", moves);
+  }
+
+  // A flow of the second-hand market (Flow.second_hand): chips that leave an installation.
+  void second_hand(const FieldPath& p, const v1::Flow& f, Flow& flow) {
+    if (!flow.diversion) error(p / "second_hand", "applies to DIVERSION flows only");
+    if (f.second_hand().channel() == v1::WRITE_OFF_CHANNEL_UNSPECIFIED) {
+      error(p / "second_hand" / "channel",
+            "is required: RESALE, REFURBISHMENT, RMA_SWAP or FAILED_UNIT");
+    }
+    flow.second_hand = static_cast<WriteOff>(f.second_hand().channel());
+    if (f.has_insider()) error(p / "insider", "applies to new sales, not the second-hand market");
+    data_center_only(p, f, flow, "the data center whose installation the chips leave",
+                     "does not apply to the second-hand market: the chips start installed");
+    if (flow.diversion) tactics(p / "tactics", f, flow);
+  }
+
+  // Flows placed at one data center (`destination`), with no way to it.
+  void data_center_only(const FieldPath& p, const v1::Flow& f, Flow& flow, const char* what,
+                        const char* no_route) {
+    if (!f.route().empty()) error(p / "route", no_route);
+    if (!f.source().empty()) error(p / "source", no_route);
     if (f.destination().empty()) {
-      error(p / "destination", "is required: the data center whose capacity is leased");
+      error(p / "destination", std::string("is required: ") + what);
       return;
     }
     const auto dc = node_ref(p / "destination", f.destination());
