@@ -59,6 +59,40 @@ TEST_CASE("explorer: curated controls carry the loaded values and their paths") 
   CHECK(policies[0].controls[0].max == 1.0);
 }
 
+TEST_CASE("explorer: the measures on leases, insiders and write-offs have controls") {
+  // pathways.textproto extends policy_baseline_2024; the explorer reads the merged scenario.
+  const models::ScenarioFile f = models::read_scenario_file(std::string(CHIPTRAIL_SOURCE_DIR) +
+                                                            "/scenarios/pathways.textproto");
+  const auto policies = explorer::policy_controls(*f.message);
+  const auto find = [&](const std::string& name) -> const explorer::PolicyControls& {
+    for (const auto& p : policies) {
+      if (p.name == name) return p;
+    }
+    FAIL("no policy " << name);
+    return policies.front();
+  };
+  CHECK(find("iaas_kyc").kind == "cloud_kyc");
+  CHECK(find("iaas_kyc").controls.size() == 3);
+  const explorer::PolicyControls& watch = find("usage_watch");
+  REQUIRE(!watch.controls.empty());
+  CHECK(watch.controls[0].field == "mean_days_to_detect");
+  CHECK(watch.controls[0].value == 120);
+  CHECK(watch.controls[0].min > 0);  // the model refuses 0 days
+  const explorer::PolicyControls& audit = find("oem_records_audit");
+  REQUIRE(!audit.controls.empty());
+  CHECK(audit.controls[0].path == "policies[name=oem_records_audit].insider_audit.audits_per_year");
+  CHECK(audit.controls[0].value == 4);
+  // An edit reaches the model: audits a year, through the edited scenario.
+  v1::ScenarioEdits edits;
+  (*edits.mutable_settings())[audit.controls[0].path] = 12;
+  const v1::Scenario edited = explorer::apply_edits(*f.message, edits);
+  bool found = false;
+  for (const v1::Policy& p : edited.policies()) {
+    if (p.name() == "oem_records_audit") found = p.insider_audit().audits_per_year() == 12;
+  }
+  CHECK(found);
+}
+
 TEST_CASE("explorer: a field left out shows its default, a written or edited 0 shows 0") {
   v1::Scenario s = *blackwell().message;
   v1::Policy* euc = s.add_policies();
@@ -195,7 +229,8 @@ TEST_CASE("explorer API: a run compares on common random numbers, bounded and ca
   const explorer::ApiResponse csv = api.handle("GET", "/api/runs/2/results.csv", "");
   REQUIRE(csv.status == 200);
   CHECK(csv.download_name == "chiptrail-run-2.csv");
-  CHECK(csv.body.find("lots_legitimate,difference,20,0,0,0,0,0.95,paired-t\n") != std::string::npos);
+  CHECK(csv.body.find("lots_legitimate,difference,20,0,0,0,0,0.95,paired-t\n") !=
+        std::string::npos);
   const std::string row = "lots_flagged,difference,20,";
   const std::size_t at = csv.body.find(row);
   REQUIRE(at != std::string::npos);
