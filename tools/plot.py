@@ -58,6 +58,9 @@ class Results:
         if os.path.exists(os.path.join(directory, "posterior.csv")):
             self._read_inference(directory)
             return
+        if os.path.exists(os.path.join(directory, "compare.csv")):
+            self._read_compare(directory)
+            return
         self.summary = pd.read_csv(os.path.join(directory, "summary.csv"))
         self.runs = pd.read_csv(os.path.join(directory, "runs.csv"))
         with open(os.path.join(directory, "manifest.json"), encoding="utf-8") as f:
@@ -73,6 +76,25 @@ class Results:
         start = 2 if "role" in self.summary.columns else 1
         self.factors = list(self.summary.columns[start:list(self.summary.columns).index("metric")])
         self.kind = "sweep" if "sweep_path" in self.manifest else "run"
+
+    def _read_compare(self, directory):
+        """`chiptrail compare --out`: compare.csv, one row per scenario and metric."""
+        self.kind = "compare"
+        self.compare = pd.read_csv(os.path.join(directory, "compare.csv"))
+        missing = [c for c in ["scenario", "role", "metric", "mean", "ci_low", "ci_high",
+                               "difference_mean", "difference_ci_low", "difference_ci_high"]
+                   if c not in self.compare.columns]
+        if missing:
+            raise ValueError(f"{directory}/compare.csv: missing columns {missing}")
+        with open(os.path.join(directory, "manifest.json"), encoding="utf-8") as f:
+            self.manifest = json.load(f)
+        self.timeseries = read_optional(os.path.join(directory, "timeseries_summary.csv"))
+        self.summary = self.runs = self.detections = self.sensitivity = None
+        self.factors = []
+
+    def scenarios(self):
+        """A comparison's scenarios, the base first."""
+        return list(dict.fromkeys(self.compare["scenario"]))
 
     def _read_inference(self, directory):
         self.kind = "inference"
@@ -148,6 +170,48 @@ def timeseries(results):
     ax.set_xlabel("day (middle of the period)")
     ax.set_ylabel("H100e per period")
     ax.set_title("Diverted compute over time")
+    ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return fig
+
+
+def compare_bars(results):
+    """Each headline metric, per scenario, with its 95% interval; the base first."""
+    c = results.compare
+    metrics = [m for m in HEADLINE_METRICS[:4] if m in set(c["metric"])]
+    if not metrics:
+        return None
+    scenarios = results.scenarios()
+    fig, axes = plt.subplots(len(metrics), 1, figsize=(6, 1.2 + 0.5 * len(scenarios) * len(metrics)),
+                             squeeze=False)
+    for ax, metric in zip(axes[:, 0], metrics):
+        rows = c[c["metric"] == metric].set_index("scenario").loc[scenarios].reset_index()
+        colours = ["#636363" if role == "base" else "#2b8cbe" for role in rows["role"]]
+        ax.barh(rows["scenario"], rows["mean"], xerr=error_bars(rows), color=colours, capsize=3)
+        ax.invert_yaxis()
+        ax.set_title(metric, fontsize=9)
+    axes[-1, 0].set_xlabel("mean over replications, 95% CI (grey: the base)")
+    fig.tight_layout()
+    return fig
+
+
+def compare_timeseries(results):
+    """H100e delivered to restricted users per period, one line per scenario, with intervals."""
+    t = results.timeseries
+    if t is None or t.empty:
+        return None
+    t = t[t["metric"] == "h100e_delivered_restricted"]
+    if t.empty:
+        return None
+    fig, ax = plt.subplots(figsize=(6, 3))
+    for i, scenario in enumerate(results.scenarios()):
+        rows = t[t["scenario"] == scenario].sort_values("period")
+        middle = (rows["start_day"] + rows["end_day"]) / 2
+        colour = plt.cm.tab10(i % 10)
+        ax.plot(middle, rows["mean"], marker="o", color=colour, label=scenario)
+        ax.fill_between(middle, rows["ci_low"], rows["ci_high"], color=colour, alpha=0.15)
+    ax.set_xlabel("day (middle of the period)")
+    ax.set_ylabel("H100e per period")
+    ax.set_title("Delivered to restricted users, by scenario")
     ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return fig
 
@@ -392,6 +456,12 @@ def figures(results):
         for _, row in results.posterior_summary.iterrows():
             out.append(("posterior_" + row["quantity"],
                         posterior_histogram(results, row["quantity"], row["kind"])))
+    elif results.kind == "compare":
+        for name, make in [("compare_bars", compare_bars),
+                           ("compare_timeseries", compare_timeseries)]:
+            fig = make(results)
+            if fig is not None:
+                out.append((name, fig))
     elif results.kind == "run":
         for name, make in [("network_map", network_map), ("chip_outcomes", chip_outcomes),
                            ("pathways", pathways), ("timeseries", timeseries),

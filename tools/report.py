@@ -138,6 +138,7 @@ def header(results):
     if scenario.get("description"):
         lines.append(f"<p>{html.escape(scenario['description'])}</p>")
     facts = [("kind", results.kind), ("scenario", m.get("scenario_path", "")),
+             ("variants", ", ".join(v.get("path", "") for v in m.get("variants", []))),
              ("sweep", m.get("sweep_path", "")), ("design", m.get("design", "")),
              ("points", m.get("points", "")),
              ("simulations" if results.kind == "inference" else "replications",
@@ -256,8 +257,42 @@ def inference_sections(results):
     return "\n".join(parts)
 
 
+def compare_sections(results):
+    c = results.compare
+    scenarios = results.scenarios()
+    parts = ["<h2>Against the base</h2>",
+             f'<p class="meta">base: <code>{html.escape(scenarios[0])}</code>; every variant ran '
+             "on the same random numbers, so each difference is paired (variant − base), with its "
+             "95% interval.</p>",
+             '<table class="sortable" id="compare-table"><thead><tr><th>metric</th><th>scenario</th>'
+             "<th>mean</th><th>95% CI</th><th>difference</th><th>95% CI</th></tr></thead><tbody>"]
+    shown = [m for m in HEADLINE if m in set(c["metric"])]
+    for metric in shown:
+        for _, r in c[c["metric"] == metric].iterrows():
+            diff = "" if r["role"] == "base" else number(r["difference_mean"])
+            diff_ci = ("" if r["role"] == "base" else
+                       f"[{number(r['difference_ci_low'])}, {number(r['difference_ci_high'])}]")
+            parts.append(f"<tr><td>{html.escape(metric)}</td><td>{html.escape(str(r['scenario']))}"
+                         f"</td><td data-value=\"{r['mean']}\">{number(r['mean'])}</td>"
+                         f"<td>[{number(r['ci_low'])}, {number(r['ci_high'])}]</td>"
+                         f"<td>{diff}</td><td>{diff_ci}</td></tr>")
+    parts.append("</tbody></table>")
+    captions = {"compare_bars": ("compare-bars", "Each headline metric per scenario: mean over "
+                                 "replications with its 95% interval; grey: the base."),
+                "compare_timeseries": ("compare-timeseries", "H100e delivered to restricted users "
+                                       "per period, per scenario, with 95% intervals.")}
+    for name, fig in plot.figures(results):
+        element_id, caption = captions[name]
+        parts.append(figure(element_id, fig, caption))
+    glossary = read_glossary(results.dir, set(shown))
+    if glossary:
+        parts.append(glossary)
+    return "\n".join(parts)
+
+
 def report(results):
-    sections = {"run": run_sections, "sweep": sweep_sections, "inference": inference_sections}
+    sections = {"run": run_sections, "sweep": sweep_sections, "inference": inference_sections,
+                "compare": compare_sections}
     body = header(results) + "\n" + sections[results.kind](results)
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"

@@ -28,9 +28,10 @@ bool lots_independent(const World& world) {
   // Every draw on a lot comes from streams addressed by the lot, so lots are independent
   // trials unless something shared couples them: smugglers learning from earlier lots, or
   // audit visits, one visit examining every lot on record at a site (and, announced, holding
-  // back every removal there), an entity list (cases add up across lots), front companies a confirmed case closes (one lot's case stops
-  // the flow's later lots), deterred buyers (earlier outcomes change later purchases), or a
-  // checkpoint's daily capacity (one lot inspected is another not).
+  // back every removal there), an entity list (cases add up across lots), front companies a
+  // confirmed case closes (one lot's case stops the flow's later lots), deterred buyers (earlier
+  // outcomes change later purchases), or a checkpoint's daily capacity (one lot inspected is
+  // another not).
   if (world.adversary || world.entity_list) return false;
   if (std::any_of(world.flows.begin(), world.flows.end(),
                   [](const Flow& f) { return f.front || f.deterrence; })) {
@@ -60,6 +61,19 @@ ReplicationSet run_replications(const World& world, const RunConfig& run_config,
   }
   out.summary = summarize(out.runs, request.level, lots_independent(world));
   out.periods = summarize_periods(out.runs, request.level);
+  return out;
+}
+
+VariantComparison compare_variants(const World& baseline, const std::vector<const World*>& variants,
+                                   const RunConfig& config, const Execution& execution,
+                                   const ReplicationRequest& request) {
+  VariantComparison out;
+  out.baseline = run_replications(baseline, config, execution, request);
+  for (const World* variant : variants) {
+    out.variants.push_back(run_replications(*variant, config, execution, request));
+    out.differences.push_back(
+        paired_differences(out.baseline.runs, out.variants.back().runs, request.level));
+  }
   return out;
 }
 

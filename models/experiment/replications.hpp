@@ -49,4 +49,18 @@ Comparison compare_replications(const World& baseline, const World& variant,
                                 const RunConfig& config, const Execution& execution,
                                 double level = 0.95);
 
+// Several variants against a baseline on common random numbers (`chiptrail compare`, the
+// Python module's compare): every scenario's replications run once under one RunConfig (the
+// baseline's warm-up and period for all, so the figures compare), each summarised with its time
+// series, and each variant's paired difference to the baseline (variant - baseline, over the
+// baseline's metrics; one the variant lacks has n = 0).
+struct VariantComparison {
+  ReplicationSet baseline;
+  std::vector<ReplicationSet> variants;
+  std::vector<std::vector<MetricSummary>> differences;  // by variant
+};
+VariantComparison compare_variants(const World& baseline, const std::vector<const World*>& variants,
+                                   const RunConfig& config, const Execution& execution,
+                                   const ReplicationRequest& request = {});
+
 }  // namespace chiptrail::models

@@ -5,6 +5,7 @@ Run by ctest (python.module) as
 """
 
 import csv
+import json
 import math
 import os
 import signal
@@ -128,6 +129,35 @@ class ModuleTest(unittest.TestCase):
             base.set(RATE, 2.0)
         self.assertIn("must be a probability", str(caught.exception))
         self.assertIn("minimal.textproto:", str(caught.exception))  # located in the file
+
+    def test_compare_pairs_two_runs_on_the_same_seeds(self):
+        base = chiptrail.load(MINIMAL)
+        variant = base.copy()
+        variant.set(RATE, 0.5)
+        frame = chiptrail.compare(base, [variant], replications=12, seed=5)
+        self.assertEqual(sorted(set(frame["role"])), ["base", "variant"])
+        for role, scenario in [("base", base), ("variant", variant)]:
+            summary = scenario.run(replications=12, seed=5).summary_dataframe()
+            rows = frame[frame["role"] == role].set_index("metric")
+            for metric in ["lots_diverted", "h100e_delivered_restricted", "share_lots_flagged"]:
+                self.assertTrue(same(rows.loc[metric, "mean"], summary.loc[metric, "mean"]), metric)
+        variant_rows = frame[frame["role"] == "variant"].set_index("metric")
+        base_rows = frame[frame["role"] == "base"].set_index("metric")
+        metric = "h100e_delivered_restricted"
+        self.assertAlmostEqual(variant_rows.loc[metric, "difference_mean"],
+                               variant_rows.loc[metric, "mean"] - base_rows.loc[metric, "mean"])
+        # The command line's compare.csv holds the same numbers.
+        out = os.path.join(self.dir, "compare")
+        edited = os.path.join(self.dir, "edited.json")
+        with open(edited, "w", encoding="utf-8") as f:
+            json.dump(variant.to_dict(), f)
+        subprocess.run([BINARY, "compare", MINIMAL, edited, "-n", "12", "--seed", "5",
+                        "--out", out], check=True, capture_output=True)
+        csv = chiptrail.read_outputs(out)["compare"].set_index(["role", "metric"])
+        self.assertTrue(same(csv.loc[("variant", metric), "difference_mean"],
+                             variant_rows.loc[metric, "difference_mean"]))
+        with self.assertRaises(ValueError):
+            chiptrail.compare(base, [])
 
     def test_dicts_round_trip(self):
         s = chiptrail.load(MINIMAL)

@@ -120,6 +120,43 @@ case "$case_name" in
     expect_exit 66 "$chiptrail" report "$work/nowhere"
     expect_exit 69 "$chiptrail" report "$work/run" --python /nonexistent/python3
     ;;
+  compare)
+    # compare's numbers are two runs' on the same seeds (and its differences theirs, pair by
+    # pair); --out renders as a report; errors name what is wrong.
+    base="$src/scenarios/blackwell_sea.textproto"
+    variant="$src/scenarios/malaysia_permits.textproto"
+    "$chiptrail" run "$base" -n 12 --seed 4 --format csv >"$work/base.csv"
+    "$chiptrail" run "$variant" -n 12 --seed 4 --format csv >"$work/variant.csv"
+    "$chiptrail" compare "$base" "$variant" -n 12 --seed 4 --out "$work/cmp" >"$work/table"
+    grep -q "^malaysia_permits against blackwell_sea (base): 12 paired replications" "$work/table"
+    grep -q "^h100e_delivered_restricted_per_year " "$work/table"
+    python3 - "$work/base.csv" "$work/variant.csv" "$work/cmp/compare.csv" <<'PY'
+import csv, math, sys
+def means(path):
+    return {r["metric"]: float(r["mean"]) for r in csv.DictReader(open(path))}
+base, variant = means(sys.argv[1]), means(sys.argv[2])
+rows = list(csv.DictReader(open(sys.argv[3])))
+def close(a, b):
+    return (math.isnan(a) and math.isnan(b)) or abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+checked = 0
+for r in rows:
+    expected = (base if r["role"] == "base" else variant).get(r["metric"])
+    if expected is None:
+        continue
+    assert close(float(r["mean"] or "nan"), expected), (r["role"], r["metric"])
+    checked += 1
+    if r["role"] == "variant" and r["metric"].endswith("_per_year") and r["difference_mean"]:
+        assert close(float(r["difference_mean"]), variant[r["metric"]] - base[r["metric"]]), r["metric"]
+assert checked > 100, checked
+PY
+    "$chiptrail" report "$work/cmp" >/dev/null
+    for id in summary compare-table compare-bars compare-timeseries glossary; do
+      grep -q "id=\"$id\"" "$work/cmp/report.html" || { echo "no #$id in the comparison's report" >&2; exit 1; }
+    done
+    expect_exit 66 "$chiptrail" compare "$base" "$work/nowhere.textproto"
+    expect_exit 64 "$chiptrail" compare "$base" "$variant" --metrics no_such_metric
+    expect_exit 64 "$chiptrail" compare "$base"
+    ;;
   plot)
     # tools/plot.py with Debian's Python: every figure in PNG, SVG and PDF, each a real file of
     # its format.

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cli/analyze_command.hpp"
+#include "cli/compare_command.hpp"
 #include "cli/demo_command.hpp"
 #include "cli/diagnostics.hpp"
 #include "cli/exit_codes.hpp"
@@ -56,6 +57,7 @@ int run_cli(const std::vector<std::string>& args) {
   chiptrail::models::PolicyRegistry registry;
   chiptrail::models::register_builtin_policies(registry);
   add_run_command(app, registry, command_line, exit_code, log);
+  add_compare_command(app, registry, command_line, exit_code, log);
   add_validate_command(app, registry, exit_code, log);
   add_metrics_command(app, exit_code);
   add_graph_command(app, registry, exit_code, log);

@@ -59,14 +59,19 @@ class ScriptDir {
 };
 
 int report(const ReportOptions& o, spdlog::logger& log) {
-  const bool inference = std::filesystem::exists(std::filesystem::path(o.dir) / "posterior.csv");
+  const auto has = [&](const char* file) {
+    return std::filesystem::exists(std::filesystem::path(o.dir) / file);
+  };
   const std::vector<const char*> needed =
-      inference ? std::vector<const char*>{"posterior_summary.csv", "rounds.csv", "manifest.json"}
-                : std::vector<const char*>{"summary.csv", "runs.csv", "manifest.json"};
+      has("posterior.csv")
+          ? std::vector<const char*>{"posterior_summary.csv", "rounds.csv", "manifest.json"}
+      : has("compare.csv") ? std::vector<const char*>{"compare.csv", "manifest.json"}
+                           : std::vector<const char*>{"summary.csv", "runs.csv", "manifest.json"};
   for (const char* file : needed) {
-    if (!std::filesystem::exists(std::filesystem::path(o.dir) / file)) {
+    if (!has(file)) {
       log.error(
-          "chiptrail: {}: no {} (give a `run --out`, `sweep --out` or `infer --out` directory)",
+          "chiptrail: {}: no {} (give a `run --out`, `sweep --out`, `compare --out` or "
+          "`infer --out` directory)",
           o.dir, file);
       return kNoInput;
     }

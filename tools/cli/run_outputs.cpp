@@ -141,7 +141,6 @@ std::string summary_json(const RunReport& r) {
   return models::message_json(summary);
 }
 
-namespace {
 std::string fixed(double x) {
   if (!std::isfinite(x)) return models::format_number(x);
   char buf[64];
@@ -152,7 +151,6 @@ std::string fixed(double x) {
     std::snprintf(buf, sizeof buf, a >= 1000 ? "%.1f" : "%.4f", x);
   return buf;
 }
-}  // namespace
 
 std::string reading_text(const RunReport& r) {
   const models::ReadingContext context{r.runs.size(), r.horizon_days, r.warmup_days, r.ci_level};

@@ -44,6 +44,8 @@ std::string summary_json(const RunReport& r);
 // reading.txt: the plain-language reading of the summary (models/output/plain_reading.hpp),
 // wrapped at 96 columns, with a final newline.
 std::string reading_text(const RunReport& r);
+// A number for a table: 4 decimals below 1,000, 1 above, %.4g when very large or small.
+std::string fixed(double x);
 // The summary as an aligned table for people: the headline rows, a plain-language reading,
 // then every metric.
 std::string summary_table(const RunReport& r);

@@ -224,6 +224,59 @@ class Scenario {
   v1::Scenario message_;
 };
 
+py::object dataframe(const py::list& rows);
+
+// Variants against a base on common random numbers (as `chiptrail compare`): one row per
+// scenario and metric with its summary and, for a variant, its paired difference to the base.
+py::object compare(const Scenario& base, const std::vector<Scenario>& variants,
+                   std::optional<std::uint32_t> replications, std::optional<std::uint64_t> seed,
+                   std::optional<unsigned> threads) {
+  if (variants.empty()) throw py::value_error("compare needs at least one variant");
+  const models::World base_world = base.world();
+  std::vector<models::World> worlds;
+  for (const Scenario& v : variants) worlds.push_back(v.world());
+  std::vector<const models::World*> pointers;
+  for (const models::World& w : worlds) pointers.push_back(&w);
+  models::RunConfig config = models::default_run(base_world);
+  if (replications) {
+    if (*replications < 2) throw py::value_error("replications must be at least 2");
+    config.replications = *replications;
+  }
+  if (seed) config.seed = *seed;
+  models::Execution execution;
+  execution.threads = threads.value_or(std::max(1U, std::thread::hardware_concurrency()));
+  models::VariantComparison c;
+  interruptible([&](const std::atomic<bool>& stop) {
+    execution.stop = &stop;
+    c = models::compare_variants(base_world, pointers, config, execution);
+  });
+  py::list rows;
+  const auto add = [&](const std::string& scenario, const char* role,
+                       const std::vector<models::MetricSummary>& summary,
+                       const std::vector<models::MetricSummary>* difference) {
+    for (const models::MetricSummary& s : summary) {
+      py::dict row = Results::summary_dict(s);
+      row["scenario"] = scenario;
+      row["role"] = role;
+      if (difference != nullptr) {
+        for (const models::MetricSummary& d : *difference) {
+          if (d.metric != s.metric) continue;
+          row["difference_n"] = d.n;
+          row["difference_mean"] = d.mean;
+          row["difference_ci_low"] = d.ci_low;
+          row["difference_ci_high"] = d.ci_high;
+        }
+      }
+      rows.append(row);
+    }
+  };
+  add(base.name(), "base", c.baseline.summary, nullptr);
+  for (std::size_t v = 0; v < variants.size(); ++v) {
+    add(variants[v].name(), "variant", c.variants[v].summary, &c.differences[v]);
+  }
+  return dataframe(rows);
+}
+
 // Reads a scenario file (text or JSON), turning the loader's exceptions into Python's.
 Scenario load(const std::string& path) {
   return Scenario(models::read_scenario_file(path));
@@ -249,8 +302,9 @@ py::dict read_outputs(const std::string& dir) {
   const py::object pandas = py::module_::import("pandas");
   const py::object os_path = py::module_::import("os.path");
   py::dict out;
-  for (const char* stem : {"runs", "summary", "timeseries", "timeseries_summary", "paired",
-                           "detections", "sensitivity", "frontier", "allocations", "uncertainty"}) {
+  for (const char* stem :
+       {"runs", "summary", "timeseries", "timeseries_summary", "paired", "compare", "detections",
+        "sensitivity", "frontier", "allocations", "uncertainty"}) {
     const std::string file = dir + "/" + stem + ".csv";
     if (os_path.attr("exists")(file).cast<bool>()) out[stem] = pandas.attr("read_csv")(file);
   }
@@ -419,6 +473,12 @@ PYBIND11_MODULE(chiptrail, m) {
         py::arg("resume") = false, py::arg("shard") = "",
         "Run a sweep file into directory `out` (as `chiptrail sweep`) and return its outputs as "
         "DataFrames: {'runs': ..., 'summary': ...}.");
+  m.def("compare", &compare, py::arg("base"), py::arg("variants"),
+        py::arg("replications") = py::none(), py::arg("seed") = py::none(),
+        py::arg("threads") = py::none(),
+        "Scenarios against a base on common random numbers (as `chiptrail compare`): a "
+        "DataFrame with one row per scenario and metric, its summary and, for a variant, the "
+        "paired difference to the base (difference_mean, difference_ci_low, difference_ci_high).");
   m.def("read_outputs", &read_outputs, py::arg("dir"),
         "The CSV outputs of a run, sweep, optimize or sensitivity directory as DataFrames.");
 }
