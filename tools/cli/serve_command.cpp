@@ -165,8 +165,10 @@ int serve(const ServeOptions& o, const models::PolicyRegistry& registry, spdlog:
   const std::filesystem::path assets = assets_of(o);
   if (!std::filesystem::is_regular_file(assets / "index.html")) {
     log.error(
-        "chiptrail serve: the explorer's page is not at {}/index.html: build it (the `explorer` "
-        "target, which needs npm: apt-get install npm) or point --assets at it",
+        "chiptrail serve: the explorer's page is not at {}/index.html: this build left it out "
+        "(it needs npm and the npm registry). Build it where they are: apt-get install npm, "
+        "configure with -DCHIPTRAIL_EXPLORER_PAGE=ON and build the `explorer` target; or copy a "
+        "built `explorer` folder here and point --assets at it",
         assets.string());
     return kUnavailable;
   }
