@@ -184,6 +184,12 @@ PY
     command -v dot >/dev/null || { echo "graphviz is not installed (tools/setup.sh installs it)" >&2; exit 1; }
     "$chiptrail" graph "$src/scenarios/blackwell_sea.textproto" --results "$work/run" --render png --out "$work/heat.png"
     [[ $(head -c 8 "$work/heat.png" | od -An -tx1 | tr -d ' ') == 89504e470d0a1a0a ]]
+    # Readable: neither side of the 14-node picture more than twice the other (a long strip was).
+    /usr/bin/python3 - "$work/heat.png" <<'PY'
+import struct, sys
+width, height = struct.unpack(">II", open(sys.argv[1], "rb").read()[16:24])
+assert max(width, height) <= 2 * min(width, height), (width, height)
+PY
     # Results of another scenario are refused, naming the file and what differs.
     expect_exit 65 "$chiptrail" graph "$src/scenarios/minimal.textproto" --results "$work/run"
     grep -q "where.json: its network has" "$work/stderr"

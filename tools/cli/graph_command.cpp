@@ -117,7 +117,11 @@ std::string heat_colour(double share) {
 
 std::string dot(const models::World& w, const std::optional<Heat>& heat) {
   const models::Network& net = w.network;
-  std::string out = "digraph chiptrail {\n  rankdir=LR;\n  node [fontname=\"Helvetica\"];\n";
+  // Top to bottom: the chain runs from the vendors down to the end facilities, a picture about
+  // as tall as it is wide for networks of a dozen nodes (left to right made a long strip).
+  std::string out =
+      "digraph chiptrail {\n  rankdir=TB;\n  nodesep=0.3;\n  ranksep=0.45;\n"
+      "  node [fontname=\"Helvetica\"];\n  edge [fontname=\"Helvetica\", fontsize=10];\n";
   out += "  label=" + models::json_string(w.name) + ";\n";
   const double node_max =
       heat ? *std::max_element(heat->found_at_node.begin(), heat->found_at_node.end()) : 0;
