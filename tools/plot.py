@@ -399,11 +399,14 @@ def sweep_curves(results, metric):
                                 label=label)
                 ax.fill_between(group[factor], group["ci_low"], group["ci_high"],
                                 color=line.get_color(), alpha=0.2)
-            if others:
-                ax.legend(frameon=False, fontsize=7)
+            if others:  # below the plot, clear of the lines
+                ax.legend(frameon=False, fontsize=7, loc="upper center",
+                          bbox_to_anchor=(0.5, -0.28), ncol=2)
         ax.set_xlabel(factor)
         ax.set_ylabel(metric)
-    fig.suptitle(f"{metric}: mean and 95% interval by factor")
+    name = results.manifest.get("resolved_sweep", {}).get("name")
+    fig.suptitle((f"{name}: " if name else "") + f"{metric}, mean and 95% interval by factor")
+    fig.tight_layout()
     return fig
 
 

@@ -133,7 +133,9 @@ def read_glossary(directory, shown):
 def header(results):
     m = results.manifest
     scenario = results.scenario().get("metadata", {})
-    name = scenario.get("name") or os.path.basename(m.get("sweep_path") or m.get("scenario_path", ""))
+    sweep_name = m.get("resolved_sweep", {}).get("name")
+    name = (sweep_name if results.kind == "sweep" and sweep_name else scenario.get("name")) or \
+        os.path.basename(m.get("sweep_path") or m.get("scenario_path", ""))
     lines = [f"<h1>chiptrail report: {html.escape(name)}</h1>"]
     if scenario.get("description"):
         lines.append(f"<p>{html.escape(scenario['description'])}</p>")

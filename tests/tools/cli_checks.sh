@@ -112,6 +112,7 @@ case "$case_name" in
     "$chiptrail" sensitivity "$work/sweep" >/dev/null
     "$chiptrail" report "$work/sweep" --out "$work/sweep.html" >/dev/null
     grep -q 'id="sweep-curves"' "$work/sweep.html"
+    grep -q '<h1>chiptrail report: saltelli_small</h1>' "$work/sweep.html"  # the sweep's name
     grep -q 'id="sobol"' "$work/sweep.html"
     timeout 120 "${chrome[@]}" --dump-dom "file://$work/sweep.html" >"$work/sweep_dom.html" 2>"$work/sweep_console.log"
     grep -q 'data-ready="1"' "$work/sweep_dom.html"
