@@ -13,8 +13,9 @@ CHIPTRAIL_PACKAGES=(
 # (`chiptrail report`, tools/plot.py), Graphviz (`graph --render`) and Chromium (the report's
 # headless rendering test). test.sh installs them; a build does not need them.
 CHIPTRAIL_REPORT_PACKAGES=(python3-matplotlib python3-pandas graphviz chromium)
-# The Python module (`cmake -DCHIPTRAIL_PYTHON=ON`, on in the ci preset that test.sh uses).
-CHIPTRAIL_PYTHON_PACKAGES=(pybind11-dev python3-dev)
+# The Python module (`cmake -DCHIPTRAIL_PYTHON=ON`, on in the ci preset that test.sh uses), and
+# what executes the teaching notebook (tools/examples/teach_chiptrail.ipynb) in its tests.
+CHIPTRAIL_PYTHON_PACKAGES=(pybind11-dev python3-dev python3-nbconvert python3-ipykernel)
 # chiptrail-mpi (`cmake -DCHIPTRAIL_WITH_MPI=ON`, on in the ci preset that test.sh uses).
 CHIPTRAIL_MPI_PACKAGES=(openmpi-bin libopenmpi-dev)
 # The explorer's tests over HTTP (curl) and in the browser (Chromium, with playwright-core).
