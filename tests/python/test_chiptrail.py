@@ -159,6 +159,48 @@ class ModuleTest(unittest.TestCase):
         with self.assertRaises(ValueError):
             chiptrail.compare(base, [])
 
+    def test_a_python_policy_gives_its_cpp_twins_numbers(self):
+        sys.path.insert(0, os.path.join(SOURCE, "tools", "examples"))
+        from python_customs import PythonCustoms
+        base = chiptrail.load(MINIMAL)
+        d = base.to_dict()
+        policy = d["policies"][0]
+        policy["custom"] = {"kind": "python_customs", "parameters": policy.pop("customs_inspection")}
+        twin = chiptrail.from_dict(d, policies={"python_customs": PythonCustoms})
+        started = time.perf_counter()
+        native = base.run(replications=40, seed=3, threads=1)
+        native_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        python = twin.run(replications=40, seed=3, threads=1)
+        python_seconds = time.perf_counter() - started
+        self.assertTrue(same(native.runs, python.runs))  # draw for draw, every metric
+        self.assertGreater(sum(r["lots_flagged"] for r in python.runs), 0)
+        print(f"python policy: {python_seconds / native_seconds:.2f}x the C++ policy's time",
+              file=sys.stderr)
+        # Errors: a built-in kind, bad parameters (located), a bad return value, a hook that raises.
+        with self.assertRaises(ValueError):
+            chiptrail.from_dict(d, policies={"customs_inspection": PythonCustoms})
+        policy["custom"]["parameters"]["no_such_parameter"] = 1
+        with self.assertRaises(chiptrail.InputError) as caught:
+            chiptrail.from_dict(d, policies={"python_customs": PythonCustoms})
+        self.assertIn("no_such_parameter", str(caught.exception))
+        del policy["custom"]["parameters"]["no_such_parameter"]
+
+        class Broken(PythonCustoms):
+            def on_border(self, call):
+                return "seize"
+
+        class Raising(PythonCustoms):
+            def on_border(self, call):
+                raise KeyError("a bug in the policy")
+
+        for cls, text in [(Broken, "chiptrail.Decision"), (Raising, "a bug in the policy")]:
+            with self.assertRaises(RuntimeError) as caught:
+                chiptrail.from_dict(d, policies={"python_customs": cls}).run(replications=2)
+            self.assertIn(text, str(caught.exception))
+        with self.assertRaises(ValueError):
+            chiptrail.Decision("arrest")
+
     def test_dicts_round_trip(self):
         s = chiptrail.load(MINIMAL)
         d = s.to_dict()

@@ -33,6 +33,7 @@
 #include "models/summary.hpp"
 #include "models/sweep/field_setter.hpp"
 #include "models/version.hpp"
+#include "python_policy.hpp"
 
 namespace py = pybind11;
 
@@ -54,6 +55,7 @@ void interruptible(Work work) {
   std::atomic<bool> stop{false};
   std::atomic<bool> done{false};
   std::exception_ptr error;
+  bool interrupted = false;
   {
     py::gil_scoped_release release;
     std::thread worker([&] {
@@ -68,13 +70,15 @@ void interruptible(Work work) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
       py::gil_scoped_acquire acquire;
       if (PyErr_CheckSignals() != 0) {
+        interrupted = true;
         stop = true;
-        worker.join();
-        throw py::error_already_set();
+        break;
       }
     }
+    // Joined without the GIL: a worker inside a Python policy's hook can finish its call.
     worker.join();
   }
+  if (interrupted) throw py::error_already_set();  // the KeyboardInterrupt CheckSignals set
   if (error) std::rethrow_exception(error);
 }
 
@@ -154,10 +158,19 @@ struct Results {
 // stays shared (and unchanged) so that errors still point at its lines.
 class Scenario {
  public:
-  explicit Scenario(models::ScenarioFile file)
+  // `classes`: policies written in Python, by kind (a scenario's `custom { kind }` policies).
+  Scenario(models::ScenarioFile file, std::map<std::string, py::object> classes)
       : origin_(std::make_shared<models::ScenarioFile>(std::move(file))),
+        classes_(std::make_shared<const std::map<std::string, py::object>>(std::move(classes))),
         message_(*origin_->message) {
     (void)world();  // invalid scenarios fail at load, with every error
+  }
+
+  // The built-in policies and this scenario's Python ones.
+  [[nodiscard]] models::PolicyRegistry registry() const {
+    models::PolicyRegistry r = builtin_registry();
+    add_python_policies(r, *classes_);
+    return r;
   }
 
   [[nodiscard]] std::string name() const {
@@ -169,7 +182,7 @@ class Scenario {
   void set(const std::string& path, double value) {
     v1::Scenario edited = message_;
     models::set_numeric_field(edited, path, value);
-    (void)models::build_world(edited, origin_->locator, builtin_registry());
+    (void)models::build_world(edited, origin_->locator, registry());
     message_ = std::move(edited);
   }
 
@@ -180,7 +193,7 @@ class Scenario {
   }
 
   [[nodiscard]] models::World world() const {
-    return models::build_world(message_, origin_->locator, builtin_registry());
+    return models::build_world(message_, origin_->locator, registry());
   }
 
   [[nodiscard]] Results run(std::optional<std::uint32_t> replications,
@@ -221,6 +234,7 @@ class Scenario {
 
  private:
   std::shared_ptr<const models::ScenarioFile> origin_;
+  std::shared_ptr<const std::map<std::string, py::object>> classes_;
   v1::Scenario message_;
 };
 
@@ -278,15 +292,16 @@ py::object compare(const Scenario& base, const std::vector<Scenario>& variants,
 }
 
 // Reads a scenario file (text or JSON), turning the loader's exceptions into Python's.
-Scenario load(const std::string& path) {
-  return Scenario(models::read_scenario_file(path));
+Scenario load(const std::string& path, const std::map<std::string, py::object>& policies) {
+  return Scenario(models::read_scenario_file(path), policies);
 }
 
 // A scenario from a dict in protobuf's JSON mapping (as `Scenario.to_dict()` gives);
 // `extends` paths are relative to the working directory.
-Scenario from_dict(const py::dict& scenario, const std::string& name) {
+Scenario from_dict(const py::dict& scenario, const std::string& name,
+                   const std::map<std::string, py::object>& policies) {
   const std::string json = py::module_::import("json").attr("dumps")(scenario).cast<std::string>();
-  return Scenario(models::parse_scenario_text(name, json));
+  return Scenario(models::parse_scenario_text(name, json), policies);
 }
 
 py::object dataframe(const py::list& rows) {
@@ -445,8 +460,57 @@ PYBIND11_MODULE(chiptrail, m) {
            "same seed share their random numbers (common random numbers).")
       .def("__repr__", [](const Scenario& s) { return "<chiptrail.Scenario " + s.name() + ">"; });
 
-  m.def("load", &load, py::arg("path"), "Load a scenario file (.textproto or .json).");
+  py::class_<models::Decision>(m, "Decision",
+                               "What a Python policy's hook decides: verdict pass, flag, seize, "
+                               "disable or turn_back; units of effort spent; days before it acts.")
+      .def(py::init([](const std::string& verdict, double effort, double delay_days) {
+             static const std::map<std::string, models::Verdict> verdicts{
+                 {"pass", models::Verdict::kPass},
+                 {"flag", models::Verdict::kFlag},
+                 {"seize", models::Verdict::kSeize},
+                 {"disable", models::Verdict::kDisable},
+                 {"turn_back", models::Verdict::kTurnBack}};
+             const auto found = verdicts.find(verdict);
+             if (found == verdicts.end()) {
+               throw py::value_error(
+                   "verdict must be pass, flag, seize, disable or turn_back, got " + verdict);
+             }
+             if (!(effort >= 0) || !(delay_days >= 0)) {
+               throw py::value_error("effort and delay_days must be non-negative");
+             }
+             return models::Decision(found->second, effort,
+                                     chiptrail::sim::Time::from_days(delay_days));
+           }),
+           py::arg("verdict"), py::arg("effort") = 0.0, py::arg("delay_days") = 0.0)
+      .def_property_readonly("verdict",
+                             [](const models::Decision& d) { return models::to_string(d.verdict); })
+      .def_readonly("effort", &models::Decision::effort_units)
+      .def_property_readonly("delay_days",
+                             [](const models::Decision& d) { return d.delay.to_days(); });
+  py::class_<PolicyCall, std::shared_ptr<PolicyCall>>(
+      m, "PolicyCall", "What a Python policy's hook sees (valid during the call only).")
+      .def_readonly("stage", &PolicyCall::stage)
+      .def_readonly("diverted", &PolicyCall::diverted)
+      .def_readonly("relabelled", &PolicyCall::relabelled)
+      .def_readonly("lot", &PolicyCall::lot)
+      .def_readonly("part", &PolicyCall::part)
+      .def_readonly("chips", &PolicyCall::chips)
+      .def_readonly("flow", &PolicyCall::flow)
+      .def_readonly("payment_layers", &PolicyCall::payment_layers)
+      .def_readonly("buyer_sophistication", &PolicyCall::buyer_sophistication)
+      .def_readonly("node", &PolicyCall::node)
+      .def_readonly("node_kind", &PolicyCall::node_kind)
+      .def_readonly("country", &PolicyCall::country)
+      .def_readonly("now_days", &PolicyCall::now_days)
+      .def("uniform", &PolicyCall::uniform, "A uniform draw in (0, 1) from the hook's stream.")
+      .def("bernoulli", &PolicyCall::bernoulli, py::arg("p"), "uniform() < p.")
+      .def("exponential", &PolicyCall::exponential, py::arg("mean"));
+
+  m.def("load", &load, py::arg("path"), py::arg("policies") = std::map<std::string, py::object>{},
+        "Load a scenario file (.textproto or .json); `policies` maps kinds of `custom` policies "
+        "to Python classes (README, Python policies).");
   m.def("from_dict", &from_dict, py::arg("scenario"), py::arg("name") = "scenario.json",
+        py::arg("policies") = std::map<std::string, py::object>{},
         "A scenario from a dict in protobuf's JSON mapping (what Scenario.to_dict() gives).");
   m.def(
       "policies", [] { return builtin_registry().kinds(); },
