@@ -109,6 +109,10 @@ struct Scope {
   // all of them), export-controlled ones only.
   std::vector<bool> chips;
   std::vector<EdgeIndex> edges;  // when set, shipments along these edges only
+  // By node: whether `nodes` and `countries` cover it, resolved at load (resolve_places), so
+  // that a decision does not compare country strings. Empty: decided from the lists.
+  std::vector<bool> places;
+  void resolve_places(const Network& network);
   [[nodiscard]] bool covers_chip(std::size_t chip_model) const;
   // A place: a node (its id and country), or no node at all (an offline chip), which only a
   // scope without nodes and countries covers.

@@ -906,6 +906,7 @@ class WorldBuilder {
     for (std::size_t c = 0; c < world_.chips.size(); ++c) {
       if (!world_.chips[c].controlled) out.chips[c] = false;
     }
+    out.resolve_places(world_.network);
   }
 
   const FieldLocator& locator_;
