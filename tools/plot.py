@@ -303,6 +303,64 @@ MARKERS = {"VENDOR": "s", "DISTRIBUTOR": "p", "DATA_CENTER": "D", "DEALER": "h",
            "BORDER_CROSSING": "8", "TRANSIT_HUB": "d", "END_FACILITY": "*"}
 
 
+def country_outlines(path):
+    """The outer rings of every country in a world-atlas TopoJSON file (the explorer's
+    countries-50m.json), as lists of (longitude, latitude)."""
+    with open(path, encoding="utf-8") as f:
+        topo = json.load(f)
+    (sx, sy), (tx, ty) = topo["transform"]["scale"], topo["transform"]["translate"]
+    arcs = []
+    for arc in topo["arcs"]:  # delta-encoded, quantized
+        x = y = 0
+        points = []
+        for dx, dy in arc:
+            x += dx
+            y += dy
+            points.append((x * sx + tx, y * sy + ty))
+        arcs.append(points)
+
+    def ring(indices):
+        points = []
+        for i in indices:
+            arc = arcs[i] if i >= 0 else arcs[~i][::-1]
+            points.extend(arc if not points else arc[1:])
+        return points
+
+    rings = []
+    for g in topo["objects"]["countries"]["geometries"]:
+        polygons = [g["arcs"]] if g["type"] == "Polygon" else \
+            g["arcs"] if g["type"] == "MultiPolygon" else []
+        rings.extend(ring(polygon[0]) for polygon in polygons)
+    return rings
+
+
+def place_labels(ax, labels):
+    """Writes each (text, (x, y)) beside its point at the first of sixteen offsets (near ones
+    first) where it overlaps no label placed before, in display space; the least crowded one
+    otherwise."""
+    fig = ax.figure
+    renderer = fig.canvas.get_renderer()
+    placed = []
+    offsets = [(5, 5), (5, -11), (-5, 5), (-5, -11), (0, 9), (0, -15), (9, -3), (-9, -3),
+               (14, 14), (14, -20), (-14, 14), (-14, -20), (22, -3), (-22, -3), (0, 22), (0, -28)]
+    for text, xy in labels:
+        best, best_overlap = None, None
+        for dx, dy in offsets:
+            annotation = ax.annotate(text, xy, textcoords="offset points", xytext=(dx, dy),
+                                     fontsize=7, ha="left" if dx >= 0 else "right", zorder=4)
+            box = annotation.get_window_extent(renderer).expanded(1.05, 1.1)
+            overlap = sum(1 for other in placed if box.overlaps(other))
+            if best is None or overlap < best_overlap:
+                if best is not None:
+                    best[0].remove()
+                best, best_overlap = (annotation, box), overlap
+            else:
+                annotation.remove()
+            if overlap == 0:
+                break
+        placed.append(best[1])
+
+
 def network_map(results):
     """The network at its coordinates, nodes coloured by detections per replication. Nodes far
     from the rest (a vendor on another continent) stay off the map: their edges come in from
@@ -325,17 +383,32 @@ def network_map(results):
             finds[node] = count / replications
         for node, count in located.loc[located["first"] == 1, "node"].value_counts().items():
             first[node] = count / replications
+    # Detections on arrival over an edge (shipments, borders), per replication.
+    on_edge = {}
+    if d is not None and not d.empty and "edge" in d.columns:
+        for edge, count in d.loc[d["edge"].fillna("") != "", "edge"].value_counts().items():
+            on_edge[edge] = count / replications
+    edge_top = max(on_edge.values(), default=0.0) or 1.0
     fig, ax = plt.subplots(figsize=(7.5, 6))
     xs = [position[i][0] for i in on_map]
     ys = [position[i][1] for i in on_map]
     pad = 1.0
     box = (min(xs) - pad, max(xs) + pad, min(ys) - pad, max(ys) + pad)
+    labels = []  # (text, point), placed together at the end so that none collide
+    outlines = getattr(results, "outlines", None)
+    if outlines and os.path.exists(outlines):  # the land, from the explorer's world-atlas
+        from matplotlib.collections import PolyCollection
+        ax.add_collection(PolyCollection(country_outlines(outlines), facecolors="#f2f2f2",
+                                         edgecolors="#c8c8c8", linewidths=0.5, zorder=0))
     for e in scenario.get("edges", []):
         a, b = e.get("from"), e.get("to")
         if a not in position or b not in position or (a not in on_map and b not in on_map):
             continue
         (x0, y0), (x1, y1) = position[a], position[b]
-        style = {"arrowstyle": "->", "color": "#969696", "lw": 0.8}
+        found = on_edge.get(f"{a}->{b}", 0.0)
+        # Detections in transit drawn on their edge: the more, the wider and redder.
+        style = {"arrowstyle": "->", "color": plt.cm.Reds(0.35 + 0.65 * found / edge_top)
+                 if found > 0 else "#969696", "lw": 0.8 + 3.2 * found / edge_top}
         if a not in on_map or b not in on_map:  # clip to the map's border, dashed, labelled
             outside, inside = ((x0, y0), (x1, y1)) if a not in on_map else ((x1, y1), (x0, y0))
             # Where the segment from the inside node first leaves the box.
@@ -347,8 +420,7 @@ def network_map(results):
             t = max(0.0, min(crossings + [1.0]))
             edge_point = (inside[0] + t * (outside[0] - inside[0]),
                           inside[1] + t * (outside[1] - inside[1]))
-            ax.annotate(f"{a if a not in on_map else b} (off map)", edge_point, fontsize=7,
-                        color="#636363")
+            labels.append((f"{a if a not in on_map else b} (off map)", edge_point))
             (x0, y0), (x1, y1) = (edge_point, inside) if a not in on_map else (inside, edge_point)
             style["linestyle"] = "--"
         ax.annotate("", xy=(x1, y1), xytext=(x0, y0), arrowprops=style)
@@ -362,13 +434,11 @@ def network_map(results):
         points = ax.scatter([x], [y], c=[finds[n["id"]]], s=[50 + 350 * first[n["id"]] / most_first],
                             marker=MARKERS.get(n.get("kind", ""), "o"), cmap="Reds", vmin=0,
                             vmax=top, edgecolors="black", linewidths=0.5, zorder=3)
-    for k, i in enumerate(sorted(on_map, key=lambda i: position[i])):
-        ax.annotate(i, position[i], textcoords="offset points", fontsize=7,
-                    xytext=(5, 5 if k % 2 == 0 else -10))
     fig.colorbar(points, ax=ax, label="detections per replication")
     ax.set_xlim(box[0], box[1])
     ax.set_ylim(box[2], box[3])
     ax.set_aspect("equal", adjustable="datalim")
+    place_labels(ax, labels + [(i, position[i]) for i in sorted(on_map, key=lambda i: position[i])])
     ax.set_xlabel("longitude")
     ax.set_ylabel("latitude")
     ax.set_title("Where lots were caught (size: lots first caught there)")

@@ -306,9 +306,11 @@ def main(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("dir")
     parser.add_argument("--out", help="the HTML file (default DIR/report.html)")
+    parser.add_argument("--outlines", help="world-atlas TopoJSON of country outlines for the map")
     args = parser.parse_args(argv)
     try:
         results = plot.Results(args.dir)
+        results.outlines = args.outlines
     except (OSError, ValueError, KeyError, json.JSONDecodeError, plot.pd.errors.ParserError) as e:
         print(f"chiptrail report: {args.dir}: cannot read chiptrail outputs: {e}", file=sys.stderr)
         return 66

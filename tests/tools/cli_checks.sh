@@ -171,6 +171,21 @@ PY
     [[ -z $(find "$work/figs" -name '*.partial') ]]
     expect_exit 66 /usr/bin/python3 "$src/tools/plot.py" "$work/nowhere"
     expect_exit 2 /usr/bin/python3 "$src/tools/plot.py" "$work/run" --formats gif
+    # The map's land: the explorer's world-atlas outlines (when this build has the page) decode
+    # to the world's countries, Malaysia's around Kuala Lumpur among them.
+    outlines="$(dirname "$chiptrail")/explorer/vendor/countries-50m.json"
+    if [[ -f "$outlines" ]]; then
+      /usr/bin/python3 - "$src/tools" "$outlines" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[1])
+import plot
+from matplotlib.path import Path
+rings = plot.country_outlines(sys.argv[2])
+assert len(rings) > 200, len(rings)
+assert any(Path(r).contains_point((101.69, 3.14)) for r in rings)      # Kuala Lumpur: on land
+assert not any(Path(r).contains_point((115.0, 15.0)) for r in rings)   # South China Sea
+PY
+    fi
     ;;
   graph_results)
     # The DOT coloured by where lots were caught: the inspected hubs are filled and labelled

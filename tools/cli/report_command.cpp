@@ -92,6 +92,15 @@ int report(const ReportOptions& o, spdlog::logger& log) {
     const ScriptDir scripts;
     std::vector<std::string> argv{python, scripts.file("report.py"), o.dir};
     if (!o.out.empty()) argv.insert(argv.end(), {"--out", o.out});
+    // The explorer's country outlines (world-atlas, from npm), when this build has its page:
+    // the report's map draws the land with them, offline.
+    std::error_code ec;
+    const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    const std::filesystem::path outlines =
+        exe.parent_path() / "explorer" / "vendor" / "countries-50m.json";
+    if (!ec && std::filesystem::is_regular_file(outlines)) {
+      argv.insert(argv.end(), {"--outlines", outlines.string()});
+    }
     const int status = run_program(argv);
     if (status == 0) return kOk;
     if (status == kNoInput) return kNoInput;
