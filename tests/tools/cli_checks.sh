@@ -154,6 +154,12 @@ PY
     for id in summary compare-table compare-bars compare-timeseries glossary; do
       grep -q "id=\"$id\"" "$work/cmp/report.html" || { echo "no #$id in the comparison's report" >&2; exit 1; }
     done
+    # Rendered by headless Chromium to its end, with no console message.
+    command -v chromium >/dev/null || { echo "chromium is not installed (tools/setup.sh installs it)" >&2; exit 1; }
+    timeout 120 chromium --headless --no-sandbox --disable-gpu --enable-logging=stderr --v=0 \
+      --dump-dom "file://$work/cmp/report.html" >"$work/dom.html" 2>"$work/console.log"
+    grep -q 'data-ready="1"' "$work/dom.html"
+    if grep -q ":CONSOLE" "$work/console.log"; then grep ":CONSOLE" "$work/console.log" >&2; exit 1; fi
     expect_exit 66 "$chiptrail" compare "$base" "$work/nowhere.textproto"
     expect_exit 64 "$chiptrail" compare "$base" "$variant" --metrics no_such_metric
     expect_exit 64 "$chiptrail" compare "$base"
