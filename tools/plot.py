@@ -160,18 +160,26 @@ def timeseries(results):
     if t is None or t.empty:
         return None
     fig, ax = plt.subplots(figsize=(6, 3))
-    for metric, label, colour in TIMESERIES_RUNGS:
-        rows = t[t["metric"] == metric].sort_values("period")
+    period_lines(ax, [(t[t["metric"] == metric], label, colour)
+                      for metric, label, colour in TIMESERIES_RUNGS],
+                 "Diverted compute over time")
+    return fig
+
+
+def period_lines(ax, lines, title):
+    """One line per (rows, label, colour), rows of timeseries_summary.csv, at the middle of each
+    period with its 95% band; H100e per period."""
+    for rows, label, colour in lines:
         if rows.empty:
             continue
+        rows = rows.sort_values("period")
         middle = (rows["start_day"] + rows["end_day"]) / 2
         ax.plot(middle, rows["mean"], marker="o", color=colour, label=label)
         ax.fill_between(middle, rows["ci_low"], rows["ci_high"], color=colour, alpha=0.2)
     ax.set_xlabel("day (middle of the period)")
     ax.set_ylabel("H100e per period")
-    ax.set_title("Diverted compute over time")
+    ax.set_title(title)
     ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    return fig
 
 
 def compare_bars(results):
@@ -203,16 +211,9 @@ def compare_timeseries(results):
     if t.empty:
         return None
     fig, ax = plt.subplots(figsize=(6, 3))
-    for i, scenario in enumerate(results.scenarios()):
-        rows = t[t["scenario"] == scenario].sort_values("period")
-        middle = (rows["start_day"] + rows["end_day"]) / 2
-        colour = plt.cm.tab10(i % 10)
-        ax.plot(middle, rows["mean"], marker="o", color=colour, label=scenario)
-        ax.fill_between(middle, rows["ci_low"], rows["ci_high"], color=colour, alpha=0.15)
-    ax.set_xlabel("day (middle of the period)")
-    ax.set_ylabel("H100e per period")
-    ax.set_title("Delivered to restricted users, by scenario")
-    ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    period_lines(ax, [(t[t["scenario"] == scenario], scenario, plt.cm.tab10(i % 10))
+                      for i, scenario in enumerate(results.scenarios())],
+                 "Delivered to restricted users, by scenario")
     return fig
 
 
