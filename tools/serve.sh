@@ -10,6 +10,7 @@ if [[ $# -gt 0 && $1 != -* ]]; then
   scenario=$1
   shift
 fi
-cmake --preset release >/dev/null
+# The page is the point here: insist on it (npm and its registry), rather than AUTO.
+cmake --preset release -DCHIPTRAIL_EXPLORER_PAGE=ON >/dev/null
 cmake --build build --target chiptrail explorer
 exec ./build/chiptrail serve "$scenario" "$@"
