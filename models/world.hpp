@@ -148,6 +148,13 @@ struct PolicyInstance {
   std::optional<InvestigationRule> investigation;
   std::shared_ptr<const Policy> policy;
 
+  // Whether it is in force at `now` and its scope covers the chip model and the place (a node,
+  // or none): whether it is asked at all.
+  [[nodiscard]] bool acts_at(sim::Time now, std::size_t chip_model, const NodeInfo* node,
+                             NodeIndex index) const {
+    return now >= start && scope.covers_chip(chip_model) && scope.covers_place(node, index);
+  }
+
  private:
   std::uint64_t name_key_ = sim::stream_key("");
 };

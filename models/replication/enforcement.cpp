@@ -44,8 +44,7 @@ bool Enforcement::enforce(Stage stage, const Lot& lot, const NodeInfo* node, Nod
   sim::Time hold;  // of a legitimate lot, over the policies here
   for (std::size_t i = 0; i < ctx_.world.policies.size(); ++i) {
     const PolicyInstance& p = ctx_.world.policies[i];
-    if (ctx_.now() < p.start || !p.scope.covers_chip(lot.chip_model) ||
-        !p.scope.covers_place(node, node_index) ||
+    if (!p.acts_at(ctx_.now(), lot.chip_model, node, node_index) ||
         (stage == Stage::kShipment && !p.scope.covers_edge(edge_index))) {
       continue;
     }

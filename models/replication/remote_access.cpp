@@ -17,10 +17,7 @@ void RemoteAccess::start_lease(const Lot& lease) {
     if (outcome.refused_by) break;
     for (std::size_t i = 0; i < ctx_.world.policies.size(); ++i) {
       const PolicyInstance& p = ctx_.world.policies[i];
-      if (ctx_.now() < p.start || !p.scope.covers_chip(lease.chip_model) ||
-          !p.scope.covers_place(&node, dc)) {
-        continue;
-      }
+      if (!p.acts_at(ctx_.now(), lease.chip_model, &node, dc)) continue;
       sim::RandomStream rng =
           ctx_.streams.stream(streams::policy_decision(p.name_key(), stage, dc), lease);
       PolicyContext pc{lease, &node, nullptr, ctx_.now(), rng};

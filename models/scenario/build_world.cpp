@@ -295,7 +295,10 @@ class WorldBuilder {
         route(p, f, flow);
         if (flow.diversion) tactics(p / "tactics", f, flow);
       }
-      if (f.has_insider()) insider(p / "insider", f, flow);
+      // Leases and write-offs refuse an insider themselves (there is no sale to help).
+      if (f.has_insider() && !flow.remote_access && !f.has_second_hand()) {
+        insider(p / "insider", f, flow);
+      }
       if (f.has_front()) {
         if (!flow.diversion) error(p / "front", "applies to DIVERSION flows only");
         FrontRule front;
