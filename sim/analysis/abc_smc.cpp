@@ -45,12 +45,15 @@ double scale_of(const Vector& xs) {
   return stats.sd() > 0 ? stats.sd() : 1;
 }
 
-double distance(const Vector& simulated, const Vector& observed, const Vector& scales) {
+double distance(const Vector& simulated, const Vector& observed, const Vector& scales,
+                const Vector& weights) {
   double sum = 0;
   for (std::size_t i = 0; i < observed.size(); ++i) {
+    const double w = weights.empty() ? 1.0 : weights[i];
+    if (w == 0) continue;
     const double z = (simulated.at(i) - observed[i]) / scales[i];
     if (!std::isfinite(z)) return kInfinity;
-    sum += z * z;
+    sum += w * z * z;
   }
   return std::sqrt(sum);
 }
@@ -163,10 +166,11 @@ AbcResult abc_smc(const std::vector<AbcPrior>& priors, const std::vector<double>
     result.scales.push_back(scale_of(column));
   }
   for (const Vector& stats : pop.statistics)
-    pop.distances.push_back(distance(stats, observed, result.scales));
+    pop.distances.push_back(distance(stats, observed, result.scales, o.weights));
   pop.weights.assign(n, 1.0 / static_cast<double>(n));
   result.rounds.push_back({kInfinity, n, n, n, static_cast<double>(n)});
 
+  constexpr std::uint64_t kProposalsPerSimulation = 100;
   const auto budget =
       static_cast<std::uint64_t>(std::ceil(static_cast<double>(n) / o.min_acceptance));
   for (std::size_t round = 1; round < o.max_rounds; ++round) {
@@ -181,8 +185,11 @@ AbcResult abc_smc(const std::vector<AbcPrior>& priors, const std::vector<double>
     Vector densities;
     AbcRound info;
     info.tolerance = tolerance;
-    while (next.parameters.size() < n && info.proposed < budget) {
-      const std::uint64_t batch = std::min<std::uint64_t>(n, budget - info.proposed);
+    // The budget counts simulations: a proposal outside the prior's support costs none (with
+    // several bounded priors most proposals can be), though drawing them is capped too.
+    while (next.parameters.size() < n && info.simulated < budget &&
+           info.proposed < kProposalsPerSimulation * budget) {
+      const std::uint64_t batch = std::min<std::uint64_t>(n, budget - info.simulated);
       Matrix thetas;
       Vector batch_densities;
       for (std::uint64_t k = 0; k < batch; ++k) {
@@ -201,7 +208,7 @@ AbcResult abc_smc(const std::vector<AbcPrior>& priors, const std::vector<double>
       info.proposed += batch;
       info.simulated += thetas.size();
       for (std::size_t k = 0; k < thetas.size() && next.parameters.size() < n; ++k) {
-        const double dist = distance(stats[k], observed, result.scales);
+        const double dist = distance(stats[k], observed, result.scales, o.weights);
         if (dist > tolerance) continue;
         next.parameters.push_back(thetas[k]);
         next.statistics.push_back(stats[k]);
@@ -229,7 +236,7 @@ AbcResult abc_smc(const std::vector<AbcPrior>& priors, const std::vector<double>
     info.effective_sample_size = effective_sample_size(next.weights);
     pop = std::move(next);
     result.rounds.push_back(info);
-    if (static_cast<double>(info.accepted) < o.min_acceptance * static_cast<double>(info.proposed))
+    if (static_cast<double>(info.accepted) < o.min_acceptance * static_cast<double>(info.simulated))
       break;
   }
   return result;

@@ -14,7 +14,7 @@ namespace chiptrail::sim {
 //  - round 0 draws `particles` parameter vectors from the prior and simulates each once;
 //    the statistics are scaled by their median absolute deviation over these prior draws
 //    (so a count of chips and a count of cases weigh alike) and the distance to the observed
-//    statistics is Euclidean on that scale;
+//    statistics is Euclidean on that scale, each squared term times its weight (1 by default);
 //  - each later round sets the tolerance to the `quantile` of the previous population's
 //    distances, proposes by resampling a particle by weight and moving it with a Gaussian
 //    kernel of twice the population's weighted covariance, and keeps proposals whose
@@ -22,9 +22,10 @@ namespace chiptrail::sim {
 //    prior / mixture of kernels (truncated at sqrt(particles) times their mean, Ionides 2008),
 //    so the population targets the ABC posterior at that tolerance;
 //  - it stops after `max_rounds` rounds, or once a round accepts fewer than `min_acceptance` of
-//    its proposals (that population is kept), or when the tolerance stops shrinking or a round
-//    cannot fill its population within `particles / min_acceptance` proposals (the previous
-//    population is kept).
+//    its simulations (that population is kept), or when the tolerance stops shrinking or a
+//    round cannot fill its population within `particles / min_acceptance` simulations (the
+//    previous population is kept). Proposals outside the prior's support are rejected without
+//    a simulation and count for nothing (up to 100 per simulation of the budget).
 // Every draw comes from a stream addressed by (seed, round, proposal), and proposals are
 // accepted in index order from batches the caller may simulate in any order on any number of
 // workers: the result depends on the seed only.
@@ -45,6 +46,7 @@ struct AbcOptions {
   double quantile = 0.5;
   double min_acceptance = 0.02;
   std::uint64_t seed = 1;
+  std::vector<double> weights;  // per statistic, >= 0 (empty: all 1; 0: left out of the distance)
 };
 
 struct AbcRound {
