@@ -101,6 +101,8 @@ class Results:
         self.posterior = pd.read_csv(os.path.join(directory, "posterior.csv"))
         self.posterior_summary = pd.read_csv(os.path.join(directory, "posterior_summary.csv"))
         self.rounds = pd.read_csv(os.path.join(directory, "rounds.csv"))
+        check = os.path.join(directory, "posterior_check.csv")  # absent before issue 25's files
+        self.posterior_check = pd.read_csv(check) if os.path.exists(check) else None
         with open(os.path.join(directory, "manifest.json"), encoding="utf-8") as f:
             self.manifest = json.load(f)
         self.summary = self.runs = self.detections = self.sensitivity = None

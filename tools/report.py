@@ -34,6 +34,7 @@ body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans
        margin: 0 auto; max-width: 1100px; padding: 1.5em; color: #222; line-height: 1.4; }
 h1 { margin-bottom: 0.2em; } h2 { border-bottom: 1px solid #ddd; padding-bottom: 0.2em; }
 .meta { color: #555; font-size: 0.9em; }
+tr.misfit td { font-weight: 600; color: #a40000; }
 table { border-collapse: collapse; font-size: 0.85em; margin: 0.5em 0; }
 th, td { padding: 0.25em 0.6em; border-bottom: 1px solid #eee; text-align: right; }
 th { cursor: pointer; background: #f6f6f6; user-select: none; }
@@ -233,9 +234,11 @@ def inference_sections(results):
     m = results.manifest
     parts = ["<h2>Observed</h2>", f'<p class="meta">over {number(m.get("period_days", ""))} days, '
              f'from <code>{html.escape(str(m.get("observations_path", "")))}</code></p>',
-             '<table id="observed-table"><thead><tr><th>metric</th><th>count</th></tr></thead><tbody>']
-    for o in m.get("observed", []):
-        parts.append(f'<tr><td>{html.escape(o["metric"])}</td><td>{number(o["count"])}</td></tr>')
+             '<table id="observed-table"><thead><tr><th>statistic</th><th>observed</th>'
+             "<th>weight</th></tr></thead><tbody>"]
+    for o in m.get("observed", []):  # JSON leaves out zeros
+        parts.append(f'<tr><td>{html.escape(o["metric"])}</td><td>{number(o.get("count", 0))}</td>'
+                     f'<td>{number(o.get("weight", 1))}</td></tr>')
     parts.append("</tbody></table>")
     parts.append('<h2>Posterior</h2><table class="sortable" id="posterior-table"><thead><tr>'
                  "<th>quantity</th><th>kind</th><th>mean</th><th>sd</th><th>2.5%</th>"
@@ -247,6 +250,8 @@ def inference_sections(results):
     parts.append("</tbody></table><p class=\"meta\">Credible intervals of the ABC posterior "
                  "(weighted particles of the last round); predictive quantities are one fresh "
                  "replication per particle, per year.</p>")
+    if results.posterior_check is not None:
+        parts.append(predictive_check_section(results.posterior_check))
     for name, fig in plot.figures(results):
         parts.append(figure(name.replace("_", "-"), fig,
                             "Posterior weight; lines: median and 95% credible interval."))
@@ -256,6 +261,24 @@ def inference_sections(results):
         parts.append("<tr>" + "".join(f"<td>{number(r[c])}</td>" for c in results.rounds.columns) +
                      "</tr>")
     parts.append("</tbody></table>")
+    return "\n".join(parts)
+
+
+def predictive_check_section(check):
+    """Would the fitted model reproduce each observation? A small p-value says it would not."""
+    parts = ['<h2>Posterior predictive check</h2><table id="check-table"><thead><tr>'
+             "<th>statistic</th><th>observed</th><th>predictive mean</th><th>95% interval</th>"
+             "<th>p-value</th></tr></thead><tbody>"]
+    for _, r in check.iterrows():
+        flag = ' class="misfit"' if r["p_value"] < 0.05 else ""
+        parts.append(f'<tr{flag}><td>{html.escape(r["statistic"])}</td>'
+                     f'<td>{number(r["observed"])}</td><td>{number(r["predictive_mean"])}</td>'
+                     f'<td>{number(r["predictive_p2_5"])} – {number(r["predictive_p97_5"])}</td>'
+                     f'<td>{number(r["p_value"])}</td></tr>')
+    parts.append("</tbody></table><p class=\"meta\">One fresh simulation per particle, its "
+                 "detections published afresh; p-value: twice the smaller tail of the weighted "
+                 "predictive distribution at the observed value. Rows in bold (p &lt; 0.05): "
+                 "the fitted model does not reproduce that observation.</p>")
     return "\n".join(parts)
 
 

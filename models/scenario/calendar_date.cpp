@@ -1,6 +1,7 @@
 #include "models/scenario/calendar_date.hpp"
 
 #include <chrono>
+#include <cstdio>
 
 namespace chiptrail::models {
 
@@ -18,6 +19,14 @@ std::optional<std::int64_t> parse_iso_date(const std::string& text) {
                                          std::chrono::day{d}};
   if (!date.ok()) return std::nullopt;
   return std::chrono::sys_days{date}.time_since_epoch().count();
+}
+
+std::string format_iso_date(std::int64_t day) {
+  const std::chrono::year_month_day date{std::chrono::sys_days{std::chrono::days{day}}};
+  char text[16];
+  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
+  return text;
 }
 
 }  // namespace chiptrail::models

@@ -10,4 +10,7 @@ namespace chiptrail::models {
 // nullopt if the text is not a valid date of that form.
 std::optional<std::int64_t> parse_iso_date(const std::string& text);
 
+// The ISO 8601 date ("YYYY-MM-DD") of a day number: parse_iso_date's inverse.
+std::string format_iso_date(std::int64_t day);
+
 }  // namespace chiptrail::models

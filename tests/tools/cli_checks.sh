@@ -842,6 +842,23 @@ PY
     # The shipped example loads and runs (small: its full run takes minutes).
     "$chiptrail" infer "$src/scenarios/blackwell_sea.textproto" --particles 20 --rounds 2 \
       --observed "$src/scenarios/observations/seizures_illustrative.textproto" >/dev/null
+    # The shipped public record: its reporting probabilities are parameters, its statistics are
+    # checked against the posterior predictive, and the report shows the check.
+    "$chiptrail" infer "$src/scenarios/policy_baseline_2024.textproto" --particles 20 --rounds 2 \
+      --observed "$src/scenarios/observations/public_record.textproto" --out "$work/record" >"$work/record.txt"
+    grep -q '^reporting.us_prosecution.probability,parameter,' "$work/record/posterior_summary.csv"
+    grep -q '^h100e_delivered_restricted_per_year,predictive,' "$work/record/posterior_summary.csv"
+    grep -q '^cases_published.us_prosecution.2025-01-02..2025-12-31,1,3,' "$work/record/posterior_check.csv"
+    grep -q '^log_chips_published.us_prosecution,' "$work/record/posterior_check.csv"
+    grep -q 'posterior predictive check' "$work/record.txt"
+    grep -q '"reporting_lead_days"' "$work/record/manifest.json"
+    "$chiptrail" report "$work/record" >/dev/null
+    grep -q 'id="check-table"' "$work/record/report.html"
+    # A reporting model naming what the scenario lacks is refused at its line.
+    sed 's/"tips_2024"/"tips_2099"/' "$src/scenarios/observations/public_record.textproto" >"$work/bad_record.textproto"
+    expect_exit 65 "$chiptrail" infer "$src/scenarios/policy_baseline_2024.textproto" --observed "$work/bad_record.textproto" --out "$work/bad2"
+    grep -q 'bad_record.textproto:[0-9]*:.*reporting\[0\].policies\[0\]: the scenario has no policy "tips_2099"' "$work/stderr"
+    if [[ -e "$work/bad2" ]]; then exit 1; fi
     ;;
   serve)
     # The explorer over real HTTP: page and API answers, limits, refusals, and a clean stop.

@@ -107,7 +107,7 @@ int infer(const Options& o, const models::PolicyRegistry& registry, spdlog::logg
         std::to_string(r) + "," + models::format_number(x.tolerance) + "," +
         std::to_string(x.proposed) + "," + std::to_string(x.simulated) + "," +
         std::to_string(x.accepted) + "," +
-        models::format_number(static_cast<double>(x.accepted) / static_cast<double>(x.proposed)) +
+        models::format_number(static_cast<double>(x.accepted) / static_cast<double>(x.simulated)) +
         "," + models::format_number(x.effective_sample_size) + "\n";
   }
   std::string posterior = "particle,weight";
@@ -124,6 +124,18 @@ int infer(const Options& o, const models::PolicyRegistry& registry, spdlog::logg
     posterior += "\n";
   }
 
+  // The posterior predictive check: would the fitted model reproduce each observation?
+  std::string check =
+      "statistic,weight,observed,predictive_mean,predictive_p2_5,predictive_p97_5,p_value\n";
+  for (std::size_t s = 0; s < result.statistics.size(); ++s) {
+    const models::PredictiveCheck& c = result.checks[s];
+    check += models::csv_field(result.statistics[s]) + "," +
+             models::format_number(result.weights[s]) + "," +
+             models::format_number(result.observed[s]) + "," + models::format_number(c.mean) + "," +
+             models::format_number(c.low) + "," + models::format_number(c.high) + "," +
+             models::format_number(c.p_value) + "\n";
+  }
+
   // stdout: the posterior at a glance.
   const sim::AbcRound& last = result.abc.rounds.back();
   std::printf("%s given %s: %zu particles, %zu rounds, %llu simulations, final tolerance %.4g\n",
@@ -131,6 +143,12 @@ int infer(const Options& o, const models::PolicyRegistry& registry, spdlog::logg
               result.abc.rounds.size(), static_cast<unsigned long long>(result.abc.simulations),
               last.tolerance);
   std::fputs(summary.c_str(), stdout);
+  std::printf("posterior predictive check (observed; predictive mean and 95%%; p-value):\n");
+  for (std::size_t s = 0; s < result.statistics.size(); ++s) {
+    const models::PredictiveCheck& c = result.checks[s];
+    std::printf("  %s: %.4g; %.4g (%.4g-%.4g); p = %.3g\n", result.statistics[s].c_str(),
+                result.observed[s], c.mean, c.low, c.high, c.p_value);
+  }
 
   if (!o.out.empty()) {
     try {
@@ -144,12 +162,15 @@ int infer(const Options& o, const models::PolicyRegistry& registry, spdlog::logg
         v1::ObservedCount& count = *manifest.add_observed();
         count.set_metric(result.statistics[i]);
         count.set_count(result.observed[i]);
+        if (result.weights[i] != 1) count.set_weight(result.weights[i]);
       }
       manifest.set_particles(pop.parameters.size());
+      if (observations->window_opens) manifest.set_reporting_lead_days(result.lead_days);
       models::write_output_set(o.out,
                                {{"posterior.csv", posterior},
                                 {"posterior_summary.csv", summary},
-                                {"rounds.csv", rounds}},
+                                {"rounds.csv", rounds},
+                                {"posterior_check.csv", check}},
                                std::move(manifest));
     } catch (const std::exception& e) {
       log.error("chiptrail: {}", e.what());
@@ -165,10 +186,10 @@ void add_infer_command(CLI::App& app, const models::PolicyRegistry& registry,
                        const std::vector<std::string>& command_line, int& exit_code,
                        spdlog::logger& log) {
   auto o = std::make_shared<Options>();
-  CLI::App* cmd =
-      app.add_subcommand("infer",
-                         "Posterior of the scenario's uncertain parameters given observed counts "
-                         "(approximate Bayesian computation, ABC-SMC)");
+  CLI::App* cmd = app.add_subcommand(
+      "infer",
+      "Posterior of the scenario's uncertain parameters given observed counts or a "
+      "public record (approximate Bayesian computation, ABC-SMC)");
   cmd->add_option("scenario", o->scenario, "Scenario file whose `uncertain` entries are priors")
       ->required();
   cmd->add_option("--observed", o->observed, "Observations file (.textproto)")->required();
@@ -191,7 +212,8 @@ void add_infer_command(CLI::App& app, const models::PolicyRegistry& registry,
   cmd->add_option("--threads,-j", o->threads, "Worker threads (results do not depend on it)")
       ->check(CLI::Range(1U, 1024U));
   cmd->add_option("--out,-o", o->out,
-                  "Directory for posterior.csv, posterior_summary.csv, rounds.csv, manifest.json");
+                  "Directory for posterior.csv, posterior_summary.csv, posterior_check.csv, "
+                  "rounds.csv, manifest.json");
   add_limit_options(cmd, o->run.limits);
   cmd->callback([o, &registry, &command_line, &exit_code, &log] {
     o->command_line = command_line;
