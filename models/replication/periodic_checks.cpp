@@ -28,6 +28,7 @@ void PeriodicChecks::start_audits() {
 
 void PeriodicChecks::start_operation_checks(const Lot& lot) {
   std::vector<std::size_t> as_trials;
+  std::vector<CheckTrials> outlooks;  // as_trials' outlooks at installation
   for (std::size_t p = 0; p < ctx_.world.policies.size(); ++p) {
     const PolicyInstance& inst = ctx_.world.policies[p];
     if (inst.policy->operation_interval() <= sim::Time::zero() ||
@@ -35,11 +36,16 @@ void PeriodicChecks::start_operation_checks(const Lot& lot) {
       continue;
     }
     sim::RandomStream no_draws({0, 0, 0, 0});  // operation_trials draws nothing
-    if (per_check_ || !inst.policy->operation_trials(
-                          operation_context(inst, ctx_.lots.sold(lot.id), lot.id, no_draws))) {
+    std::optional<CheckTrials> outlook;
+    if (!per_check_) {
+      outlook = inst.policy->operation_trials(
+          operation_context(inst, ctx_.lots.sold(lot.id), lot.id, no_draws));
+    }
+    if (!outlook) {
       ctx_.simulator.spawn("operation " + inst.name, operation(p, lot.id));
     } else {
       as_trials.push_back(p);
+      outlooks.push_back(*outlook);
     }
   }
   if (as_trials.empty()) return;
@@ -53,7 +59,11 @@ void PeriodicChecks::start_operation_checks(const Lot& lot) {
         ctx_.now() + ctx_.world.policies[as_trials[i]].policy->operation_interval();
   }
   // Drawn once all are in place: a draw may act, and acting may change the lot's state.
-  for (Trials& t : trials) draw(t);
+  // The first draws from the outlook just taken; the others ask again, since a draw before
+  // them may have acted and changed the lot's state.
+  for (std::size_t i = 0; i < trials.size(); ++i) {
+    draw(trials[i], i == 0 ? std::optional<CheckTrials>(outlooks[0]) : std::nullopt);
+  }
 }
 
 void PeriodicChecks::finish() {
@@ -149,14 +159,15 @@ std::uint64_t PeriodicChecks::horizon_check(const Trials& t) const {
   return checks_before(t, ctx_.world.horizon + sim::Time::ticks(1));
 }
 
-void PeriodicChecks::draw(Trials& t) {
+void PeriodicChecks::draw(Trials& t, std::optional<CheckTrials> outlook) {
   ctx_.simulator.cancel(t.pending);
   t.pending = {};
   const PolicyInstance& inst = ctx_.world.policies[t.policy];
   const SoldLot& sold = ctx_.lots.sold(t.lot);
-  sim::RandomStream no_draws({0, 0, 0, 0});  // operation_trials draws nothing
-  const std::optional<CheckTrials> outlook =
-      inst.policy->operation_trials(operation_context(inst, sold, t.lot, no_draws));
+  if (!outlook) {
+    sim::RandomStream no_draws({0, 0, 0, 0});  // operation_trials draws nothing
+    outlook = inst.policy->operation_trials(operation_context(inst, sold, t.lot, no_draws));
+  }
   if (!outlook || !outlook->enrolled) {
     t.done = true;
     return;

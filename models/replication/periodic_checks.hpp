@@ -60,7 +60,9 @@ class PeriodicChecks {
   PolicyContext operation_context(const PolicyInstance& inst, const SoldLot& sold, std::uint64_t id,
                                   sim::RandomStream& rng) const;
   void lot_changed(std::uint64_t id);
-  void draw(Trials& t);
+  // Draws the next acting check from the lot's state now; `outlook` when the caller just asked
+  // the policy for it (it depends on the state only, so asking again would give the same).
+  void draw(Trials& t, std::optional<CheckTrials> outlook = std::nullopt);
   void act(Trials& t);
   void cost_checks(const Trials& t, std::uint64_t from, std::uint64_t upto);
   // Replays the current walk up to check `upto` (not included) and costs the checks passed.
