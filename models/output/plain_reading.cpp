@@ -71,7 +71,14 @@ std::string plain_reading(const std::vector<MetricSummary>& summary, const Readi
            " H100-equivalents a year reached the restricted "
            "end user" +
            interval(*delivered, false);
-    if (defined(diverted)) out += ", of " + about(diverted->mean) + " diverted a year";
+    if (defined(diverted)) {
+      // Both are flows of the measured years, not one the share of the other: a lot is counted
+      // diverted when sold and delivered when it arrives, months later.
+      out += "; about " + about(diverted->mean) + " a year were sold for diversion";
+      if (delivered->mean > diverted->mean) {
+        out += " (more arrived than was sold: deliveries include lots sold before the year)";
+      }
+    }
     out += ". ";
   }
   // Remote access (only scenarios with flows of leases report it).

@@ -8,6 +8,7 @@
 #include "chiptrail/v1/scenario.pb.h"
 #include "models/inference/infer.hpp"
 #include "models/inference/observations.hpp"
+#include "models/inference_support.hpp"
 #include "models/scenario/build_world.hpp"
 #include "models/scenario/input_error.hpp"
 #include "models/scenario/scenario_file.hpp"
@@ -21,46 +22,23 @@ namespace {
 const std::string kDir = std::string(CHIPTRAIL_SOURCE_DIR) + "/tests/data/";
 constexpr double kTruth = 40;  // lots a year
 
-models::PolicyRegistry builtin() {
-  models::PolicyRegistry r;
-  models::register_builtin_policies(r);
-  return r;
-}
-
-models::Executor& serial() {
-  static models::ThreadExecutor one_thread(1);
-  return one_thread;
-}
+using testing::builtin_registry;
 
 // What the simulator gives at the true rate over `days`: the data the inference must explain.
 double simulated_seizures(const models::ScenarioFile& f, double days) {
   v1::Scenario s = *f.message;
   s.set_horizon_days(days);
   models::set_numeric_field(s, "flows[id=diverted].arrivals.poisson_per_year", kTruth);
-  const models::World w = models::build_world(s, f.locator, builtin());
+  const models::World w = models::build_world(s, f.locator, builtin_registry());
   return models::run_replication(w, 12345).get("lots_first_interdicted_by.customs");
 }
 
-struct Posterior {
-  double mean, low, high;
-};
-
-Posterior infer_over(const models::ScenarioFile& f, double days, double seizures) {
+testing::Posterior infer_over(const models::ScenarioFile& f, double days, double seizures) {
   const models::Observations obs = models::parse_observations_text(
       "obs.textproto", "period_days: " + std::to_string(days) +
                            "\nobserved { metric: \"lots_first_interdicted_by.customs\" count: " +
                            std::to_string(seizures) + " }\n");
-  models::InferenceOptions o;
-  o.abc.particles = 500;
-  o.abc.max_rounds = 7;
-  o.abc.seed = 11;
-  const models::Inference r = models::infer(f, obs, builtin(), o, serial());
-  std::vector<double> rate;
-  for (const auto& t : r.abc.population.parameters) rate.push_back(t[0]);
-  const auto& w = r.abc.population.weights;
-  double mean = 0;
-  for (std::size_t i = 0; i < w.size(); ++i) mean += w[i] * rate[i];
-  return {mean, sim::weighted_quantile(rate, w, 0.025), sim::weighted_quantile(rate, w, 0.975)};
+  return testing::infer_rate(f, obs);
 }
 
 }  // namespace
@@ -74,7 +52,7 @@ TEST_CASE(
   for (const double days : {365.0, 1460.0}) {
     CAPTURE(days);
     const double k = simulated_seizures(f, days);
-    const Posterior p = infer_over(f, days, k);
+    const testing::Posterior p = infer_over(f, days, k);
     // Exact: detections ~ Poisson(rate c), c = 0.3 (days - 2) / 365, flat prior on [1, 150]:
     // the posterior is Gamma(k + 1, c) (truncation negligible here), mean (k + 1) / c.
     const double c = 0.3 * (days - 2) / 365;
@@ -115,7 +93,7 @@ TEST_CASE("infer: observations are checked, with the line of what is wrong") {
   const models::Observations unknown = models::parse_observations_text(
       "obs.textproto", "period_days: 10\n\nobserved { metric: \"lots_caught\" count: 1 }\n");
   try {
-    (void)models::infer(f, unknown, builtin(), {}, serial());
+    (void)models::infer(f, unknown, builtin_registry(), {}, testing::one_thread());
     FAIL("accepted an unknown metric");
   } catch (const models::InvalidInput& e) {
     CHECK(e.errors().front().line == 3);

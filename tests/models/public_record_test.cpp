@@ -12,6 +12,7 @@
 #include "models/detection_log.hpp"
 #include "models/inference/infer.hpp"
 #include "models/inference/observations.hpp"
+#include "models/inference_support.hpp"
 #include "models/scenario/build_world.hpp"
 #include "models/scenario/calendar_date.hpp"
 #include "models/scenario/input_error.hpp"
@@ -28,16 +29,8 @@ constexpr double kTruth = 40;     // lots a year
 constexpr double kDays = 1460;    // the record's window: four years
 constexpr double kInspect = 0.3;  // each lot is seized at the border with this probability
 
-models::PolicyRegistry builtin() {
-  models::PolicyRegistry r;
-  models::register_builtin_policies(r);
-  return r;
-}
-
-models::Executor& serial() {
-  static models::ThreadExecutor one_thread(1);
-  return one_thread;
-}
+using testing::builtin_registry;
+using testing::Posterior;
 
 // A record's header: a four-year window from 2021-01-01, seizures published with `probability`
 // (a fixed value or a prior) after 30 to 200 days.
@@ -61,11 +54,11 @@ Synthetic synthesize(const models::ScenarioFile& f, double p, const std::string&
   const models::Observations empty = models::parse_observations_text("record.textproto", head);
   v1::Scenario s = *f.message;
   models::set_numeric_field(s, "flows[id=diverted].arrivals.poisson_per_year", kTruth);
-  const models::World probe = models::build_world(s, f.locator, builtin());
+  const models::World probe = models::build_world(s, f.locator, builtin_registry());
   const models::PublicRecord record(empty, probe, 0);
   const double lead = record.lead().to_days();
   s.set_horizon_days(lead + kDays);
-  const models::World w = models::build_world(s, f.locator, builtin());
+  const models::World w = models::build_world(s, f.locator, builtin_registry());
   models::DetectionLog log;
   (void)models::simulate(w, 12345, log);
   std::string cases;
@@ -82,25 +75,9 @@ Synthetic synthesize(const models::ScenarioFile& f, double p, const std::string&
   return out;
 }
 
-struct Posterior {
-  double mean, low, high;
-  models::Inference result;
-};
-
 Posterior infer(const models::ScenarioFile& f, const models::Observations& record,
                 std::size_t particles = 500) {
-  models::InferenceOptions o;
-  o.abc.particles = particles;
-  o.abc.max_rounds = 7;
-  o.abc.seed = 11;
-  models::Inference r = models::infer(f, record, builtin(), o, serial());
-  std::vector<double> rate;
-  for (const auto& t : r.abc.population.parameters) rate.push_back(t[0]);
-  const auto& w = r.abc.population.weights;
-  double mean = 0;
-  for (std::size_t i = 0; i < w.size(); ++i) mean += w[i] * rate[i];
-  return {mean, sim::weighted_quantile(rate, w, 0.025), sim::weighted_quantile(rate, w, 0.975),
-          std::move(r)};
+  return testing::infer_rate(f, record, particles);
 }
 
 }  // namespace
@@ -109,7 +86,7 @@ TEST_CASE("public record: a detection is published with its probability after it
   const models::ScenarioFile f = models::read_scenario_file(kDir + "infer_synthetic.textproto");
   v1::Scenario s = *f.message;
   models::set_numeric_field(s, "flows[id=diverted].arrivals.poisson_per_year", 2000.0);
-  const models::World w = models::build_world(s, f.locator, builtin());
+  const models::World w = models::build_world(s, f.locator, builtin_registry());
   models::DetectionLog log;
   (void)models::simulate(w, 7, log);
   const double n = static_cast<double>(log.records().size());
@@ -150,7 +127,7 @@ TEST_CASE("public record: a detection is published with its probability after it
 
 TEST_CASE("public record: published chips with a range are read as lognormal around the figure") {
   const models::ScenarioFile f = models::read_scenario_file(kDir + "infer_synthetic.textproto");
-  const models::World w = models::build_world(*f.message, f.locator, builtin());
+  const models::World w = models::build_world(*f.message, f.locator, builtin_registry());
   const std::string head =
       "window { opens: \"2024-01-01\" closes: \"2024-12-31\" }\n"
       "reporting { name: \"seizures\" probability { fixed: 0.5 } delay_days { fixed: 10 }"
@@ -219,7 +196,7 @@ TEST_CASE("public record: bad records are refused at the line of the field") {
 
   // Names are checked against the scenario.
   const models::ScenarioFile f = models::read_scenario_file(kDir + "infer_synthetic.textproto");
-  const models::World w = models::build_world(*f.message, f.locator, builtin());
+  const models::World w = models::build_world(*f.message, f.locator, builtin_registry());
   const models::Observations unknown = models::parse_observations_text(
       "r.textproto",
       window +

@@ -844,7 +844,7 @@ PY
       --observed "$src/scenarios/observations/seizures_illustrative.textproto" >/dev/null
     # The shipped public record: its reporting probabilities are parameters, its statistics are
     # checked against the posterior predictive, and the report shows the check.
-    "$chiptrail" infer "$src/scenarios/policy_baseline_2024.textproto" --particles 20 --rounds 2 \
+    "$chiptrail" infer "$src/scenarios/policy_baseline_2024.textproto" --particles 10 --rounds 1 \
       --observed "$src/scenarios/observations/public_record.textproto" --out "$work/record" >"$work/record.txt"
     grep -q '^reporting.us_prosecution.probability,parameter,' "$work/record/posterior_summary.csv"
     grep -q '^h100e_delivered_restricted_per_year,predictive,' "$work/record/posterior_summary.csv"
