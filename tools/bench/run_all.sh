@@ -1,16 +1,15 @@
 #!/usr/bin/env bash
 # Runs every benchmark of issue 22 one after the other on this machine and prints one table of
 # the ratios the README quotes, with the date and the machine. Not run in CI (minutes, and the
-# figures depend on the machine). Needs a Release build in build/ (tools/quickstart.sh makes
-# one) and, for the SimPy ratio, Debian's python3-simpy3 (installed here when missing).
+# figures depend on the machine). Builds the benchmarks in the Release build of build/ (the
+# test suite's `ci` preset leaves them out) and, for the SimPy ratio, installs Debian's
+# python3-simpy3 when missing.
 #   bash tools/bench/run_all.sh            # everything, a few minutes on 2 cores
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bench=build/chiptrail-bench
-if [[ ! -x "$bench" ]]; then
-  echo "run_all.sh: $bench is missing: build first (bash tools/quickstart.sh)" >&2
-  exit 1
-fi
+cmake --preset release -DCHIPTRAIL_BUILD_BENCH=ON >/dev/null
+cmake --build --preset release --target chiptrail-bench chiptrail
 source tools/setup.sh
 chiptrail_install_packages python3-simpy3
 
