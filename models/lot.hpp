@@ -8,8 +8,9 @@
 
 namespace chiptrail::models {
 
-enum class Packaging { kServer8, kTray4, kLoose };
-enum class Sophistication { kLow, kMedium, kHigh };
+// One byte each: a Lot is copied into every record and coroutine frame of the lot.
+enum class Packaging : std::uint8_t { kServer8, kTray4, kLoose };
+enum class Sophistication : std::uint8_t { kLow, kMedium, kHigh };
 // How chips left a legitimate installation for the second-hand market (Flow::second_hand), in
 // the order of the scenario's WriteOffChannel; kNone for chips sold new.
 enum class WriteOff : std::uint8_t { kNone, kResale, kRefurbishment, kRmaSwap, kFailedUnit };
@@ -40,17 +41,19 @@ struct LotKeyHash {
 };
 
 // A lot of chips moving as one: a value, copied freely. Dismantling splits a lot into
-// consignments (the same `id`, `part` k + 1); reassembly merges them back.
+// consignments (the same `id`, `part` k + 1); reassembly merges them back. Laid out small (56
+// bytes): the model holds a copy per lot in flight in its records and coroutine frames.
 struct Lot {
-  std::uint64_t id = 0;        // the lot as sold, shared by its consignments
-  std::uint64_t part = 0;      // 0: the lot as sold; k + 1: its consignment k
-  std::size_t flow = 0;        // index of the flow that created it
-  std::size_t chip_model = 0;  // index into the chip catalog
+  std::uint64_t id = 0;    // the lot as sold, shared by its consignments
+  std::uint64_t part = 0;  // 0: the lot as sold; k + 1: its consignment k
   std::uint64_t chips = 0;
-  Packaging packaging = Packaging::kServer8;
   // The chips' serials are (id, s) for s in [first_serial, first_serial + chips): numbered
   // within the sold lot, so ranges of different lots can never overlap.
   std::uint64_t first_serial = 0;
+  std::uint32_t flow = 0;            // index of the flow that created it (the loader bounds flows)
+  std::uint32_t chip_model = 0;      // index into the chip catalog
+  std::uint32_t payment_layers = 0;  // third countries the payment went through
+  Packaging packaging = Packaging::kServer8;
   bool diverted = false;
   bool relabelled = false;
   // What an insider at the seller did for this lot (Flow::insider), drawn at sale.
@@ -62,8 +65,8 @@ struct Lot {
   InsiderHelp insider;
   WriteOff write_off = WriteOff::kNone;
   Sophistication buyer_sophistication = Sophistication::kMedium;
-  std::uint32_t payment_layers = 0;  // third countries the payment went through
 };
+static_assert(sizeof(Lot) <= 56, "a Lot is copied per lot in flight: keep it small");
 
 // What is still in the chain at the horizon, counted from the model's live lots and
 // consignments: the independent side of the outcome ladder's conservation checks.

@@ -154,7 +154,7 @@ std::vector<std::string> obstacles_of(const World& world, const Flow& flow) {
   }
   Lot probe;
   probe.diverted = true;
-  probe.chip_model = flow.chip_model;
+  probe.chip_model = static_cast<std::uint32_t>(flow.chip_model);
   for (const PolicyInstance& p : world.policies) {
     if (!p.policy->memoryless_seize_probability(Stage::kSale, probe)) {
       out.push_back(
@@ -190,7 +190,7 @@ std::vector<FlowAnalysis> analyze(const World& world) {
     const double fixed = std::get<Distribution::Fixed>(flow.lot_chips.kind()).value;
     Lot lot;
     lot.diverted = true;
-    lot.chip_model = flow.chip_model;
+    lot.chip_model = static_cast<std::uint32_t>(flow.chip_model);
     lot.buyer_sophistication = flow.buyer_sophistication;
     lot.payment_layers = flow.payment_layers;
     lot.chips = unit * static_cast<std::uint64_t>(

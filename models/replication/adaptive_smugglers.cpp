@@ -63,7 +63,7 @@ bool AdaptiveSmugglers::adapt_purchase(const Flow& flow, Lot& lot) {
                            ctx_.world.chips[model].h100_equivalents;
       lot.chips = unit * static_cast<std::uint64_t>(
                              std::max(1.0, std::round(chips / static_cast<double>(unit))));
-      lot.chip_model = model;
+      lot.chip_model = static_cast<std::uint32_t>(model);
     }
   }
   if (!a.substitute_chip) return true;

@@ -37,12 +37,24 @@ Decision ask(const Policy& policy, Stage stage, const PolicyContext& ctx) {
 
 }  // namespace
 
+Enforcement::Enforcement(ReplicationContext& ctx, FrontCompanies& fronts)
+    : ctx_(ctx), fronts_(fronts) {
+  const Network& net = ctx.world.network;
+  policies_at_.resize(net.node_count());
+  for (std::size_t i = 0; i < ctx.world.policies.size(); ++i) {
+    all_policies_.push_back(i);
+    for (NodeIndex n = 0; n < net.node_count(); ++n) {
+      if (ctx.world.policies[i].scope.covers_place(&net.node(n), n)) policies_at_[n].push_back(i);
+    }
+  }
+}
+
 bool Enforcement::enforce(Stage stage, const Lot& lot, const NodeInfo* node, NodeIndex node_index,
                           const EdgeInfo* edge, std::optional<EdgeIndex> edge_index,
                           std::uint64_t encounter, bool* turned_back, sim::Time* held) {
   bool stopped = false;
   sim::Time hold;  // of a legitimate lot, over the policies here
-  for (std::size_t i = 0; i < ctx_.world.policies.size(); ++i) {
+  for (const std::size_t i : node != nullptr ? policies_at_[node_index] : all_policies_) {
     const PolicyInstance& p = ctx_.world.policies[i];
     if (!p.acts_at(ctx_.now(), lot.chip_model, node, node_index) ||
         (stage == Stage::kShipment && !p.scope.covers_edge(edge_index))) {
@@ -121,7 +133,7 @@ void Enforcement::act_on_sold_lot(std::uint64_t id, DetectionEvent event) {
   event.time = ctx_.now();
   SoldLot& sold = ctx_.lots.sold(id);
   std::vector<LotKey> parts;
-  for (const std::uint64_t part : sold.parts) {
+  for (std::uint64_t part = 0; part <= sold.last_part; ++part) {
     if (ctx_.lots.alive({id, part})) parts.push_back({id, part});
   }
   bool any_stopped = false;

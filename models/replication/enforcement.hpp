@@ -5,6 +5,7 @@
 #include <optional>
 #include <unordered_set>
 #include <utility>
+#include <vector>
 
 #include "models/recorder.hpp"
 #include "models/replication/front_companies.hpp"
@@ -18,7 +19,7 @@ namespace chiptrail::models {
 // confirmation seizes what is left of the lot and closes the front company behind it.
 class Enforcement {
  public:
-  Enforcement(ReplicationContext& ctx, FrontCompanies& fronts) : ctx_(ctx), fronts_(fronts) {}
+  Enforcement(ReplicationContext& ctx, FrontCompanies& fronts);
 
   // Asks every policy in force and in scope at a point the lot passes. Every finding is
   // recorded (overlap); the first seizure or disable acts and takes the lot (or consignment)
@@ -52,6 +53,9 @@ class Enforcement {
 
   ReplicationContext& ctx_;
   FrontCompanies& fronts_;
+  // By node: the policies whose scope covers it, in order (the only ones asked there).
+  std::vector<std::vector<std::size_t>> policies_at_;
+  std::vector<std::size_t> all_policies_;         // where there is no node (an offline chip)
   std::unordered_set<std::uint64_t> open_cases_;  // sold lots under investigation
   std::map<std::pair<std::size_t, NodeIndex>, CheckpointLoad> loads_;  // by (policy, node)
 };

@@ -73,8 +73,8 @@ void LotLifecycle::start_lot(std::size_t f, std::uint64_t n) {
   // Unique: a flow creates fewer than 2^32 lots (the loader bounds expected lots at 1e7 per
   // flow and schedules by the file size).
   lot.id = (static_cast<std::uint64_t>(f) + 1) << 32 | n;
-  lot.flow = f;
-  lot.chip_model = flow.chip_model;
+  lot.flow = static_cast<std::uint32_t>(f);
+  lot.chip_model = static_cast<std::uint32_t>(flow.chip_model);
   lot.packaging = flow.packaging;
   lot.diverted = flow.diversion;
   lot.write_off = flow.second_hand;
@@ -107,32 +107,45 @@ void LotLifecycle::start_lot(std::size_t f, std::uint64_t n) {
   ctx_.simulator.spawn("lot " + std::to_string(lot.id), journey(lot));
 }
 
+// The coroutines below keep their locals few and small: GCC keeps every local of a coroutine
+// in its frame for the frame's whole life, whether or not it lives across a suspension, and a
+// lot in transit holds its journey's and its leg's frames. The work between suspensions is in
+// plain functions (stage_check, arrive, consignment_route).
+
 sim::Process LotLifecycle::journey(Lot lot) {
-  const Flow& flow = ctx_.world.flows[lot.flow];
-  const Network& net = ctx_.world.network;
-  const NodeIndex dc = flow.destination;
   // Chips sold new are vetted, shipped and installed; second-hand chips have been installed
   // since a clean sale long ago: their story starts at the data center.
   if (lot.write_off == WriteOff::kNone) {
     sim::Time held;  // a legitimate lot examined or wrongly held waits
-    if (enforcement_.enforce(Stage::kSale, lot, &net.node(flow.source), flow.source, nullptr, {}, 0,
-                             nullptr, &held))
-      co_return;
+    if (stage_check(Stage::kSale, lot, ctx_.world.flows[lot.flow].source, held)) co_return;
     if (held > sim::Time::zero()) co_await ctx_.simulator.delay(held);
-    if (co_await travel(lot, flow.route)) co_return;
-    held = sim::Time::zero();
-    if (enforcement_.enforce(Stage::kInstallation, lot, &net.node(dc), dc, nullptr, {}, 0, nullptr,
-                             &held))
+    if (co_await travel(lot, ctx_.world.flows[lot.flow].route)) co_return;
+    if (stage_check(Stage::kInstallation, lot, ctx_.world.flows[lot.flow].destination, held))
       co_return;
     if (held > sim::Time::zero()) co_await ctx_.simulator.delay(held);
   }
-  LotLifecycle::install(lot, dc);
-  if (!lot.diverted) {
-    ctx_.lots.release(key(lot));
-    ctx_.recorder.delivered(lot, ctx_.now());
-    co_return;
-  }
-  const Tactics& tactics = flow.tactics;
+  if (LotLifecycle::install(lot)) co_await divert(lot);
+}
+
+bool LotLifecycle::stage_check(Stage stage, const Lot& lot, NodeIndex node, sim::Time& held) {
+  held = sim::Time::zero();
+  return enforcement_.enforce(stage, lot, &ctx_.world.network.node(node), node, nullptr, {}, 0,
+                              nullptr, &held);
+}
+
+bool LotLifecycle::install(const Lot& lot) {
+  const NodeIndex dc = ctx_.world.flows[lot.flow].destination;
+  ctx_.lots.install(lot.id, dc);
+  checks_.start_operation_checks(lot);
+  if (lot.diverted) return true;
+  ctx_.lots.release(key(lot));
+  ctx_.recorder.delivered(lot, ctx_.now());
+  return false;
+}
+
+sim::Task<void> LotLifecycle::divert(const Lot& lot) {
+  const Tactics& tactics = ctx_.world.flows[lot.flow].tactics;
+  const NodeIndex dc = ctx_.world.flows[lot.flow].destination;
   sim::RandomStream dwell = ctx_.streams.stream(streams::kDwell, lot);
   co_await ctx_.simulator.delay(days(tactics.operate_days.sample(dwell)));
   // Diverters do not move chips out while an announced visit is pending: they wait it out.
@@ -164,11 +177,17 @@ sim::Process LotLifecycle::journey(Lot lot) {
     handles.push_back(ctx_.simulator.spawn("consignment " + std::to_string(part.part),
                                            consignment(part, arrived)));
   }
+  parts = {};  // each consignment holds its own copy
   for (sim::ProcessHandle& h : handles) co_await h;
+  handles = {};
   co_await ctx_.simulator.delay(days(tactics.reassembly_days.sample(dwell)));
   // Parts may have been seized or disabled while waiting for reassembly.
   std::erase_if(arrived, [this](const Lot& part) { return !ctx_.lots.alive(key(part)); });
-  if (arrived.empty()) co_return;
+  if (!arrived.empty()) deliver(lot, arrived);
+}
+
+void LotLifecycle::deliver(const Lot& lot, const std::vector<Lot>& arrived) {
+  const Tactics& tactics = ctx_.world.flows[lot.flow].tactics;
   for (const Lot& part : arrived) ctx_.lots.release(key(part));
   const Lot whole = merge(lot, arrived);
   ctx_.lots.deliver(lot.id, whole, tactics.end_facility);
@@ -189,48 +208,31 @@ sim::Process LotLifecycle::journey(Lot lot) {
 }
 
 sim::Process LotLifecycle::consignment(Lot part, std::vector<Lot>& arrived) {
+  std::vector<EdgeIndex> chosen;  // the adapting smugglers' own choice
+  if (smugglers_ != nullptr) chosen = smugglers_->choose_route(part);
+  if (!co_await travel(part, smugglers_ != nullptr ? chosen : consignment_route(part)))
+    arrived.push_back(part);
+}
+
+const std::vector<EdgeIndex>& LotLifecycle::consignment_route(const Lot& part) {
   const Tactics& t = ctx_.world.flows[part.flow].tactics;
-  const std::vector<EdgeIndex>* route = &t.to_end;
-  std::vector<EdgeIndex> chosen;
-  if (smugglers_ != nullptr) {
-    chosen = smugglers_->choose_route(part);
-    route = &chosen;
-  } else if (!t.consignment_routes.empty()) {
-    sim::RandomStream rs = ctx_.streams.stream(streams::kRoute, part);
-    route = &t.consignment_routes[sim::DiscreteChoice(t.consignment_route_weights)(rs)];
-  }
-  if (!co_await travel(part, *route)) arrived.push_back(part);
+  if (t.consignment_routes.empty()) return t.to_end;
+  sim::RandomStream rs = ctx_.streams.stream(streams::kRoute, part);
+  return t.consignment_routes[sim::DiscreteChoice(t.consignment_route_weights)(rs)];
 }
 
 sim::Task<bool> LotLifecycle::travel(const Lot& lot, const std::vector<EdgeIndex>& path) {
-  const Network& net = ctx_.world.network;
   sim::RandomStream rs = ctx_.streams.stream(streams::kTransit, lot);
   for (std::size_t i = 0; i < path.size();) {
-    const EdgeIndex e = path[i];
-    const NodeInfo& from = net.node(net.edge_source(e));
-    co_await ctx_.simulator.delay(days(from.processing_days.sample(rs)));
-    const EdgeInfo& edge = net.edge(e);
+    const EdgeInfo& edge = ctx_.world.network.edge(path[i]);
+    co_await ctx_.simulator.delay(
+        days(ctx_.world.network.node(ctx_.world.network.edge_source(path[i]))
+                 .processing_days.sample(rs)));
     co_await ctx_.simulator.delay(days(edge.transit_days.sample(rs)));
-    const NodeIndex to = net.edge_target(e);
-    const NodeInfo& node = net.node(to);
-    bool back = false;
-    sim::Time held;
-    if (!ctx_.lots.alive(
-            key(lot))) {  // taken out of the chain by a delayed verdict while travelling
-      co_return true;
-    }
-    ctx_.recorder.arrived(lot, to, ctx_.now());
-    const std::uint64_t encounter = ctx_.lots.arrive(key(lot), to);
-    const bool caught =
-        enforcement_.enforce(Stage::kShipment, lot, &node, to, &edge, e, encounter, &back, &held) ||
-        ((node.kind == NodeKind::kBorderCrossing || node.kind == NodeKind::kTransitHub) &&
-         enforcement_.enforce(Stage::kBorder, lot, &node, to, &edge, e, encounter, &back, &held));
-    if (smugglers_ != nullptr && lot.diverted && (caught || !back)) {
-      smugglers_->learn(lot, to, encounter, caught);
-    }
-    if (caught) co_return true;
-    if (held > sim::Time::zero()) co_await ctx_.simulator.delay(held);
-    if (back) {  // refused entry: the same leg back, then try again
+    const Arrival a = arrive(lot, path[i]);
+    if (a.out) co_return true;
+    if (a.held > sim::Time::zero()) co_await ctx_.simulator.delay(a.held);
+    if (a.turned_back) {  // refused entry: the same leg back, then try again
       co_await ctx_.simulator.delay(days(edge.transit_days.sample(rs)));
       continue;
     }
@@ -239,9 +241,28 @@ sim::Task<bool> LotLifecycle::travel(const Lot& lot, const std::vector<EdgeIndex
   co_return false;
 }
 
-void LotLifecycle::install(const Lot& lot, NodeIndex dc) {
-  ctx_.lots.install(lot.id, dc);
-  checks_.start_operation_checks(lot);
+LotLifecycle::Arrival LotLifecycle::arrive(const Lot& lot, EdgeIndex e) {
+  Arrival a;
+  // Taken out of the chain by a delayed verdict while travelling.
+  if (!ctx_.lots.alive(key(lot))) {
+    a.out = true;
+    return a;
+  }
+  const Network& net = ctx_.world.network;
+  const EdgeInfo& edge = net.edge(e);
+  const NodeIndex to = net.edge_target(e);
+  const NodeInfo& node = net.node(to);
+  ctx_.recorder.arrived(lot, to, ctx_.now());
+  const std::uint64_t encounter = ctx_.lots.arrive(key(lot), to);
+  a.out = enforcement_.enforce(Stage::kShipment, lot, &node, to, &edge, e, encounter,
+                               &a.turned_back, &a.held) ||
+          ((node.kind == NodeKind::kBorderCrossing || node.kind == NodeKind::kTransitHub) &&
+           enforcement_.enforce(Stage::kBorder, lot, &node, to, &edge, e, encounter, &a.turned_back,
+                                &a.held));
+  if (smugglers_ != nullptr && lot.diverted && (a.out || !a.turned_back)) {
+    smugglers_->learn(lot, to, encounter, a.out);
+  }
+  return a;
 }
 
 }  // namespace chiptrail::models

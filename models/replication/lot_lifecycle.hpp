@@ -39,12 +39,30 @@ class LotLifecycle {
   sim::Process arrivals(std::size_t f);
   void start_lot(std::size_t f, std::uint64_t n);
   sim::Process journey(Lot lot);
+  // The customer-vetting (sale) or installation checks of a lot at `node`; sets `held` to how
+  // long a legitimate lot is held. True: the lot is out of the chain.
+  bool stage_check(Stage stage, const Lot& lot, NodeIndex node, sim::Time& held);
+  // Installs a lot at its flow's data center, where a legitimate lot's journey ends (false).
+  bool install(const Lot& lot);
+  // A diverted lot from its data center to its end facility: operated, removed, dismantled,
+  // smuggled in consignments, reassembled and delivered.
+  sim::Task<void> divert(const Lot& lot);
+  void deliver(const Lot& lot, const std::vector<Lot>& arrived);
   sim::Process consignment(Lot part, std::vector<Lot>& arrived);
+  // The route of a consignment when the smugglers do not adapt: drawn among the tactics' routes.
+  const std::vector<EdgeIndex>& consignment_route(const Lot& part);
   // Moves a lot along a path: processing at each node it leaves, transit on each edge, the
   // shipment hook on arrival and the border hook at border crossings and transit hubs. Stops
   // when the lot is taken out of the chain, here or by a delayed verdict while it travels.
   sim::Task<bool> travel(const Lot& lot, const std::vector<EdgeIndex>& path);
-  void install(const Lot& lot, NodeIndex dc);
+  // What happened to a lot arriving over edge `e`: out of the chain, turned back at the border,
+  // or held for a while.
+  struct Arrival {
+    bool out = false;
+    bool turned_back = false;
+    sim::Time held;
+  };
+  Arrival arrive(const Lot& lot, EdgeIndex e);
 
   ReplicationContext& ctx_;
   Enforcement& enforcement_;

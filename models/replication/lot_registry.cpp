@@ -14,7 +14,7 @@ void LotRegistry::sell(const Lot& lot) {
 void LotRegistry::hold(const Lot& lot) {
   live_[key(lot)] = LiveLot{lot, {}};
   SoldLot& s = sold_.at(lot.id);
-  s.parts.push_back(lot.part);
+  s.last_part = std::max(s.last_part, lot.part);
   ++s.live_parts;
   peak_live_ = std::max(peak_live_, live_.size());
   changed(lot.id);
@@ -41,7 +41,6 @@ std::optional<NodeIndex> LotRegistry::last_arrival(const LotKey& k) const {
 
 void LotRegistry::install(std::uint64_t id, NodeIndex dc) {
   SoldLot& s = sold_.at(id);
-  s.site = dc;
   s.at_site = true;
   s.operating_at = dc;
   site_lots_[dc].push_back(id);
@@ -65,7 +64,7 @@ void LotRegistry::stop_at_site(std::uint64_t id) {
 
 void LotRegistry::deliver(std::uint64_t id, const Lot& whole, NodeIndex facility) {
   SoldLot& s = sold_.at(id);
-  s.delivered = whole;
+  s.delivered = std::make_unique<const Lot>(whole);
   s.operating_at = facility;
   changed(id);
 }

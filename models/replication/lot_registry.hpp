@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <unordered_map>
 #include <vector>
@@ -16,16 +17,17 @@ namespace chiptrail::models {
 // periodic checks on it.
 struct SoldLot {
   Lot lot;
-  std::optional<NodeIndex> site;          // the data center it was installed at (the record)
-  bool at_site = false;                   // still installed there
+  bool at_site = false;                   // still installed at the data center of its record
   std::optional<NodeIndex> operating_at;  // online at this node
   sim::Time offline_since;
-  std::optional<Lot> delivered;  // reassembled at its end facility
+  // Reassembled at its end facility as this lot; null before (and for most lots, which never
+  // are: a pointer, not an optional Lot, keeps the record of every lot small).
+  std::unique_ptr<const Lot> delivered;
   // Delivered with rolled-back firmware: no licence to expire. (A lot kept silent at its end
   // user, air-gapped or rolled back, has no operating_at: it answers nothing.)
   bool licence_defeated = false;
-  std::vector<std::uint64_t> parts;  // Lot::part of each piece it has had in the chain
-  std::size_t live_parts = 0;        // how many of those are still in the chain
+  std::uint64_t last_part = 0;  // its pieces in the chain have been parts 0 (itself) to this
+  std::size_t live_parts = 0;   // how many of those are still in the chain
 
   // Whether any of its chips are still somewhere the model tracks: installed at its site, in
   // transit, or delivered.

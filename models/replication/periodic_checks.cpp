@@ -131,7 +131,7 @@ PolicyContext PeriodicChecks::operation_context(const PolicyInstance& inst, cons
   const NodeInfo* node = sold.operating_at ? &ctx_.world.network.node(*sold.operating_at) : nullptr;
   PolicyContext ctx{sold.delivered ? *sold.delivered : sold.lot, node, nullptr, ctx_.now(), rng};
   ctx.offline_for = node ? sim::Time::zero() : ctx_.now() - sold.offline_since;
-  ctx.delivered = sold.delivered.has_value();
+  ctx.delivered = sold.delivered != nullptr;
   ctx.licence_defeated = sold.licence_defeated;
   ctx.set_lot_address(ctx_.streams.lot_address(inst, id));
   return ctx;
