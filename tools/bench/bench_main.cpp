@@ -33,6 +33,13 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   m->callback([&] { run_model(model); });
 
+  StressOptions stress;
+  CLI::App* st = app.add_subcommand(
+      "stress", "A generated scenario with this many lots in flight: peak heap per lot");
+  st->add_option("--lots", stress.lots, "Lots in flight at the horizon")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{100000000}));
+  st->callback([&] { run_stress(stress); });
+
   SweepBenchOptions sweep;
   CLI::App* sw = app.add_subcommand("sweep", "Sweep runs/s on 1 and 2 threads, and the ratio");
   sw->add_option("--scenario", sweep.scenario, "Scenario file")->check(CLI::ExistingFile);

@@ -30,6 +30,12 @@ struct ModelOptions {
 // The supply-chain model on a scenario at 1x and 10x volume.
 void run_model(const ModelOptions& o);
 
+struct StressOptions {
+  std::uint64_t lots = 10000000;
+};
+// A generated scenario that ends with `lots` lots in flight: peak heap per lot in flight.
+void run_stress(const StressOptions& o);
+
 // PHOLD and hold draw Exp(1) delays; one time unit is this many ticks, so that rounding to
 // whole ticks does not create artificial ties.
 inline constexpr double kTicksPerUnit = 1e6;

@@ -1,6 +1,9 @@
 // The model benchmark: the default scenario at 1x and 10x its flow volumes, sequentially in one
-// thread. Reports events/s and replications/s, and the peak heap bytes per lot in flight
-// (counted by the allocation hooks in allocation_counter.cpp). The reference is the engine's
+// thread. Reports events/s and replications/s, and the replication's peak heap over its peak
+// of lots in flight (counted by the allocation hooks in allocation_counter.cpp): an upper bound
+// on the cost of a lot in flight, since the heap also holds the records of lots installed or
+// delivered, the periodic checks and the metrics (the stress benchmark measures the cost of a
+// lot in flight alone). The reference is the engine's
 // bare hold loop measured in the same process, so the ratio says what the model costs on top
 // of the engine, independent of how busy the machine is.
 #include <algorithm>
