@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <string>
 
 #include "models/adversary/answers.hpp"
@@ -222,23 +223,48 @@ const std::vector<EdgeIndex>& LotLifecycle::consignment_route(const Lot& part) {
 }
 
 sim::Task<bool> LotLifecycle::travel(const Lot& lot, const std::vector<EdgeIndex>& path) {
+  // One suspension point: each awaiter would take a slot of its own in the frame.
   sim::RandomStream rs = ctx_.streams.stream(streams::kTransit, lot);
-  for (std::size_t i = 0; i < path.size();) {
-    const EdgeInfo& edge = ctx_.world.network.edge(path[i]);
-    co_await ctx_.simulator.delay(
-        days(ctx_.world.network.node(ctx_.world.network.edge_source(path[i]))
-                 .processing_days.sample(rs)));
-    co_await ctx_.simulator.delay(days(edge.transit_days.sample(rs)));
-    const Arrival a = arrive(lot, path[i]);
-    if (a.out) co_return true;
-    if (a.held > sim::Time::zero()) co_await ctx_.simulator.delay(a.held);
-    if (a.turned_back) {  // refused entry: the same leg back, then try again
-      co_await ctx_.simulator.delay(days(edge.transit_days.sample(rs)));
-      continue;
-    }
-    ++i;
+  Leg leg;
+  while (const std::optional<sim::Time> wait = next_wait(lot, path, leg, rs)) {
+    co_await ctx_.simulator.delay(*wait);
   }
-  co_return false;
+  co_return leg.out;
+}
+
+std::optional<sim::Time> LotLifecycle::next_wait(const Lot& lot, const std::vector<EdgeIndex>& path,
+                                                 Leg& leg, sim::RandomStream& rs) {
+  const Network& net = ctx_.world.network;
+  while (leg.edge < path.size()) {
+    const EdgeIndex e = path[leg.edge];
+    switch (leg.next) {
+      case Leg::Next::kProcessing:  // at the node it leaves
+        leg.next = Leg::Next::kTransit;
+        return days(net.node(net.edge_source(e)).processing_days.sample(rs));
+      case Leg::Next::kTransit:
+        leg.next = Leg::Next::kArrival;
+        return days(net.edge(e).transit_days.sample(rs));
+      case Leg::Next::kArrival: {
+        const Arrival a = arrive(lot, e);
+        if (a.out) {
+          leg.out = true;
+          return std::nullopt;
+        }
+        if (a.turned_back) {  // refused entry: the same leg back, then try again
+          leg.next = Leg::Next::kReturn;
+        } else {
+          leg.next = Leg::Next::kProcessing;
+          ++leg.edge;
+        }
+        if (a.held > sim::Time::zero()) return a.held;  // a legitimate lot held there
+        break;
+      }
+      case Leg::Next::kReturn:
+        leg.next = Leg::Next::kProcessing;
+        return days(net.edge(e).transit_days.sample(rs));
+    }
+  }
+  return std::nullopt;
 }
 
 LotLifecycle::Arrival LotLifecycle::arrive(const Lot& lot, EdgeIndex e) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "models/replication/adaptive_smugglers.hpp"
@@ -63,6 +64,17 @@ class LotLifecycle {
     sim::Time held;
   };
   Arrival arrive(const Lot& lot, EdgeIndex e);
+  // Where a lot is on its path: the edge it is on and what it waits for next there.
+  struct Leg {
+    enum class Next : std::uint8_t { kProcessing, kTransit, kArrival, kReturn };
+    std::size_t edge = 0;
+    Next next = Next::kProcessing;
+    bool out = false;  // taken out of the chain
+  };
+  // Steps `leg` to its next wait (processing, transit, a hold, the way back after a refusal),
+  // drawing from the lot's transit stream; none when the path ends or the lot is out.
+  std::optional<sim::Time> next_wait(const Lot& lot, const std::vector<EdgeIndex>& path, Leg& leg,
+                                     sim::RandomStream& rs);
 
   ReplicationContext& ctx_;
   Enforcement& enforcement_;
