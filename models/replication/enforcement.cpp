@@ -42,19 +42,19 @@ Enforcement::Enforcement(ReplicationContext& ctx, FrontCompanies& fronts)
   const Network& net = ctx.world.network;
   policies_at_.resize(net.node_count());
   for (std::size_t i = 0; i < ctx.world.policies.size(); ++i) {
-    all_policies_.push_back(i);
     for (NodeIndex n = 0; n < net.node_count(); ++n) {
       if (ctx.world.policies[i].scope.covers_place(&net.node(n), n)) policies_at_[n].push_back(i);
     }
   }
 }
 
-bool Enforcement::enforce(Stage stage, const Lot& lot, const NodeInfo* node, NodeIndex node_index,
-                          const EdgeInfo* edge, std::optional<EdgeIndex> edge_index,
-                          std::uint64_t encounter, bool* turned_back, sim::Time* held) {
+bool Enforcement::enforce(Stage stage, const Lot& lot, NodeIndex node_index, const EdgeInfo* edge,
+                          std::optional<EdgeIndex> edge_index, std::uint64_t encounter,
+                          bool* turned_back, sim::Time* held) {
+  const NodeInfo* node = &ctx_.world.network.node(node_index);
   bool stopped = false;
   sim::Time hold;  // of a legitimate lot, over the policies here
-  for (const std::size_t i : node != nullptr ? policies_at_[node_index] : all_policies_) {
+  for (const std::size_t i : policies_at_[node_index]) {
     const PolicyInstance& p = ctx_.world.policies[i];
     if (!p.acts_at(ctx_.now(), lot.chip_model, node, node_index) ||
         (stage == Stage::kShipment && !p.scope.covers_edge(edge_index))) {
@@ -91,7 +91,7 @@ bool Enforcement::enforce(Stage stage, const Lot& lot, const NodeInfo* node, Nod
       continue;
     }
     if (d.verdict == Verdict::kPass) continue;
-    DetectionEvent event{i, node_index, node != nullptr, stage, d.verdict, ctx_.now(), edge_index};
+    DetectionEvent event{i, node_index, true, stage, d.verdict, ctx_.now(), edge_index};
     if (!lot.diverted) {
       if (stopped) continue;
       ctx_.recorder.false_positive(lot, event);

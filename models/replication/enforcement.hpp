@@ -21,15 +21,15 @@ class Enforcement {
  public:
   Enforcement(ReplicationContext& ctx, FrontCompanies& fronts);
 
-  // Asks every policy in force and in scope at a point the lot passes. Every finding is
+  // Asks every policy in force and in scope at node `node` as the lot passes. Every finding is
   // recorded (overlap); the first seizure or disable acts and takes the lot (or consignment)
   // out of the chain, and the function returns true. Delayed verdicts are scheduled; a refusal
   // of entry sets *turned_back. `encounter` counts the lot's earlier arrivals at this node:
   // each is a draw of its own. A legitimate lot examined or wrongly held adds the time it is
   // held to *held (the caller makes it wait).
-  bool enforce(Stage stage, const Lot& lot, const NodeInfo* node, NodeIndex node_index,
-               const EdgeInfo* edge, std::optional<EdgeIndex> edge_index,
-               std::uint64_t encounter = 0, bool* turned_back = nullptr, sim::Time* held = nullptr);
+  bool enforce(Stage stage, const Lot& lot, NodeIndex node, const EdgeInfo* edge,
+               std::optional<EdgeIndex> edge_index, std::uint64_t encounter = 0,
+               bool* turned_back = nullptr, sim::Time* held = nullptr);
 
   // A verdict on a sold lot as a whole, wherever its chips are now: every part still in the
   // chain is seized (where the law of its place allows) or disabled, else flagged; chips
@@ -55,7 +55,6 @@ class Enforcement {
   FrontCompanies& fronts_;
   // By node: the policies whose scope covers it, in order (the only ones asked there).
   std::vector<std::vector<std::size_t>> policies_at_;
-  std::vector<std::size_t> all_policies_;         // where there is no node (an offline chip)
   std::unordered_set<std::uint64_t> open_cases_;  // sold lots under investigation
   std::map<std::pair<std::size_t, NodeIndex>, CheckpointLoad> loads_;  // by (policy, node)
 };

@@ -130,8 +130,7 @@ sim::Process LotLifecycle::journey(Lot lot) {
 
 bool LotLifecycle::stage_check(Stage stage, const Lot& lot, NodeIndex node, sim::Time& held) {
   held = sim::Time::zero();
-  return enforcement_.enforce(stage, lot, &ctx_.world.network.node(node), node, nullptr, {}, 0,
-                              nullptr, &held);
+  return enforcement_.enforce(stage, lot, node, nullptr, {}, 0, nullptr, &held);
 }
 
 bool LotLifecycle::install(const Lot& lot) {
@@ -280,11 +279,11 @@ LotLifecycle::Arrival LotLifecycle::arrive(const Lot& lot, EdgeIndex e) {
   const NodeInfo& node = net.node(to);
   ctx_.recorder.arrived(lot, to, ctx_.now());
   const std::uint64_t encounter = ctx_.lots.arrive(key(lot), to);
-  a.out = enforcement_.enforce(Stage::kShipment, lot, &node, to, &edge, e, encounter,
-                               &a.turned_back, &a.held) ||
-          ((node.kind == NodeKind::kBorderCrossing || node.kind == NodeKind::kTransitHub) &&
-           enforcement_.enforce(Stage::kBorder, lot, &node, to, &edge, e, encounter, &a.turned_back,
-                                &a.held));
+  a.out =
+      enforcement_.enforce(Stage::kShipment, lot, to, &edge, e, encounter, &a.turned_back,
+                           &a.held) ||
+      ((node.kind == NodeKind::kBorderCrossing || node.kind == NodeKind::kTransitHub) &&
+       enforcement_.enforce(Stage::kBorder, lot, to, &edge, e, encounter, &a.turned_back, &a.held));
   if (smugglers_ != nullptr && lot.diverted && (a.out || !a.turned_back)) {
     smugglers_->learn(lot, to, encounter, a.out);
   }

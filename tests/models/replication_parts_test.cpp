@@ -79,7 +79,7 @@ struct Bench {
     node = world.network.add_node(hub);
   }
   bool ship(Enforcement& e, const Lot& l) {
-    return e.enforce(Stage::kShipment, l, &world.network.node(node), node, nullptr, {});
+    return e.enforce(Stage::kShipment, l, node, nullptr, {});
   }
 };
 
@@ -181,8 +181,7 @@ TEST_CASE(
   b.lots.sell(l);
   b.lots.hold(l);
   bool back = false;
-  CHECK_FALSE(
-      e.enforce(Stage::kShipment, l, &b.world.network.node(b.node), b.node, nullptr, {}, 0, &back));
+  CHECK_FALSE(e.enforce(Stage::kShipment, l, b.node, nullptr, {}, 0, &back));
   CHECK(back);
   CHECK(b.lots.alive(key(l)));
   CHECK(b.tally.false_positives == 1);
