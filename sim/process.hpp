@@ -163,6 +163,10 @@ class ProcessHandle {
   Awaiter operator co_await() const { return Awaiter(state_.get()); }
   // Registers a wait on its finishing (the wait protocol of Simulator::begin_wait; wait-any).
   void add_waiter(const Resumption& r) const { state_->waiters.push_back(r); }
+  // Drops registrations of waits something else ended (wait-any's losers).
+  void forget_ended_waits() const {
+    std::erase_if(state_->waiters, [](const Resumption& w) { return !w.current(); });
+  }
 
  private:
   friend class Simulator;

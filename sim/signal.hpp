@@ -30,9 +30,16 @@ class Signal {
   }
   // Registers a wait (the wait protocol of Simulator::begin_wait); used by wait-any.
   void add(const Resumption& r) {
-    std::erase_if(waiters_, [](const Resumption& w) { return !w.current(); });
+    forget_ended();
     waiters_.push_back(r);
   }
+  // Drops the registrations of waits something else ended (a timeout, another signal of a
+  // wait-any, an interrupt): they could wake nothing, but would be kept until the next fire.
+  void forget_ended() {
+    std::erase_if(waiters_, [](const Resumption& w) { return !w.current(); });
+  }
+  // Registrations held, ended waits included (for tests).
+  [[nodiscard]] std::size_t registrations() const { return waiters_.size(); }
 
   class Awaiter {
    public:
@@ -63,8 +70,9 @@ class Signal {
       signal_.add({h, process_->state(), wait, 0});
       signal_.sim_.start_timer(*process_, timeout_);
     }
-    // True when the signal fired, false when the time ran out.
+    // True when the signal fired, false when the time ran out (or an interrupt came).
     bool await_resume() const {
+      signal_.forget_ended();
       process_->end_wait();
       return process_->woken_by() != ProcessPromise::kTimedOut;
     }

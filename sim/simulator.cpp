@@ -110,9 +110,8 @@ void Simulator::start_timer(ProcessPromise& p, Time timeout) {
   // The hot path of every model (each delay is one): 24 bytes of capture, stored inline.
   p.timer_ = queue_.push(now_ + timeout, [this, promise] {
     ProcessPromise& q = *promise;
-    q.timer_ = {};
-    q.waiting_ = false;
-    q.woken_by_ = ProcessPromise::kTimedOut;
+    q.timer_ = {};  // this very event: nothing to cancel
+    close_wait(q, ProcessPromise::kTimedOut);
     resume(q.leaf_, q);
   });
 }
@@ -123,13 +122,7 @@ void Simulator::wake(const Resumption& r) {
 
 void Simulator::end_wait(ProcessPromise& p, std::size_t woken_by) {
   if (!p.waiting_) return;
-  p.waiting_ = false;
-  p.woken_by_ = woken_by;
-  ++p.wait_;  // every other wake-up registered for this wait is stale now
-  if (p.timer_.valid()) {
-    queue_.cancel(p.timer_);
-    p.timer_ = {};
-  }
+  close_wait(p, woken_by);
   ProcessPromise* promise = &p;
   std::coroutine_handle<> leaf = p.leaf_;
   queue_.push(now_, [this, leaf, promise] { resume(leaf, *promise); });

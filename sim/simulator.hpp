@@ -100,7 +100,8 @@ class Simulator {
     }
     ProcessPromise* promise = &process;
     process.timer_ = queue_.push(now_ + delay, [this, leaf, promise] {
-      promise->waiting_ = false;  // its timer_ names this event, which is past: harmless
+      promise->timer_ = {};  // this very event: nothing to cancel
+      close_wait(*promise, ProcessPromise::kTimedOut);
       resume(leaf, *promise);
     });
   }
@@ -108,6 +109,19 @@ class Simulator {
  private:
   // Ends the wait the process is suspended on and schedules its resumption now.
   void end_wait(ProcessPromise& process, std::size_t woken_by);
+  // The one place every wait ends, whatever ends it (a wake-up, an interrupt, its timer): the
+  // wait's number moves on, so every registration of it still held by a signal or a process
+  // is stale (a later wait is never ended by an earlier one's signal), and its timer, if still
+  // pending, is cancelled.
+  void close_wait(ProcessPromise& process, std::size_t woken_by) {
+    process.waiting_ = false;
+    process.woken_by_ = woken_by;
+    ++process.wait_;
+    if (process.timer_.valid()) {
+      queue_.cancel(process.timer_);
+      process.timer_ = {};
+    }
+  }
   void resume(std::coroutine_handle<> leaf, ProcessPromise& process);
   void finish(ProcessCoroutine h);
   void unlink(ProcessPromise& p);

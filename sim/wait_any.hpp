@@ -46,8 +46,11 @@ class WaitAny {
     }
     if (timeout_) sim_.start_timer(*process_, *timeout_);
   }
+  // Whatever ended the wait, the others' registrations of it go (the losers are cancelled).
   std::size_t await_resume() const {
     if (ready_) return *ready_;
+    for (Signal* s : signals_) s->forget_ended();
+    for (const ProcessHandle& p : processes_) p.forget_ended_waits();
     process_->end_wait();
     return process_->woken_by();
   }
