@@ -29,12 +29,20 @@ double MetricsRecorder::h100e(const Lot& lot) const {
   return static_cast<double>(lot.chips) * world_.chips[lot.chip_model].h100_equivalents;
 }
 
+bool MetricsRecorder::counted(sim::Time t) const {
+  return t >= count_from_;
+}
+
 bool MetricsRecorder::in_window(sim::Time t) const {
-  return t >= count_from_ && t >= warmup_ && t < world_.horizon;
+  return counted(t) && t >= warmup_ && t < world_.horizon;
+}
+
+sim::Time MetricsRecorder::window_start() const {
+  return std::min(std::max(warmup_, count_from_), world_.horizon);
 }
 
 void MetricsRecorder::add(Column c, double v, sim::Time t) {
-  if (t < count_from_) return;
+  if (!counted(t)) return;
   totals_[c] += v;
   const auto k = static_cast<std::size_t>(std::max<sim::Time::Rep>(0, t.count() / period_.count()));
   if (periods_.size() <= k) periods_.resize(k + 1, Counts{});
@@ -72,26 +80,26 @@ void MetricsRecorder::flagged(const Lot& lot, std::size_t policy, sim::Time t) {
     add(kChipsFlagged, static_cast<double>(newly), t);
     add(kH100eFlagged, static_cast<double>(newly) * o.h100e_per_chip, t);
   }
-  const bool counted = t >= count_from_;
+  const bool counts = counted(t);
   if (o.flagged_by.empty()) {
     add(kLotsFlagged, 1, t);
-    if (counted) {
+    if (counts) {
       days_to_first_flag_.add((t - o.sold).to_days());
       ++by_policy_[policy].lots_first_flagged;
     }
   }
   if (std::find(o.flagged_by.begin(), o.flagged_by.end(), policy) == o.flagged_by.end()) {
     o.flagged_by.push_back(policy);
-    if (counted) ++by_policy_[policy].lots_flagged;
+    if (counts) ++by_policy_[policy].lots_flagged;
   }
 }
 
 void MetricsRecorder::interdict(LotOutcome& o, const Lot& lot, std::size_t policy, Verdict v,
                                 sim::Time t) {
   o.interdicted += lot.chips;
-  const bool counted = t >= count_from_;
+  const bool counts = counted(t);
   PolicyTotals& p = by_policy_[policy];
-  if (counted) {
+  if (counts) {
     (v == Verdict::kSeize ? chips_seized_ : chips_disabled_) += lot.chips;
     p.chips_interdicted += lot.chips;
     p.h100e_interdicted += h100e(lot);
@@ -100,7 +108,7 @@ void MetricsRecorder::interdict(LotOutcome& o, const Lot& lot, std::size_t polic
   add(kH100eInterdicted, h100e(lot), t);
   if (!o.first_interdiction_seen) {
     o.first_interdiction_seen = true;
-    if (counted) ++p.lots_first_interdicted;
+    if (counts) ++p.lots_first_interdicted;
   }
   if (o.interdicted == o.chips && !o.counted_interdicted) {
     o.counted_interdicted = true;
@@ -127,8 +135,9 @@ void MetricsRecorder::disabled_after_delivery(const Lot& delivered, const Detect
   o.delivered -= delivered.chips;
   add(kChipsDelivered, -static_cast<double>(delivered.chips), d.time);
   add(kH100eDelivered, -h100e(delivered), d.time);
-  if (d.time >= count_from_) {
-    stock_.push_back({d.time, o.delivered_at, -h100e(delivered), delivered.chip_model});
+  if (counted(d.time)) {
+    stock_.push_back(
+        {d.time, o.aged_from, o.delivered_at, -h100e(delivered), delivered.chip_model});
   }
   if (in_window(d.time)) delivered_window_by_flow_[delivered.flow] -= h100e(delivered);
   if (o.delivered == 0 && o.counted_delivered) {
@@ -140,23 +149,27 @@ void MetricsRecorder::disabled_after_delivery(const Lot& delivered, const Detect
 }
 
 void MetricsRecorder::entity_listed(NodeIndex, sim::Time t, sim::Time until) {
+  if (!counted(t)) return;
   ++entity_listings_;
   entity_listed_days_ += (until - t).to_days();
 }
 
-void MetricsRecorder::deterred(const Lot& due, sim::Time) {
+void MetricsRecorder::deterred(const Lot& due, sim::Time t) {
+  if (!counted(t)) return;
   ++lots_deterred_;
   h100e_deterred_ += h100e(due);
 }
 
 void MetricsRecorder::front_closed(std::size_t flow, sim::Time t, sim::Time reopens) {
+  // The flow's volume depends on every closure, counted or not.
+  const Flow& f = world_.flows[flow];
+  const double volume = front_closures_by_flow_[flow]++ == 0 ? 1.0 : f.front->volume_after_reform;
+  if (!counted(t)) return;
   ++front_closures_;
   const double closed = (std::min(reopens, world_.horizon) - t).to_days();
   front_closed_days_ += closed;
   // The lots the closed front would have bought meanwhile, at the rate it was buying at:
   // the flow's written rates over the closure times its volume after earlier re-formations.
-  const Flow& f = world_.flows[flow];
-  const double volume = front_closures_by_flow_[flow]++ == 0 ? 1.0 : f.front->volume_after_reform;
   const ArrivalRate& rate = f.arrival_rate;
   lots_forgone_expected_ +=
       rate.changes.empty()  // one rate: in the order of old, so old results keep their bits
@@ -164,7 +177,8 @@ void MetricsRecorder::front_closed(std::size_t flow, sim::Time t, sim::Time reop
           : rate.expected(t.to_days(), std::min(reopens, world_.horizon).to_days()) * volume;
 }
 
-void MetricsRecorder::went_silent(const Lot& delivered, double usd, sim::Time) {
+void MetricsRecorder::went_silent(const Lot& delivered, double usd, sim::Time t) {
+  if (!counted(t)) return;
   chips_delivered_silent_ += delivered.chips;
   smuggler_countermeasure_cost_ += usd;
 }
@@ -178,8 +192,12 @@ void MetricsRecorder::delivered(const Lot& lot, sim::Time t) {
   if (it == lots_.end()) return;
   LotOutcome& o = it->second;
   o.delivered += lot.chips;
+  // New chips age from their delivery; second-hand chips had been in service since before
+  // their lot's story started (Flow::second_hand_age), and came with that age.
+  o.aged_from =
+      lot.write_off == WriteOff::kNone ? t : o.sold - world_.flows[lot.flow].second_hand_age;
   o.delivered_at = t;
-  if (t >= count_from_) stock_.push_back({t, t, h100e(lot), lot.chip_model});
+  if (counted(t)) stock_.push_back({t, o.aged_from, t, h100e(lot), lot.chip_model});
   if (in_window(t)) delivered_window_by_flow_[lot.flow] += h100e(lot);
   add(kChipsDelivered, static_cast<double>(lot.chips), t);
   add(kH100eDelivered, h100e(lot), t);
@@ -193,7 +211,7 @@ void MetricsRecorder::delivered(const Lot& lot, sim::Time t) {
 // cut or the horizon comes, whichever is first. A cut before the horizon denies the rest; what
 // a lease running at the horizon would still use is in the pipeline (cut later or not).
 void MetricsRecorder::leased(const Lot& lease, const LeaseOutcome& o) {
-  if (o.start < count_from_) return;
+  if (!counted(o.start)) return;
   const double per_day = h100e(lease) * 24.0;  // H100e-hours a day
   const double hours = per_day * o.length.to_days();
   if (!lease.diverted) {
@@ -221,7 +239,7 @@ void MetricsRecorder::leased(const Lot& lease, const LeaseOutcome& o) {
   const sim::Time stop = o.start + (o.cut_by ? o.cut_after : o.length);
   const sim::Time used_until = std::min(stop, horizon);
   remote_.used += per_day * (used_until - o.start).to_days();
-  const sim::Time window_from = std::max(o.start, warmup_);
+  const sim::Time window_from = std::max(o.start, window_start());
   if (used_until > window_from) {
     const double used_window = per_day * (used_until - window_from).to_days();
     remote_.used_window += used_window;
@@ -237,7 +255,8 @@ void MetricsRecorder::leased(const Lot& lease, const LeaseOutcome& o) {
   }
 }
 
-void MetricsRecorder::substituted(const Lot& demanded, double h100e_bought, sim::Time) {
+void MetricsRecorder::substituted(const Lot& demanded, double h100e_bought, sim::Time t) {
+  if (!counted(t)) return;
   ++lots_substituted_;
   h100e_substituted_demand_ += h100e(demanded);
   h100e_substituted_bought_ += h100e_bought;
@@ -247,7 +266,7 @@ void MetricsRecorder::substituted(const Lot& demanded, double h100e_bought, sim:
 // A legitimate lot counts once, however many times it is wrongly held; every hold costs
 // legitimate trade its handling, and a lot's first wrongful disable the value of its chips.
 void MetricsRecorder::false_positive(const Lot& lot, const DetectionEvent& d) {
-  if (d.time < count_from_) return;
+  if (!counted(d.time)) return;
   if (false_positive_ids_.insert(lot.id).second) ++false_positive_lots_;
   double burden = world_.policies[d.policy].false_positive_cost_usd;
   if (d.verdict == Verdict::kDisable && falsely_disabled_ids_.insert(lot.id).second) {
@@ -266,7 +285,7 @@ void MetricsRecorder::held(const Lot& /*lot*/, sim::Time held, sim::Time t) {
 }
 
 void MetricsRecorder::cost(std::size_t policy, double usd, sim::Time t) {
-  if (t >= count_from_) by_policy_[policy].cost_usd += usd;
+  if (counted(t)) by_policy_[policy].cost_usd += usd;
   add(kCost, usd, t);
 }
 
@@ -286,19 +305,19 @@ void MetricsRecorder::costs(std::size_t policy, double usd_each, sim::Time first
     return static_cast<double>(std::max<sim::Time::Rep>(0, index(hi) - index(lo)));
   };
   const sim::Time last = first + interval * static_cast<sim::Time::Rep>(count - 1);
-  const sim::Time counted = std::max(first, count_from_);
-  if (last < counted) return;
-  const double counted_usd = usd_each * in(counted, sim::Time::max());
+  const sim::Time counted_from = std::max(first, count_from_);
+  if (last < counted_from) return;
+  const double counted_usd = usd_each * in(counted_from, sim::Time::max());
   by_policy_[policy].cost_usd += counted_usd;
   totals_[kCost] += counted_usd;
-  const auto k_first = static_cast<std::size_t>(counted.count() / period_.count());
+  const auto k_first = static_cast<std::size_t>(counted_from.count() / period_.count());
   const auto k_last = static_cast<std::size_t>(last.count() / period_.count());
   if (periods_.size() <= k_last) periods_.resize(k_last + 1, Counts{});
   for (std::size_t k = k_first; k <= k_last; ++k) {
-    const sim::Time lo = std::max(counted, period_ * static_cast<sim::Time::Rep>(k));
+    const sim::Time lo = std::max(counted_from, period_ * static_cast<sim::Time::Rep>(k));
     periods_[k][kCost] += usd_each * in(lo, period_ * static_cast<sim::Time::Rep>(k + 1));
   }
-  window_[kCost] += usd_each * in(std::max(counted, warmup_), world_.horizon);
+  window_[kCost] += usd_each * in(std::max(counted_from, window_start()), world_.horizon);
 }
 
 // Fixed costs (and steady effort, Policy::effort_units_per_year) accrue evenly from each
@@ -318,7 +337,7 @@ void MetricsRecorder::add_fixed_costs(std::vector<Counts>& periods, Counts& wind
         365.0;
     if (per_day <= 0 || p.start >= end) continue;
     by_policy[i].cost_usd += per_day * overlap_days(p.start, end, count_from_, end);
-    window[kCost] += per_day * overlap_days(p.start, end, warmup_, end);
+    window[kCost] += per_day * overlap_days(p.start, end, window_start(), end);
     for (std::size_t k = 0; k < periods.size(); ++k) {
       const sim::Time from =
           std::max(count_from_, sim::Time::ticks(period_.count() * static_cast<sim::Time::Rep>(k)));
@@ -333,7 +352,15 @@ double MetricsRecorder::in_service(sim::Time t) const {
   for (const StockEntry& e : stock_) {
     if (e.from > t) continue;
     const std::optional<Distribution>& life = world_.chips[e.chip_model].lifetime_days;
-    total += e.h100e * (life ? life->survival((t - e.delivered).to_days()) : 1.0);
+    if (!life) {
+      total += e.h100e;
+      continue;
+    }
+    // Working when delivered: what survives to `t` given it had survived to that age.
+    const double alive_then = life->survival((e.delivered - e.aged_from).to_days());
+    if (alive_then > 0) {
+      total += e.h100e * life->survival((t - e.aged_from).to_days()) / alive_then;
+    }
   }
   return total;
 }
@@ -361,10 +388,13 @@ RunMetrics MetricsRecorder::finish(const Pipeline& pipeline) const {
   for (const PolicyTotals& p : by_policy) enforcement_cost += p.cost_usd;
   const double total_cost = enforcement_cost + totals_[kBurden];
 
-  std::uint64_t lots_flagged_finished = 0, lots_flagged_by_several = 0;
+  // Counted by sale, in the counting window: the share flagged among finished lots takes its
+  // numerator and denominator from this one cohort.
+  std::uint64_t lots_flagged_finished = 0, lots_flagged_by_several = 0, sold_finished = 0;
   for (const auto& [id, o] : lots_) {
-    if (o.sold < count_from_) continue;  // counted by sale, in a counting window
+    if (!counted(o.sold)) continue;
     const bool finished = o.counted_interdicted || o.counted_delivered;
+    if (finished) ++sold_finished;
     if (finished && !o.flagged_by.empty()) ++lots_flagged_finished;
     if (o.flagged_by.size() > 1) ++lots_flagged_by_several;
   }
@@ -372,7 +402,7 @@ RunMetrics MetricsRecorder::finish(const Pipeline& pipeline) const {
   const double lots_finished = t[kLotsInterdicted] + t[kLotsDelivered];
   const double chips_finished = t[kChipsInterdicted] + t[kChipsDelivered];
   const double h100e_finished = t[kH100eInterdicted] + t[kH100eDelivered];
-  const double years = (world_.horizon - std::min(warmup_, world_.horizon)).to_days() / 365.0;
+  const double years = (world_.horizon - window_start()).to_days() / 365.0;
   const auto per_year = [&](Column c) { return years > 0 ? window[c] / years : nan; };
 
   RunMetrics m;
@@ -384,7 +414,7 @@ RunMetrics MetricsRecorder::finish(const Pipeline& pipeline) const {
   m.set("lots_finished", lots_finished);
   m.set("lots_flagged_finished", d(lots_flagged_finished));
   m.set("share_lots_flagged", ratio(t[kLotsFlagged], t[kLotsDiverted]));
-  m.set("share_lots_flagged_finished", ratio(d(lots_flagged_finished), lots_finished));
+  m.set("share_lots_flagged_finished", ratio(d(lots_flagged_finished), d(sold_finished)));
   m.set("share_lots_denied", ratio(t[kLotsInterdicted], lots_finished));
   m.set("chips_diverted", t[kChipsDiverted]);
   m.set("chips_flagged", t[kChipsFlagged]);

@@ -32,7 +32,6 @@ class MetricsRecorder : public Recorder {
   void cost(std::size_t policy, double usd, sim::Time t) override;
   void costs(std::size_t policy, double usd_each, sim::Time first, sim::Time interval,
              std::uint64_t count) override;
-  void flagged(const Lot& lot, std::size_t policy, sim::Time t) override;
   void burden(std::size_t policy, double usd, sim::Time t) override;
   void held(const Lot& lot, sim::Time held, sim::Time t) override;
   void disabled_after_delivery(const Lot& delivered, const DetectionEvent& d) override;
@@ -83,7 +82,8 @@ class MetricsRecorder : public Recorder {
     bool first_interdiction_seen = false;
     bool counted_interdicted = false;  // in lots_interdicted
     bool counted_delivered = false;    // in lots_delivered_restricted
-    sim::Time delivered_at;
+    sim::Time aged_from;     // the chips' age counts from here (delivered, or in service before)
+    sim::Time delivered_at;  // when they arrived (working)
     [[nodiscard]] std::uint64_t chips_flagged() const;
   };
 
@@ -97,9 +97,10 @@ class MetricsRecorder : public Recorder {
 
   // Compute delivered to restricted end users enters the stock in service; a remote disable
   // takes it out again. An entry adds `h100e` times the chips' survival to the stock at every
-  // time from `from` on, `delivered` being when the chips arrived (their age is counted from).
+  // time from `from` on: their age counts from `aged_from`, and they worked when they arrived
+  // at `delivered` (so survival to t is conditional on survival to that age).
   struct StockEntry {
-    sim::Time from, delivered;
+    sim::Time from, aged_from, delivered;
     double h100e = 0;
     std::size_t chip_model = 0;
   };
@@ -113,10 +114,19 @@ class MetricsRecorder : public Recorder {
     double legitimate_hours_refused = 0;
   };
 
+  // A finding of `policy` on `lot` at `t`: the flagged rung, its attribution and overlap.
+  void flagged(const Lot& lot, std::size_t policy, sim::Time t);
   // Adds `v` to column `c` of the period holding `t`, and of the steady window after warm-up.
   void add(Column c, double v, sim::Time t);
-  // Whether an event at `t` falls in the steady window [warm-up, horizon) (and is counted).
+  // The one rule every counter obeys: an event at `t` is counted when t >= count_from (the
+  // counting window infer sets; 0 otherwise). Totals count what is counted; per-year figures
+  // what is also in the steady window.
+  [[nodiscard]] bool counted(sim::Time t) const;
+  // Whether an event at `t` falls in the steady window [window_start(), horizon).
   [[nodiscard]] bool in_window(sim::Time t) const;
+  // The steady window's start: after the warm-up and the counting window's start. Per-year
+  // figures divide by the window's length.
+  [[nodiscard]] sim::Time window_start() const;
   void interdict(LotOutcome& o, const Lot& lot, std::size_t policy, Verdict v, sim::Time t);
   [[nodiscard]] double h100e(const Lot& lot) const;
   void add_fixed_costs(std::vector<Counts>& periods, Counts& window,

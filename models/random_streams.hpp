@@ -43,7 +43,8 @@ inline constexpr std::uint64_t kPolicyDecision = sim::stream_key("policy-decisio
 inline constexpr std::uint64_t kLotProperty = sim::stream_key("policy-lot-property");
 inline constexpr std::uint64_t kLegitimateHold = sim::stream_key("legitimate-hold");
 inline constexpr std::uint64_t kFrontReform = sim::stream_key("front-reform");  // entity: flow
-// A case's conclusion (delay, then confirmation) on a sold lot, by the policy that opened it.
+// A case's conclusion (delay, then confirmation) on a sold lot, by the policy that opened it and
+// the case's number (investigation()).
 inline constexpr std::uint64_t kInvestigation = sim::stream_key("investigation");
 // A capacity-limited checkpoint's other traffic: by policy and node; entity: the day.
 inline constexpr std::uint64_t kSubstitution = sim::stream_key("substitution");  // per lot
@@ -84,6 +85,12 @@ constexpr std::uint64_t legitimate_hold(std::uint64_t policy_key, Stage stage, s
   return at_node(
       sim::hash_combine(of_policy(kLegitimateHold, policy_key), static_cast<std::uint64_t>(stage)),
       place, encounter);
+}
+
+// The `n`-th case (from 0) a policy opens on one sold lot: its delay and confirmation. Each case
+// its own draw, as each encounter is: a second case does not replay the first.
+constexpr std::uint64_t investigation(std::uint64_t policy_key, std::uint64_t n) {
+  return sim::hash_combine(of_policy(kInvestigation, policy_key), n);
 }
 
 // The address of one lot's (or consignment's) draws in a stream.

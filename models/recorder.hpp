@@ -44,8 +44,11 @@ class Recorder {
   virtual ~Recorder() = default;
   // A lot was sold and entered the chain.
   virtual void lot_created(const Lot& lot, sim::Time t) = 0;
-  // A policy acted on a diverted lot or consignment it found (flagged() came first). With
-  // kSeize or kDisable its chips leave the chain: interdicted.
+  // A policy found a diverted lot or consignment at `d.time`, the moment of the finding: the
+  // "flagged" rung of the outcome ladder, and the overlap between measures (every policy's
+  // finding is reported, whoever acted). With kSeize or kDisable its chips leave the chain:
+  // interdicted; with kFlag it goes on (an alert whose verdict comes later, a finding after
+  // another policy stopped the lot, a seizure the place's law does not allow).
   virtual void detected(const Lot& lot, const DetectionEvent& d) = 0;
   // A policy wrongly held a legitimate lot (it then goes on).
   virtual void false_positive(const Lot& lot, const DetectionEvent& d) = 0;
@@ -67,11 +70,6 @@ class Recorder {
   virtual void burden(std::size_t /*policy*/, double /*usd*/, sim::Time /*t*/) {}
   // A legitimate lot was held for `held` at `t` (exams, a wrongful hold); it goes on after.
   virtual void held(const Lot& /*lot*/, sim::Time /*held*/, sim::Time /*t*/) {}
-  // A policy raised an alert on a diverted lot or consignment at `t`, whether or not it acted on
-  // it (several policies at one point, or a later one) and whatever follows: the "flagged"
-  // rung of the outcome ladder, and the overlap between measures. Precedes the detected() of
-  // the same finding.
-  virtual void flagged(const Lot& lot, std::size_t policy, sim::Time t) = 0;
   // Chips already delivered to their end user were remotely disabled: they move from
   // delivered to disabled.
   virtual void disabled_after_delivery(const Lot& delivered, const DetectionEvent& d) = 0;

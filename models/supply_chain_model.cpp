@@ -29,7 +29,8 @@ class Replication {
       : config_(config),
         streams_(config.seed, replication),
         guard_(config.limits, replication),
-        context_{world, recorder, simulator_, streams_, lots_, guard_},
+        policies_(world),
+        context_{world, recorder, simulator_, streams_, lots_, guard_, policies_},
         fronts_(context_),
         enforcement_(context_, fronts_),
         checks_(context_, enforcement_, config.per_check_operation),
@@ -63,6 +64,7 @@ class Replication {
   ReplicationStreams streams_;
   RunGuard guard_;
   LotRegistry lots_;
+  ReplicationPolicies policies_;
   ReplicationContext context_;
   FrontCompanies fronts_;
   Enforcement enforcement_;

@@ -43,10 +43,6 @@ class TeeRecorder : public Recorder {
     a_.held(lot, held, t);
     b_.held(lot, held, t);
   }
-  void flagged(const Lot& lot, std::size_t policy, sim::Time t) override {
-    a_.flagged(lot, policy, t);
-    b_.flagged(lot, policy, t);
-  }
   void disabled_after_delivery(const Lot& delivered, const DetectionEvent& d) override {
     a_.disabled_after_delivery(delivered, d);
     b_.disabled_after_delivery(delivered, d);

@@ -99,6 +99,8 @@ struct Flow {
   // The second-hand market: the lots leave an installation at `destination` written off through
   // this channel (kNone: lots sold new).
   WriteOff second_hand = WriteOff::kNone;
+  // Second-hand chips' age when a lot's story starts (SecondHand.age_days).
+  sim::Time second_hand_age;
 };
 
 // Where and on what a policy acts. Empty place sets mean everywhere.

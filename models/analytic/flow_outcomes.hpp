@@ -23,7 +23,6 @@ class FlowOutcomes : public Recorder {
   void delivered(const Lot&, sim::Time) override {}
   void cost(std::size_t, double, sim::Time) override {}
   void costs(std::size_t, double, sim::Time, sim::Time, std::uint64_t) override {}
-  void flagged(const Lot&, std::size_t, sim::Time) override {}
   void disabled_after_delivery(const Lot&, const DetectionEvent&) override {}
   void substituted(const Lot&, double, sim::Time) override {}
 

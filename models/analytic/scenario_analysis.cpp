@@ -20,8 +20,15 @@ struct Checkpoint {
   // route), and the mean time of the trip back; kNoRetry where turn-backs cannot happen.
   std::size_t retry_to = kNoRetry;
   double return_days = 0;
+  // The node the trip back arrives at (the leg's start): an arrival there, checked again.
+  NodeIndex back_to = 0;
   static constexpr std::size_t kNoRetry = static_cast<std::size_t>(-1);
 };
+
+bool is_crossing(const Network& net, NodeIndex n) {
+  const NodeKind kind = net.node(n).kind;
+  return kind == NodeKind::kBorderCrossing || kind == NodeKind::kTransitHub;
+}
 
 // The checkpoints of a path of edges: a shipment check at every node reached, a border check at
 // border crossings and transit hubs, as the simulation's travel() does.
@@ -30,14 +37,11 @@ void add_path(const Network& net, const std::vector<EdgeIndex>& path,
   for (const EdgeIndex e : path) {
     const double days =
         net.node(net.edge_source(e)).processing_days.mean() + net.edge(e).transit_days.mean();
-    const NodeIndex to = net.edge_target(e);
+    const NodeIndex to = net.edge_target(e), from = net.edge_source(e);
     const std::size_t leg = out.size();
     const double back = net.edge(e).transit_days.mean();
-    out.push_back({Stage::kShipment, to, days, leg, back});
-    const NodeKind kind = net.node(to).kind;
-    if (kind == NodeKind::kBorderCrossing || kind == NodeKind::kTransitHub) {
-      out.push_back({Stage::kBorder, to, 0.0, leg, back});
-    }
+    out.push_back({Stage::kShipment, to, days, leg, back, from});
+    if (is_crossing(net, to)) out.push_back({Stage::kBorder, to, 0.0, leg, back, from});
   }
 }
 
@@ -64,30 +68,50 @@ ChainResult solve_routes(const World& world, const std::vector<std::vector<Check
     std::vector<std::pair<std::size_t, double>> seize;  // (policy, P(first seizure by it))
     double pass = 1, back = 0;
   };
+  const auto effect = [&](Stage stage, NodeIndex at, bool may_turn_back) {
+    const NodeInfo& node = world.network.node(at);
+    Effect e;
+    double not_seized = 1.0;
+    for (std::size_t p = 0; p < pols; ++p) {
+      const PolicyInstance& inst = world.policies[p];
+      if (!inst.scope.covers_chip(lot.chip_model) || !inst.scope.covers_place(&node, at)) continue;
+      const double q = inst.policy->memoryless_seize_probability(stage, lot).value_or(0.0);
+      const double t =
+          may_turn_back ? inst.policy->memoryless_turn_back_probability(stage, lot) : 0;
+      if (q > 0) e.seize.emplace_back(p, not_seized * q);
+      not_seized *= 1.0 - q;
+      e.pass *= 1.0 - q - t;
+    }
+    e.back = not_seized - e.pass;
+    return e;
+  };
+  // The trip back after a refusal arrives at the leg's start, checked there again (a shipment
+  // check, and a border check at a crossing; no second refusal): one state per check.
+  struct Return {
+    Stage stage;
+    NodeIndex node;
+    std::size_t state;
+    Effect effect;
+  };
   std::vector<std::vector<Effect>> effects(routes.size());
   std::size_t n = 1;  // the start
-  std::vector<std::vector<std::size_t>> state(routes.size()), returning(routes.size());
+  std::vector<std::vector<std::size_t>> state(routes.size());
+  std::vector<std::vector<std::vector<Return>>> returning(routes.size());
   for (std::size_t r = 0; r < routes.size(); ++r) {
     for (const Checkpoint& c : routes[r]) {
-      const NodeInfo& node = world.network.node(c.node);
-      Effect e;
-      double not_seized = 1.0;
-      for (std::size_t p = 0; p < pols; ++p) {
-        const PolicyInstance& inst = world.policies[p];
-        if (!inst.scope.covers_chip(lot.chip_model) || !inst.scope.covers_place(&node, c.node))
-          continue;
-        const double q = inst.policy->memoryless_seize_probability(c.stage, lot).value_or(0.0);
-        const double t = c.retry_to == Checkpoint::kNoRetry
-                             ? 0.0
-                             : inst.policy->memoryless_turn_back_probability(c.stage, lot);
-        if (q > 0) e.seize.emplace_back(p, not_seized * q);
-        not_seized *= 1.0 - q;
-        e.pass *= 1.0 - q - t;
-      }
-      e.back = not_seized - e.pass;
+      const Effect e = effect(c.stage, c.node, c.retry_to != Checkpoint::kNoRetry);
       effects[r].push_back(e);
       state[r].push_back(n++);
-      returning[r].push_back(e.back > 0 ? n++ : 0);
+      std::vector<Return> back;
+      if (e.back > 0) {
+        back.push_back(
+            {Stage::kShipment, c.back_to, n++, effect(Stage::kShipment, c.back_to, false)});
+        if (is_crossing(world.network, c.back_to)) {
+          back.push_back(
+              {Stage::kBorder, c.back_to, n++, effect(Stage::kBorder, c.back_to, false)});
+        }
+      }
+      returning[r].push_back(std::move(back));
     }
   }
   const std::size_t passed = n * pols;
@@ -108,10 +132,18 @@ ChainResult solve_routes(const World& world, const std::vector<std::vector<Check
         chain.add_transition(s, state[r][i + 1], e.pass);
       else
         chain.add_absorption(s, passed, e.pass);
-      if (e.back > 0) {
-        chain.add_transition(s, returning[r][i], e.back);
-        chain.add_transition(returning[r][i], state[r][routes[r][i].retry_to], 1.0);
-        chain.set_holding_time(returning[r][i], routes[r][i].return_days);
+      const std::vector<Return>& back = returning[r][i];
+      if (!back.empty()) {
+        chain.add_transition(s, back.front().state, e.back);
+        chain.set_holding_time(back.front().state, routes[r][i].return_days);
+        for (std::size_t k = 0; k < back.size(); ++k) {
+          for (const auto& [p, b] : back[k].effect.seize) {
+            chain.add_absorption(back[k].state, back[k].state * pols + p, b);
+          }
+          const std::size_t next =
+              k + 1 < back.size() ? back[k + 1].state : state[r][routes[r][i].retry_to];
+          chain.add_transition(back[k].state, next, back[k].effect.pass);
+        }
       }
       chain.set_holding_time(s, routes[r][i].days_from_previous);
     }
@@ -121,13 +153,17 @@ ChainResult solve_routes(const World& world, const std::vector<std::vector<Check
   for (std::size_t r = 0; r < routes.size(); ++r) {
     for (std::size_t i = 0; i < routes[r].size(); ++i) {
       const std::size_t s = state[r][i];
-      for (std::size_t p = 0; p < pols; ++p) {
-        const double b = sol.probability(0, s * pols + p);
-        if (b <= 0) continue;
-        out.seized[{routes[r][i].node, routes[r][i].stage, p}] += b;
-        out.total += b;
-        out.caught_time_weighted += b * sol.time_given(0, s * pols + p);
-      }
+      const auto collect = [&](std::size_t at, NodeIndex node, Stage stage) {
+        for (std::size_t p = 0; p < pols; ++p) {
+          const double b = sol.probability(0, at * pols + p);
+          if (b <= 0) continue;
+          out.seized[{node, stage, p}] += b;
+          out.total += b;
+          out.caught_time_weighted += b * sol.time_given(0, at * pols + p);
+        }
+      };
+      collect(s, routes[r][i].node, routes[r][i].stage);
+      for (const Return& back : returning[r][i]) collect(back.state, back.node, back.stage);
     }
   }
   return out;

@@ -50,12 +50,15 @@ std::vector<Result> run_indexed(std::size_t n, const Execution& execution, Fn fn
   std::vector<std::uint64_t> ids(n);
   std::iota(ids.begin(), ids.end(), std::uint64_t{0});
   std::vector<std::optional<Result>> slots(n);
+  // Counted as each run completes (under the pool's lock), so a stop that surfaces as an
+  // exception from a run still reports the runs that did complete.
   std::size_t completed = 0;
   try {
-    completed = sim::run_on_threads(
+    sim::run_on_threads(
         ids, execution.threads, [&fn](std::uint64_t r) { return fn(static_cast<std::size_t>(r)); },
         [&](std::uint64_t r, Result result) {
           slots[r].emplace(std::move(result));
+          ++completed;
           if (execution.on_done) execution.on_done();
         },
         [&execution] { return execution.stopped(); });

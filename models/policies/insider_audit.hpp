@@ -26,6 +26,8 @@ class InsiderAudit : public Policy {
   };
   explicit InsiderAudit(const Parameters& p) : p_(p) {}
   Decision on_sale(const PolicyContext& ctx) const override;
+  // The delay on_sale draws is the time until an audit finds the record: the lot is found then.
+  [[nodiscard]] bool delay_is_time_to_find() const override { return true; }
   [[nodiscard]] double effort_units_per_year() const override { return p_.audits_per_year; }
   // Lots no insider handled are never found; the others' fate depends on time.
   std::optional<double> memoryless_seize_probability(Stage, const Lot& lot) const override {

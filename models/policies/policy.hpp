@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -35,7 +36,8 @@ struct Decision {
   double effort_units = 0;  // units of effort spent (inspections, visits); costed by the scenario
   // When positive, the verdict takes effect this long after the decision (a tip or a payment
   // investigation that takes time): then whatever of the lot is still in the chain is seized or
-  // disabled, or an arrived lot is flagged.
+  // disabled, or an arrived lot is flagged. Whether the lot counts as found at the decision or
+  // only when the verdict takes effect is the policy's rule (Policy::delay_is_time_to_find).
   sim::Time delay;
 };
 
@@ -143,6 +145,19 @@ class Policy {
   // capacity): the model then keeps a CheckpointLoad per node for it (PolicyContext::checkpoint),
   // and lots are no longer independent trials.
   [[nodiscard]] virtual bool uses_checkpoint_load() const { return false; }
+
+  // Policies are shared by every replication and thread, so they keep no state. One that must
+  // (a Python policy's object may) returns here a fresh instance, which one replication asks
+  // for all its decisions, made at its start (ReplicationPolicies). nullptr (the default): this
+  // policy serves every replication.
+  [[nodiscard]] virtual std::shared_ptr<const Policy> for_replication() const { return nullptr; }
+
+  // What a decision's delay (Decision::delay) means. false (the default): the policy raises
+  // an alert now (a tip names the lot, a payment screen marks it) and acts later; the lot counts
+  // as flagged at the decision. true: the delay is the time until the finding itself (an
+  // audit's time to find a falsified record); nothing is found, nor counted, before the delay
+  // ends, and nothing whose delay ends after the horizon is ever found.
+  [[nodiscard]] virtual bool delay_is_time_to_find() const { return false; }
 
   [[nodiscard]] virtual double audits_per_site_per_year() const { return 0; }
   // Effort spent at a steady rate whatever the lots do (audits of a seller's records), priced

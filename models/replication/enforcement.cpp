@@ -68,7 +68,7 @@ bool Enforcement::enforce(Stage stage, const Lot& lot, NodeIndex node_index, con
         p.policy->uses_checkpoint_load()) {
       ctx.checkpoint = &load(i, node_index);
     }
-    const Decision d = ask(*p.policy, stage, ctx);
+    const Decision d = ask(ctx_.policies[i], stage, ctx);
     // A legitimate lot's hold times come from a stream of their own: the exam's draw first,
     // then a wrongful hold's.
     std::optional<sim::RandomStream> hold_rng;
@@ -98,12 +98,23 @@ bool Enforcement::enforce(Stage stage, const Lot& lot, NodeIndex node_index, con
       hold += hold_days(p.false_positive_delay_days);
       continue;
     }
-    ctx_.recorder.flagged(lot, i, ctx_.now());
-    if (stopped) {  // found after an earlier policy here stopped it: overlap
-      investigate(lot, event);
+    if (d.delay > sim::Time::zero() && p.policy->delay_is_time_to_find()) {
+      // Nothing is found yet: the finding, and all it counts, comes when the delay ends.
+      const std::uint64_t id = lot.id;
+      const bool acts = !stopped;
+      ctx_.simulator.schedule_in(d.delay, [this, id, event, acts] { find_later(id, event, acts); });
       continue;
     }
-    if (d.delay > sim::Time::zero()) {
+    if (stopped || d.delay > sim::Time::zero()) {
+      // An alert now: after an earlier policy here stopped the lot (overlap), or a verdict that
+      // takes effect later (a tip, a payment screen). The lot goes on meanwhile.
+      DetectionEvent alert = event;
+      alert.verdict = Verdict::kFlag;
+      ctx_.recorder.detected(lot, alert);
+      if (stopped) {
+        investigate(lot, event);
+        continue;
+      }
       const std::uint64_t id = lot.id;
       ctx_.simulator.schedule_in(d.delay, [this, id, event] { conclude(id, event); });
       continue;
@@ -129,7 +140,7 @@ bool Enforcement::enforce(Stage stage, const Lot& lot, NodeIndex node_index, con
   return stopped;
 }
 
-void Enforcement::act_on_sold_lot(std::uint64_t id, DetectionEvent event) {
+bool Enforcement::act_on_sold_lot(std::uint64_t id, DetectionEvent event) {
   event.time = ctx_.now();
   SoldLot& sold = ctx_.lots.sold(id);
   std::vector<LotKey> parts;
@@ -157,7 +168,7 @@ void Enforcement::act_on_sold_lot(std::uint64_t id, DetectionEvent event) {
   if (any_stopped && sold.at_site && !ctx_.lots.alive({id, 0})) {
     ctx_.lots.stop_at_site(id);  // seized or disabled where it was installed
   }
-  if (!sold.delivered) return;
+  if (!sold.delivered) return !parts.empty();
   if (event.verdict == Verdict::kDisable) {
     ctx_.recorder.disabled_after_delivery(*sold.delivered, event);
     fronts_.learn(*sold.delivered, sold.delivered->chips, 0);
@@ -167,6 +178,7 @@ void Enforcement::act_on_sold_lot(std::uint64_t id, DetectionEvent event) {
     flag.verdict = Verdict::kFlag;  // found after arrival: nothing left to seize
     ctx_.recorder.detected(*sold.delivered, flag);
   }
+  return true;
 }
 
 void Enforcement::act_on_finding(const Lot& lot, std::uint64_t id, const DetectionEvent& event) {
@@ -174,9 +186,24 @@ void Enforcement::act_on_finding(const Lot& lot, std::uint64_t id, const Detecti
     ctx_.recorder.false_positive(lot, event);
     return;
   }
-  ctx_.recorder.flagged(lot, event.policy, ctx_.now());
-  act_on_sold_lot(id, event);
+  if (!act_on_sold_lot(id, event)) flag_only(lot, event);
   investigate(lot, event);
+}
+
+void Enforcement::flag_only(const Lot& lot, const DetectionEvent& event) {
+  DetectionEvent flag = event;
+  flag.verdict = Verdict::kFlag;
+  flag.time = ctx_.now();
+  ctx_.recorder.detected(lot, flag);
+}
+
+void Enforcement::find_later(std::uint64_t id, const DetectionEvent& event, bool acts) {
+  if (!acts) {  // stopped at the decision by another policy: found, with nothing to act on
+    flag_only(ctx_.lots.sold(id).lot, event);
+    return;
+  }
+  if (!act_on_sold_lot(id, event)) flag_only(ctx_.lots.sold(id).lot, event);
+  close_front(id);
 }
 
 CheckpointLoad& Enforcement::load(std::size_t policy, NodeIndex node) {
@@ -197,8 +224,8 @@ CheckpointLoad& Enforcement::load(std::size_t policy, NodeIndex node) {
 void Enforcement::investigate(const Lot& lot, const DetectionEvent& finding) {
   const PolicyInstance& p = ctx_.world.policies[finding.policy];
   if (!p.investigation || !open_cases_.insert(lot.id).second) return;
-  sim::RandomStream rng =
-      ctx_.streams.stream(streams::of_policy(streams::kInvestigation, p.name_key()), lot.id);
+  const std::uint64_t n = cases_opened_[{finding.policy, lot.id}]++;
+  sim::RandomStream rng = ctx_.streams.stream(streams::investigation(p.name_key(), n), lot.id);
   const sim::Time delay = sim::Time::from_days(p.investigation->delay_days.sample(rng));
   const bool confirmed = sim::bernoulli(rng, p.investigation->confirm_probability);
   const std::uint64_t id = lot.id;
@@ -213,7 +240,13 @@ void Enforcement::investigate(const Lot& lot, const DetectionEvent& finding) {
 
 void Enforcement::conclude(std::uint64_t id, const DetectionEvent& event) {
   act_on_sold_lot(id, event);
-  fronts_.confirmed_case(ctx_.lots.sold(id).lot.flow);
+  close_front(id);
+}
+
+void Enforcement::close_front(std::uint64_t id) {
+  if (!concluded_.insert(id).second) return;  // a lot's cases close its front at most once
+  const SoldLot& sold = ctx_.lots.sold(id);
+  fronts_.confirmed_case(sold.lot.flow, sold.front);
 }
 
 }  // namespace chiptrail::models

@@ -13,7 +13,7 @@ FrontCompanies::FrontCompanies(ReplicationContext& ctx)
   fronts_.reserve(ctx.world.flows.size());
   for (std::size_t f = 0; f < ctx.world.flows.size(); ++f) {
     fronts_.push_back(
-        {sim::Time::zero(), 1.0, {}, ctx.streams.stream(streams::kFrontReform, f), 0, 0, {}});
+        {sim::Time::zero(), 1.0, 0, {}, ctx.streams.stream(streams::kFrontReform, f), 0, 0, {}});
   }
 }
 
@@ -66,9 +66,9 @@ sim::Time FrontCompanies::dealer_listed_until(std::size_t f) const {
   return it == listed_until_.end() ? sim::Time::zero() : it->second;
 }
 
-void FrontCompanies::confirmed_case(std::size_t f) {
+void FrontCompanies::confirmed_case(std::size_t f, std::uint32_t front) {
   if (f >= fronts_.size()) return;
-  close(f);
+  close(f, front);
   count_against_dealer(f);
 }
 
@@ -92,11 +92,13 @@ void FrontCompanies::count_against_dealer(std::size_t f) {
   }
 }
 
-void FrontCompanies::close(std::size_t f) {
+void FrontCompanies::close(std::size_t f, std::uint32_t number) {
   const std::optional<FrontRule>& rule = ctx_.world.flows[f].front;
   Front& front = fronts_[f];
-  // The front's own state, not open(f): a front buying for a listed dealer is open, and closes.
-  if (!rule || ctx_.now() < front.reopens_at) return;
+  // The front's own number, not open(f): a front buying for a listed dealer operates, and
+  // closes; a front already closed (a later number buys, or will) is gone.
+  if (!rule || number != front.number) return;
+  ++front.number;
   front.reopens_at = ctx_.now() + days(rule->reform_days.sample(front.reform));
   front.volume = rule->volume_after_reform;
   ctx_.recorder.front_closed(f, ctx_.now(), front.reopens_at);

@@ -25,10 +25,16 @@ class FrontCompanies {
   // for the new one and then draws its next arrival afresh (Poisson arrivals are memoryless).
   void set_arrivals(std::size_t f, sim::ProcessHandle process);
 
-  // A confirmed case against a lot of flow `f`: closes its front if it is open and the flow
-  // has one (a closed front stays closed until its re-formation), and counts against its
-  // dealer for the entity list.
-  void confirmed_case(std::size_t f);
+  // A confirmed case against a lot of flow `f` bought by its front number `front`
+  // (front_number(f) at the sale): closes that front if it still operates, i.e. if no case has
+  // closed it yet (a case against a lot of an earlier, closed front closes nothing: the new
+  // front is another company), and counts against the flow's dealer for the entity list.
+  void confirmed_case(std::size_t f, std::uint32_t front);
+
+  // Which of flow `f`'s front companies buys now: 0 for the first, one more at each closure.
+  [[nodiscard]] std::uint32_t front_number(std::size_t f) const {
+    return f < fronts_.size() ? fronts_[f].number : 0;
+  }
 
   // Whether flow `f` buys now: its front open and its dealer not listed.
   [[nodiscard]] bool open(std::size_t f) const;
@@ -50,13 +56,14 @@ class FrontCompanies {
   struct Front {
     sim::Time reopens_at;  // open from here on
     double volume = 1;
+    std::uint32_t number = 0;     // closures so far: the front now forming or buying
     sim::ProcessHandle arrivals;  // none: no Poisson arrivals to interrupt
     sim::RandomStream reform;     // the re-formation times, in order
     // Learnt outcomes in lots, decayed to `learnt_at`.
     double interdicted = 0, delivered = 0;
     sim::Time learnt_at;
   };
-  void close(std::size_t f);
+  void close(std::size_t f, std::uint32_t front);
   void count_against_dealer(std::size_t f);
   [[nodiscard]] sim::Time dealer_listed_until(std::size_t f) const;
 

@@ -45,7 +45,7 @@ sim::Process LotLifecycle::arrivals(std::size_t f) {
     sim::Time wait;
     const bool buying = fronts_.open(f);
     if (buying) {
-      if (rate.changes.empty()) {  // one rate: the same draws as ever
+      if (rate.changes.empty() && rate.base > 0) {  // one rate: the same draws as ever
         wait = days(sim::exponential(rs, mean_gap_days / fronts_.volume(f)));
       } else {
         const double now = ctx_.now().to_days();
@@ -104,6 +104,7 @@ void LotLifecycle::start_lot(std::size_t f, std::uint64_t n) {
   if (smugglers_ != nullptr && flow.diversion && !smugglers_->adapt_purchase(flow, lot)) return;
   ctx_.recorder.lot_created(lot, ctx_.now());
   ctx_.lots.sell(lot);
+  ctx_.lots.sold(lot.id).front = fronts_.front_number(f);
   ctx_.lots.hold(lot);
   ctx_.simulator.spawn("lot " + std::to_string(lot.id), journey(lot));
 }
@@ -259,14 +260,24 @@ std::optional<sim::Time> LotLifecycle::next_wait(const Lot& lot, const std::vect
         break;
       }
       case Leg::Next::kReturn:
-        leg.next = Leg::Next::kProcessing;
+        leg.next = Leg::Next::kReturnArrival;
         return days(net.edge(e).transit_days.sample(rs));
+      case Leg::Next::kReturnArrival: {  // back where the leg started, to try again
+        const Arrival a = arrive(lot, e, /*back=*/true);
+        if (a.out) {
+          leg.out = true;
+          return std::nullopt;
+        }
+        leg.next = Leg::Next::kProcessing;
+        if (a.held > sim::Time::zero()) return a.held;
+        break;
+      }
     }
   }
   return std::nullopt;
 }
 
-LotLifecycle::Arrival LotLifecycle::arrive(const Lot& lot, EdgeIndex e) {
+LotLifecycle::Arrival LotLifecycle::arrive(const Lot& lot, EdgeIndex e, bool back) {
   Arrival a;
   // Taken out of the chain by a delayed verdict while travelling.
   if (!ctx_.lots.alive(key(lot))) {
@@ -275,15 +286,14 @@ LotLifecycle::Arrival LotLifecycle::arrive(const Lot& lot, EdgeIndex e) {
   }
   const Network& net = ctx_.world.network;
   const EdgeInfo& edge = net.edge(e);
-  const NodeIndex to = net.edge_target(e);
+  const NodeIndex to = back ? net.edge_source(e) : net.edge_target(e);
   const NodeInfo& node = net.node(to);
   ctx_.recorder.arrived(lot, to, ctx_.now());
   const std::uint64_t encounter = ctx_.lots.arrive(key(lot), to);
-  a.out =
-      enforcement_.enforce(Stage::kShipment, lot, to, &edge, e, encounter, &a.turned_back,
-                           &a.held) ||
-      ((node.kind == NodeKind::kBorderCrossing || node.kind == NodeKind::kTransitHub) &&
-       enforcement_.enforce(Stage::kBorder, lot, to, &edge, e, encounter, &a.turned_back, &a.held));
+  bool* refused = back ? nullptr : &a.turned_back;
+  a.out = enforcement_.enforce(Stage::kShipment, lot, to, &edge, e, encounter, refused, &a.held) ||
+          ((node.kind == NodeKind::kBorderCrossing || node.kind == NodeKind::kTransitHub) &&
+           enforcement_.enforce(Stage::kBorder, lot, to, &edge, e, encounter, refused, &a.held));
   if (smugglers_ != nullptr && lot.diverted && (a.out || !a.turned_back)) {
     smugglers_->learn(lot, to, encounter, a.out);
   }

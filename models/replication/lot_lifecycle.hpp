@@ -63,10 +63,13 @@ class LotLifecycle {
     bool turned_back = false;
     sim::Time held;
   };
-  Arrival arrive(const Lot& lot, EdgeIndex e);
+  // Arrives at the end of edge `e`, or (`back`) at its start, returning along it after a
+  // refusal of entry: every arrival is an encounter, the checks there ask again (a consignment
+  // returning is not refused again: it waits there to retry).
+  Arrival arrive(const Lot& lot, EdgeIndex e, bool back = false);
   // Where a lot is on its path: the edge it is on and what it waits for next there.
   struct Leg {
-    enum class Next : std::uint8_t { kProcessing, kTransit, kArrival, kReturn };
+    enum class Next : std::uint8_t { kProcessing, kTransit, kArrival, kReturn, kReturnArrival };
     std::size_t edge = 0;
     Next next = Next::kProcessing;
     bool out = false;  // taken out of the chain

@@ -90,6 +90,9 @@ const std::vector<std::uint64_t>& LotRegistry::on_record_at(NodeIndex site) {
 Pipeline LotRegistry::in_chain(const std::vector<double>& h100e_per_chip) const {
   Pipeline p;
   std::unordered_set<std::uint64_t> sold_lots;
+  // Chips summed by model as integers, then weighted: the hash map's order cannot change the
+  // floating-point sum.
+  std::vector<std::uint64_t> chips_by_model(h100e_per_chip.size(), 0);
   for (const auto& [k, live] : live_) {
     const Lot& lot = live.lot;
     if (!lot.diverted) {
@@ -97,8 +100,11 @@ Pipeline LotRegistry::in_chain(const std::vector<double>& h100e_per_chip) const 
       continue;
     }
     p.chips += lot.chips;
-    p.h100e += static_cast<double>(lot.chips) * h100e_per_chip[lot.chip_model];
+    chips_by_model[lot.chip_model] += lot.chips;
     sold_lots.insert(lot.id);
+  }
+  for (std::size_t m = 0; m < chips_by_model.size(); ++m) {
+    p.h100e += static_cast<double>(chips_by_model[m]) * h100e_per_chip[m];
   }
   p.lots = sold_lots.size();
   return p;

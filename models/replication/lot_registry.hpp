@@ -27,6 +27,7 @@ struct SoldLot {
   // user, air-gapped or rolled back, has no operating_at: it answers nothing.)
   bool licence_defeated = false;
   std::uint64_t last_part = 0;  // its pieces in the chain have been parts 0 (itself) to this
+  std::uint32_t front = 0;      // its flow's front company that bought it (front_number())
   std::size_t live_parts = 0;   // how many of those are still in the chain
 
   // Whether any of its chips are still somewhere the model tracks: installed at its site, in

@@ -67,8 +67,14 @@ void PeriodicChecks::start_operation_checks(const Lot& lot) {
 }
 
 void PeriodicChecks::finish() {
-  for (auto& [id, trials] : trials_) {
-    for (Trials& t : trials) {
+  // In the order of the lots, not the hash map's: the costs are floating-point sums, whose
+  // bits would otherwise depend on the standard library.
+  std::vector<std::uint64_t> ids;
+  ids.reserve(trials_.size());
+  for (const auto& entry : trials_) ids.push_back(entry.first);
+  std::sort(ids.begin(), ids.end());
+  for (const std::uint64_t id : ids) {
+    for (Trials& t : trials_.at(id)) {
       if (t.done || t.left_chain) continue;
       const sim::Time end = std::min(ctx_.now(), ctx_.world.horizon);  // drain runs past it
       cost_checks(t, t.settled.next, checks_before(t, end + sim::Time::ticks(1)));

@@ -22,7 +22,8 @@ void RemoteAccess::start_lease(const Lot& lease) {
           ctx_.streams.stream(streams::policy_decision(p.name_key(), stage, dc), lease);
       PolicyContext pc{lease, &node, nullptr, ctx_.now(), rng};
       pc.set_lot_address(ctx_.streams.lot_address(p, lease.id));
-      const Decision d = stage == Stage::kLease ? p.policy->on_lease(pc) : p.policy->on_usage(pc);
+      const Policy& asked = ctx_.policies[i];
+      const Decision d = stage == Stage::kLease ? asked.on_lease(pc) : asked.on_usage(pc);
       if (d.effort_units > 0) {
         ctx_.recorder.cost(i, d.effort_units * p.cost_per_unit_usd, ctx_.now());
         if (!lease.diverted && p.legitimate_cost_per_unit_usd > 0) {

@@ -2,6 +2,7 @@
 
 #include "models/recorder.hpp"
 #include "models/replication/lot_registry.hpp"
+#include "models/replication/replication_policies.hpp"
 #include "models/replication/replication_streams.hpp"
 #include "models/replication/run_guard.hpp"
 #include "models/world.hpp"
@@ -20,6 +21,7 @@ struct ReplicationContext {
   const ReplicationStreams& streams;
   LotRegistry& lots;
   RunGuard& guard;
+  const ReplicationPolicies& policies;  // whose decisions to ask (Policy::for_replication)
 
   [[nodiscard]] sim::Time now() const { return simulator.now(); }
 };

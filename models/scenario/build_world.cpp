@@ -364,6 +364,10 @@ class WorldBuilder {
             "is required: RESALE, REFURBISHMENT, RMA_SWAP or FAILED_UNIT");
     }
     flow.second_hand = static_cast<WriteOff>(f.second_hand().channel());
+    if (check_non_negative(p / "second_hand" / "age_days", f.second_hand().age_days(),
+                           "number of days")) {
+      flow.second_hand_age = sim::Time::from_days(f.second_hand().age_days());
+    }
     if (f.has_insider()) error(p / "insider", "applies to new sales, not the second-hand market");
     data_center_only(p, f, flow, "the data center whose installation the chips leave",
                      "does not apply to the second-hand market: the chips start installed");
@@ -407,9 +411,10 @@ class WorldBuilder {
         error(p, "is required: set poisson_per_year or schedule");
         break;
       case v1::Arrivals::kPoissonPerYear:
-        if (!positive_finite(a.poisson_per_year())) {
+        // 0 means what it says: the flow is off (until a rate change, if any).
+        if (!(a.poisson_per_year() >= 0 && std::isfinite(a.poisson_per_year()))) {
           error(p / "poisson_per_year",
-                "must be a positive rate, got " + describe_number(a.poisson_per_year()));
+                "must be a rate of 0 or more, got " + describe_number(a.poisson_per_year()));
         }
         flow.arrival_rate.base = a.poisson_per_year();
         rate_changes(p, a, flow.arrival_rate);

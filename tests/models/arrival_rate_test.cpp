@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -58,7 +59,6 @@ struct Births : models::Recorder {
   void false_positive(const models::Lot&, const models::DetectionEvent&) override {}
   void delivered(const models::Lot&, sim::Time) override {}
   void cost(std::size_t, double, sim::Time) override {}
-  void flagged(const models::Lot&, std::size_t, sim::Time) override {}
   void disabled_after_delivery(const models::Lot&, const models::DetectionEvent&) override {}
   void substituted(const models::Lot&, double, sim::Time) override {}
 };
@@ -93,6 +93,29 @@ TEST_CASE("a rush before a ban: lots arrive at each piece's rate and none after 
   CHECK(std::abs(total.mean() - 110) < 4.5 * std::sqrt(110.0 / kReplications));
   CHECK(std::abs(rush.mean() - 100) < 4.5 * std::sqrt(100.0 / kReplications));
   CHECK(total.variance() == doctest::Approx(110).epsilon(0.25));  // Poisson: variance = mean
+}
+
+TEST_CASE("a written rate of 0 switches a flow off, until a change turns it on") {
+  const auto births = [](const std::string& arrivals) {
+    models::World w = testing::world_from_text(
+        testing::base_scenario() +
+        "flows { id: \"f\" kind: LEGITIMATE chip_model: \"B200\" packaging: LOOSE "
+        "lot_chips { fixed: 8 }\n  arrivals { " +
+        arrivals + " }\n  route: [\"v\", \"dc\"] }\n");
+    Births b;
+    models::simulate(w, 0, b);
+    return b.days;
+  };
+  CHECK(births("poisson_per_year: 0").empty());
+  // Off until day 50, then 10 a day for the remaining 50 days: ~500 lots, none before day 50.
+  const std::vector<double> later = births("poisson_per_year: 0 rate_changes { from_day: 50 "
+                                           "per_year: 3650 }");
+  REQUIRE_FALSE(later.empty());
+  CHECK(*std::min_element(later.begin(), later.end()) >= 50);
+  CHECK(std::abs(static_cast<double>(later.size()) - 500) < 5 * std::sqrt(500.0));
+  CHECK_THROWS_WITH_AS(births("poisson_per_year: -1"),
+                       doctest::Contains("arrivals.poisson_per_year: must be a rate of 0 or more"),
+                       models::InvalidInput);
 }
 
 TEST_CASE("rate changes: bad days and rates are errors naming the field") {

@@ -157,6 +157,24 @@ TEST_CASE("investigations: confirmed with their probability, they reach what is 
 
 namespace {
 
+// Fronts closed by cases: the k-th closure comes at C_k = E_1 + ... + E_k + k D + (k - 1) R,
+// E_i ~ Exp(lambda) the wait for each front's first lot (a day's rate), D the case's delay and
+// R the re-formation time; E[closures before H] = sum_k P(Poisson(lambda (H - k D -
+// (k - 1) R)) >= k).
+double expected_closures(double lambda, double delay, double reform, double horizon) {
+  double expected = 0;
+  for (int k = 1; horizon - k * delay - (k - 1) * reform > 0; ++k) {
+    const double mu = lambda * (horizon - k * delay - (k - 1) * reform);
+    double below = 0, term = std::exp(-mu);  // P(Poisson(mu) < k)
+    for (int j = 0; j < k; ++j) {
+      below += term;
+      term *= mu / (j + 1);
+    }
+    expected += 1 - below;
+  }
+  return expected;
+}
+
 // Vetting that refuses every sale to the flow's front, with a case confirmed at once.
 const char* kVettingWithCase =
     "policies { name: \"kyc\" scope { nodes: \"v\" }\n"
@@ -183,21 +201,29 @@ TEST_CASE(
             .get("lots_diverted") == 100);
 }
 
+TEST_CASE("counting window: consequences count from count_from, per-year rates divide by it") {
+  // As above, lots bought and closures at 0, 30, ..., 990; counting from day 500 leaves those
+  // at 510, 540, ..., 990 (17), each closing the front for 25 days; the window is 2,500 days.
+  std::string at;
+  for (int day = 0; day <= 990; day += 10) at += (at.empty() ? "" : ", ") + std::to_string(day);
+  std::string flow = daily_flow(1, 0, "  front { reform_days { fixed: 25 } }\n");
+  flow.replace(flow.find("at_days: [0]"), 12, "at_days: [" + at + "]");
+  const models::World w = world_from_text(network() + flow + kVettingWithCase);
+  models::RunConfig config = models::default_run(w);
+  config.count_from = sim::Time::days(500);
+  const models::RunMetrics m = models::run_replication(w, config, 0);
+  CHECK(m.get("lots_diverted") == 17);
+  CHECK(m.get("front_closures") == 17);
+  CHECK(m.get("front_closed_days") == doctest::Approx(17 * 25.0));
+  CHECK(m.get("lots_diverted_per_year") == doctest::Approx(17 / (2500 / 365.0)));
+  CHECK(m.get("lots_flagged_by.kyc") == 17);
+}
+
 TEST_CASE("fronts: Poisson lots with a closure after each: the renewal count") {
-  // Rate lambda a day, each lot closes the front for R days, then a fresh exponential wait:
-  // lot k is bought at S_k = E_1 + ... + E_k + (k - 1) R, so
-  //   E[lots] = sum_k P(S_k <= H) = sum_k P(Poisson(lambda (H - (k - 1) R)) >= k).
-  const double lambda = 0.1, reform = 20, horizon = 3000;
-  double expected = 0;
-  for (int k = 1; horizon - (k - 1) * reform > 0; ++k) {
-    const double mu = lambda * (horizon - (k - 1) * reform);
-    double below = 0, term = std::exp(-mu);  // P(Poisson(mu) < k)
-    for (int j = 0; j < k; ++j) {
-      below += term;
-      term *= mu / (j + 1);
-    }
-    expected += 1 - below;
-  }
+  // Rate lambda a day, each lot closes the front for R days at once (D = 0), then a fresh
+  // exponential wait: lot k is bought when closure k comes, so E[lots] = E[closures].
+  const double lambda = 0.1, horizon = 3000;
+  const double expected = expected_closures(lambda, 0, 20, horizon);
   const std::string flow =
       "flows { id: \"d\" kind: DIVERSION chip_model: \"B200\" packaging: LOOSE\n"
       "  arrivals { poisson_per_year: 36.5 } lot_chips { fixed: 8 } route: [\"v\", \"dc\"]\n"
@@ -338,17 +364,44 @@ TEST_CASE("entity list: a dealer with enough confirmed cases is listed and its f
 }
 
 TEST_CASE("entity list and fronts: a case while the dealer is listed still closes the front") {
-  // Lots due at days 0 and 3, both refused at sale; each case concludes 5 days later. Lot 0's
-  // case (day 5) closes the front for 2 days and lists the dealer for 100; lot 3's case (day 8)
-  // finds the front re-formed but the dealer listed: the new front closes all the same.
+  // Two flows through the same dealer, a lot each, due at days 0 and 3, both refused at sale;
+  // each case concludes 5 days later. Flow d's case (day 5) closes d's front and lists the
+  // dealer for 100 days; flow e's case (day 8) finds its own front still operating (it bought
+  // the lot), though it buys nothing while the dealer is listed: it closes all the same.
   std::string flow = daily_flow(1, 0, "  front { reform_days { fixed: 2 } }\n");
-  flow.replace(flow.find("at_days: [0]"), 12, "at_days: [0, 3]");
+  std::string other = flow;
+  flow.replace(flow.find("at_days: [0]"), 12, "at_days: [0]");
+  other.replace(other.find("at_days: [0]"), 12, "at_days: [3]");
+  other.replace(other.find("id: \"d\""), 7, "id: \"e\"");
   std::string vetting = kVettingWithCase;
   vetting.replace(vetting.find("fixed: 0"), 8, "fixed: 5");
   const std::string list = "entity_list { cases_to_list: 1 listed_days { fixed: 100 } }\n";
   const models::RunMetrics m =
-      models::run_replication(world_from_text(network() + flow + vetting + list), 0);
+      models::run_replication(world_from_text(network() + flow + other + vetting + list), 0);
   CHECK(m.get("lots_diverted") == 2);
   CHECK(m.get("entity_listings") == 1);
   CHECK(m.get("front_closures") == 2);
+}
+
+TEST_CASE("fronts: a case closes the front that bought its lot, once, while it operates") {
+  // Poisson lots at lambda a day, each refused at sale; its case concludes D = 30 days later
+  // and closes the front that bought it, which re-forms R = 10 days after that. Lots the same
+  // front bought before its closure close nothing (their front is gone): expected_closures.
+  // Closing the front current at the case's conclusion instead would close each re-formed
+  // front again with the earlier front's later lots: ~107 closures instead of ~60.
+  const double expected = expected_closures(0.1, 30, 10, 3000);
+  const std::string flow =
+      "flows { id: \"d\" kind: DIVERSION chip_model: \"B200\" packaging: LOOSE\n"
+      "  arrivals { poisson_per_year: 36.5 } lot_chips { fixed: 8 } route: [\"v\", \"dc\"]\n"
+      "  front { reform_days { fixed: 10 } }\n"
+      "  tactics { consignment_chips: 8 end_facility: \"end\" } }\n";
+  std::string vetting = kVettingWithCase;
+  vetting.replace(vetting.find("fixed: 0"), 8, "fixed: 30");
+  const models::World w = world_from_text(network() + flow + vetting);
+  sim::RunningStats closures;
+  for (std::uint64_t r = 0; r < 200; ++r)
+    closures.add(models::run_replication(w, r).get("front_closures"));
+  CAPTURE(expected);
+  CAPTURE(closures.mean());
+  CHECK(std::abs(closures.mean() - expected) < 4 * closures.sd() / std::sqrt(200.0));
 }

@@ -12,6 +12,7 @@
 #include "models/scenario/input_error.hpp"
 #include "models/scenario_test_support.hpp"
 #include "models/supply_chain_model.hpp"
+#include "sim/running_stats.hpp"
 
 using namespace chiptrail;
 using testing::base_scenario;
@@ -143,6 +144,38 @@ TEST_CASE("falsified serial records hide removed lots from the registry") {
             .get("lots_flagged_by.registry") == 0);
 }
 
+TEST_CASE("an insider audit's finding counts when it is made, and never after the horizon") {
+  // Lots sold on days 0..99; the audit finds a record after Exp(mean 100 years). In a year's
+  // run, lot i is found (flagged) with p_i = 1 - exp(-(365 - i) / 36500): ~0.86 of the 100
+  // lots a replication, not all of them at their sale.
+  models::World w =
+      testing::world_from_text(base_scenario() + flow(100, 20, "  insider { probability: 1 }\n") +
+                               "policies { name: \"audit\" insider_audit { audits_per_year: 0.01 "
+                               "detection_probability: 1 } }\n");
+  w.horizon = sim::Time::days(365);
+  double expected = 0, variance = 0;
+  for (int i = 0; i < 100; ++i) {
+    const double p = 1 - std::exp(-(365.0 - i) / 36500.0);
+    expected += p;
+    variance += p * (1 - p);
+  }
+  constexpr int kReplications = 200;
+  double flagged = 0;
+  sim::RunningStats days_to_find;
+  for (std::uint64_t r = 0; r < kReplications; ++r) {
+    const models::RunMetrics m = models::run_replication(w, r);
+    flagged += m.get("lots_flagged");
+    CHECK(m.get("lots_flagged_by.audit") == m.get("lots_flagged"));
+    CHECK(m.get("lots_first_flagged_by.audit") == m.get("lots_flagged"));
+    if (m.get("lots_flagged") > 0) days_to_find.add(m.get("mean_days_to_first_flag"));
+  }
+  CAPTURE(flagged / kReplications);
+  CAPTURE(expected);
+  CHECK(std::abs(flagged - kReplications * expected) < 4 * std::sqrt(kReplications * variance));
+  // Found on average well after the sale (uniform over the time left, given found): not 0.
+  CHECK(days_to_find.mean() > 50);
+}
+
 TEST_CASE("insider audits find a falsified record after an exponential time") {
   // Audits 36.5 a year, each finding the record: found Exp(mean 10 days) after sale. A lot is
   // in the chain for 23 days (sale to delivery), so it is seized with 1 - e^{-2.3}, else
@@ -204,6 +237,29 @@ std::string registry(const std::string& checks) {
 }
 
 }  // namespace
+
+TEST_CASE("second-hand chips enter the stock in service with their age, not as new chips") {
+  // Lots start at the data center on days s = 0..9 and are delivered on s + 102; the horizon is
+  // day 400. Their age counts from their start, less SecondHand.age_days.
+  const auto in_service = [](const std::string& age, const std::string& lifetime) {
+    std::string text = with_lifetime(second_hand(10, "RESALE"), lifetime);
+    text.replace(text.find("channel: RESALE"), 15, "channel: RESALE" + age);
+    return models::run_replication(testing::world_from_text(text), 0)
+        .get("h100e_in_service_restricted");
+  };
+  // A fixed life of 395 days: at day 400, aged 400 - s, the lots of s = 6..9 work (as new chips
+  // aged from delivery all ten would).
+  CHECK(in_service("", "fixed: 395") == 4 * 8);
+  CHECK(in_service("", "fixed: 450") == 10 * 8);
+  // 300 days in service before: aged 700 - s at day 400, past a life of 450 days; they worked
+  // when delivered (aged 402 - s), so they entered the stock.
+  CHECK(in_service(" age_days: 300", "fixed: 450") == 0);
+  // A lifetime of mean 100 days, exponential: memoryless, so the age changes nothing. Given
+  // working at delivery (day s + 102), each survives to 400 with exp(-(298 - s) / 100).
+  double expected = 0;
+  for (int s = 0; s < 10; ++s) expected += 8 * std::exp(-(298.0 - s) / 100);
+  CHECK(in_service(" age_days: 300", "exponential { mean: 100 }") == doctest::Approx(expected));
+}
 
 TEST_CASE("second-hand chips: no sale to vet, and audits see them only through the write-off") {
   // Vetting at every node catches every front: it never meets a write-off.

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <cmath>
 #include <memory>
 #include <vector>
 
@@ -28,16 +29,17 @@ Lot lot(std::uint64_t id, std::uint64_t part, std::uint64_t chips, bool diverted
 // Counts what enforcement reports.
 struct Tally : Recorder {
   std::vector<std::pair<std::uint64_t, Verdict>> detections;  // (part, verdict)
-  int false_positives = 0, flags = 0;
+  std::vector<sim::Time> detected_at;
+  int false_positives = 0;
   double cost_usd = 0;
   void lot_created(const Lot&, sim::Time) override {}
   void detected(const Lot& l, const DetectionEvent& d) override {
     detections.emplace_back(l.part, d.verdict);
+    detected_at.push_back(d.time);
   }
   void false_positive(const Lot&, const DetectionEvent&) override { ++false_positives; }
   void delivered(const Lot&, sim::Time) override {}
   void cost(std::size_t, double usd, sim::Time) override { cost_usd += usd; }
-  void flagged(const Lot&, std::size_t, sim::Time) override { ++flags; }
   void disabled_after_delivery(const Lot&, const DetectionEvent&) override {}
   void substituted(const Lot&, double, sim::Time) override {}
 };
@@ -45,8 +47,10 @@ struct Tally : Recorder {
 // A policy that answers every shipment the same way.
 struct Always : Policy {
   Decision decision;
-  explicit Always(Decision d) : decision(d) {}
+  explicit Always(Decision d, bool time_to_find = false) : decision(d), delay_finds(time_to_find) {}
   Decision on_shipment(const PolicyContext&) const override { return decision; }
+  [[nodiscard]] bool delay_is_time_to_find() const override { return delay_finds; }
+  bool delay_finds;
 };
 
 PolicyInstance instance(const char* name, Decision d, double cost = 0, sim::Time start = {}) {
@@ -69,7 +73,8 @@ struct Bench {
   LotRegistry lots;
   ResourceLimits limits;
   RunGuard guard{limits, 0};
-  ReplicationContext ctx{world, tally, simulator, streams, lots, guard};
+  ReplicationPolicies policies{world};
+  ReplicationContext ctx{world, tally, simulator, streams, lots, guard, policies};
   FrontCompanies fronts{ctx};
   NodeIndex node;
   Bench() {
@@ -164,10 +169,12 @@ TEST_CASE("Enforcement: every finding recorded, the first seizure stops, effort 
   b.lots.hold(l);
   CHECK(b.ship(e, l));
   CHECK_FALSE(b.lots.alive(key(l)));
-  REQUIRE(b.tally.detections.size() == 2);  // the flag, then the seizure; not the later one
+  // The flag, the seizure, and the second seizure's finding as a flag (overlap: it acts on
+  // nothing); not the policy not yet in force.
+  REQUIRE(b.tally.detections.size() == 3);
   CHECK(b.tally.detections[0].second == Verdict::kFlag);
   CHECK(b.tally.detections[1].second == Verdict::kSeize);
-  CHECK(b.tally.flags == 3);      // the second seizure would have flagged too
+  CHECK(b.tally.detections[2].second == Verdict::kFlag);
   CHECK(b.tally.cost_usd == 20);  // 1 x 10 + 2 x 5
 }
 
@@ -196,10 +203,66 @@ TEST_CASE("Enforcement: a delayed verdict seizes whatever of the lot is still in
   const Lot a = lot(1, 1, 8), c = lot(1, 2, 8), d = lot(1, 3, 8);
   for (const Lot& part : {a, c, d}) b.lots.hold(part);
   CHECK_FALSE(b.ship(e, a));  // not yet: the verdict takes three days
-  CHECK(b.tally.detections.empty());
+  // The tip is an alert now: the consignment is flagged at the decision.
+  REQUIRE(b.tally.detections.size() == 1);
+  CHECK(b.tally.detections[0] == std::pair<std::uint64_t, Verdict>{1, Verdict::kFlag});
+  CHECK(b.tally.detected_at[0] == sim::Time::zero());
   b.lots.release(key(c));  // delivered meanwhile
   b.simulator.run();
   CHECK(b.simulator.now() == sim::Time::days(3));
-  CHECK(b.tally.detections.size() == 2);  // the two parts still in the chain
+  CHECK(b.tally.detections.size() == 3);  // and the two parts still in the chain, seized
+  CHECK(b.tally.detected_at[2] == sim::Time::days(3));
   CHECK_FALSE(b.lots.sold(1).in_chain());
+}
+
+TEST_CASE("Enforcement: a finding that takes time is found, and counted, only when it is made") {
+  Bench b;
+  PolicyInstance audit = instance("audit", {Verdict::kSeize, 0, sim::Time::days(5)});
+  audit.policy = std::make_shared<Always>(Decision{Verdict::kSeize, 0, sim::Time::days(5)}, true);
+  b.world.policies = {audit};
+  Enforcement e(b.ctx, b.fronts);
+  const Lot l = lot(1, 0, 8), other = lot(2, 0, 8);
+  for (const Lot& x : {l, other}) {
+    b.lots.sell(x);
+    b.lots.hold(x);
+  }
+  CHECK_FALSE(b.ship(e, l));
+  CHECK(b.tally.detections.empty());  // nothing is found at the decision
+  b.lots.release(key(l));             // gone (delivered elsewhere) before the finding
+  CHECK_FALSE(b.ship(e, other));
+  b.simulator.run();
+  // Both found on day 5: the lot no longer in the chain as a flag on the lot as sold, the
+  // other seized where it is.
+  REQUIRE(b.tally.detections.size() == 2);
+  CHECK(b.tally.detections[0].second == Verdict::kFlag);
+  CHECK(b.tally.detections[1].second == Verdict::kSeize);
+  CHECK(b.tally.detected_at[0] == sim::Time::days(5));
+  CHECK(b.tally.detected_at[1] == sim::Time::days(5));
+}
+
+TEST_CASE("Enforcement: each case on a lot is its own draw") {
+  // A policy that flags every shipment and opens a case confirmed with 1/2; a lot found twice,
+  // the second time after its first case concluded unconfirmed, is seized by either case:
+  // P = 1 - (1/2)^2 = 3/4. Replaying the first case's draw would give 1/2.
+  Bench b;
+  PolicyInstance flag = instance("flag", {Verdict::kFlag});
+  flag.investigation = InvestigationRule{Distribution(Distribution::Fixed{1.0}), 0.5};
+  b.world.policies = {flag};
+  Enforcement e(b.ctx, b.fronts);
+  const int lots = 4000;
+  int seized = 0;
+  for (int i = 1; i <= lots; ++i) {
+    const Lot l = lot(static_cast<std::uint64_t>(i), 0, 8);
+    b.lots.sell(l);
+    b.lots.hold(l);
+    for (int found = 0; found < 2 && b.lots.alive(key(l)); ++found) {
+      b.ship(e, l);
+      b.simulator.run();
+    }
+    if (!b.lots.alive(key(l))) ++seized;
+  }
+  const double share = seized / static_cast<double>(lots);
+  const double sd = std::sqrt(0.75 * 0.25 / lots);
+  CAPTURE(share);
+  CHECK(std::abs(share - 0.75) < 4 * sd);
 }

@@ -99,6 +99,17 @@ TEST_CASE("validation: loops, consignments turned back at the border and retryin
   check_simulation(w, a[0].detection_probability, 60);
 }
 
+TEST_CASE("validation: a consignment refused at the border is checked again at the hub") {
+  const models::World w = load("return_through_hub.textproto");
+  const auto a = models::analyze(w);
+  REQUIRE(a.size() == 1);
+  REQUIRE(a[0].obstacles.empty());
+  const double h = 0.3, x = (0.25 + 0.2 * h) / (1 - 0.2 * (1 - h));
+  CHECK(a[0].detection_probability == doctest::Approx(h + (1 - h) * x).epsilon(1e-12));
+  // 8,000 lots: the unchecked return's 0.51875 lies ~6 standard errors away.
+  check_simulation(w, a[0].detection_probability, 160);
+}
+
 TEST_CASE("validation: a route through one inspected hub twice draws twice") {
   const models::World w = load("revisit.textproto");
   const auto a = models::analyze(w);
@@ -128,8 +139,8 @@ TEST_CASE("validation: DOMAIN.md case 2, random sampling audits") {
 TEST_CASE("validation: the solver names what it cannot solve") {
   models::PolicyRegistry registry;
   models::register_builtin_policies(registry);
-  const models::World w =
-      models::load_world(CHIPTRAIL_SOURCE_DIR "/scenarios/chip_security_act_remote_disable.textproto", registry);
+  const models::World w = models::load_world(
+      CHIPTRAIL_SOURCE_DIR "/scenarios/chip_security_act_remote_disable.textproto", registry);
   for (const models::FlowAnalysis& a : models::analyze(w)) {
     CAPTURE(a.flow);
     CHECK_FALSE(a.obstacles.empty());

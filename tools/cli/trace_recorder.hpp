@@ -25,7 +25,6 @@ class TraceRecorder : public models::Recorder {
   void delivered(const models::Lot& lot, sim::Time t) override;
   void cost(std::size_t, double, sim::Time) override {}
   void costs(std::size_t, double, sim::Time, sim::Time, std::uint64_t) override {}
-  void flagged(const models::Lot&, std::size_t, sim::Time) override {}
   void disabled_after_delivery(const models::Lot& delivered,
                                const models::DetectionEvent& d) override;
   void substituted(const models::Lot& demanded, double h100e_bought, sim::Time t) override;
