@@ -64,13 +64,18 @@ std::vector<UncertaintySummary> run_uncertainty(const ScenarioFile& scenario,
     }
   }
   const std::uint64_t r = o.replications;
-  RunConfig config;
-  config.seed = o.seed;
+  // Each draw's own run configuration (its warm-up), under the analysis's seed.
+  std::vector<RunConfig> configs;
+  configs.reserve(worlds.size());
+  for (const World& w : worlds) {
+    configs.push_back(default_run(w));
+    configs.back().seed = o.seed;
+  }
   Execution execution;
   execution.threads = o.threads;
   const auto runs = run_indexed<RunMetrics>(
       static_cast<std::size_t>(o.samples) * r, execution, [&](std::size_t id) {
-        return run_replication(worlds[id / r], config, id);  // every run its own streams
+        return run_replication(worlds[id / r], configs[id / r], id);  // every run its own streams
       });
   std::vector<UncertaintySummary> out;
   for (std::size_t m = 0; m < runs.front().names.size(); ++m) {

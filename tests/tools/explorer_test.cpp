@@ -10,8 +10,11 @@
 #include "chiptrail/v1/scenario.pb.h"
 #include "explorer/explorer_api.hpp"
 #include "explorer/scenario_controls.hpp"
+#include "models/experiment/replications.hpp"
 #include "models/output/message_json.hpp"
 #include "models/policies/policy_registry.hpp"
+#include "models/run_config.hpp"
+#include "models/scenario/build_world.hpp"
 #include "models/scenario/scenario_file.hpp"
 
 using namespace chiptrail;
@@ -251,6 +254,36 @@ TEST_CASE("explorer API: a run compares on common random numbers, bounded and ca
   }
   CHECK(accepted);
   CHECK(api.handle("GET", "/api/runs/3/results", "").status == 409);
+}
+
+TEST_CASE("explorer API: the scenario's own run configuration, as run and Python use") {
+  // The same scenario, seed and replications give the explorer's numbers and the library's
+  // (which `run`, `compare` and Python call with default_run): blackwell_sea has a year of
+  // warm-up, which the per-year rates must leave out in both.
+  const models::ScenarioFile f = blackwell();
+  const models::PolicyRegistry registry = builtin();
+  explorer::RunManager runs(1, 2, 8);
+  explorer::ExplorerApi api(f, registry, {}, 100000, runs);
+  REQUIRE(api.handle("POST", "/api/runs", "{\"replications\": 4, \"seed\": 7}").status == 202);
+  REQUIRE(wait_for(api, "1") == "done");
+  v1::RunResultsView results;
+  REQUIRE(models::parse_message_json(api.handle("GET", "/api/runs/1/results", "").body, results));
+  const models::World w = models::build_world(f, registry);
+  REQUIRE(w.warmup > sim::Time::zero());
+  models::RunConfig config = models::default_run(w);
+  config.seed = 7;
+  config.replications = 4;
+  const models::ReplicationSet library = models::run_replications(w, config, {});
+  int compared = 0;
+  for (const v1::RunResultsView::MetricRow& row : results.metrics()) {
+    for (const models::MetricSummary& s : library.summary) {
+      if (s.metric != row.metric() || s.n == 0) continue;
+      CAPTURE(s.metric);
+      CHECK(row.as_loaded().mean() == doctest::Approx(s.mean).epsilon(1e-12));
+      ++compared;
+    }
+  }
+  CHECK(compared > 10);
 }
 
 TEST_CASE("explorer API: the edited scenario downloads as a file that loads") {

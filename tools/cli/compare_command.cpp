@@ -62,28 +62,44 @@ const models::MetricSummary* find(const std::vector<models::MetricSummary>& list
   return it == list.end() ? nullptr : &*it;
 }
 
-std::string with_interval(const models::MetricSummary* s) {
-  if (s == nullptr || s->n == 0) return "-";
+// A value with its interval; `absent` says why there is none when the arm lacks the metric.
+std::string with_interval(const models::MetricSummary* s, const char* absent) {
+  if (s == nullptr) return absent;
+  if (s->n == 0) return "-";
   return fixed(s->mean) + " [" + fixed(s->ci_low) + ", " + fixed(s->ci_high) + "]";
 }
 
-// The metrics the table shows: every metric of the base (--all), those asked for (--metrics),
-// or the headline rows, in that order; only those the base reports.
+// Every metric some arm reports, the base's first, then each variant's new ones in its order:
+// a variant's own measure or route has metrics the base does not.
+std::vector<std::string> union_of_metrics(const models::VariantComparison& c) {
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  const auto add = [&](const std::vector<models::MetricSummary>& summary) {
+    for (const models::MetricSummary& s : summary) {
+      if (seen.insert(s.metric).second) out.push_back(s.metric);
+    }
+  };
+  add(c.baseline.summary);
+  for (const models::ReplicationSet& v : c.variants) add(v.summary);
+  return out;
+}
+
+// The metrics the table shows: every metric of any arm (--all), those asked for (--metrics),
+// or the headline rows, in that order; the headline rows only where some arm reports them.
 std::vector<std::string> shown_metrics(const CompareOptions& o,
-                                       const std::vector<models::MetricSummary>& base) {
-  std::vector<std::string> wanted;
-  if (o.all) {
-    for (const models::MetricSummary& s : base) wanted.push_back(s.metric);
-  } else {
-    wanted = o.metrics.empty() ? models::headline_metrics() : o.metrics;
-  }
-  std::erase_if(wanted, [&](const std::string& m) { return find(base, m) == nullptr; });
+                                       const models::VariantComparison& c) {
+  const std::vector<std::string> all = union_of_metrics(c);
+  if (o.all) return all;
+  std::vector<std::string> wanted = o.metrics.empty() ? models::headline_metrics() : o.metrics;
+  std::erase_if(wanted, [&](const std::string& m) {
+    return std::find(all.begin(), all.end(), m) == all.end();
+  });
   return wanted;
 }
 
 std::string table(const CompareOptions& o, const models::VariantComparison& c,
                   const std::vector<std::string>& labels, double level) {
-  const std::vector<std::string> metrics = shown_metrics(o, c.baseline.summary);
+  const std::vector<std::string> metrics = shown_metrics(o, c);
   std::size_t width = 6;
   for (const std::string& m : metrics) width = std::max(width, m.size());
   const int w = static_cast<int>(width);
@@ -97,10 +113,11 @@ std::string table(const CompareOptions& o, const models::VariantComparison& c,
                   "difference (variant - base)");
     out += line;
     for (const std::string& m : metrics) {
-      std::snprintf(line, sizeof line, "%-*s  %-36s  %-36s  %s\n", w, m.c_str(),
-                    with_interval(find(c.baseline.summary, m)).c_str(),
-                    with_interval(find(c.variants[v].summary, m)).c_str(),
-                    with_interval(find(c.differences[v], m)).c_str());
+      std::snprintf(
+          line, sizeof line, "%-*s  %-36s  %-36s  %s\n", w, m.c_str(),
+          with_interval(find(c.baseline.summary, m), "- (not in this scenario)").c_str(),
+          with_interval(find(c.variants[v].summary, m), "- (not in this scenario)").c_str(),
+          with_interval(find(c.differences[v], m), "- (not in both)").c_str());
       out += line;
     }
   }
@@ -114,13 +131,14 @@ std::string compare_csv(const models::VariantComparison& c, const std::vector<st
   std::string out =
       "scenario,role,metric,n,mean,ci_low,ci_high,difference_n,difference_mean,"
       "difference_ci_low,difference_ci_high,ci_level\n";
+  const std::vector<std::string> metrics = union_of_metrics(c);
   const auto rows = [&](const std::string& label, const char* role,
                         const std::vector<models::MetricSummary>& summary,
                         const std::vector<models::MetricSummary>* difference) {
-    for (const models::MetricSummary& b : c.baseline.summary) {
-      const models::MetricSummary* s = find(summary, b.metric);
-      const models::MetricSummary* d = difference ? find(*difference, b.metric) : nullptr;
-      out += models::csv_field(label) + "," + role + "," + models::csv_field(b.metric) + ",";
+    for (const std::string& metric : metrics) {
+      const models::MetricSummary* s = find(summary, metric);
+      const models::MetricSummary* d = difference ? find(*difference, metric) : nullptr;
+      out += models::csv_field(label) + "," + role + "," + models::csv_field(metric) + ",";
       out += s ? std::to_string(s->n) + "," + models::format_number(s->mean) + "," +
                      models::format_number(s->ci_low) + "," + models::format_number(s->ci_high)
                : "0,,,";
@@ -203,6 +221,14 @@ int compare(const CompareOptions& o, const models::PolicyRegistry& registry, spd
   } catch (const models::ResourceLimitExceeded& e) {
     log.error("chiptrail: {}", e.what());
     return kDataError;
+  }
+  // A metric asked for by name that no arm reports is an error of the inputs, not an empty row.
+  const std::vector<std::string> reported = union_of_metrics(result);
+  for (const std::string& m : o.metrics) {
+    if (std::find(reported.begin(), reported.end(), m) == reported.end()) {
+      log.error("chiptrail: --metrics: no scenario of the comparison reports \"{}\"", m);
+      return kDataError;
+    }
   }
   std::fputs(table(o, result, labels, request.level).c_str(), stdout);
   std::fflush(stdout);

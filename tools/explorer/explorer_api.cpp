@@ -273,7 +273,8 @@ ApiResponse ExplorerApi::start_run(const std::string& body) {
   } catch (const models::ResourceLimitExceeded& e) {
     throw Refusal{422, std::string("the edited scenario is too large to run: ") + e.what()};
   }
-  models::RunConfig config;
+  // The scenario's own run configuration (its warm-up above all), as every front end uses.
+  models::RunConfig config = models::default_run(edited_world);
   config.seed = request.has_seed() ? request.seed() : baseline.seed;
   config.replications = replications;
   config.limits = limits_;
