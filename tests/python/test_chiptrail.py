@@ -201,6 +201,34 @@ class ModuleTest(unittest.TestCase):
         with self.assertRaises(ValueError):
             chiptrail.Decision("arrest")
 
+    def test_a_stateful_python_policy_keeps_its_state_within_a_replication(self):
+        # Seizes every fifth consignment it sees: state that would leak from one replication to
+        # the next (and between threads) if one object served them all.
+        sys.path.insert(0, os.path.join(SOURCE, "tools", "examples"))
+        from python_customs import PythonCustoms
+
+        class EveryFifth(PythonCustoms):
+            def __init__(self, **parameters):
+                super().__init__(**parameters)
+                self.seen = 0
+
+            def on_border(self, call):
+                self.seen += 1
+                if call.diverted and self.seen % 5 == 0:
+                    return chiptrail.Decision("seize", effort=1)
+                return None
+
+        d = chiptrail.load(MINIMAL).to_dict()
+        policy = d["policies"][0]
+        policy["custom"] = {"kind": "every_fifth", "parameters": policy.pop("customs_inspection")}
+        s = chiptrail.from_dict(d, policies={"every_fifth": EveryFifth})
+        first = s.run(replications=6, seed=3, threads=1).runs
+        self.assertGreater(sum(r["chips_interdicted"] for r in first), 0)
+        self.assertTrue(same(first, s.run(replications=6, seed=3, threads=1).runs))  # run again
+        self.assertTrue(same(first, s.run(replications=6, seed=3, threads=3).runs))
+        # And a replication's numbers do not depend on how many others ran, nor where.
+        self.assertTrue(same(first[:2], s.run(replications=2, seed=3, threads=2).runs))
+
     def test_dicts_round_trip(self):
         s = chiptrail.load(MINIMAL)
         d = s.to_dict()

@@ -81,13 +81,29 @@ double PolicyCall::exponential(double mean) {
   return sim::exponential(rng(), mean);
 }
 
-PythonPolicy::PythonPolicy(py::object impl) : impl_(std::move(impl)) {
+PythonPolicy::PythonPolicy(py::object cls, py::dict parameters)
+    : cls_(std::move(cls)), parameters_(std::move(parameters)), impl_(cls_(**parameters_)) {
   for (std::size_t i = 0; i < kHooks.size(); ++i) has_[i] = py::hasattr(impl_, kHooks[i]);
+  delay_finds_ =
+      py::hasattr(impl_, "delay_is_time_to_find") && py::bool_(impl_.attr("delay_is_time_to_find"));
 }
 
 PythonPolicy::~PythonPolicy() {
   py::gil_scoped_acquire gil;  // the last reference may go on any thread
+  // Released here, under the GIL: moved-from handles hold nothing when the members go.
   impl_ = py::object();
+  py::object(std::move(parameters_));
+  cls_ = py::object();
+}
+
+std::shared_ptr<const models::Policy> PythonPolicy::for_replication() const {
+  thread_local ThreadStateKept kept;
+  py::gil_scoped_acquire gil;
+  try {
+    return std::make_shared<PythonPolicy>(cls_, parameters_);
+  } catch (py::error_already_set& e) {
+    throw std::runtime_error(std::string("Python policy: making its object: ") + e.what());
+  }
 }
 
 models::Decision PythonPolicy::on_sale(const models::PolicyContext& c) const {
@@ -148,7 +164,7 @@ void add_python_policies(models::PolicyRegistry& registry,
       py::dict kwargs;
       for (const auto& [key, value] : config.custom().parameters()) kwargs[py::str(key)] = value;
       try {
-        return std::make_unique<PythonPolicy>(cls(**kwargs));
+        return std::make_unique<PythonPolicy>(cls, kwargs);
       } catch (py::error_already_set& e) {
         throw models::PolicyConfigError("parameters", e.what());
       }

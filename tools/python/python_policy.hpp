@@ -40,9 +40,14 @@ class PolicyCall {
 // on_installation, on_lease and on_usage, each taking a PolicyCall and returning None (pass) or
 // a chiptrail.Decision. The model calls it from whichever thread runs the replication, holding
 // the GIL for the call: correct, and serial (README, "Python policies", gives the cost).
+// Each replication asks an object of its own, class(**parameters) made at its start
+// (for_replication), so whatever the object keeps between calls stays within one replication:
+// results do not depend on thread counts or on which replications ran before. A class
+// attribute `delay_is_time_to_find = True` says its decisions' delays are the time until the
+// finding (Policy::delay_is_time_to_find); by default a delayed decision is an alert now.
 class PythonPolicy : public models::Policy {
  public:
-  explicit PythonPolicy(pybind11::object impl);
+  PythonPolicy(pybind11::object cls, pybind11::dict parameters);
   ~PythonPolicy() override;
   PythonPolicy(const PythonPolicy&) = delete;
   PythonPolicy& operator=(const PythonPolicy&) = delete;
@@ -53,12 +58,17 @@ class PythonPolicy : public models::Policy {
   models::Decision on_installation(const models::PolicyContext& c) const override;
   models::Decision on_lease(const models::PolicyContext& c) const override;
   models::Decision on_usage(const models::PolicyContext& c) const override;
+  [[nodiscard]] std::shared_ptr<const models::Policy> for_replication() const override;
+  [[nodiscard]] bool delay_is_time_to_find() const override { return delay_finds_; }
 
  private:
   models::Decision call(std::size_t hook, models::Stage stage,
                         const models::PolicyContext& c) const;
+  pybind11::object cls_;
+  pybind11::dict parameters_;
   pybind11::object impl_;
   std::array<bool, 6> has_{};
+  bool delay_finds_ = false;
 };
 
 // A decision from what a hook returned: None (pass) or a chiptrail.Decision.
