@@ -104,23 +104,27 @@ std::string sweep_summary_csv(const models::SweepSpec& spec, const SweepResults&
 }
 
 std::string sweep_paired_csv(const models::SweepSpec& spec, const SweepResults& r) {
+  // The library's paired differences, as `compare` reports them: a rate's difference is that
+  // of the pooled ratios (with its delta-method interval), not a mean of per-replication ratios.
   const auto keep = recorded(spec, r);
+  const auto runs_of = [&](std::size_t point) {
+    std::vector<RunMetrics> runs;
+    for (std::uint64_t rep = 0; rep < spec.replications; ++rep) {
+      runs.push_back({r.names, r.runs.at(point * spec.replications + rep), {}});
+    }
+    return runs;
+  };
+  const std::vector<RunMetrics> base = runs_of(0);
   std::string out = "point_id" + point_columns_header(spec) +
                     ",metric,n,mean_difference,sd_difference,ci_low,ci_high,ci_level\n";
   for (std::size_t p = 1; p < spec.points.size(); ++p) {
+    const std::vector<MetricSummary> differences = paired_differences(base, runs_of(p), kLevel);
     for (const std::size_t i : keep) {
-      sim::RunningStats diff;
-      for (std::uint64_t rep = 0; rep < spec.replications; ++rep) {
-        const double here = r.runs.at(p * spec.replications + rep)[i];
-        const double base = r.runs.at(rep)[i];
-        if (!std::isnan(here) && !std::isnan(base)) diff.add(here - base);
-      }
-      const sim::Interval ci = sim::student_t_interval(diff, kLevel);
-      const bool flat = diff.count() > 1 && diff.sd() == 0;
+      const MetricSummary& d = differences[i];  // in r.names' order
       out += std::to_string(p) + point_columns(spec, p) + "," + csv_field(r.names[i]) + "," +
-             std::to_string(diff.count()) + "," + format_number(diff.mean()) + "," +
-             format_number(diff.sd()) + "," + format_number(flat ? diff.mean() : ci.low) + "," +
-             format_number(flat ? diff.mean() : ci.high) + "," + format_number(kLevel) + "\n";
+             std::to_string(d.n) + "," + format_number(d.mean) + "," + format_number(d.sd) + "," +
+             format_number(d.ci_low) + "," + format_number(d.ci_high) + "," +
+             format_number(kLevel) + "\n";
     }
   }
   return out;

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -157,7 +158,9 @@ TEST_CASE("summarize: undefined values are left out, and one replication knows n
   runs[2] = rates(0, 0, 0, 0, NAN);  // nothing diverted, cost undefined
   const std::vector<MetricSummary> all = summarize(runs, 0.95, false);
   CHECK(find(all, "enforcement_cost_usd").n == 3);
-  CHECK(find(all, "share_lots_flagged").n == 3);  // runs with a zero denominator left out
+  // A replication that diverted nothing is a unit of weight 0 in the ratio estimator: it
+  // counts in n (and adds nothing to either sum).
+  CHECK(find(all, "share_lots_flagged").n == 4);
   CHECK(find(all, "share_lots_flagged").mean == doctest::Approx(14.0 / 36.0));
   const std::vector<MetricSummary> one = summarize({kRuns[0]}, 0.95, false);
   CHECK(find(one, "share_chips_flagged").ci_low == 0.0);
@@ -187,4 +190,44 @@ TEST_CASE("summarize: a cost per unit is a ratio estimator, not clipped to [0, 1
   CHECK(s.ci_low == doctest::Approx(r - kT3 * se).epsilon(1e-12));
   CHECK(s.ci_high == doctest::Approx(r + kT3 * se).epsilon(1e-12));
   CHECK(s.ci_high > 1.0);
+}
+
+TEST_CASE("summarize: a ratio's interval covers, replications with a zero denominator included") {
+  // Cost over H100e interdicted where most replications interdict nothing: y = 10 K,
+  // K ~ Poisson(0.5) (61% zeros), x = 1000 + 200 E, E ~ Exp(1), so the ratio of means is
+  // 1200 / 5 = 240. 1,000 blocks of 200 replications (the delta method is accurate at that
+  // size): the 95% interval must cover in 95% of blocks, within 4 binomial standard errors.
+  // Leaving the zero-denominator replications out of the residuals covered in about 3 of 4.
+  std::mt19937_64 rng(38);
+  const auto uniform = [&rng] { return (static_cast<double>(rng() >> 11) + 0.5) * 0x1p-53; };
+  const auto poisson = [&](double mean) {  // by inversion
+    double u = uniform(), p = std::exp(-mean), cumulative = p;
+    int k = 0;
+    while (u > cumulative) {
+      p *= mean / ++k;
+      cumulative += p;
+    }
+    return k;
+  };
+  constexpr int kBlocks = 1000, kPerBlock = 200;
+  int covered = 0;
+  for (int b = 0; b < kBlocks; ++b) {
+    std::vector<RunMetrics> runs;
+    runs.reserve(kPerBlock);
+    for (int i = 0; i < kPerBlock; ++i) {
+      const double y = 10.0 * poisson(0.5), x = 1000 - 200 * std::log(uniform());
+      RunMetrics m;
+      m.set("total_cost_usd", x);
+      m.set("h100e_interdicted", y);
+      m.set("cost_usd_per_h100e_denied", y > 0 ? x / y : NAN);
+      runs.push_back(m);
+    }
+    const std::vector<MetricSummary> all = summarize(runs, 0.95, false);
+    const MetricSummary& s = find(all, "cost_usd_per_h100e_denied");
+    CHECK(s.n == kPerBlock);
+    if (s.ci_low <= 240 && 240 <= s.ci_high) ++covered;
+  }
+  const double coverage = covered / static_cast<double>(kBlocks);
+  CAPTURE(coverage);
+  CHECK(std::abs(coverage - 0.95) < 4 * std::sqrt(0.95 * 0.05 / kBlocks));
 }

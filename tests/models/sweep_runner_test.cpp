@@ -6,8 +6,11 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "models/scenario_test_support.hpp"
 
@@ -115,4 +118,41 @@ TEST_CASE("parse_shard takes K/N and nothing else") {
     CAPTURE(bad);
     CHECK_FALSE(models::parse_shard(bad).has_value());
   }
+}
+
+TEST_CASE("run_sweep: paired.csv's difference of a rate is the difference of summary.csv's rates") {
+  // One definition of a ratio everywhere: the pooled ratio. paired.csv (like `compare`) gives
+  // the difference of the points' pooled ratios, which summary.csv reports point by point.
+  const auto registry = testing::builtin_registry();
+  const models::SweepSpec spec = models::load_sweep(kSweep, registry);
+  TempDir dir;
+  models::SweepRequest request;
+  request.out = dir.path.string();
+  models::ThreadExecutor serial(1);
+  REQUIRE(models::run_sweep(spec, registry, request, serial).outcome ==
+          models::SweepReport::Outcome::finished);
+  // (point, metric) -> the column after the metric's name (n), then the next (mean).
+  const auto column = [](const std::string& csv, std::size_t after_metric) {
+    std::map<std::pair<std::string, std::string>, double> out;
+    std::istringstream lines(csv);
+    std::string line;
+    std::getline(lines, line);  // header
+    while (std::getline(lines, line)) {
+      std::vector<std::string> cells;
+      std::stringstream row(line);
+      for (std::string cell; std::getline(row, cell, ',');) cells.push_back(cell);
+      out[{cells[0], cells[3]}] = std::stod(cells[3 + after_metric]);
+    }
+    return out;
+  };
+  const auto means = column(read(dir.path / "summary.csv"), 2);
+  const auto differences = column(read(dir.path / "paired.csv"), 2);
+  int checked = 0;
+  for (const auto& [key, difference] : differences) {
+    if (key.second != "share_lots_flagged") continue;
+    CAPTURE(key.first);
+    CHECK(difference == doctest::Approx(means.at(key) - means.at({"0", key.second})).epsilon(1e-9));
+    ++checked;
+  }
+  CHECK(checked == 3);
 }
