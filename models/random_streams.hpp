@@ -17,9 +17,13 @@
 //                             distinct from another of the same family: the policy's name, the
 //                             stage, the place (a node; an audit visit or operation check number),
 //                             the encounter
-//   entity                    the lot as sold (Lot::id), or the flow or the site for the
-//                             families drawn once per flow or site
+//   entity                    the lot as sold (its flow's key with its number in the flow),
+//                             or the flow or the site for the families drawn once per flow
+//                             or site
 //   part                      0 for a whole lot, k + 1 for its consignment k (Lot::part)
+// Nodes, flows and policies enter addresses by their ids' keys (sim::stream_key of the id or
+// name; ReplicationStreams::node_key, flow_key), never by their positions in the scenario's
+// lists: inserting, removing or reordering unused nodes, flows or policies moves no draw.
 // The encounter counts how many times before this lot (or consignment) arrived at the same node:
 // a consignment that passes one hub twice, or tries again after being turned back, gets a fresh
 // draw each time. Nothing in an address depends on the order events happen in or on what other
@@ -91,12 +95,6 @@ constexpr std::uint64_t legitimate_hold(std::uint64_t policy_key, Stage stage, s
 // its own draw, as each encounter is: a second case does not replay the first.
 constexpr std::uint64_t investigation(std::uint64_t policy_key, std::uint64_t n) {
   return sim::hash_combine(of_policy(kInvestigation, policy_key), n);
-}
-
-// The address of one lot's (or consignment's) draws in a stream.
-inline sim::StreamAddress address(std::uint64_t seed, std::uint64_t replication,
-                                  std::uint64_t stream, const Lot& lot) {
-  return {seed, replication, stream, lot.id, lot.part};
 }
 
 }  // namespace chiptrail::models::streams

@@ -27,7 +27,7 @@ class Replication {
   Replication(const World& world, const RunConfig& config, std::uint64_t replication,
               Recorder& recorder)
       : config_(config),
-        streams_(config.seed, replication),
+        streams_(config.seed, replication, world),
         guard_(config.limits, replication),
         policies_(world),
         context_{world, recorder, simulator_, streams_, lots_, guard_, policies_},

@@ -41,7 +41,8 @@ std::vector<EdgeIndex> AdaptiveSmugglers::choose_route(const Lot& part) const {
   std::vector<double> drawn(ctx_.world.network.node_count(), -1.0);
   const DetectionAt detection = [&](NodeIndex n) {
     if (drawn[n] < 0) {
-      sim::RandomStream rs = ctx_.streams.stream(streams::at_node(streams::kBeliefDraw, n), part);
+      sim::RandomStream rs = ctx_.streams.stream(
+          streams::at_node(streams::kBeliefDraw, ctx_.streams.node_key(n)), part);
       drawn[n] = beliefs_.sample(n, rs);
     }
     return drawn[n];
@@ -107,8 +108,8 @@ void AdaptiveSmugglers::learn(const Lot& lot, NodeIndex node, std::uint64_t enco
                               bool caught) {
   const AdversaryConfig& a = *ctx_.world.adversary;
   if (a.observed_share < 1.0) {
-    sim::RandomStream rs =
-        ctx_.streams.stream(streams::at_node(streams::kLearn, node, encounter), lot);
+    sim::RandomStream rs = ctx_.streams.stream(
+        streams::at_node(streams::kLearn, ctx_.streams.node_key(node), encounter), lot);
     if (!sim::bernoulli(rs, a.observed_share)) return;
   }
   if (a.information_delay <= sim::Time::zero()) {

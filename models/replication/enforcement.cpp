@@ -61,7 +61,8 @@ bool Enforcement::enforce(Stage stage, const Lot& lot, NodeIndex node_index, con
       continue;
     }
     sim::RandomStream rng = ctx_.streams.stream(
-        streams::policy_decision(p.name_key(), stage, node_index, encounter), lot);
+        streams::policy_decision(p.name_key(), stage, ctx_.streams.node_key(node_index), encounter),
+        lot);
     PolicyContext ctx{lot, node, edge, ctx_.now(), rng};
     ctx.set_lot_address(ctx_.streams.lot_address(p, lot.id));
     if ((stage == Stage::kShipment || stage == Stage::kBorder) &&
@@ -75,7 +76,9 @@ bool Enforcement::enforce(Stage stage, const Lot& lot, NodeIndex node_index, con
     const auto hold_days = [&](const Distribution& days) {
       if (!hold_rng) {
         hold_rng = ctx_.streams.stream(
-            streams::legitimate_hold(p.name_key(), stage, node_index, encounter), lot);
+            streams::legitimate_hold(p.name_key(), stage, ctx_.streams.node_key(node_index),
+                                     encounter),
+            lot);
       }
       return sim::Time::from_days(days.sample(*hold_rng));
     };
@@ -215,7 +218,7 @@ CheckpointLoad& Enforcement::load(std::size_t policy, NodeIndex node) {
     l.targeted = 0;
     const std::uint64_t key = streams::at_node(
         streams::of_policy(streams::kCheckpointTraffic, ctx_.world.policies[policy].name_key()),
-        node);
+        ctx_.streams.node_key(node));
     l.other = ctx_.streams.stream(key, static_cast<std::uint64_t>(today));
   }
   return l;
@@ -225,7 +228,8 @@ void Enforcement::investigate(const Lot& lot, const DetectionEvent& finding) {
   const PolicyInstance& p = ctx_.world.policies[finding.policy];
   if (!p.investigation || !open_cases_.insert(lot.id).second) return;
   const std::uint64_t n = cases_opened_[{finding.policy, lot.id}]++;
-  sim::RandomStream rng = ctx_.streams.stream(streams::investigation(p.name_key(), n), lot.id);
+  sim::RandomStream rng =
+      ctx_.streams.sold_lot_stream(streams::investigation(p.name_key(), n), lot.id);
   const sim::Time delay = sim::Time::from_days(p.investigation->delay_days.sample(rng));
   const bool confirmed = sim::bernoulli(rng, p.investigation->confirm_probability);
   const std::uint64_t id = lot.id;

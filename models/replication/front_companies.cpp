@@ -12,8 +12,14 @@ FrontCompanies::FrontCompanies(ReplicationContext& ctx)
     : ctx_(ctx), listing_(ctx.streams.stream(streams::kEntityList, 0)) {
   fronts_.reserve(ctx.world.flows.size());
   for (std::size_t f = 0; f < ctx.world.flows.size(); ++f) {
-    fronts_.push_back(
-        {sim::Time::zero(), 1.0, 0, {}, ctx.streams.stream(streams::kFrontReform, f), 0, 0, {}});
+    fronts_.push_back({sim::Time::zero(),
+                       1.0,
+                       0,
+                       {},
+                       ctx.streams.stream(streams::kFrontReform, ctx.streams.flow_key(f)),
+                       0,
+                       0,
+                       {}});
   }
 }
 

@@ -36,7 +36,7 @@ sim::Process LotLifecycle::arrivals(std::size_t f) {
     }
     co_return;
   }
-  sim::RandomStream rs = ctx_.streams.stream(streams::kArrivals, f);
+  sim::RandomStream rs = ctx_.streams.stream(streams::kArrivals, ctx_.streams.flow_key(f));
   const ArrivalRate& rate = flow.arrival_rate;
   const double mean_gap_days = 365.0 / rate.base;
   for (;;) {

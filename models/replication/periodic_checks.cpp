@@ -90,8 +90,8 @@ sim::Time PeriodicChecks::announced_until(NodeIndex site) const {
 sim::Process PeriodicChecks::audits(std::size_t p, NodeIndex site) {
   const PolicyInstance& inst = ctx_.world.policies[p];
   const Policy& policy = *inst.policy;
-  sim::RandomStream visits =
-      ctx_.streams.stream(streams::of_policy(streams::kAuditVisits, inst.name_key()), site);
+  sim::RandomStream visits = ctx_.streams.stream(
+      streams::of_policy(streams::kAuditVisits, inst.name_key()), ctx_.streams.node_key(site));
   const double mean_gap_days = 365.0 / policy.audits_per_site_per_year();
   const sim::Time notice = policy.audit_notice();
   const NodeInfo& node = ctx_.world.network.node(site);

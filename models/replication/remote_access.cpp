@@ -18,8 +18,8 @@ void RemoteAccess::start_lease(const Lot& lease) {
     for (std::size_t i = 0; i < ctx_.world.policies.size(); ++i) {
       const PolicyInstance& p = ctx_.world.policies[i];
       if (!p.acts_at(ctx_.now(), lease.chip_model, &node, dc)) continue;
-      sim::RandomStream rng =
-          ctx_.streams.stream(streams::policy_decision(p.name_key(), stage, dc), lease);
+      sim::RandomStream rng = ctx_.streams.stream(
+          streams::policy_decision(p.name_key(), stage, ctx_.streams.node_key(dc)), lease);
       PolicyContext pc{lease, &node, nullptr, ctx_.now(), rng};
       pc.set_lot_address(ctx_.streams.lot_address(p, lease.id));
       const Policy& asked = ctx_.policies[i];

@@ -69,7 +69,7 @@ struct Bench {
   World world;
   Tally tally;
   sim::Simulator simulator;
-  ReplicationStreams streams{7, 0};
+  ReplicationStreams streams{7, 0, world};
   LotRegistry lots;
   ResourceLimits limits;
   RunGuard guard{limits, 0};
@@ -147,7 +147,8 @@ TEST_CASE("RunGuard: lots past the limit, events past the limit, and the stop fl
 }
 
 TEST_CASE("ReplicationStreams: an address gives the same draws, another replication others") {
-  const ReplicationStreams a(7, 0), again(7, 0), other(7, 1);
+  const World world;
+  const ReplicationStreams a(7, 0, world), again(7, 0, world), other(7, 1, world);
   const Lot l = lot(5, 2, 8);
   sim::RandomStream x = a.stream(11, l), y = again.stream(11, l), z = other.stream(11, l);
   const double first = x.uniform01();
