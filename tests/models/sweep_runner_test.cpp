@@ -148,10 +148,13 @@ TEST_CASE("run_sweep: paired.csv's difference of a rate is the difference of sum
   const auto means = column(read(dir.path / "summary.csv"), 2);
   const auto differences = column(read(dir.path / "paired.csv"), 2);
   int checked = 0;
-  for (const auto& [key, difference] : differences) {
+  // No structured binding: clang 14 cannot capture one in CAPTURE.
+  for (const auto& entry : differences) {
+    const std::pair<std::string, std::string>& key = entry.first;
     if (key.second != "share_lots_flagged") continue;
     CAPTURE(key.first);
-    CHECK(difference == doctest::Approx(means.at(key) - means.at({"0", key.second})).epsilon(1e-9));
+    CHECK(entry.second ==
+          doctest::Approx(means.at(key) - means.at({"0", key.second})).epsilon(1e-9));
     ++checked;
   }
   CHECK(checked == 3);
