@@ -17,6 +17,55 @@ const MetricInfo* find_rate(const std::string& name) {
   const MetricInfo* m = find_metric(name);
   return m != nullptr && m->is_ratio() ? m : nullptr;
 }
+// Counts of whole units: no count of them is less dispersed than a Poisson count.
+bool counts_whole_units(const MetricInfo* m) {
+  if (m == nullptr) return false;
+  for (const char* unit : {"lots", "chips", "leases", "listings", "closures"}) {
+    if (m->unit == unit) return true;
+  }
+  return false;
+}
+
+// The interval of a metric that is not a ratio, from its per-replication values.
+void summarize_values(const sim::RunningStats& per_run, const MetricInfo* info, double level,
+                      bool lots_independent, MetricSummary& s) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  if (per_run.count() == 0) {
+    s.ci_low = s.ci_high = nan;
+    s.ci_method = "student-t";
+  } else if (per_run.count() == 1 && per_run.max() != 0) {
+    // One replication knows no spread: unbounded.
+    const sim::Interval ci = sim::student_t_interval(per_run, level);
+    s.ci_low = ci.low;
+    s.ci_high = ci.high;
+    s.ci_method = "student-t";
+  } else if (per_run.count() > 1 && per_run.sd() == 0 && per_run.mean() != 0) {
+    // A constant metric has a zero-width interval; say so rather than print -inf..inf.
+    s.ci_low = s.ci_high = s.mean;
+    s.ci_method = "student-t";
+  } else if (per_run.min() < 0) {
+    const sim::Interval ci = sim::student_t_interval(per_run, level);
+    s.ci_low = ci.low;
+    s.ci_high = ci.high;
+    s.ci_method = "student-t";
+  } else if (per_run.max() == 0) {
+    // Nothing seen. For lots that are independent trials the count per replication is
+    // (at most) Poisson, so the one-sided bound holds; one unseen event of anything else
+    // could carry any number of chips or dollars, and nothing bounds that.
+    s.ci_low = 0;
+    s.ci_high = info != nullptr && info->unit == "lots" && lots_independent
+                    ? sim::poisson_none_seen_upper(per_run.count(), level)
+                    : nan;
+    s.ci_method = "none-seen";
+  } else {
+    const sim::Interval ci =
+        sim::gamma_interval(per_run, level, counts_whole_units(info) ? 1.0 : 0.0);
+    s.ci_low = ci.low;
+    s.ci_high = ci.high;
+    s.ci_method = "gamma";
+  }
+}
+
 }  // namespace
 
 std::vector<MetricSummary> summarize(const std::vector<RunMetrics>& runs, double level,
@@ -82,14 +131,9 @@ std::vector<MetricSummary> summarize(const std::vector<RunMetrics>& runs, double
         }
       }
     } else {
-      const sim::Interval ci = sim::student_t_interval(per_run, level);
       s.n = per_run.count();
       s.mean = per_run.mean();
-      s.ci_low = per_run.count() > 0 ? ci.low : std::numeric_limits<double>::quiet_NaN();
-      s.ci_high = per_run.count() > 0 ? ci.high : std::numeric_limits<double>::quiet_NaN();
-      // A constant metric has a zero-width interval; say so rather than print -inf..inf.
-      if (per_run.count() > 1 && per_run.sd() == 0) s.ci_low = s.ci_high = s.mean;
-      s.ci_method = "student-t";
+      summarize_values(per_run, find_metric(name), level, lots_independent, s);
     }
     out.push_back(s);
   }

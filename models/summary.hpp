@@ -14,8 +14,13 @@ namespace chiptrail::models {
 //    Wilson interval, n = pooled trials. Rates of units that move together (chips) get the
 //    ratio estimator's interval across replications (delta method, Student-t), n = the
 //    replications with a non-zero denominator; its method is "ratio".
-//  - Everything else: mean over the replications where it is defined (not NaN), Student-t
-//    interval, n = those replications.
+//  - Everything else: mean over the replications where it is defined (not NaN), n = those
+//    replications. A metric that is never negative (counts, and the chips, H100e and dollars of
+//    counted events) gets the gamma interval on its pooled total (sim::gamma_interval: it
+//    respects the support and covers rare counts, and tends to Student-t's as counts grow);
+//    one that saw nothing in any replication ("none-seen") gets [0, -ln(1 - level) / n] if it
+//    counts independent lots, [0, NaN] (no upper bound known) otherwise; a metric with a
+//    negative value somewhere, or a constant one, gets Student-t's.
 struct MetricSummary {
   std::string metric;
   std::uint64_t n = 0;
@@ -23,7 +28,7 @@ struct MetricSummary {
   double sd = 0;
   double ci_low = 0;
   double ci_high = 0;
-  std::string ci_method;  // "wilson", "ratio" or "student-t"
+  std::string ci_method;  // "wilson", "ratio", "gamma", "none-seen" or "student-t"
 };
 
 // `lots_independent` is false when lots of one run influence each other (adaptive smugglers

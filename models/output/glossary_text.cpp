@@ -8,7 +8,7 @@ namespace {
 
 // How the summary gives a metric's interval (models/summary.hpp).
 std::string interval_method(const MetricInfo& m) {
-  if (!m.is_ratio()) return "student-t over replications";
+  if (!m.is_ratio()) return "gamma over replications (none-seen if all 0, student-t if any < 0)";
   if (m.lot_trials) return "ratio over replications (wilson when lots are independent)";
   return "ratio over replications";
 }

@@ -138,12 +138,19 @@ TEST_CASE("summarize: a rate of units that move together gets the ratio estimato
   }
 }
 
-TEST_CASE("summarize: a plain metric gets the Student-t interval of its per-run values") {
-  const std::vector<MetricSummary> all = summarize(kRuns, 0.95, true);
-  const MetricSummary& s = find(all, "enforcement_cost_usd");
-  const double mean = (1000 + 1500 + 800 + 2100) / 4.0;
+TEST_CASE("summarize: a metric with negative values gets the Student-t interval of its values") {
+  // Delivered net of disables in the same window can go below zero.
+  std::vector<RunMetrics> runs;
+  const double values[] = {1000, -500, 800, 2100};
+  for (const double v : values) {
+    RunMetrics m;
+    m.set("h100e_delivered_restricted_per_year", v);
+    runs.push_back(m);
+  }
+  const MetricSummary& s = summarize(runs, 0.95, true).front();
+  const double mean = 3400 / 4.0;
   double ss = 0;
-  for (const double v : {1000.0, 1500.0, 800.0, 2100.0}) ss += (v - mean) * (v - mean);
+  for (const double v : values) ss += (v - mean) * (v - mean);
   const double sd = std::sqrt(ss / 3);
   CHECK(s.ci_method == "student-t");
   CHECK(s.n == 4);
@@ -151,6 +158,54 @@ TEST_CASE("summarize: a plain metric gets the Student-t interval of its per-run 
   CHECK(s.sd == doctest::Approx(sd));
   CHECK(s.ci_low == doctest::Approx(mean - kT3 * sd / 2).epsilon(1e-12));
   CHECK(s.ci_high == doctest::Approx(mean + kT3 * sd / 2).epsilon(1e-12));
+}
+
+TEST_CASE("summarize: a nonnegative amount gets the gamma interval on its pooled total") {
+  // enforcement_cost_usd = 1000, 1500, 800, 2100: phi = s^2 / mean (t3 / z)^2, K / phi = 8.213
+  // effective events; the ends are Gamma quantiles computed independently (SciPy 1.10:
+  // phi / n * gamma.ppf(0.025, K / phi) and phi / n * gamma.ppf(0.975, K / phi + 1)).
+  const MetricSummary& s = find(summarize(kRuns, 0.95, true), "enforcement_cost_usd");
+  CHECK(s.ci_method == "gamma");
+  CHECK(s.mean == doctest::Approx(1350));
+  CHECK(s.ci_low == doctest::Approx(590.59862598492).epsilon(1e-9));
+  CHECK(s.ci_high == doctest::Approx(2637.5666241202966).epsilon(1e-9));
+}
+
+TEST_CASE("summarize: an underdispersed count gets Garwood's exact Poisson interval") {
+  // Lots 1, 1, 1, 2: less dispersed than Poisson, so phi = 1 and the interval on the mean is
+  // the exact one for a total of 5 over 4 replications: chi2(0.025; 10) / 8 and
+  // chi2(0.975; 12) / 8 (SciPy 1.10).
+  std::vector<RunMetrics> runs;
+  for (const double v : {1.0, 1.0, 1.0, 2.0}) {
+    RunMetrics m;
+    m.set("lots_interdicted", v);
+    runs.push_back(m);
+  }
+  const MetricSummary& s = summarize(runs, 0.95, true).front();
+  CHECK(s.ci_method == "gamma");
+  CHECK(s.ci_low == doctest::Approx(0.40587159752960517).epsilon(1e-9));
+  CHECK(s.ci_high == doctest::Approx(2.9170830198306676).epsilon(1e-9));
+}
+
+TEST_CASE("summarize: nothing seen is bounded for independent lots, and left open otherwise") {
+  std::vector<RunMetrics> runs(10);
+  for (RunMetrics& m : runs) {
+    m.set("lots_interdicted", 0);
+    m.set("chips_interdicted", 0);
+  }
+  for (const bool independent : {true, false}) {
+    CAPTURE(independent);
+    const std::vector<MetricSummary> all = summarize(runs, 0.95, independent);
+    const MetricSummary& lots = find(all, "lots_interdicted");
+    CHECK(lots.ci_method == "none-seen");
+    CHECK(lots.mean == 0);
+    CHECK(lots.ci_low == 0);
+    // The rule of three: -ln(0.05) / 10.
+    if (independent) CHECK(lots.ci_high == doctest::Approx(0.2995732273553991));
+    if (!independent) CHECK(std::isnan(lots.ci_high));
+    // One unseen lot could carry any number of chips.
+    CHECK(std::isnan(find(all, "chips_interdicted").ci_high));
+  }
 }
 
 TEST_CASE("summarize: undefined values are left out, and one replication knows no spread") {
@@ -190,44 +245,4 @@ TEST_CASE("summarize: a cost per unit is a ratio estimator, not clipped to [0, 1
   CHECK(s.ci_low == doctest::Approx(r - kT3 * se).epsilon(1e-12));
   CHECK(s.ci_high == doctest::Approx(r + kT3 * se).epsilon(1e-12));
   CHECK(s.ci_high > 1.0);
-}
-
-TEST_CASE("summarize: a ratio's interval covers, replications with a zero denominator included") {
-  // Cost over H100e interdicted where most replications interdict nothing: y = 10 K,
-  // K ~ Poisson(0.5) (61% zeros), x = 1000 + 200 E, E ~ Exp(1), so the ratio of means is
-  // 1200 / 5 = 240. 1,000 blocks of 200 replications (the delta method is accurate at that
-  // size): the 95% interval must cover in 95% of blocks, within 4 binomial standard errors.
-  // Leaving the zero-denominator replications out of the residuals covered in about 3 of 4.
-  std::mt19937_64 rng(38);
-  const auto uniform = [&rng] { return (static_cast<double>(rng() >> 11) + 0.5) * 0x1p-53; };
-  const auto poisson = [&](double mean) {  // by inversion
-    double u = uniform(), p = std::exp(-mean), cumulative = p;
-    int k = 0;
-    while (u > cumulative) {
-      p *= mean / ++k;
-      cumulative += p;
-    }
-    return k;
-  };
-  constexpr int kBlocks = 1000, kPerBlock = 200;
-  int covered = 0;
-  for (int b = 0; b < kBlocks; ++b) {
-    std::vector<RunMetrics> runs;
-    runs.reserve(kPerBlock);
-    for (int i = 0; i < kPerBlock; ++i) {
-      const double y = 10.0 * poisson(0.5), x = 1000 - 200 * std::log(uniform());
-      RunMetrics m;
-      m.set("total_cost_usd", x);
-      m.set("h100e_interdicted", y);
-      m.set("cost_usd_per_h100e_denied", y > 0 ? x / y : NAN);
-      runs.push_back(m);
-    }
-    const std::vector<MetricSummary> all = summarize(runs, 0.95, false);
-    const MetricSummary& s = find(all, "cost_usd_per_h100e_denied");
-    CHECK(s.n == kPerBlock);
-    if (s.ci_low <= 240 && 240 <= s.ci_high) ++covered;
-  }
-  const double coverage = covered / static_cast<double>(kBlocks);
-  CAPTURE(coverage);
-  CHECK(std::abs(coverage - 0.95) < 4 * std::sqrt(0.95 * 0.05 / kBlocks));
 }
