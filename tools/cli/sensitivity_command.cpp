@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <limits>
 #include <map>
@@ -13,6 +14,7 @@
 #include "chiptrail/v1/results.pb.h"
 #include "cli/exit_codes.hpp"
 #include "cli/number_options.hpp"
+#include "models/metric_glossary.hpp"
 #include "models/output/atomic_file.hpp"
 #include "models/output/manifest.hpp"
 #include "models/output/message_json.hpp"
@@ -28,6 +30,42 @@ struct Options {
   std::size_t bootstrap = 1000;
   std::uint64_t seed = 1;
 };
+
+// Per metric, per point id, the value of every replication, from the sweep's runs.csv; empty
+// when the file is missing or its points ran different numbers of replications (then the
+// indices are computed from the point means alone, with nothing to correct for noise).
+std::map<std::string, std::vector<std::vector<double>>> read_replications(
+    const std::string& dir, const std::vector<std::string>& metrics, std::size_t points) {
+  std::map<std::string, std::vector<std::vector<double>>> out;
+  std::ifstream in(dir + "/runs.csv");
+  std::string line;
+  if (!in || !std::getline(in, line)) return {};
+  const std::vector<std::string> header = models::split_csv(line);
+  std::map<std::string, std::size_t> column;
+  for (std::size_t c = 0; c < header.size(); ++c) column[header[c]] = c;
+  if (!column.count("point_id")) return {};
+  std::vector<std::pair<std::string, std::size_t>> wanted;
+  for (const std::string& m : metrics) {
+    if (column.count(m)) wanted.emplace_back(m, column[m]);
+    out[m].resize(points);
+  }
+  while (std::getline(in, line)) {
+    const std::vector<std::string> fields = models::split_csv(line);
+    if (fields.size() != header.size()) return {};
+    char* end = nullptr;
+    const unsigned long long p = std::strtoull(fields[column["point_id"]].c_str(), &end, 10);
+    if (p >= points) return {};
+    for (const auto& [metric, c] : wanted) {
+      out[metric][p].push_back(std::strtod(fields[c].c_str(), &end));
+    }
+  }
+  for (const auto& [metric, by_point] : out) {
+    for (const std::vector<double>& values : by_point) {
+      if (values.empty() || values.size() != by_point.front().size()) return {};
+    }
+  }
+  return out;
+}
 
 int run(const Options& o, spdlog::logger& log) {
   v1::Manifest manifest;
@@ -82,21 +120,50 @@ int run(const Options& o, spdlog::logger& log) {
   std::string csv, table;
   char buf[512];
   if (design == "saltelli") {
-    csv = "metric,factor,first_order,first_low,first_high,total,total_low,total_high\n";
+    const auto replications = read_replications(o.dir, metric_order, points.size());
+    if (replications.empty()) {
+      log.warn(
+          "chiptrail: {}/runs.csv unreadable: indices from the point means, not corrected "
+          "for replication noise",
+          o.dir);
+    }
+    csv =
+        "metric,factor,first_order,first_low,first_high,total,total_low,total_high,"
+        "noise_share\n";
     for (const std::string& metric : metric_order) {
       const std::vector<double>& v = y[metric];
       bool defined = true;
       for (const double x : v) defined &= std::isfinite(x);
       if (!defined) continue;  // e.g. a rate with no lots at some point
-      const auto idx = sim::sobol_indices(v, k, o.bootstrap, o.seed);
-      table += metric + "\n";
+      // A rate's point value is pooled over the replications, not their mean: it has no
+      // per-replication noise to subtract.
+      const models::MetricInfo* info = models::find_metric(metric);
+      const bool rate = info != nullptr && info->is_ratio();
+      sim::SobolResult result;
+      double noise_share = std::numeric_limits<double>::quiet_NaN();
+      if (!rate && !replications.empty()) {
+        result = sim::sobol_indices(replications.at(metric), k, o.bootstrap, o.seed);
+        noise_share = result.noise_share;
+      } else {
+        result.indices = sim::sobol_indices(v, k, o.bootstrap, o.seed);
+      }
+      const std::vector<sim::SobolIndex>& idx = result.indices;
+      table += metric;
+      if (std::isfinite(noise_share)) {
+        std::snprintf(buf, sizeof buf, "  (replication noise %.0f%% of the variance, corrected%s)",
+                      100 * noise_share,
+                      noise_share > 0.5 ? "; it dominates: run more replications per point" : "");
+        table += buf;
+      }
+      table += "\n";
       for (std::size_t f = 0; f < k; ++f) {
         const sim::SobolIndex& s = idx[f];
         csv += models::csv_field(metric) + "," + models::csv_field(factors[f]) + "," +
                models::format_number(s.first) + "," + models::format_number(s.first_ci.low) + "," +
                models::format_number(s.first_ci.high) + "," + models::format_number(s.total) + "," +
                models::format_number(s.total_ci.low) + "," +
-               models::format_number(s.total_ci.high) + "\n";
+               models::format_number(s.total_ci.high) + "," + models::format_number(noise_share) +
+               "\n";
         std::snprintf(buf, sizeof buf,
                       "  %-28s S1 %7.3f [%7.3f, %7.3f]   ST %7.3f [%7.3f, %7.3f]\n",
                       factors[f].c_str(), s.first, s.first_ci.low, s.first_ci.high, s.total,

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <numbers>
+#include <random>
 
 #include "sim/analysis/designs.hpp"
 
@@ -17,18 +18,29 @@ double ishigami(const std::vector<double>& unit) {
                x3 = -pi + 2 * pi * unit[2];
   return std::sin(x1) + 7 * std::sin(x2) * std::sin(x2) + 0.1 * std::pow(x3, 4) * std::sin(x1);
 }
-}  // namespace
 
-TEST_CASE("Sobol indices of the Ishigami function match their closed forms") {
-  // Closed forms (Ishigami & Homma 1990; Sobol' & Levitan 1999), a = 7, b = 0.1.
+// Ishigami's indices in closed form (Ishigami & Homma 1990; Sobol' & Levitan 1999), a = 7,
+// b = 0.1, and its variance.
+struct IshigamiIndices {
+  double variance;
+  double first[3];
+  double total[3];
+};
+IshigamiIndices ishigami_indices() {
   constexpr double pi = std::numbers::pi;
   const double a = 7, b = 0.1;
   const double v1 = 0.5 * std::pow(1 + b * std::pow(pi, 4) / 5, 2);
   const double v2 = a * a / 8;
   const double v13 = b * b * std::pow(pi, 8) * (1.0 / 18 - 1.0 / 50);
   const double v = v1 + v2 + v13;
-  const double s[] = {v1 / v, v2 / v, 0.0};
-  const double st[] = {(v1 + v13) / v, v2 / v, v13 / v};
+  return {v, {v1 / v, v2 / v, 0.0}, {(v1 + v13) / v, v2 / v, v13 / v}};
+}
+}  // namespace
+
+TEST_CASE("Sobol indices of the Ishigami function match their closed forms") {
+  const IshigamiIndices truth = ishigami_indices();
+  const double* s = truth.first;
+  const double* st = truth.total;
   CHECK(s[0] == doctest::Approx(0.3139).epsilon(1e-3));
   CHECK(st[2] == doctest::Approx(0.2437).epsilon(1e-3));
 
@@ -42,6 +54,68 @@ TEST_CASE("Sobol indices of the Ishigami function match their closed forms") {
     CHECK(idx[i].first_ci.contains(s[i]));
     CHECK(idx[i].total_ci.contains(st[i]));
     CHECK(idx[i].total_ci.high - idx[i].total_ci.low < 0.1);
+  }
+}
+
+TEST_CASE("Sobol indices do not depend on the output's mean: Ishigami + 1000") {
+  // Uncentred, Saltelli's first-order estimator's variance grows with mean^2 / variance: its
+  // interval for Ishigami + 1000 was ~50 times as wide as for Ishigami.
+  const IshigamiIndices truth = ishigami_indices();
+  const auto design = saltelli(3, 2048, 12);
+  std::vector<double> y, shifted;
+  for (const auto& p : design) {
+    y.push_back(ishigami(p.coordinates));
+    shifted.push_back(y.back() + 1000);
+  }
+  const auto plain = sobol_indices(y, 3, 1000, 5, 0.999);
+  const auto moved = sobol_indices(shifted, 3, 1000, 5, 0.999);
+  for (std::size_t i = 0; i < 3; ++i) {
+    CAPTURE(i);
+    CHECK(moved[i].first == doctest::Approx(plain[i].first).epsilon(1e-6));
+    CHECK(moved[i].first_ci.contains(truth.first[i]));
+    CHECK(moved[i].total_ci.contains(truth.total[i]));
+    const double width = moved[i].first_ci.high - moved[i].first_ci.low;
+    CHECK(width <= 1.2 * (plain[i].first_ci.high - plain[i].first_ci.low));
+  }
+}
+
+TEST_CASE("Sobol indices corrected for replication noise: a dummy factor's total covers 0") {
+  // Ishigami of x1..x3 and a fourth factor that does nothing, 4 replications a point with
+  // noise half the variance of the point means. Without common random numbers each value
+  // has its own N(0, 4 V) noise; with them, replication r of every point shares z_r and w_r
+  // in f (1 + 0.3 w_r) + sqrt(4 V) z_r, which leaves the indices of the point means as they
+  // are. Uncorrected, the dummy's total index is about the noise share (0.5).
+  const IshigamiIndices truth = ishigami_indices();
+  constexpr std::size_t k = 4, replications = 4;
+  const auto design = saltelli(k, 4096, 13);
+  const double sigma = std::sqrt(4 * truth.variance);
+  for (const bool common : {false, true}) {
+    CAPTURE(common);
+    std::mt19937_64 rng(common ? 7 : 8);
+    std::normal_distribution<double> normal(0, 1);
+    std::vector<double> z(replications), w(replications);
+    for (std::size_t r = 0; r < replications; ++r) z[r] = normal(rng), w[r] = normal(rng);
+    std::vector<std::vector<double>> values;
+    std::vector<double> means;
+    for (const auto& p : design) {
+      const double f = ishigami(p.coordinates);
+      std::vector<double>& point = values.emplace_back();
+      for (std::size_t r = 0; r < replications; ++r) {
+        point.push_back(common ? f * (1 + 0.3 * w[r]) + sigma * z[r] : f + sigma * normal(rng));
+      }
+      means.push_back((point[0] + point[1] + point[2] + point[3]) / 4);
+    }
+    const SobolResult result = sobol_indices(values, k, 1000, 5, 0.999);
+    if (!common) CHECK(result.noise_share == doctest::Approx(0.5).epsilon(0.1));
+    for (std::size_t i = 0; i < 3; ++i) {
+      CAPTURE(i);
+      CHECK(result.indices[i].first_ci.contains(truth.first[i]));
+      CHECK(result.indices[i].total_ci.contains(truth.total[i]));
+    }
+    CHECK(result.indices[3].total_ci.contains(0.0));
+    CHECK(result.indices[3].first_ci.contains(0.0));
+    // The same design read from the means alone: the dummy looks influential.
+    if (!common) CHECK(sobol_indices(means, k, 1000, 5, 0.999)[3].total_ci.low > 0.3);
   }
 }
 
