@@ -73,6 +73,10 @@ VariantComparison compare_variants(const World& baseline, const std::vector<cons
     out.variants.push_back(run_replications(*variant, config, execution, request));
     out.differences.push_back(
         paired_differences(out.baseline.runs, out.variants.back().runs, request.level));
+    out.period_effects.push_back(period_effects(
+        out.baseline.runs, out.variants.back().runs, kEffectByPeriodMetric, config.period.to_days(),
+        config.warmup.to_days(), std::min(baseline.horizon.to_days(), variant->horizon.to_days()),
+        request.level));
   }
   return out;
 }

@@ -4,6 +4,7 @@
 
 #include "models/detection_log.hpp"
 #include "models/experiment/execution.hpp"
+#include "models/period_effects.hpp"
 #include "models/run_config.hpp"
 #include "models/run_metrics.hpp"
 #include "models/summary.hpp"
@@ -53,11 +54,15 @@ Comparison compare_replications(const World& baseline, const World& variant,
 // Python module's compare): every scenario's replications run once under one RunConfig (the
 // baseline's warm-up and period for all, so the figures compare), each summarised with its time
 // series, and each variant's paired difference to the baseline (variant - baseline, over the
-// baseline's metrics; one the variant lacks has n = 0).
+// baseline's metrics; one the variant lacks has n = 0), with its effect on the compute
+// delivered per period (kEffectByPeriodMetric): by period, whether it is steady, and where the
+// transient ends (models/period_effects.hpp).
+inline constexpr const char* kEffectByPeriodMetric = "h100e_delivered_restricted";
 struct VariantComparison {
   ReplicationSet baseline;
   std::vector<ReplicationSet> variants;
   std::vector<std::vector<MetricSummary>> differences;  // by variant
+  std::vector<PeriodEffects> period_effects;            // by variant
 };
 VariantComparison compare_variants(const World& baseline, const std::vector<const World*>& variants,
                                    const RunConfig& config, const Execution& execution,

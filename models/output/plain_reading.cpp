@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <string_view>
 
+#include "models/output/text_format.hpp"
+
 namespace chiptrail::models {
 namespace {
 
@@ -18,24 +20,6 @@ bool defined(const MetricSummary* s) {
   return s != nullptr && s->n > 0 && std::isfinite(s->mean);
 }
 
-// About x: three significant digits, thousands separated ("12,300", "0.0412").
-std::string about(double x) {
-  if (!std::isfinite(x)) return "undefined";
-  const double a = std::fabs(x);
-  if (a < 1000) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.3g", x);
-    return buf;
-  }
-  const double scale = std::pow(10.0, std::floor(std::log10(a)) - 2);
-  const auto rounded =
-      static_cast<long long>(std::llround(x / scale) * static_cast<long long>(scale));
-  std::string digits = std::to_string(rounded < 0 ? -rounded : rounded);
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3)
-    digits.insert(static_cast<std::size_t>(i), ",");
-  return (rounded < 0 ? "-" : "") + digits;
-}
-
 std::string percent(double share) {
   if (!std::isfinite(share)) return "undefined";
   char buf[32];
@@ -45,7 +29,7 @@ std::string percent(double share) {
 
 std::string interval(const MetricSummary& s, bool as_percent) {
   if (!std::isfinite(s.ci_low) || !std::isfinite(s.ci_high)) return "";
-  const auto f = [&](double x) { return as_percent ? percent(x) : about(x); };
+  const auto f = [&](double x) { return as_percent ? percent(x) : significant_figures(x); };
   return " (" + f(s.ci_low) + " to " + f(s.ci_high) + ")";
 }
 
@@ -60,21 +44,23 @@ const std::vector<std::string>& headline_metrics() {
 
 std::string plain_reading(const std::vector<MetricSummary>& summary, const ReadingContext& c) {
   std::string out = "Over " + std::to_string(c.replications) + " replications of " +
-                    about(c.horizon_days) + " days";
-  out += c.warmup_days > 0 ? " (yearly figures from day " + about(c.warmup_days) + " on)" : "";
-  out += ", intervals at " + about(c.ci_level * 100) + "%: ";
+                    significant_figures(c.horizon_days) + " days";
+  out += c.warmup_days > 0
+             ? " (yearly figures from day " + significant_figures(c.warmup_days) + " on)"
+             : "";
+  out += ", intervals at " + significant_figures(c.ci_level * 100) + "%: ";
 
   const MetricSummary* delivered = find(summary, "h100e_delivered_restricted_per_year");
   const MetricSummary* diverted = find(summary, "h100e_diverted_per_year");
   if (defined(delivered)) {
-    out += "about " + about(delivered->mean) +
+    out += "about " + significant_figures(delivered->mean) +
            " H100-equivalents a year reached the restricted "
            "end user" +
            interval(*delivered, false);
     if (defined(diverted)) {
       // Both are flows of the measured years, not one the share of the other: a lot is counted
       // diverted when sold and delivered when it arrives, months later.
-      out += "; about " + about(diverted->mean) + " a year were sold for diversion";
+      out += "; about " + significant_figures(diverted->mean) + " a year were sold for diversion";
       if (delivered->mean > diverted->mean) {
         out += " (more arrived than was sold: deliveries include lots sold before the year)";
       }
@@ -84,7 +70,8 @@ std::string plain_reading(const std::vector<MetricSummary>& summary, const Readi
   // Remote access (only scenarios with flows of leases report it).
   const MetricSummary* rented = find(summary, "h100e_years_remote_used_per_year");
   if (defined(rented)) {
-    out += "Restricted users also kept about " + about(rented->mean) + interval(*rented, false) +
+    out += "Restricted users also kept about " + significant_figures(rented->mean) +
+           interval(*rented, false) +
            " rented H100-equivalents in use on average, without any chip moving";
     const MetricSummary* refused = find(summary, "share_h100e_hours_remote_denied");
     if (defined(refused)) {
@@ -135,10 +122,11 @@ std::string plain_reading(const std::vector<MetricSummary>& summary, const Readi
     const MetricSummary* closures = find(summary, "front_closures");
     const MetricSummary* forgone = find(summary, "lots_forgone_expected");
     if (defined(closures) && closures->mean > 0) {
-      out += "Confirmed cases closed a front company " + about(closures->mean) +
+      out += "Confirmed cases closed a front company " + significant_figures(closures->mean) +
              " times per replication";
       if (defined(forgone) && forgone->mean > 0) {
-        out += ", which would otherwise have bought about " + about(forgone->mean) + " lots";
+        out += ", which would otherwise have bought about " + significant_figures(forgone->mean) +
+               " lots";
       }
       out += ". ";
     }
@@ -155,11 +143,12 @@ std::string plain_reading(const std::vector<MetricSummary>& summary, const Readi
   const MetricSummary* burden = find(summary, "legitimate_burden_usd_per_year");
   const MetricSummary* per_h100e = find(summary, "cost_usd_per_h100e_denied");
   if (defined(cost) && cost->mean > 0) {
-    out += "The measures cost about $" + about(cost->mean) + " a year";
+    out += "The measures cost about $" + significant_figures(cost->mean) + " a year";
     if (defined(burden) && burden->mean > 0) {
-      out += " and legitimate trade $" + about(burden->mean) + " a year";
+      out += " and legitimate trade $" + significant_figures(burden->mean) + " a year";
     }
-    if (defined(per_h100e)) out += ", $" + about(per_h100e->mean) + " per H100e denied";
+    if (defined(per_h100e))
+      out += ", $" + significant_figures(per_h100e->mean) + " per H100e denied";
     out += ".";
   } else {
     out += "The scenario gives the measures no cost.";

@@ -105,4 +105,21 @@ std::string wrap_text(std::string_view text, std::size_t width) {
   return out + line;
 }
 
+std::string significant_figures(double x) {
+  if (!std::isfinite(x)) return "undefined";
+  const double a = std::fabs(x);
+  if (a < 1000) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3g", x);
+    return buf;
+  }
+  const double scale = std::pow(10.0, std::floor(std::log10(a)) - 2);
+  const auto rounded =
+      static_cast<long long>(std::llround(x / scale) * static_cast<long long>(scale));
+  std::string digits = std::to_string(rounded < 0 ? -rounded : rounded);
+  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3)
+    digits.insert(static_cast<std::size_t>(i), ",");
+  return (rounded < 0 ? "-" : "") + digits;
+}
+
 }  // namespace chiptrail::models

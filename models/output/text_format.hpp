@@ -22,6 +22,10 @@ std::string csv_field(std::string_view s);
 // One CSV record (RFC 4180 quoting, as csv_field writes) split into its fields.
 std::vector<std::string> split_csv(const std::string& line);
 
+// About x, for sentences: three significant digits, thousands separated ("12,300", "0.0412",
+// "-643"); "undefined" for NaN and infinities.
+std::string significant_figures(double x);
+
 // `text` broken at spaces into lines of at most `width` characters (a longer word keeps its
 // own line).
 std::string wrap_text(std::string_view text, std::size_t width);

@@ -146,6 +146,13 @@ class ModuleTest(unittest.TestCase):
         metric = "h100e_delivered_restricted"
         self.assertAlmostEqual(variant_rows.loc[metric, "difference_mean"],
                                variant_rows.loc[metric, "mean"] - base_rows.loc[metric, "mean"])
+        # The effect by period (one year here, no warm-up) is the yearly rate's difference.
+        effects = frame.attrs["period_effects"]
+        self.assertEqual(list(effects["period"]), [0])
+        self.assertAlmostEqual(
+            effects["mean"].iloc[0],
+            variant_rows.loc["h100e_delivered_restricted_per_year", "difference_mean"])
+        self.assertIn("not tested", frame.attrs["period_readings"][variant.name])
         # The command line's compare.csv holds the same numbers.
         out = os.path.join(self.dir, "compare")
         edited = os.path.join(self.dir, "edited.json")

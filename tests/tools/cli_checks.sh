@@ -150,6 +150,19 @@ for r in rows:
         assert close(float(r["difference_mean"]), variant[r["metric"]] - base[r["metric"]]), r["metric"]
 assert checked > 100, checked
 PY
+    # The effect by period: one year after the warm-up cannot be tested for steadiness (and
+    # says so); by quarter, four periods, each a row of period_effects.csv with the test's p.
+    grep -q "not tested" "$work/table"
+    [[ $(wc -l <"$work/cmp/period_effects.csv") -eq 2 ]]
+    "$chiptrail" compare "$base" "$variant" -n 12 --seed 4 --period quarter --out "$work/cmp_q" >"$work/table_q"
+    grep -q "by period of 91 days" "$work/table_q"
+    python3 - "$work/cmp_q/period_effects.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+assert [int(r["period"]) for r in rows] == [4, 5, 6, 7], rows
+assert all(0 <= float(r["equal_effects_p"]) <= 1 for r in rows), rows
+PY
+    expect_exit 64 "$chiptrail" compare "$base" "$variant" -n 12 --warmup-days 730
     "$chiptrail" report "$work/cmp" >/dev/null
     for id in summary compare-table compare-bars compare-timeseries glossary; do
       grep -q "id=\"$id\"" "$work/cmp/report.html" || { echo "no #$id in the comparison's report" >&2; exit 1; }

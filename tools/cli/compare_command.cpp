@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <set>
@@ -16,6 +17,7 @@
 #include "cli/load_scenario.hpp"
 #include "cli/number_options.hpp"
 #include "cli/run_outputs.hpp"
+#include "cli/time_options.hpp"
 #include "models/experiment/replications.hpp"
 #include "models/metric_glossary.hpp"
 #include "models/output/glossary_text.hpp"
@@ -37,6 +39,7 @@ struct CompareOptions {
   std::vector<std::string> metrics;  // empty: the headline rows
   bool all = false;
   models::ResourceLimits limits;
+  TimeOptions time;
   std::vector<std::string> command_line;
 };
 
@@ -177,6 +180,33 @@ std::string timeseries_csv(const models::VariantComparison& c,
   return out;
 }
 
+// period_effects.csv: per variant and counted period, the paired effect on the compute
+// delivered, with the variant's test of equal effects and its transient (repeated per row).
+std::string period_effects_csv(const models::VariantComparison& c,
+                               const std::vector<std::string>& labels, double level) {
+  std::string out =
+      "scenario,period,start_day,end_day,metric,n,mean_difference,ci_low,ci_high,ci_level,"
+      "equal_effects_p,transient_days\n";
+  for (std::size_t v = 0; v < c.period_effects.size(); ++v) {
+    const models::PeriodEffects& e = c.period_effects[v];
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const double p = e.equal_effects.valid ? e.equal_effects.p_value : nan;
+    const double transient = e.transient_assessed ? e.transient_days() : nan;
+    for (std::size_t i = 0; i < e.by_period.size(); ++i) {
+      const models::MetricSummary& s = e.by_period[i];
+      const auto k = static_cast<double>(e.first_period + i);
+      out += models::csv_field(labels[v + 1]) + "," + std::to_string(e.first_period + i) + "," +
+             models::format_number(k * e.period_days) + "," +
+             models::format_number((k + 1) * e.period_days) + "," + e.metric + "," +
+             std::to_string(s.n) + "," + models::format_number(s.mean) + "," +
+             models::format_number(s.ci_low) + "," + models::format_number(s.ci_high) + "," +
+             models::format_number(level) + "," + models::format_number(p) + "," +
+             models::format_number(transient) + "\n";
+    }
+  }
+  return out;
+}
+
 int compare(const CompareOptions& o, const models::PolicyRegistry& registry, spdlog::logger& log) {
   for (const std::string& m : o.metrics) {
     if (models::find_metric(m) == nullptr) {
@@ -205,6 +235,7 @@ int compare(const CompareOptions& o, const models::PolicyRegistry& registry, spd
   if (o.seed) config.seed = *o.seed;
   if (o.replications) config.replications = *o.replications;
   config.limits = o.limits;
+  if (!apply_time_options(o.time, base, config, log)) return kUsage;
   std::vector<const models::World*> variants;
   std::vector<const LoadedScenario*> scenarios;
   for (std::size_t i = 0; i < loaded.size(); ++i) {
@@ -231,6 +262,12 @@ int compare(const CompareOptions& o, const models::PolicyRegistry& registry, spd
     }
   }
   std::fputs(table(o, result, labels, request.level).c_str(), stdout);
+  for (std::size_t v = 0; v < result.variants.size(); ++v) {
+    const std::string reading = models::describe_period_effects(result.period_effects[v]);
+    if (!reading.empty()) {
+      std::printf("\n%s\n", models::wrap_text(labels[v + 1] + ": " + reading, 96).c_str());
+    }
+  }
   std::fflush(stdout);
   if (o.out.empty()) return kOk;
   try {
@@ -247,6 +284,7 @@ int compare(const CompareOptions& o, const models::PolicyRegistry& registry, spd
         o.out,
         {{"compare.csv", compare_csv(result, labels, request.level)},
          {"timeseries_summary.csv", timeseries_csv(result, labels, config, request.level)},
+         {"period_effects.csv", period_effects_csv(result, labels, request.level)},
          {"glossary.csv", models::glossary_text("csv")}},
         manifest);
   } catch (const std::exception& e) {
@@ -280,8 +318,10 @@ void add_compare_command(CLI::App& app, const models::PolicyRegistry& registry,
       ->delimiter(',');
   cmd->add_flag("--all", o->all, "Show every metric of the base");
   cmd->add_option("--out,-o", o->out,
-                  "Directory for compare.csv, timeseries_summary.csv, glossary.csv, "
+                  "Directory for compare.csv, timeseries_summary.csv, period_effects.csv, "
+                  "glossary.csv, "
                   "manifest.json (`chiptrail report` renders it)");
+  add_time_options(cmd, o->time);
   add_limit_options(cmd, o->limits);
   cmd->callback([o, &registry, &command_line, &exit_code, &log] {
     o->command_line = command_line;

@@ -15,6 +15,7 @@
 #include "cli/load_scenario.hpp"
 #include "cli/number_options.hpp"
 #include "cli/run_outputs.hpp"
+#include "cli/time_options.hpp"
 #include "cli/trace_recorder.hpp"
 #include "models/analytic/flow_outcomes.hpp"
 #include "models/analytic/scenario_analysis.hpp"
@@ -42,8 +43,7 @@ struct RunOptions {
   std::string trace;
   std::uint64_t trace_limit = 1000000;
   std::uint64_t trace_replication = 0;
-  std::optional<double> warmup_days;
-  std::string period = "year";
+  TimeOptions time;
 };
 
 // --trace: the chosen replication again, every event as JSON lines. The same scenario, seed
@@ -159,15 +159,7 @@ int run(const RunOptions& o, const models::PolicyRegistry& registry, spdlog::log
   if (o.seed) config.seed = *o.seed;
   if (o.replications) config.replications = *o.replications;
   config.limits = o.limits;
-  if (o.warmup_days) {
-    if (*o.warmup_days >= world.horizon.to_days()) {
-      log.error("chiptrail: --warmup-days {} must be below the horizon ({} days)", *o.warmup_days,
-                world.horizon.to_days());
-      return kUsage;
-    }
-    config.warmup = sim::Time::from_days(*o.warmup_days);
-  }
-  config.period = *models::parse_period(o.period);  // checked by the option's validator
+  if (!apply_time_options(o.time, world, config, log)) return kUsage;
   // The analytic comparison first, then the metric table of the run as usual.
   const int analytic_code = o.check_analytic ? check_analytic(o, world, config) : kOk;
   if (o.check_analytic) std::printf("\n");
@@ -241,17 +233,7 @@ void add_run_command(CLI::App& app, const models::PolicyRegistry& registry,
   cmd->add_option("--out,-o", o->out,
                   "Directory for runs.csv, summary.csv, timeseries.csv, timeseries_summary.csv, "
                   "detections.csv, where.json, manifest.json");
-  cmd->add_option("--warmup-days", o->warmup_days,
-                  "Days the yearly (steady-state) rates leave out (default: the scenario's "
-                  "warmup_days, else 0)")
-      ->check(CLI::Range(0.0, 1e6));
-  cmd->add_option("--period", o->period,
-                  "Period of timeseries.csv: year, quarter, month or a number of days (default "
-                  "year)")
-      ->check([](const std::string& v) {
-        return models::parse_period(v) ? std::string{}
-                                       : "must be year, quarter, month or a number of days";
-      });
+  add_time_options(cmd, o->time);
   cmd->add_flag("--check-analytic", o->check_analytic,
                 "Compare, per diversion flow, the simulated share of lots found with the analytic "
                 "solver's probability (lots run to the end of their journey)");

@@ -288,7 +288,29 @@ py::object compare(const Scenario& base, const std::vector<Scenario>& variants,
   for (std::size_t v = 0; v < variants.size(); ++v) {
     add(variants[v].name(), "variant", c.variants[v].summary, &c.differences[v]);
   }
-  return dataframe(rows);
+  // The effect by period (as period_effects.csv) and its reading, in the frame's attrs.
+  py::list by_period;
+  py::dict readings;
+  for (std::size_t v = 0; v < variants.size(); ++v) {
+    const models::PeriodEffects& e = c.period_effects[v];
+    readings[py::str(variants[v].name())] = models::describe_period_effects(e);
+    for (std::size_t i = 0; i < e.by_period.size(); ++i) {
+      py::dict row = Results::summary_dict(e.by_period[i]);
+      row["scenario"] = variants[v].name();
+      row["period"] = e.first_period + i;
+      row["start_day"] = static_cast<double>(e.first_period + i) * e.period_days;
+      row["end_day"] = static_cast<double>(e.first_period + i + 1) * e.period_days;
+      row["equal_effects_p"] =
+          e.equal_effects.valid ? e.equal_effects.p_value : std::numeric_limits<double>::quiet_NaN();
+      row["transient_days"] =
+          e.transient_assessed ? e.transient_days() : std::numeric_limits<double>::quiet_NaN();
+      by_period.append(row);
+    }
+  }
+  py::object frame = dataframe(rows);
+  frame.attr("attrs")["period_effects"] = dataframe(by_period);
+  frame.attr("attrs")["period_readings"] = readings;
+  return frame;
 }
 
 // Reads a scenario file (text or JSON), turning the loader's exceptions into Python's.
@@ -542,7 +564,10 @@ PYBIND11_MODULE(chiptrail, m) {
         py::arg("threads") = py::none(),
         "Scenarios against a base on common random numbers (as `chiptrail compare`): a "
         "DataFrame with one row per scenario and metric, its summary and, for a variant, the "
-        "paired difference to the base (difference_mean, difference_ci_low, difference_ci_high).");
+        "paired difference to the base (difference_mean, difference_ci_low, difference_ci_high). "
+        "Its attrs hold 'period_effects' (a DataFrame: each variant's paired effect on the "
+        "compute delivered per period after the warm-up, the p of the test of equal effects, the "
+        "transient in days) and 'period_readings' (per variant, the paragraph compare prints).");
   m.def("read_outputs", &read_outputs, py::arg("dir"),
         "The CSV outputs of a run, sweep, optimize or sensitivity directory as DataFrames.");
 }
