@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <stdexcept>
 
 #include "chiptrail/v1/scenario.pb.h"
@@ -78,6 +79,16 @@ Estimate estimate(const std::vector<double>& values, double level) {
   const sim::Interval ci = sim::student_t_interval(s, level);
   return {s.mean(), s.count() > 1 ? ci.low : s.mean(), s.count() > 1 ? ci.high : s.mean(),
           s.count()};
+}
+
+// Whether a split's simulated cost (above the levers at their minimum) is significantly above
+// the budget: the lower end of a one-sided 95% interval over the screening replications. A
+// split that spends its budget exactly (every split does, at prices set by the run) stays; one
+// judged by its mean alone passed or failed by luck.
+bool exceeds(const sim::RunningStats& cost, double budget) {
+  const double limit = budget * (1 + 1e-9);
+  if (cost.count() < 2 || !(cost.sd() > 0)) return cost.mean() > limit;
+  return sim::student_t_interval(cost, 0.90).low > limit;
 }
 
 // The allocations of one budget: the simplex lattice of its splits, without duplicates (caps
@@ -185,13 +196,11 @@ AllocationSearch search_allocations(const ScenarioFile& scenario, const PolicyRe
         [&](std::uint64_t j) { return total_cost(lattice_worlds[j / screen], j % screen); },
         [&](std::uint64_t j, double cost) { costs[j] = cost - base_cost[j % screen]; },
         [] { return false; });
-    std::vector<double> mean_cost(lattice.size(), 0.0);  // summed in order: any thread count
-    for (std::uint64_t j = 0; j < jobs.size(); ++j) {
-      mean_cost[j / screen] += costs[j] / static_cast<double>(screen);
-    }
+    std::vector<sim::RunningStats> cost_of(lattice.size());  // added in order: any thread count
+    for (std::uint64_t j = 0; j < jobs.size(); ++j) cost_of[j / screen].add(costs[j]);
     std::vector<World> worlds;
     for (std::size_t c = 0; c < lattice.size(); ++c) {
-      if (b.budget == 0 || mean_cost[c] <= b.budget * (1 + 1e-9)) {
+      if (b.budget == 0 || !exceeds(cost_of[c], b.budget)) {
         b.candidates.push_back(lattice[c]);
         worlds.push_back(std::move(lattice_worlds[c]));
       }
@@ -211,34 +220,66 @@ AllocationSearch search_allocations(const ScenarioFile& scenario, const PolicyRe
                                     "; this scenario's metrics are: " + names);
       }
     }
-    b.race = sim::successive_halving(
-        worlds.size(),
-        [&](std::size_t c, std::uint64_t r) {
-          const double v = run_replication(worlds[c], r).get(o.objective);
-          if (std::isnan(v)) {
-            throw std::invalid_argument(
-                "optimize: the objective " + o.objective + " is not defined in replication " +
-                std::to_string(r) + " of " + describe(levers, b.candidates[c]) +
-                " (unknown metric, or a rate with nothing to count: prefer counts such as "
-                "chips_interdicted)");
-          }
-          return v;
-        },
-        o.halving);
-    const std::vector<double>& best = b.race.contenders[b.race.best].values;
-    const std::vector<double>& other = b.race.contenders[b.race.runner_up].values;
+    const auto objective = [&](std::size_t c, std::uint64_t r) {
+      const double v = run_replication(worlds[c], r).get(o.objective);
+      if (std::isnan(v)) {
+        throw std::invalid_argument(
+            "optimize: the objective " + o.objective + " is not defined in replication " +
+            std::to_string(r) + " of " + describe(levers, b.candidates[c]) +
+            " (unknown metric, or a rate with nothing to count: prefer counts such as "
+            "chips_interdicted)");
+      }
+      return v;
+    };
+    b.race = sim::successive_halving(worlds.size(), objective, o.halving);
+    // What is reported comes from fresh replications, after the race: its own are biased
+    // toward the winner it chose.
+    const std::uint64_t fresh_from = o.halving.max_replications;
+    const std::uint64_t fresh = o.halving.max_replications;
+    while (base_cost.size() < fresh_from + fresh) {
+      base_cost.push_back(total_cost(at_min, base_cost.size()));
+    }
+    b.confirmation =
+        sim::confirm_finalists(b.race, objective, fresh_from, fresh, o.halving.threads);
+    const sim::Confirmation spent = sim::confirm_finalists(
+        b.race,
+        [&](std::size_t c, std::uint64_t r) { return total_cost(worlds[c], r) - base_cost[r]; },
+        fresh_from, fresh, o.halving.threads);
+    // The finalists within the budget on the fresh replications, in the race's order; the
+    // first is the winner. The race screened on few replications, so a finalist can turn out
+    // dearer than its budget; when every one does, the race's winner stays, flagged.
+    std::vector<std::size_t> within;
+    for (std::size_t f = 0; f < spent.values.size(); ++f) {
+      sim::RunningStats cost;
+      for (const double v : spent.values[f]) cost.add(v);
+      if (b.budget == 0 || !exceeds(cost, b.budget)) within.push_back(f);
+    }
+    b.confirmation.runs += spent.runs;  // the same replications, run again for their cost
+    b.over_budget = within.empty();
+    if (within.empty()) within.push_back(0);
+    const sim::Confirmation& confirmed = b.confirmation;
+    b.chosen = confirmed.finalists[within.front()];
+    const std::vector<double>& best = confirmed.values[within.front()];
     b.best = estimate(best, o.level);
-    std::vector<double> advantage;
-    for (std::size_t r = 0; r < std::min(best.size(), other.size()); ++r) {
-      advantage.push_back(o.halving.maximize ? best[r] - other[r] : other[r] - best[r]);
+    b.reported_cost = estimate(spent.values[within.front()], o.level);
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    b.advantage = {nan, nan, nan, 0};  // alone: no runner-up
+    b.not_worse = {b.chosen};
+    const std::size_t others = within.size() - 1;
+    for (std::size_t i = 1; i < within.size(); ++i) {
+      std::vector<double> lead;
+      for (std::size_t r = 0; r < fresh; ++r) {
+        const double other = confirmed.values[within[i]][r];
+        lead.push_back(o.halving.maximize ? best[r] - other : other - best[r]);
+      }
+      if (i == 1) b.advantage = estimate(lead, o.level);
+      // Not significantly worse than the best: the one-sided lower bound of the best's lead
+      // at 1 - alpha / others (Bonferroni over the finalists compared) reaches zero.
+      const double one_sided = 1.0 - (1.0 - o.level) / static_cast<double>(others);
+      if (estimate(lead, 1.0 - 2.0 * (1.0 - one_sided)).ci_low <= 0) {
+        b.not_worse.push_back(confirmed.finalists[within[i]]);
+      }
     }
-    b.advantage = estimate(advantage, o.level);
-    std::vector<double> cost;
-    for (std::uint64_t r = 0; r < best.size(); ++r) {
-      if (base_cost.size() <= r) base_cost.push_back(total_cost(at_min, r));
-      cost.push_back(total_cost(worlds[b.race.best], r) - base_cost[r]);
-    }
-    b.reported_cost = estimate(cost, o.level);
     out.push_back(std::move(b));
   }
   return {levers, std::move(out)};

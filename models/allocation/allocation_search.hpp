@@ -22,9 +22,15 @@ namespace chiptrail::models {
 // minimum) exceeds b: the budget binds what the run reports, whatever the prices said. The
 // remaining candidates are raced by successive halving (sim/successive_halving.hpp) on the
 // objective metric, with common random numbers: every candidate's replication r uses the same
-// random streams, so their comparison is paired. The winner of each budget is reported with its
-// Student-t interval, with a paired interval of its difference from the runner-up (the best
-// other candidate measured as long), and with the cost the run reports for it.
+// random streams, so their comparison is paired. The race's values favour what it chose (the
+// winner's curse), so the finalists (the last round's candidates) are run again on fresh
+// replications [R, 2R), R = max replications, and everything reported comes from those: the
+// winner (the race's best finalist whose cost there is not significantly above the budget), its
+// value with its Student-t interval, its lead over the runner-up (the next such finalist) with
+// a paired interval, the finalists not significantly worse than it (one-sided paired bounds,
+// Bonferroni over the finalists), and the cost the run reports for it. A split is screened out when
+// its simulated cost is significantly above the budget (the lower end of a one-sided 95% interval
+// over the race's first replications).
 struct AllocationSearchOptions {
   double budget = 0;
   std::size_t divisions = 10;       // d
@@ -43,16 +49,25 @@ struct BudgetOutcome {
   double budget = 0;
   std::vector<Allocation> candidates;
   sim::HalvingResult race;
-  Estimate best;  // the objective under race.best
+  Estimate best;  // the objective under the chosen allocation, on the fresh replications
   // What the run reports the best allocation costs: its total_cost_usd above the levers at
-  // their minimum, paired by replication over the replications the best one ran. With levers
+  // their minimum, paired by replication over the fresh replications. With levers
   // priced by the run it matches the spend up to noise and non-linearity.
   Estimate reported_cost;
-  std::size_t screened_out = 0;  // splits whose simulated cost exceeded the budget
+  std::size_t screened_out = 0;  // splits whose simulated cost is significantly above the budget
   // How much better the best is than the runner-up (best - runner-up when maximising,
-  // runner-up - best when minimising), paired by replication; zero when alone.
+  // runner-up - best when minimising), paired by fresh replication; NaN with n = 0 when no
+  // other finalist is within the budget.
   Estimate advantage;
-  [[nodiscard]] const Allocation& best_allocation() const { return candidates[race.best]; }
+  sim::Confirmation confirmation;  // the finalists on fresh replications
+  // Candidate indices of the finalists not significantly worse than the best, the best first:
+  // one allocation means a clear winner, several a choice the runs cannot make.
+  std::vector<std::size_t> not_worse;
+  // The winner: the race's best finalist whose cost on the fresh replications is not
+  // significantly above the budget (the race's winner itself, flagged, when none is).
+  std::size_t chosen = 0;
+  bool over_budget = false;
+  [[nodiscard]] const Allocation& best_allocation() const { return candidates[chosen]; }
 };
 
 // Levers the scenario gave no cost_per_unit_usd, priced from the run: (mean total_cost_usd with

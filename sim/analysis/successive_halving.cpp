@@ -58,7 +58,25 @@ HalvingResult successive_halving(std::size_t candidates,
   }
   r.best = alive.front();
   r.runner_up = alive.size() > 1 ? alive[1] : alive.front();
+  r.finalists = alive;
   return r;
+}
+
+Confirmation confirm_finalists(const HalvingResult& race,
+                               const std::function<double(std::size_t, std::uint64_t)>& evaluate,
+                               std::uint64_t first, std::uint64_t count, unsigned threads) {
+  Confirmation out;
+  out.finalists = race.finalists;
+  out.values.assign(out.finalists.size(), std::vector<double>(count, 0.0));
+  std::vector<std::uint64_t> ids(out.finalists.size() * count);
+  std::iota(ids.begin(), ids.end(), 0);
+  run_on_threads(
+      ids, threads,
+      [&](std::uint64_t id) { return evaluate(out.finalists[id / count], first + id % count); },
+      [&](std::uint64_t id, double v) { out.values[id / count][id % count] = v; },
+      [] { return false; });
+  out.runs = ids.size();
+  return out;
 }
 
 }  // namespace chiptrail::sim

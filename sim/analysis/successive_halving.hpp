@@ -32,7 +32,8 @@ struct HalvingResult {
   std::vector<Contender> contenders;  // by candidate index
   std::size_t best = 0;
   std::size_t runner_up = 0;  // the best of the others in the last round (== best if alone)
-  std::uint64_t runs = 0;     // evaluations made
+  std::vector<std::size_t> finalists;  // the last round's candidates, best first
+  std::uint64_t runs = 0;              // evaluations made
 };
 
 // `evaluate(candidate, replication)` must be a pure function of its arguments (it runs on
@@ -40,5 +41,19 @@ struct HalvingResult {
 HalvingResult successive_halving(std::size_t candidates,
                                  const std::function<double(std::size_t, std::uint64_t)>& evaluate,
                                  const HalvingOptions& options);
+
+// What the finalists of a race are worth, free of the winner's curse. The race chose them on
+// its own replications, so their values there are biased in their favour (on a flat objective
+// the winner looked +38 better and led the runner-up by +33 where the truth is 0). Re-run on
+// fresh replications [first, first + count) (common random numbers among them), their means
+// and differences are unbiased; the choice itself stays the race's.
+struct Confirmation {
+  std::vector<std::size_t> finalists;       // race.finalists: the winner, the runner-up, ...
+  std::vector<std::vector<double>> values;  // by finalist, by fresh replication
+  std::uint64_t runs = 0;
+};
+Confirmation confirm_finalists(const HalvingResult& race,
+                               const std::function<double(std::size_t, std::uint64_t)>& evaluate,
+                               std::uint64_t first, std::uint64_t count, unsigned threads);
 
 }  // namespace chiptrail::sim

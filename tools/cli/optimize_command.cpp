@@ -1,5 +1,6 @@
 #include "cli/optimize_command.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -52,7 +53,7 @@ std::string frontier_csv(const std::vector<models::Lever>& levers,
   std::string out = "budget_usd,spent_usd" + lever_columns(levers) +
                     ",n,mean,ci_low,ci_high,ci_level,advantage_mean,advantage_ci_low,"
                     "advantage_ci_high,reported_cost_usd,reported_cost_ci_low,"
-                    "reported_cost_ci_high,candidates,runs\n";
+                    "reported_cost_ci_high,over_budget,not_worse,candidates,runs\n";
   for (const models::BudgetOutcome& b : frontier) {
     const models::Allocation& a = b.best_allocation();
     out += models::format_number(b.budget) + "," + models::format_number(a.total_spend()) +
@@ -64,23 +65,38 @@ std::string frontier_csv(const std::vector<models::Lever>& levers,
            models::format_number(b.advantage.ci_high) + "," +
            models::format_number(b.reported_cost.mean) + "," +
            models::format_number(b.reported_cost.ci_low) + "," +
-           models::format_number(b.reported_cost.ci_high) + "," +
-           std::to_string(b.candidates.size()) + "," + std::to_string(b.race.runs) + "\n";
+           models::format_number(b.reported_cost.ci_high) + "," + (b.over_budget ? "1" : "0") +
+           "," + std::to_string(b.not_worse.size()) + "," + std::to_string(b.candidates.size()) +
+           "," + std::to_string(b.race.runs + b.confirmation.runs) + "\n";
   }
   return out;
 }
 
-// allocations.csv: every candidate of every budget, with the replications it earned.
+// allocations.csv: every candidate of every budget, with the replications it earned in the
+// race and, for a finalist, its mean on the fresh replications and whether it is not
+// significantly worse than the best.
 std::string allocations_csv(const std::vector<models::Lever>& levers,
                             const std::vector<models::BudgetOutcome>& frontier) {
-  std::string out = "budget_usd,candidate" + lever_columns(levers) + ",rounds,n,mean,best\n";
+  std::string out = "budget_usd,candidate" + lever_columns(levers) +
+                    ",rounds,n,mean,fresh_n,fresh_mean,not_worse,best\n";
   for (const models::BudgetOutcome& b : frontier) {
     for (std::size_t c = 0; c < b.candidates.size(); ++c) {
       const sim::Contender& k = b.race.contenders[c];
+      const auto finalist =
+          std::find(b.confirmation.finalists.begin(), b.confirmation.finalists.end(), c);
+      std::string fresh = "0,";
+      if (finalist != b.confirmation.finalists.end()) {
+        const sim::Contender again{
+            b.confirmation
+                .values[static_cast<std::size_t>(finalist - b.confirmation.finalists.begin())],
+            0};
+        fresh = std::to_string(again.values.size()) + "," + models::format_number(again.mean());
+      }
+      const bool tied = std::find(b.not_worse.begin(), b.not_worse.end(), c) != b.not_worse.end();
       out += models::format_number(b.budget) + "," + std::to_string(c) +
              allocation_columns(b.candidates[c]) + "," + std::to_string(k.rounds) + "," +
-             std::to_string(k.values.size()) + "," + models::format_number(k.mean()) + "," +
-             (c == b.race.best ? "1" : "0") + "\n";
+             std::to_string(k.values.size()) + "," + models::format_number(k.mean()) + "," + fresh +
+             "," + (tied ? "1" : "0") + "," + (c == b.chosen ? "1" : "0") + "\n";
     }
   }
   return out;
@@ -130,8 +146,8 @@ int run(Options o, const models::PolicyRegistry& registry, spdlog::logger& log) 
   std::printf("%14s", "budget");
   for (std::size_t i = 0; i < levers.size(); ++i)
     std::printf(" %10s", ("lever " + std::to_string(i + 1)).c_str());
-  std::printf(" %12s %25s %25s %14s %6s\n", "objective", "95% CI", "lead over runner-up",
-              "run's cost", "runs");
+  std::printf(" %12s %25s %25s %9s %14s %6s\n", "objective", "95% CI", "lead over runner-up",
+              "not worse", "run's cost", "runs");
   for (const models::BudgetOutcome& b : frontier) {
     std::printf("%14.0f", b.budget);
     for (const double v : b.best_allocation().values) std::printf(" %10.4g", v);
@@ -139,10 +155,31 @@ int run(Options o, const models::PolicyRegistry& registry, spdlog::logger& log) 
     std::snprintf(ci, sizeof ci, "[%.4g, %.4g]", b.best.ci_low, b.best.ci_high);
     std::snprintf(lead, sizeof lead, "%.3g [%.3g, %.3g]", b.advantage.mean, b.advantage.ci_low,
                   b.advantage.ci_high);
-    std::printf(" %12.4g %25s %25s %14.0f %6llu\n", b.best.mean, ci,
-                b.candidates.size() > 1 ? lead : "-", b.reported_cost.mean,
-                static_cast<unsigned long long>(b.race.runs));
+    std::printf(" %12.4g %25s %25s %9zu %13.0f%s %6llu\n", b.best.mean, ci,
+                b.advantage.n > 0 ? lead : "-", b.not_worse.size(), b.reported_cost.mean,
+                b.over_budget ? "!" : " ",
+                static_cast<unsigned long long>(b.race.runs + b.confirmation.runs));
   }
+  for (const models::BudgetOutcome& b : frontier) {
+    if (b.over_budget) {
+      log.warn(
+          "chiptrail: at budget {}, every finalist's cost is significantly above it on fresh "
+          "replications (marked !): the race's winner is shown; raise --replications or "
+          "--initial-replications, or price the levers",
+          models::format_number(b.budget));
+    }
+  }
+  std::printf("%s\n",
+              models::wrap_text(
+                  "Objective, lead and cost are measured on " +
+                      std::to_string(o.search.halving.max_replications) +
+                      " fresh replications of the race's finalists: the race's own replications "
+                      "favour what it chose. \"not worse\": the allocations (the best included) "
+                      "whose paired difference from the best is not significant (one-sided, "
+                      "Bonferroni over the finalists); more than one means the runs cannot "
+                      "choose between them (allocations.csv lists them).",
+                  96)
+                  .c_str());
   if (!o.out.empty()) {
     try {
       std::filesystem::create_directories(o.out);
