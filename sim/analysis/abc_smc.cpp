@@ -133,6 +133,15 @@ double weighted_quantile(std::vector<double> values, std::vector<double> weights
   return values[order.back()];
 }
 
+double weighted_quantile_error(const std::vector<double>& values,
+                               const std::vector<double>& weights, double q, double ess) {
+  if (!(ess > 0)) return std::numeric_limits<double>::infinity();
+  const double s = std::sqrt(q * (1 - q) / ess);
+  const double low = weighted_quantile(values, weights, std::max(0.0, q - s));
+  const double high = weighted_quantile(values, weights, std::min(1.0, q + s));
+  return (high - low) / 2;
+}
+
 AbcResult abc_smc(const std::vector<AbcPrior>& priors, const std::vector<double>& observed,
                   const AbcSimulator& simulate, const AbcOptions& o) {
   if (priors.empty()) throw std::invalid_argument("ABC needs at least one unknown parameter");

@@ -78,4 +78,12 @@ AbcResult abc_smc(const std::vector<AbcPrior>& priors, const std::vector<double>
 // weighted empirical distribution function.
 double weighted_quantile(std::vector<double> values, std::vector<double> weights, double q);
 
+// The Monte Carlo standard error of that quantile when the weighted sample is worth `ess`
+// independent draws (its effective sample size): the quantile's probability is known to about
+// s = sqrt(q (1 - q) / ess), so the error is half the distance between the quantiles at q - s
+// and q + s (Woodruff 1952; no density estimate needed). The ends of a 95% interval from an
+// ESS of 50 rest on about one particle each: their error is then a large share of its width.
+double weighted_quantile_error(const std::vector<double>& values,
+                               const std::vector<double>& weights, double q, double ess);
+
 }  // namespace chiptrail::sim

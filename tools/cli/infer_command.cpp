@@ -37,8 +37,18 @@ struct Quantity {
   std::vector<double> values;
 };
 
+// Kish's effective sample size of normalised weights.
+double effective_size(const std::vector<double>& w) {
+  double sum_sq = 0;
+  for (const double x : w) sum_sq += x * x;
+  return sum_sq > 0 ? 1.0 / sum_sq : 0.0;
+}
+
+// posterior_summary.csv: per quantity its weighted mean, sd and quantiles, and each quantile's
+// Monte Carlo standard error from the population's effective sample size.
 std::string summary_csv(const std::vector<Quantity>& quantities, const std::vector<double>& w) {
-  std::string out = "quantity,kind,mean,sd,p2_5,p50,p97_5\n";
+  std::string out = "quantity,kind,mean,sd,p2_5,p50,p97_5,p2_5_mc_se,p50_mc_se,p97_5_mc_se\n";
+  const double ess = effective_size(w);
   for (const Quantity& q : quantities) {
     double mean = 0, second = 0;
     for (std::size_t i = 0; i < w.size(); ++i) {
@@ -47,12 +57,36 @@ std::string summary_csv(const std::vector<Quantity>& quantities, const std::vect
     }
     const double sd = std::sqrt(std::max(0.0, second - mean * mean));
     out += models::csv_field(q.name) + "," + q.kind + "," + models::format_number(mean) + "," +
-           models::format_number(sd) + "," +
-           models::format_number(sim::weighted_quantile(q.values, w, 0.025)) + "," +
-           models::format_number(sim::weighted_quantile(q.values, w, 0.5)) + "," +
-           models::format_number(sim::weighted_quantile(q.values, w, 0.975)) + "\n";
+           models::format_number(sd);
+    for (const double p : {0.025, 0.5, 0.975}) {
+      out += "," + models::format_number(sim::weighted_quantile(q.values, w, p));
+    }
+    for (const double p : {0.025, 0.5, 0.975}) {
+      out += "," + models::format_number(sim::weighted_quantile_error(q.values, w, p, ess));
+    }
+    out += "\n";
   }
   return out;
+}
+
+// Warnings for parameters whose 95% interval's ends move by more than a tenth of its width
+// from one population to another of the same size (their Monte Carlo error is that large).
+void warn_of_quantile_error(const std::vector<Quantity>& quantities, const std::vector<double>& w,
+                            spdlog::logger& log) {
+  const double ess = effective_size(w);
+  for (const Quantity& q : quantities) {
+    if (q.kind != "parameter") continue;
+    const double width =
+        sim::weighted_quantile(q.values, w, 0.975) - sim::weighted_quantile(q.values, w, 0.025);
+    const double error = std::max(sim::weighted_quantile_error(q.values, w, 0.025, ess),
+                                  sim::weighted_quantile_error(q.values, w, 0.975, ess));
+    if (width > 0 && error > 0.1 * width) {
+      log.warn(
+          "chiptrail: the 95% interval of {} rests on few particles (effective sample {:.0f}): "
+          "its ends have a Monte Carlo error of {} ({:.0f}% of its width); raise --particles",
+          q.name, ess, models::format_number(error), 100 * error / width);
+    }
+  }
 }
 
 int infer(const Options& o, const models::PolicyRegistry& registry, spdlog::logger& log) {
@@ -143,7 +177,11 @@ int infer(const Options& o, const models::PolicyRegistry& registry, spdlog::logg
               result.abc.rounds.size(), static_cast<unsigned long long>(result.abc.simulations),
               last.tolerance);
   std::fputs(summary.c_str(), stdout);
-  std::printf("posterior predictive check (observed; predictive mean and 95%%; p-value):\n");
+  warn_of_quantile_error(quantities, pop.weights, log);
+  std::printf(
+      "posterior predictive check (observed; predictive mean and 95%%; p-value; these "
+      "reuse the data the posterior was fitted to, so they rarely reject: a small p says "
+      "the model cannot reproduce the observation, a large one proves little):\n");
   for (std::size_t s = 0; s < result.statistics.size(); ++s) {
     const models::PredictiveCheck& c = result.checks[s];
     std::printf("  %s: %.4g; %.4g (%.4g-%.4g); p = %.3g\n", result.statistics[s].c_str(),

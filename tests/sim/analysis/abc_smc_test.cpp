@@ -126,3 +126,90 @@ TEST_CASE("weighted_quantile: inverse of the weighted distribution function") {
   CHECK(weighted_quantile({1, 2, 3}, {0.3, 0.1, 0.6}, 0.25) == 1);
   CHECK_THROWS_AS(weighted_quantile({}, {}, 0.5), std::invalid_argument);
 }
+
+TEST_CASE("abc_smc: simulation-based calibration over datasets drawn from the prior" *
+          doctest::test_suite("heavy")) {
+  // Talts et al. (2018): draw theta* from the prior, data from the model at theta*, infer; the
+  // posterior's distribution function at theta* must then be uniform over the datasets, and
+  // the 95% interval must cover theta* in 95% of them; one dataset per setting shows nothing
+  // of that. Here 300 datasets of x ~ Normal(theta, 1), theta ~ Uniform(-5, 5), 300 particles.
+  // Measured: the ranks pass a chi-square test in 10 bins; where the data are far from the
+  // prior's bounds (|x| < 2.5, where the posterior is Normal(x, 1)) the interval covers 91% of
+  // 147 datasets, within the binomial tolerance of 95%; near the bounds it covers ~88%
+  // (overall 89%; 90% with 1,000 particles), where the exact posterior's quantiles cover
+  // 94-95% in the same harness. That shortfall is an open defect of ABC-SMC (near hard prior
+  // bounds, or in the interval's tails at this tolerance): the overall check guards against
+  // it getting worse, and names it.
+  constexpr int kDatasets = 300;
+  int covered = 0, interior = 0, interior_covered = 0;
+  std::vector<int> bins(10, 0);
+  for (int d = 0; d < kDatasets; ++d) {
+    RandomStream truth({2026, static_cast<std::uint64_t>(d), stream_key("sbc-truth"), 0});
+    const double theta = uniform(truth, -5, 5);
+    const double x = normal(truth, theta, 1.0);
+    const AbcSimulator model = [d](const std::vector<std::vector<double>>& thetas,
+                                   std::uint64_t first_id) {
+      std::vector<std::vector<double>> out;
+      for (std::size_t k = 0; k < thetas.size(); ++k) {
+        RandomStream rs({static_cast<std::uint64_t>(d), first_id + k, kSimulationStream, 0});
+        out.push_back({normal(rs, thetas[k][0], 1.0)});
+      }
+      return out;
+    };
+    AbcOptions o;
+    o.particles = 300;
+    o.max_rounds = 8;
+    o.seed = static_cast<std::uint64_t>(d) + 1;
+    const AbcResult r = abc_smc({flat(-5, 5)}, {x}, model, o);
+    std::vector<double> values;
+    for (const auto& p : r.population.parameters) values.push_back(p[0]);
+    const std::vector<double>& w = r.population.weights;
+    const bool hit = weighted_quantile(values, w, 0.025) <= theta &&
+                     theta <= weighted_quantile(values, w, 0.975);
+    covered += hit ? 1 : 0;
+    if (std::abs(x) < 2.5) {
+      ++interior;
+      interior_covered += hit ? 1 : 0;
+    }
+    double below = 0;
+    for (std::size_t i = 0; i < values.size(); ++i) below += values[i] < theta ? w[i] : 0.0;
+    ++bins[std::min<std::size_t>(9, static_cast<std::size_t>(below * 10))];
+  }
+  const double coverage = covered / static_cast<double>(kDatasets);
+  const double interior_coverage = interior_covered / static_cast<double>(interior);
+  CAPTURE(coverage);
+  CAPTURE(interior);
+  CAPTURE(interior_coverage);
+  CHECK(interior_coverage > 0.95 - 4 * std::sqrt(0.95 * 0.05 / interior));
+  CHECK(coverage > 0.85);  // the open defect near the bounds, measured at 0.893
+  double chi2 = 0;
+  for (const int b : bins) {
+    chi2 += (b - kDatasets / 10.0) * (b - kDatasets / 10.0) / (kDatasets / 10.0);
+  }
+  CAPTURE(chi2);
+  CHECK(chi2 < 27.88);  // chi-square(9) at 0.999
+}
+
+TEST_CASE("weighted_quantile_error: the spread of sample quantiles, from the sample alone") {
+  // The 97.5% quantile of 400 standard normal draws has standard error
+  // sqrt(0.975 * 0.025 / 400) / phi(1.96) = 0.1336; the estimate from one sample (equal
+  // weights, ESS 400) must agree with that, and with the spread over 400 samples, within 25%.
+  constexpr int kSamples = 400;
+  constexpr std::size_t kN = 400;
+  double sum = 0, sum_sq = 0, estimated = 0;
+  for (int s = 0; s < kSamples; ++s) {
+    RandomStream rs({7, static_cast<std::uint64_t>(s), stream_key("quantile-error"), 0});
+    std::vector<double> v(kN);
+    for (double& x : v) x = normal(rs, 0, 1);
+    const std::vector<double> w(kN, 1.0 / kN);
+    const double q = weighted_quantile(v, w, 0.975);
+    sum += q;
+    sum_sq += q * q;
+    estimated += weighted_quantile_error(v, w, 0.975, static_cast<double>(kN)) / kSamples;
+  }
+  const double spread = std::sqrt(sum_sq / kSamples - (sum / kSamples) * (sum / kSamples));
+  CAPTURE(spread);
+  CAPTURE(estimated);
+  CHECK(spread == doctest::Approx(0.1336).epsilon(0.25));
+  CHECK(estimated == doctest::Approx(0.1336).epsilon(0.25));
+}
