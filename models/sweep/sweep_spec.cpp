@@ -219,13 +219,18 @@ class SweepBuilder {
         break;
       case v1::Sweep::kSaltelli:
         spec_.design = "saltelli";
-        if (sweep_.saltelli().n() < 2) return error(p / "saltelli" / "n", "must be at least 2");
-        if (!within_point_limit(p / "saltelli" / "n", "Saltelli's scheme, n (k + 2),",
-                                points_times(sweep_.saltelli().n(), k + 2))) {
-          return;
+        {
+          // Unset, n is enough for k factors (sim::default_saltelli_samples).
+          const std::uint64_t n =
+              sweep_.saltelli().has_n() ? sweep_.saltelli().n() : sim::default_saltelli_samples(k);
+          if (n < 2) return error(p / "saltelli" / "n", "must be at least 2");
+          if (!within_point_limit(p / "saltelli" / "n", "Saltelli's scheme, n (k + 2),",
+                                  points_times(n, k + 2))) {
+            return;
+          }
+          unit = sim::saltelli(k, n, spec_.seed);
+          break;
         }
-        unit = sim::saltelli(k, sweep_.saltelli().n(), spec_.seed);
-        break;
       case v1::Sweep::kMorris: {
         spec_.design = "morris";
         const auto& m = sweep_.morris();

@@ -1,6 +1,7 @@
 #include "sim/analysis/designs.hpp"
 
 #include <algorithm>
+#include <boost/random/sobol.hpp>
 #include <cmath>
 #include <numeric>
 #include <stdexcept>
@@ -83,11 +84,24 @@ std::vector<DesignPoint> latin_hypercube(std::size_t k, std::size_t n, std::uint
 std::vector<DesignPoint> saltelli(std::size_t k, std::size_t n, std::uint64_t seed) {
   std::vector<DesignPoint> out;
   out.reserve(n * (k + 2));
+  // A and B side by side are one point of a 2k-dimensional Sobol' sequence (Boost.Random),
+  // digitally shifted by a random 64-bit mask per dimension drawn from the seed: the shift
+  // keeps the sequence's stratification (n = 2^m points put one point in every interval of
+  // 1/n of each coordinate) and makes the design a random one, different for each seed.
+  boost::random::sobol sequence(2 * k);
   RandomStream rs({seed, 0, stream_key("saltelli"), 0});
+  std::vector<std::uint64_t> shift(2 * k);
+  for (std::uint64_t& mask : shift) mask = rs.next_u64();
+  // Boost's sequence starts at its second point; the first is the origin, without which the
+  // first 2^m points are not a net.
+  const auto next = [&](std::size_t j, std::size_t dimension) {
+    const std::uint64_t bits = (j == 0 ? 0 : sequence()) ^ shift[dimension];
+    return (static_cast<double>(bits >> 11U) + 0.5) * 0x1p-53;
+  };
   for (std::size_t j = 0; j < n; ++j) {
     std::vector<double> a(k), b(k);
-    for (double& x : a) x = rs.uniform01();
-    for (double& x : b) x = rs.uniform01();
+    for (std::size_t i = 0; i < k; ++i) a[i] = next(j, i);
+    for (std::size_t i = 0; i < k; ++i) b[i] = next(j, k + i);
     out.push_back({a, "A"});
     out.push_back({b, "B"});
     for (std::size_t i = 0; i < k; ++i) {
@@ -97,6 +111,12 @@ std::vector<DesignPoint> saltelli(std::size_t k, std::size_t n, std::uint64_t se
     }
   }
   return out;
+}
+
+std::size_t default_saltelli_samples(std::size_t k) {
+  std::size_t n = 64;
+  while (n < 32 * k) n *= 2;
+  return n;
 }
 
 std::vector<DesignPoint> morris(std::size_t k, std::size_t r, std::size_t levels,

@@ -21,8 +21,14 @@ std::vector<DesignPoint> full_factorial(const std::vector<std::size_t>& levels);
 std::vector<DesignPoint> latin_hypercube(std::size_t k, std::size_t n, std::uint64_t seed);
 
 // Saltelli (2002/2010) for Sobol indices: n base samples, each giving A, B and AB_1..AB_k
-// (A with coordinate i from B): n * (k + 2) points, grouped per sample in that order.
+// (A with coordinate i from B): n * (k + 2) points, grouped per sample in that order. The base
+// samples (A, B) are a digitally shifted Sobol' sequence in 2k dimensions, not pseudo-random
+// points: the indices converge faster (Saltelli et al. 2010), best with n a power of two.
+// default_saltelli_samples(k) is the n to use when none is given.
 std::vector<DesignPoint> saltelli(std::size_t k, std::size_t n, std::uint64_t seed);
+// The smallest power of two at least 64 and at least 32 k: enough base samples for the
+// bootstrap intervals of k factors' indices to be informative.
+std::size_t default_saltelli_samples(std::size_t k);
 
 // Every way of splitting a whole into k shares that are multiples of 1/divisions (a simplex
 // lattice): C(divisions + k - 1, k - 1) points whose coordinates sum to 1, in lexicographic

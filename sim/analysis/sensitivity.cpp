@@ -4,6 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "sim/analysis/intervals.hpp"
 #include "sim/random_stream.hpp"
 #include "sim/running_stats.hpp"
 
@@ -187,7 +188,7 @@ std::vector<SobolIndex> sobol_indices(const std::vector<double>& y, std::size_t 
 std::vector<MorrisMeasure> morris_measures(const std::vector<double>& y,
                                            const std::vector<std::size_t>& moved,
                                            const std::vector<double>& step, std::size_t k,
-                                           std::size_t trajectories) {
+                                           std::size_t trajectories, double level) {
   if (y.size() != trajectories * (k + 1) || moved.size() != y.size() || step.size() != y.size()) {
     throw std::invalid_argument("morris_measures: inputs are not a Morris design of k factors");
   }
@@ -206,6 +207,9 @@ std::vector<MorrisMeasure> morris_measures(const std::vector<double>& y,
     out[i].mu = effect[i].mean();
     out[i].mu_star = absolute[i].mean();
     out[i].sigma = effect[i].count() > 1 ? effect[i].sd() : 0.0;
+    out[i].mu_star_ci = absolute[i].count() > 1 && absolute[i].sd() > 0
+                            ? student_t_interval(absolute[i], level)
+                            : Interval{out[i].mu_star, out[i].mu_star};
     out[i].effects = effect[i].count();
   }
   return out;

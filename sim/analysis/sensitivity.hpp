@@ -41,14 +41,18 @@ std::vector<SobolIndex> sobol_indices(const std::vector<double>& y, std::size_t 
 
 // Morris elementary effects from a Morris design: `y` at every point in the design's order,
 // `moved[p]` the factor changed to reach point p (unused for each trajectory's first point),
-// `step[p]` the signed change of that factor (in the factor's own units).
+// `step[p]` the signed change of that factor in unit-hypercube terms (its change over its
+// range), so that every factor's effect is per its whole range and the ranking does not depend
+// on units (a latitude in degrees and a rate in [0, 1] compare). mu* comes with a Student-t
+// interval over the trajectories (each gives one independent effect per factor).
 struct MorrisMeasure {
   double mu = 0, mu_star = 0, sigma = 0;
+  Interval mu_star_ci{0, 0};
   std::size_t effects = 0;
 };
 std::vector<MorrisMeasure> morris_measures(const std::vector<double>& y,
                                            const std::vector<std::size_t>& moved,
                                            const std::vector<double>& step, std::size_t k,
-                                           std::size_t trajectories);
+                                           std::size_t trajectories, double level = 0.95);
 
 }  // namespace chiptrail::sim

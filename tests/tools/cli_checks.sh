@@ -792,7 +792,9 @@ PY
     awk -F, '$1 == "chips_interdicted" && $2 == "irrelevant" && $7 <= 0 && 0 <= $8 && $9 > 0 {found = 1} END {exit !found}' "$work/sa_no_crn/sensitivity.csv"
     "$chiptrail" sweep "$src/tests/data/morris_small.textproto" --out "$work/mo" 2>/dev/null
     "$chiptrail" sensitivity "$work/mo" >/dev/null
-    grep -q '^chips_interdicted,irrelevant,0,0,0,10$' "$work/mo/sensitivity.csv"
+    grep -q '^chips_interdicted,irrelevant,0,0,0,0,0,10$' "$work/mo/sensitivity.csv"
+    # Effects per whole range (0 to 0.5 of inspection), with mu* inside its interval.
+    awk -F, '$1 == "chips_interdicted" && $2 == "inspection" && $5 <= $4 && $4 <= $6 && $4 > 0 {found = 1} END {exit !found}' "$work/mo/sensitivity.csv"
     "$chiptrail" sweep "$src/tests/data/small_sweep.textproto" --out "$work/ff" 2>/dev/null
     expect_exit 65 "$chiptrail" sensitivity "$work/ff"  # a full factorial has no indices
     expect_exit 66 "$chiptrail" sensitivity "$work/nothing"

@@ -173,6 +173,14 @@ int run(const Options& o, spdlog::logger& log) {
     }
   } else {
     const std::size_t trajectories = points.size() / (k + 1);
+    // Steps over each factor's range (the sweep's, as the manifest resolved it): effects per
+    // whole range, comparable between factors of any units.
+    std::vector<double> range(k, 1.0);
+    const v1::Sweep& sweep = manifest.resolved_sweep();
+    for (std::size_t f = 0; f < k && f < static_cast<std::size_t>(sweep.factors_size()); ++f) {
+      const v1::Range& r = sweep.factors(static_cast<int>(f)).range();
+      if (r.max() > r.min()) range[f] = r.max() - r.min();
+    }
     std::vector<std::size_t> moved(points.size(), 0);
     std::vector<double> step(points.size(), 0.0);
     for (std::size_t p = 0; p < points.size(); ++p) {
@@ -180,11 +188,11 @@ int run(const Options& o, spdlog::logger& log) {
       for (std::size_t f = 0; f < k; ++f) {
         if (points[p][f] != points[p - 1][f]) {
           moved[p] = f;
-          step[p] = points[p][f] - points[p - 1][f];
+          step[p] = (points[p][f] - points[p - 1][f]) / range[f];
         }
       }
     }
-    csv = "metric,factor,mu,mu_star,sigma,effects\n";
+    csv = "metric,factor,mu,mu_star,mu_star_low,mu_star_high,sigma,effects\n";
     for (const std::string& metric : metric_order) {
       const std::vector<double>& v = y[metric];
       bool defined = true;
@@ -195,9 +203,13 @@ int run(const Options& o, spdlog::logger& log) {
       for (std::size_t f = 0; f < k; ++f) {
         csv += models::csv_field(metric) + "," + models::csv_field(factors[f]) + "," +
                models::format_number(m[f].mu) + "," + models::format_number(m[f].mu_star) + "," +
+               models::format_number(m[f].mu_star_ci.low) + "," +
+               models::format_number(m[f].mu_star_ci.high) + "," +
                models::format_number(m[f].sigma) + "," + std::to_string(m[f].effects) + "\n";
-        std::snprintf(buf, sizeof buf, "  %-28s mu %10.4g   mu* %10.4g   sigma %10.4g\n",
-                      factors[f].c_str(), m[f].mu, m[f].mu_star, m[f].sigma);
+        std::snprintf(buf, sizeof buf,
+                      "  %-28s mu %10.4g   mu* %10.4g [%10.4g, %10.4g]   sigma %10.4g\n",
+                      factors[f].c_str(), m[f].mu, m[f].mu_star, m[f].mu_star_ci.low,
+                      m[f].mu_star_ci.high, m[f].sigma);
         table += buf;
       }
     }

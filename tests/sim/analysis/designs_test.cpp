@@ -99,3 +99,28 @@ TEST_CASE("Morris: each step moves exactly one factor by delta, staying in [0, 1
     CHECK(moved.size() == k);  // every factor moves once per trajectory
   }
 }
+
+TEST_CASE("Saltelli: the base samples are a Sobol' net: one point in every 1/n of each axis") {
+  // With n = 2^m base samples, each coordinate of A and of B takes exactly one value in every
+  // interval [i / n, (i + 1) / n): pseudo-random points leave a third of them empty. The
+  // digital shift keeps that and differs by seed.
+  const std::size_t k = 4, n = 1024;
+  const auto d = saltelli(k, n, 3);
+  for (std::size_t role = 0; role < 2; ++role) {
+    for (std::size_t c = 0; c < k; ++c) {
+      std::vector<int> hits(n, 0);
+      for (std::size_t j = 0; j < n; ++j) {
+        const double x = d[j * (k + 2) + role].coordinates[c];
+        REQUIRE(x > 0);
+        REQUIRE(x < 1);
+        ++hits[static_cast<std::size_t>(x * static_cast<double>(n))];
+      }
+      CAPTURE(role);
+      CAPTURE(c);
+      CHECK(std::count(hits.begin(), hits.end(), 1) == static_cast<long>(n));
+    }
+  }
+  CHECK(saltelli(k, n, 4)[0].coordinates != d[0].coordinates);
+  CHECK(default_saltelli_samples(1) == 64);
+  CHECK(default_saltelli_samples(6) == 256);
+}
