@@ -41,10 +41,16 @@ sim::Time MetricsRecorder::window_start() const {
   return std::min(std::max(warmup_, count_from_), world_.horizon);
 }
 
+std::size_t MetricsRecorder::period_of(sim::Time t) const {
+  sim::Time::Rep at = std::max<sim::Time::Rep>(0, t.count());
+  if (t == world_.horizon && at > 0) --at;
+  return static_cast<std::size_t>(at / period_.count());
+}
+
 void MetricsRecorder::add(Column c, double v, sim::Time t) {
   if (!counted(t)) return;
   totals_[c] += v;
-  const auto k = static_cast<std::size_t>(std::max<sim::Time::Rep>(0, t.count() / period_.count()));
+  const std::size_t k = period_of(t);
   if (periods_.size() <= k) periods_.resize(k + 1, Counts{});
   periods_[k][c] += v;
   if (in_window(t)) window_[c] += v;
@@ -310,12 +316,14 @@ void MetricsRecorder::costs(std::size_t policy, double usd_each, sim::Time first
   const double counted_usd = usd_each * in(counted_from, sim::Time::max());
   by_policy_[policy].cost_usd += counted_usd;
   totals_[kCost] += counted_usd;
-  const auto k_first = static_cast<std::size_t>(counted_from.count() / period_.count());
-  const auto k_last = static_cast<std::size_t>(last.count() / period_.count());
+  const std::size_t k_first = period_of(counted_from);
+  const std::size_t k_last = period_of(last);
   if (periods_.size() <= k_last) periods_.resize(k_last + 1, Counts{});
   for (std::size_t k = k_first; k <= k_last; ++k) {
     const sim::Time lo = std::max(counted_from, period_ * static_cast<sim::Time::Rep>(k));
-    periods_[k][kCost] += usd_each * in(lo, period_ * static_cast<sim::Time::Rep>(k + 1));
+    sim::Time hi = period_ * static_cast<sim::Time::Rep>(k + 1);
+    if (k == k_last && last >= hi) hi = last + sim::Time::ticks(1);  // an effort at the horizon
+    periods_[k][kCost] += usd_each * in(lo, hi);
   }
   window_[kCost] += usd_each * in(std::max(counted_from, window_start()), world_.horizon);
 }

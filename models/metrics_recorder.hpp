@@ -118,6 +118,9 @@ class MetricsRecorder : public Recorder {
   void flagged(const Lot& lot, std::size_t policy, sim::Time t);
   // Adds `v` to column `c` of the period holding `t`, and of the steady window after warm-up.
   void add(Column c, double v, sim::Time t);
+  // The period holding t. An instant at the horizon itself (an event the run's last moment
+  // executes) closes the last period instead of opening one past the horizon.
+  [[nodiscard]] std::size_t period_of(sim::Time t) const;
   // The one rule every counter obeys: an event at `t` is counted when t >= count_from (the
   // counting window infer sets; 0 otherwise). Totals count what is counted; per-year figures
   // what is also in the steady window.
