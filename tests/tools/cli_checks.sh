@@ -156,11 +156,17 @@ PY
     [[ $(wc -l <"$work/cmp/period_effects.csv") -eq 2 ]]
     "$chiptrail" compare "$base" "$variant" -n 12 --seed 4 --period quarter --out "$work/cmp_q" >"$work/table_q"
     grep -q "by period of 91 days" "$work/table_q"
-    python3 - "$work/cmp_q/period_effects.csv" <<'PY'
-import csv, sys
+    python3 - "$work/cmp_q/period_effects.csv" "$work/cmp_q/manifest.json" <<'PY'
+import csv, json, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 assert [int(r["period"]) for r in rows] == [4, 5, 6, 7], rows
 assert all(0 <= float(r["equal_effects_p"]) <= 1 for r in rows), rows
+# The manifest records the check, and the warm-up and period it was made with.
+manifest = json.load(open(sys.argv[2]))
+check = manifest["period_effects"][0]
+assert check["variant"] == "malaysia_permits" and check["periods_counted"] == "4", check
+assert abs(check["equal_effects_p"] - float(rows[0]["equal_effects_p"])) < 1e-12, check
+assert manifest["warmup_days"] == 365 and abs(manifest["period_days"] - 91.25) < 1e-9, manifest
 PY
     expect_exit 64 "$chiptrail" compare "$base" "$variant" -n 12 --warmup-days 730
     "$chiptrail" report "$work/cmp" >/dev/null

@@ -275,6 +275,20 @@ int compare(const CompareOptions& o, const models::PolicyRegistry& registry, spd
     v1::Manifest manifest =
         models::manifest_of(loaded[0].file, config.replications, config.seed, o.command_line);
     manifest.set_period_days(config.period.to_days());
+    manifest.set_warmup_days(config.warmup.to_days());
+    for (std::size_t v = 0; v < result.period_effects.size(); ++v) {
+      const models::PeriodEffects& e = result.period_effects[v];
+      v1::PeriodEffectsCheck& check = *manifest.add_period_effects();
+      check.set_variant(labels[v + 1]);
+      check.set_metric(e.metric);
+      check.set_period_days(e.period_days);
+      check.set_periods_counted(e.by_period.size());
+      if (e.equal_effects.valid) check.set_equal_effects_p(e.equal_effects.p_value);
+      if (e.transient_assessed) {
+        check.set_transient_days(e.transient_days());
+        check.set_transient_settled(e.transient_settled);
+      }
+    }
     for (std::size_t i = 1; i < loaded.size(); ++i) {
       v1::InputFile* input = manifest.add_variants();
       input->set_path(loaded[i].file.path);

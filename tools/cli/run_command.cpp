@@ -10,6 +10,7 @@
 #include <string>
 #include <thread>
 
+#include "chiptrail/v1/results.pb.h"
 #include "cli/exit_codes.hpp"
 #include "cli/limit_options.hpp"
 #include "cli/load_scenario.hpp"
@@ -74,6 +75,10 @@ int write_outputs(const RunOptions& o, const LoadedScenario& loaded, const RunRe
                   spdlog::logger& log) {
   try {
     std::filesystem::create_directories(o.out);
+    v1::Manifest manifest =
+        models::manifest_of(loaded.file, report.runs.size(), report.seed, o.command_line);
+    manifest.set_period_days(report.period_days);
+    manifest.set_warmup_days(report.warmup_days);
     models::write_output_set(
         o.out,
         {{"runs.csv", runs_csv(report)},
@@ -84,7 +89,7 @@ int write_outputs(const RunOptions& o, const LoadedScenario& loaded, const RunRe
          {"glossary.csv", models::glossary_text("csv")},
          {"detections.csv", detections_csv(loaded.world, report)},
          {"where.json", where_found_json(loaded.world, report)}},
-        models::manifest_of(loaded.file, report.runs.size(), report.seed, o.command_line));
+        manifest);
   } catch (const std::exception& e) {
     log.error("chiptrail: {}", e.what());
     return kIoError;
