@@ -4,6 +4,8 @@
 #include <cmath>
 #include <numeric>
 
+#include "sim/normal_quantile.hpp"
+
 namespace chiptrail::models {
 
 namespace {
@@ -80,6 +82,37 @@ double Distribution::survival(double x) const {
                         },
                     },
                     kind_);
+}
+
+double Distribution::quantile(double p) const {
+  return std::visit(
+      Overloaded{
+          [](const Fixed& d) { return d.value; },
+          [&](const Uniform& d) { return d.min + p * (d.max - d.min); },
+          [&](const Exponential& d) { return -d.mean * std::log1p(-p); },
+          [&](const Normal& d) { return d.mean + d.sd * sim::normal_quantile(p); },
+          [&](const LogNormal& d) { return std::exp(d.mu + d.sigma * sim::normal_quantile(p)); },
+          [&](const Triangular& d) {
+            const double width = d.max - d.min;
+            if (!(width > 0)) return d.min;
+            const double at_mode = (d.mode - d.min) / width;
+            return p < at_mode ? d.min + std::sqrt(p * width * (d.mode - d.min))
+                               : d.max - std::sqrt((1 - p) * width * (d.max - d.mode));
+          },
+          [&](const Empirical& d) {
+            std::vector<std::size_t> order(d.values.size());
+            for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+            std::sort(order.begin(), order.end(),
+                      [&](std::size_t a, std::size_t b) { return d.values[a] < d.values[b]; });
+            double cumulative = 0;
+            for (const std::size_t i : order) {
+              cumulative += d.choice.probability(i);
+              if (cumulative >= p) return d.values[i];
+            }
+            return d.values[order.back()];
+          },
+      },
+      kind_);
 }
 
 std::optional<double> Distribution::density(double x) const {

@@ -43,6 +43,10 @@ class Distribution {
   // by clamping, which the README documents.
   [[nodiscard]] double sample(sim::RandomStream& rs, bool non_negative = true) const;
   [[nodiscard]] double mean() const;
+  // The value below which a share p in (0, 1) of draws fall (as drawn with non_negative
+  // false): its inverse distribution function; for an empirical one the smallest value whose
+  // cumulative probability reaches p.
+  [[nodiscard]] double quantile(double p) const;
   // The probability density at x (as drawn with non_negative false); none for fixed and
   // empirical distributions, which have no density.
   [[nodiscard]] std::optional<double> density(double x) const;

@@ -163,6 +163,7 @@ std::string sweep_summary_json(const SweepSpec& spec, const SweepResults& r,
     point.set_point_id(p);
     point.set_role(spec.points[p].role);
     for (const double v : spec.points[p].values) point.add_values(v);
+    for (const double u : spec.points[p].unit) point.add_unit(u);
     for (const std::size_t i : keep) to_message(summaries[p][i], kLevel, *point.add_metrics());
   }
   return message_json(message);

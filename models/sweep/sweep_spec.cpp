@@ -14,6 +14,7 @@
 #include "models/metric_glossary.hpp"
 #include "models/metrics_recorder.hpp"
 #include "models/scenario/build_world.hpp"
+#include "models/scenario/distribution_from_proto.hpp"
 #include "models/scenario/field_locator.hpp"
 #include "models/scenario/input_error.hpp"
 #include "models/scenario/input_text.hpp"
@@ -125,16 +126,40 @@ class SweepBuilder {
       const FieldPath p = FieldPath{}.at("factors", static_cast<std::size_t>(i));
       SweepFactor out;
       out.path = f.path();
-      out.name = f.name().empty() ? f.path() : f.name();
-      if (f.path().empty()) {
+      const bool sampled = sweep_.design_case() == v1::Sweep::kLatinHypercube ||
+                           sweep_.design_case() == v1::Sweep::kSaltelli ||
+                           sweep_.design_case() == v1::Sweep::kMorris;
+      const v1::Uncertain* uncertain = nullptr;
+      if (!f.uncertain().empty()) {
+        for (const v1::Uncertain& u : spec_.base.message->uncertain()) {
+          if (u.name() == f.uncertain() || u.path() == f.uncertain()) uncertain = &u;
+        }
+        if (uncertain == nullptr) {
+          error(p / "uncertain", "the base scenario has no uncertain entry named " + f.uncertain());
+          continue;
+        }
+        if (!sampled) {
+          error(p / "uncertain", "needs a sampled design (latin_hypercube, saltelli or morris)");
+          continue;
+        }
+        if (out.path.empty()) out.path = uncertain->path();
+      }
+      out.name = !f.name().empty()                                    ? f.name()
+                 : uncertain != nullptr && !uncertain->name().empty() ? uncertain->name()
+                                                                      : out.path;
+      if (out.path.empty()) {
         error(p / "path", "is required");
         continue;
       }
       if (!names.insert(out.name).second) error(p / "name", "duplicate factor name " + out.name);
-      const bool sampled = sweep_.design_case() == v1::Sweep::kLatinHypercube ||
-                           sweep_.design_case() == v1::Sweep::kSaltelli ||
-                           sweep_.design_case() == v1::Sweep::kMorris;
-      if (sampled) {
+      if (uncertain != nullptr) {
+        try {
+          out.distribution = distribution_from_proto(uncertain->distribution(), true);
+        } catch (const PolicyConfigError& e) {
+          error(p / "uncertain", "its distribution " + e.field() + " " + e.what());
+          continue;
+        }
+      } else if (sampled) {
         if (!f.has_range() || !(std::isfinite(f.range().min()) && std::isfinite(f.range().max()) &&
                                 f.range().min() <= f.range().max())) {
           error(p / "range", "sampled designs need range { min max } with min <= max");
@@ -247,13 +272,34 @@ class SweepBuilder {
         break;
       }
     }
+    // A factor drawn from a distribution takes its quantiles; Morris's grid levels (0 and 1
+    // included) go to the middles of as many equal-probability bins.
+    const auto share = [&](double u) {
+      if (sweep_.design_case() != v1::Sweep::kMorris) return u;
+      const double levels = static_cast<double>(sweep_.morris().levels());
+      return (u * (levels - 1) + 0.5) / levels;
+    };
     for (const sim::DesignPoint& d : unit) {
-      SweepPoint point{{}, d.role};
+      SweepPoint point{{}, d.role, d.coordinates};
       for (std::size_t f = 0; f < k; ++f) {
         const SweepFactor& factor = spec_.factors[f];
-        point.values.push_back(factor.min + d.coordinates[f] * (factor.max - factor.min));
+        const double u = d.coordinates[f];
+        point.values.push_back(factor.distribution ? factor.distribution->quantile(share(u))
+                                                   : factor.min + u * (factor.max - factor.min));
       }
       spec_.points.push_back(point);
+    }
+    // The extreme values of a distribution's factor, checked like a range's ends.
+    for (std::size_t f = 0; f < k; ++f) {
+      if (!spec_.factors[f].distribution || spec_.points.empty()) continue;
+      double lo = spec_.points.front().values[f], hi = lo;
+      for (const SweepPoint& point : spec_.points) {
+        lo = std::min(lo, point.values[f]);
+        hi = std::max(hi, point.values[f]);
+      }
+      const FieldPath where = FieldPath{}.at("factors", f) / "uncertain";
+      check_value(where, spec_.factors[f].path, lo);
+      check_value(where, spec_.factors[f].path, hi);
     }
   }
 

@@ -2,9 +2,11 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "models/distribution.hpp"
 #include "models/policies/policy_registry.hpp"
 #include "models/scenario/scenario_file.hpp"
 #include "models/world.hpp"
@@ -20,11 +22,15 @@ struct SweepFactor {
   std::string name;            // output column
   std::vector<double> values;  // full factorial levels
   double min = 0, max = 0;     // sampled designs
+  // Sampled designs over a scenario's `uncertain` entry: its distribution, whose quantiles the
+  // factor takes (min and max unused).
+  std::optional<Distribution> distribution;
 };
 
 struct SweepPoint {
   std::vector<double> values;  // one per factor
   std::string role;            // design role ("A", "AB2", "t0.s1.f3"); empty for grids
+  std::vector<double> unit;    // sampled designs: the point in the unit hypercube
 };
 
 // A validated sweep: the base scenario, the design points, and how to run them. Run `id`
@@ -40,7 +46,7 @@ struct SweepSpec {
   std::uint32_t replications = 1;
   std::uint64_t seed = 0;
   bool common_random_numbers = false;
-  std::vector<std::string> metrics;          // empty = all
+  std::vector<std::string> metrics;  // empty = all
   // Whether the base scenario's lots are independent trials (lots_independent): the interval
   // of lot shares at every point, as `run` gives it.
   bool lots_independent = false;

@@ -96,3 +96,22 @@ TEST_CASE("survival is one minus the integral of the density, and exact for the 
   CHECK(empirical.survival(2) == doctest::Approx(0.5));
   CHECK(empirical.survival(0.5) == doctest::Approx(1));
 }
+
+TEST_CASE("quantile inverts the distribution function: the density integrates to p below it") {
+  for (const Case& c : cases()) {
+    for (const double p : {0.01, 0.3, 0.5, 0.9, 0.99}) {
+      CAPTURE(c.name);
+      CAPTURE(p);
+      const double q = c.d.quantile(p);
+      const double mass = integrate([&](double x) { return *c.d.density(x); }, c.lo, q);
+      CHECK(mass == doctest::Approx(p).epsilon(1e-4));
+    }
+  }
+  // Empirical: the smallest value whose cumulative probability reaches p.
+  const std::vector<double> weights{1, 1, 2};
+  const Distribution e(Distribution::Empirical{{3, 1, 2}, chiptrail::sim::DiscreteChoice(weights)});
+  CHECK(e.quantile(0.2) == 1);
+  CHECK(e.quantile(0.3) == 2);  // sorted: 1 (0.25), 2 (0.5), 3 (0.25)
+  CHECK(e.quantile(0.8) == 3);
+  CHECK(Distribution(Distribution::Fixed{7}).quantile(0.4) == 7);
+}

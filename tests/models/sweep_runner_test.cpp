@@ -3,7 +3,9 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -12,7 +14,9 @@
 #include <utility>
 #include <vector>
 
+#include "models/scenario/input_error.hpp"
 #include "models/scenario_test_support.hpp"
+#include "sim/normal_quantile.hpp"
 
 using namespace chiptrail;
 
@@ -158,4 +162,43 @@ TEST_CASE("run_sweep: paired.csv's difference of a rate is the difference of sum
     ++checked;
   }
   CHECK(checked == 3);
+}
+
+TEST_CASE("a sweep factor drawn from the scenario's uncertain entry takes its quantiles") {
+  // pathways.textproto's insider_lots_per_year: lognormal, mu 2.833, sigma 0.71. A Latin
+  // hypercube of 40 points over it: its path and name come from the entry, every value is a
+  // quantile of it at the point's unit coordinate, and the points' median is near e^2.833.
+  const std::string text = R"(
+scenario: "../../scenarios/pathways.textproto"
+factors { uncertain: "insider_lots_per_year" }
+latin_hypercube { n: 40 }
+replications: 1
+seed: 3
+)";
+  const auto registry = chiptrail::testing::builtin_registry();
+  const models::SweepSpec spec = models::parse_sweep_text(
+      std::string(CHIPTRAIL_SOURCE_DIR) + "/tests/data/uncertain_factor.textproto", text, registry);
+  REQUIRE(spec.factors.size() == 1);
+  CHECK(spec.factors[0].name == "insider_lots_per_year");
+  CHECK(spec.factors[0].path == "flows[id=divert_insider_oem].arrivals.poisson_per_year");
+  std::vector<double> values;
+  for (const models::SweepPoint& p : spec.points) {
+    REQUIRE(p.unit.size() == 1);
+    CHECK(p.values[0] ==
+          doctest::Approx(std::exp(2.833 + 0.71 * chiptrail::sim::normal_quantile(p.unit[0]))));
+    values.push_back(p.values[0]);
+  }
+  std::sort(values.begin(), values.end());
+  CHECK((values[19] + values[20]) / 2 == doctest::Approx(std::exp(2.833)).epsilon(0.1));
+  // An unknown entry is named.
+  const std::string full = R"(
+scenario: "../../scenarios/pathways.textproto"
+factors { uncertain: "no_such_entry" }
+latin_hypercube { n: 4 }
+)";
+  CHECK_THROWS_WITH_AS(models::parse_sweep_text(std::string(CHIPTRAIL_SOURCE_DIR) +
+                                                    "/tests/data/uncertain_factor.textproto",
+                                                full, registry),
+                       doctest::Contains("no uncertain entry named no_such_entry"),
+                       models::InvalidInput);
 }

@@ -95,6 +95,7 @@ int run(const Options& o, spdlog::logger& log) {
   const std::vector<std::string> factors(summary.factors().begin(), summary.factors().end());
   const std::size_t k = factors.size();
   std::vector<std::vector<double>> points;       // factor values by point id
+  std::vector<std::vector<double>> unit_points;  // the same in the unit hypercube, if written
   std::map<std::string, std::vector<double>> y;  // metric -> mean by point id
   std::vector<std::string> metric_order;
   for (const v1::SweepPoint& point : summary.points()) {
@@ -106,6 +107,10 @@ int run(const Options& o, spdlog::logger& log) {
     }
     if (points.size() <= p) points.resize(p + 1);
     points[p].assign(point.values().begin(), point.values().end());
+    if (point.unit_size() == static_cast<int>(k)) {
+      if (unit_points.size() <= p) unit_points.resize(p + 1);
+      unit_points[p].assign(point.unit().begin(), point.unit().end());
+    }
     for (const v1::MetricSummary& m : point.metrics()) {
       if (!y.count(m.metric())) metric_order.push_back(m.metric());
       auto& values = y[m.metric()];
@@ -173,8 +178,11 @@ int run(const Options& o, spdlog::logger& log) {
     }
   } else {
     const std::size_t trajectories = points.size() / (k + 1);
-    // Steps over each factor's range (the sweep's, as the manifest resolved it): effects per
-    // whole range, comparable between factors of any units.
+    // Steps in the unit hypercube (the design's own coordinates, which summary.json records;
+    // for older outputs, the value's change over the factor's range): effects per whole range,
+    // or per the whole distribution of a factor drawn from `uncertain`, comparable between
+    // factors of any units.
+    const bool have_unit = unit_points.size() == points.size();
     std::vector<double> range(k, 1.0);
     const v1::Sweep& sweep = manifest.resolved_sweep();
     for (std::size_t f = 0; f < k && f < static_cast<std::size_t>(sweep.factors_size()); ++f) {
@@ -188,7 +196,8 @@ int run(const Options& o, spdlog::logger& log) {
       for (std::size_t f = 0; f < k; ++f) {
         if (points[p][f] != points[p - 1][f]) {
           moved[p] = f;
-          step[p] = (points[p][f] - points[p - 1][f]) / range[f];
+          step[p] = have_unit ? unit_points[p][f] - unit_points[p - 1][f]
+                              : (points[p][f] - points[p - 1][f]) / range[f];
         }
       }
     }
