@@ -157,7 +157,7 @@ TEST_CASE("coverage: paired differences, of a plain metric and of a pooled rate"
         base[i].set("h100e_delivered_restricted_per_year", v);
         other[i].set("h100e_delivered_restricted_per_year", v + change(rng));
       }
-      const MetricSummary& d = paired_differences(base, other, kLevel).front();
+      const MetricSummary d = paired_differences(base, other, kLevel).front();
       if (d.ci_low <= -3 && -3 <= d.ci_high) ++covered;
     }
     const double c = covered / static_cast<double>(kBlocks);
@@ -179,7 +179,7 @@ TEST_CASE("coverage: paired differences, of a plain metric and of a pooled rate"
           arm->set("share_lots_flagged", n > 0 ? static_cast<double>(k) / n : NAN);
         }
       }
-      const MetricSummary& d = find(paired_differences(base, other, kLevel), "share_lots_flagged");
+      const MetricSummary d = find(paired_differences(base, other, kLevel), "share_lots_flagged");
       if (d.ci_low <= 0.1 && 0.1 <= d.ci_high) ++covered;
     }
     const double c = covered / static_cast<double>(kBlocks);

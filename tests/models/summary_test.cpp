@@ -147,7 +147,7 @@ TEST_CASE("summarize: a metric with negative values gets the Student-t interval 
     m.set("h100e_delivered_restricted_per_year", v);
     runs.push_back(m);
   }
-  const MetricSummary& s = summarize(runs, 0.95, true).front();
+  const MetricSummary s = summarize(runs, 0.95, true).front();
   const double mean = 3400 / 4.0;
   double ss = 0;
   for (const double v : values) ss += (v - mean) * (v - mean);
@@ -164,7 +164,7 @@ TEST_CASE("summarize: a nonnegative amount gets the gamma interval on its pooled
   // enforcement_cost_usd = 1000, 1500, 800, 2100: phi = s^2 / mean (t3 / z)^2, K / phi = 8.213
   // effective events; the ends are Gamma quantiles computed independently (SciPy 1.10:
   // phi / n * gamma.ppf(0.025, K / phi) and phi / n * gamma.ppf(0.975, K / phi + 1)).
-  const MetricSummary& s = find(summarize(kRuns, 0.95, true), "enforcement_cost_usd");
+  const MetricSummary s = find(summarize(kRuns, 0.95, true), "enforcement_cost_usd");
   CHECK(s.ci_method == "gamma");
   CHECK(s.mean == doctest::Approx(1350));
   CHECK(s.ci_low == doctest::Approx(590.59862598492).epsilon(1e-9));
@@ -181,7 +181,7 @@ TEST_CASE("summarize: an underdispersed count gets Garwood's exact Poisson inter
     m.set("lots_interdicted", v);
     runs.push_back(m);
   }
-  const MetricSummary& s = summarize(runs, 0.95, true).front();
+  const MetricSummary s = summarize(runs, 0.95, true).front();
   CHECK(s.ci_method == "gamma");
   CHECK(s.ci_low == doctest::Approx(0.40587159752960517).epsilon(1e-9));
   CHECK(s.ci_high == doctest::Approx(2.9170830198306676).epsilon(1e-9));
