@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 
 #include "sim/normal_quantile.hpp"
@@ -113,6 +114,37 @@ double Distribution::quantile(double p) const {
           },
       },
       kind_);
+}
+
+Distribution::Support Distribution::support() const {
+  constexpr double kInfinity = std::numeric_limits<double>::infinity();
+  return std::visit(Overloaded{
+                        [](const Fixed& d) {
+                          return Support{d.value, d.value};
+                        },
+                        [](const Empirical& d) {
+                          if (d.values.empty()) return Support{0, 0};
+                          const auto [lo, hi] =
+                              std::minmax_element(d.values.begin(), d.values.end());
+                          return Support{*lo, *hi};
+                        },
+                        [](const Uniform& d) {
+                          return Support{d.min, d.max};
+                        },
+                        [](const Exponential&) {
+                          return Support{0, kInfinity};
+                        },
+                        [](const Normal&) {
+                          return Support{-kInfinity, kInfinity};
+                        },
+                        [](const LogNormal&) {
+                          return Support{0, kInfinity};
+                        },
+                        [](const Triangular& d) {
+                          return Support{d.min, d.max};
+                        },
+                    },
+                    kind_);
 }
 
 std::optional<double> Distribution::density(double x) const {

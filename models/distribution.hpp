@@ -50,6 +50,12 @@ class Distribution {
   // The probability density at x (as drawn with non_negative false); none for fixed and
   // empirical distributions, which have no density.
   [[nodiscard]] std::optional<double> density(double x) const;
+  // The smallest interval holding every draw (as drawn with non_negative false): infinite ends
+  // where there is no bound (a normal's both, an exponential's and a lognormal's upper one).
+  struct Support {
+    double lower, upper;
+  };
+  [[nodiscard]] Support support() const;
   // P(X > x) for x >= 0, X as drawn with non_negative true (a lifetime outlasting x).
   [[nodiscard]] double survival(double x) const;
   [[nodiscard]] const Kind& kind() const { return kind_; }

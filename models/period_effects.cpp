@@ -6,33 +6,9 @@
 
 #include "models/metric_glossary.hpp"
 #include "models/output/text_format.hpp"
+#include "models/transient.hpp"
 
 namespace chiptrail::models {
-namespace {
-
-// The replications' values of one period metric in periods [0, periods), zero where a
-// replication has no such period.
-std::vector<std::vector<double>> per_period(const std::vector<RunMetrics>& runs, std::size_t column,
-                                            std::size_t periods) {
-  std::vector<std::vector<double>> out(runs.size(), std::vector<double>(periods, 0.0));
-  for (std::size_t r = 0; r < runs.size(); ++r) {
-    for (std::size_t k = 0; k < periods && k < runs[r].periods.size(); ++k) {
-      out[r][k] = runs[r].periods[k][column];
-    }
-  }
-  return out;
-}
-
-std::vector<double> averaged(const std::vector<std::vector<double>>& x, std::size_t periods) {
-  std::vector<double> out(periods, 0.0);
-  for (const std::vector<double>& row : x) {
-    for (std::size_t k = 0; k < periods; ++k) out[k] += row[k];
-  }
-  for (double& v : out) v /= static_cast<double>(std::max<std::size_t>(1, x.size()));
-  return out;
-}
-
-}  // namespace
 
 PeriodEffects period_effects(const std::vector<RunMetrics>& base,
                              const std::vector<RunMetrics>& other, const std::string& metric,
@@ -46,7 +22,6 @@ PeriodEffects period_effects(const std::vector<RunMetrics>& base,
   if (found == names.end() || !(period_days > 0) || base.size() != other.size() || base.empty()) {
     return out;
   }
-  const auto column = static_cast<std::size_t>(found - names.begin());
   // Whole periods only: a period reaching past the horizon counts less by construction. The
   // slack absorbs the rounding of a month (365/12 days) to clock ticks.
   constexpr double kSlackDays = 1e-6;
@@ -54,8 +29,8 @@ PeriodEffects period_effects(const std::vector<RunMetrics>& base,
       static_cast<std::size_t>(std::floor(horizon_days / period_days + kSlackDays));
   out.first_period =
       static_cast<std::size_t>(std::ceil(std::max(0.0, warmup_days / period_days - kSlackDays)));
-  const std::vector<std::vector<double>> b = per_period(base, column, periods);
-  const std::vector<std::vector<double>> v = per_period(other, column, periods);
+  const std::vector<std::vector<double>> b = per_period(base, metric, periods);
+  const std::vector<std::vector<double>> v = per_period(other, metric, periods);
   std::vector<std::vector<double>> effect(b.size(), std::vector<double>(periods, 0.0));
   for (std::size_t r = 0; r < b.size(); ++r) {
     for (std::size_t k = 0; k < periods; ++k) effect[r][k] = v[r][k] - b[r][k];
@@ -76,16 +51,10 @@ PeriodEffects period_effects(const std::vector<RunMetrics>& base,
     }
     out.equal_effects = sim::equal_means_test(counted);
   }
-  if (periods >= 10) {
-    const std::size_t batch = periods >= 100 ? 5 : 1;
-    out.transient_assessed = true;
-    for (const std::vector<double>& series :
-         {averaged(b, periods), averaged(v, periods), averaged(effect, periods)}) {
-      const sim::Truncation cut = sim::mser_truncation(series, batch);
-      out.transient_periods = std::max(out.transient_periods, cut.deleted);
-      out.transient_settled = out.transient_settled && cut.settled;
-    }
-  }
+  const Transient transient = longest_transient({b, v, effect});
+  out.transient_assessed = transient.assessed;
+  out.transient_periods = transient.periods;
+  out.transient_settled = transient.settled;
   return out;
 }
 

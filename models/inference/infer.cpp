@@ -45,6 +45,47 @@ const std::vector<std::string>& predicted_metrics() {
   return names;
 }
 
+namespace {
+
+// The pilot behind Inference::transient.
+template <class WorldOf>
+Transient pilot_transient(const WorldOf& world_of, const v1::Scenario& layout,
+                          const std::vector<double>& medians, const InferenceOptions& options,
+                          Executor& executor) {
+  constexpr std::size_t kRuns = 40;
+  constexpr double kMonth = 365.0 / 12;
+  v1::Scenario pilot = layout;
+  pilot.set_horizon_days(std::max(4 * layout.horizon_days(), 10 * 365.0));
+  const World world = world_of(pilot, medians);
+  RunConfig config;  // its own random numbers: the inference's are not touched
+  config.seed = sim::hash_combine(options.abc.seed, sim::stream_key("infer-transient-pilot"));
+  config.limits = options.limits;
+  config.warmup = world.warmup;
+  config.period = sim::Time::from_days(kMonth);
+  const auto months = static_cast<std::size_t>(pilot.horizon_days() / kMonth);
+  const std::vector<std::string> series = {"lots_diverted", "lots_flagged", "lots_interdicted"};
+  const std::vector<std::vector<double>> rows = executor.run_batch(kRuns, [&](std::size_t k) {
+    MetricsRecorder recorder(world, config);
+    std::vector<RunMetrics> one{recorder.finish(simulate(world, config, k, recorder).pipeline)};
+    std::vector<double> flat;
+    for (const std::string& metric : series) {
+      const std::vector<double> counts = per_period(one, metric, months).front();
+      flat.insert(flat.end(), counts.begin(), counts.end());
+    }
+    return flat;
+  });
+  std::vector<ReplicatedSeries> outputs(series.size(), ReplicatedSeries(kRuns));
+  for (std::size_t r = 0; r < kRuns; ++r) {
+    for (std::size_t m = 0; m < series.size(); ++m) {
+      const auto first = rows[r].begin() + static_cast<std::ptrdiff_t>(m * months);
+      outputs[m][r].assign(first, first + static_cast<std::ptrdiff_t>(months));
+    }
+  }
+  return longest_transient(outputs);
+}
+
+}  // namespace
+
 Inference infer(const ScenarioFile& scenario, const Observations& observations,
                 const PolicyRegistry& registry, const InferenceOptions& options,
                 Executor& executor) {
@@ -56,9 +97,12 @@ Inference infer(const ScenarioFile& scenario, const Observations& observations,
   Inference out;
   // The priors: `uncertain` entries with a density.
   std::vector<sim::AbcPrior> priors;
+  std::vector<double> medians;  // of the `uncertain` priors, for the transient's pilot
   const auto add_prior = [&](const Distribution& d) {
+    // The support's bounds: ABC moves a rate on the log scale and a probability on the logit.
+    const Distribution::Support support = d.support();
     priors.push_back({[d](sim::RandomStream& rs) { return d.sample(rs, false); },
-                      [d](double x) { return *d.density(x); }});
+                      [d](double x) { return *d.density(x); }, support.lower, support.upper});
   };
   for (const v1::Uncertain& u : base.uncertain()) {
     const std::string name = u.name().empty() ? u.path() : u.name();
@@ -75,6 +119,7 @@ Inference infer(const ScenarioFile& scenario, const Observations& observations,
     }
     out.parameters.push_back(name);
     add_prior(d);
+    medians.push_back(d.quantile(0.5));
   }
   // The public record's reporting models, resolved against the scenario; their uncertain
   // probabilities are unknowns too.
@@ -99,7 +144,7 @@ Inference infer(const ScenarioFile& scenario, const Observations& observations,
   out.period_days = observations.period_days;
   v1::Scenario period = base;
   period.set_horizon_days(out.warmup_days + out.lead_days + out.period_days);
-  const auto world_at = [&](const std::vector<double>& theta) {
+  const auto world_of = [&](const v1::Scenario& layout, const std::vector<double>& theta) {
     const auto refuse = [&](const std::string& why) {
       std::string values;
       for (std::size_t i = 0; i < theta.size(); ++i)
@@ -107,7 +152,7 @@ Inference infer(const ScenarioFile& scenario, const Observations& observations,
       return std::invalid_argument("the priors allow values that make the scenario invalid (" +
                                    values + "): narrow them. " + why);
     };
-    v1::Scenario s = period;
+    v1::Scenario s = layout;
     try {
       for (int i = 0; i < base.uncertain_size(); ++i)
         set_numeric_field(s, base.uncertain(i).path(), theta[static_cast<std::size_t>(i)]);
@@ -118,6 +163,8 @@ Inference infer(const ScenarioFile& scenario, const Observations& observations,
       throw refuse(e.what());
     }
   };
+  const auto world_at = [&](const std::vector<double>& theta) { return world_of(period, theta); };
+  out.transient = pilot_transient(world_of, period, medians, options, executor);
   const World base_world = build_world(period, scenario.locator, registry);
   RunConfig config;  // every simulation its own replication id under the inference's seed
   config.seed = options.abc.seed;

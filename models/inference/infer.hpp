@@ -10,6 +10,7 @@
 #include "models/policies/policy_registry.hpp"
 #include "models/resource_limits.hpp"
 #include "models/scenario/scenario_file.hpp"
+#include "models/transient.hpp"
 #include "sim/analysis/abc_smc.hpp"
 
 namespace chiptrail::models {
@@ -46,6 +47,19 @@ struct Inference {
   // How each simulation is laid out: the warm-up, then `lead` for the reporting delays, then
   // the observation period (days).
   double warmup_days = 0, lead_days = 0, period_days = 0;
+  // Whether that warm-up outlasts the start-up transient: a pilot of 40 replications at the
+  // priors' medians, four times a simulation's length (at least ten years, so that MSER can
+  // use batches of five months) counted by month;
+  // MSER on the averaged monthly diverted, flagged and interdicted lots. Observations describe a
+  // steady state, so counts simulated before the transient ends are not comparable with them.
+  Transient transient;
+  [[nodiscard]] double transient_days() const {
+    return static_cast<double>(transient.periods) * 365.0 / 12;
+  }
+  // Whether the warm-up falls short of the transient, or there is no steady state to reach.
+  [[nodiscard]] bool warmup_too_short() const {
+    return transient.assessed && (!transient.settled || transient_days() > warmup_days + 1e-9);
+  }
 };
 
 // The predicted quantities, per year of the observation period.

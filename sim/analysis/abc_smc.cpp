@@ -64,20 +64,59 @@ double prior_density(const std::vector<AbcPrior>& priors, const Vector& theta) {
   return std::isfinite(p) ? p : 0;
 }
 
-// The proposal kernel: a Gaussian with twice the population's weighted covariance (Beaumont et
-// al. 2009), kept as its Cholesky factor L. A direction without spread (every particle equal in
-// it) gets a tiny one, so that the kernel can still move there.
+// The scale on which the kernel moves one parameter: the whole line for its prior's support
+// (see the header). A degenerate support keeps the parameter's own scale.
+class FreeScale {
+ public:
+  FreeScale(double lower, double upper)
+      : lo_(upper > lower ? lower : -kInfinity), hi_(upper > lower ? upper : kInfinity) {}
+  [[nodiscard]] double to_free(double x) const {
+    // A prior draw can round onto a bound: nudge it inside, where the scale is finite.
+    if (std::isfinite(lo_)) x = std::max(x, std::nextafter(lo_, kInfinity));
+    if (std::isfinite(hi_)) x = std::min(x, std::nextafter(hi_, -kInfinity));
+    if (lower() && upper()) return std::log((x - lo_) / (hi_ - x));
+    if (lower()) return std::log(x - lo_);
+    if (upper()) return -std::log(hi_ - x);
+    return x;
+  }
+  [[nodiscard]] double from_free(double u) const {
+    if (lower() && upper()) return lo_ + (hi_ - lo_) / (1 + std::exp(-u));
+    if (lower()) return lo_ + std::exp(u);
+    if (upper()) return hi_ - std::exp(-u);
+    return u;
+  }
+  // log |d free / dx| at x strictly inside the support.
+  [[nodiscard]] double log_jacobian(double x) const {
+    if (lower() && upper()) return std::log((hi_ - lo_) / ((x - lo_) * (hi_ - x)));
+    if (lower()) return -std::log(x - lo_);
+    if (upper()) return -std::log(hi_ - x);
+    return 0;
+  }
+  // Whether x maps to a finite point of the free scale (a proposal that saturates onto a bound
+  // does not, and is treated as outside the support).
+  [[nodiscard]] bool inside(double x) const {
+    return (!lower() || x > lo_) && (!upper() || x < hi_);
+  }
+
+ private:
+  [[nodiscard]] bool lower() const { return std::isfinite(lo_); }
+  [[nodiscard]] bool upper() const { return std::isfinite(hi_); }
+  double lo_, hi_;
+};
+
+// The proposal kernel: a Gaussian on the free scale with twice the population's weighted
+// covariance there (Beaumont et al. 2009), kept as its Cholesky factor L. A direction without
+// spread (every particle equal in it) gets a tiny one, so that the kernel can still move there.
 class Kernel {
  public:
-  explicit Kernel(const AbcPopulation& p) {
-    const auto d = static_cast<Eigen::Index>(p.parameters.front().size());
+  Kernel(const Matrix& points, const Vector& weights) {
+    const auto d = static_cast<Eigen::Index>(points.front().size());
     Eigen::VectorXd mean = Eigen::VectorXd::Zero(d);
-    for (std::size_t i = 0; i < p.parameters.size(); ++i)
-      mean += p.weights[i] * point(p.parameters[i]);
+    for (std::size_t i = 0; i < points.size(); ++i) mean += weights[i] * point(points[i]);
     Eigen::MatrixXd cov = Eigen::MatrixXd::Zero(d, d);
-    for (std::size_t i = 0; i < p.parameters.size(); ++i) {
-      const Eigen::VectorXd x = point(p.parameters[i]) - mean;
-      cov += 2 * p.weights[i] * x * x.transpose();
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      const Eigen::VectorXd x = point(points[i]) - mean;
+      cov += 2 * weights[i] * x * x.transpose();
     }
     for (Eigen::Index a = 0; a < d; ++a) cov(a, a) = std::max(cov(a, a), 1e-12);
     // Parameters moving in lockstep make the covariance singular: then move them independently.
@@ -134,12 +173,36 @@ double weighted_quantile(std::vector<double> values, std::vector<double> weights
 }
 
 double weighted_quantile_error(const std::vector<double>& values,
-                               const std::vector<double>& weights, double q, double ess) {
-  if (!(ess > 0)) return std::numeric_limits<double>::infinity();
-  const double s = std::sqrt(q * (1 - q) / ess);
+                               const std::vector<double>& weights, double q) {
+  const double t = weighted_quantile(values, weights, q);
+  const double total = std::accumulate(weights.begin(), weights.end(), 0.0);
+  if (!(total > 0)) return std::numeric_limits<double>::infinity();
+  double variance = 0;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const double w = weights[i] / total;
+    const double deviation = (values[i] <= t ? 1.0 : 0.0) - q;
+    variance += w * w * deviation * deviation;
+  }
+  const double s = std::sqrt(variance);
   const double low = weighted_quantile(values, weights, std::max(0.0, q - s));
   const double high = weighted_quantile(values, weights, std::min(1.0, q + s));
   return (high - low) / 2;
+}
+
+double weighted_mean_error(const std::vector<double>& values, const std::vector<double>& weights) {
+  if (values.empty() || values.size() != weights.size()) {
+    throw std::invalid_argument("weighted_mean_error: no values, or not one weight per value");
+  }
+  const double total = std::accumulate(weights.begin(), weights.end(), 0.0);
+  if (!(total > 0)) return std::numeric_limits<double>::infinity();
+  double mean = 0;
+  for (std::size_t i = 0; i < values.size(); ++i) mean += weights[i] / total * values[i];
+  double variance = 0;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const double w = weights[i] / total;
+    variance += w * w * (values[i] - mean) * (values[i] - mean);
+  }
+  return std::sqrt(variance);
 }
 
 AbcResult abc_smc(const std::vector<AbcPrior>& priors, const std::vector<double>& observed,
@@ -152,6 +215,8 @@ AbcResult abc_smc(const std::vector<AbcPrior>& priors, const std::vector<double>
   if (!(o.min_acceptance > 0 && o.min_acceptance <= 1))
     throw std::invalid_argument("min_acceptance must be in (0, 1]");
   const std::size_t n = o.particles, d = priors.size();
+  std::vector<FreeScale> free_scales;
+  for (const AbcPrior& prior : priors) free_scales.emplace_back(prior.lower, prior.upper);
   AbcResult result;
   const auto run_batch = [&](const Matrix& thetas) {
     Matrix stats = thetas.empty() ? Matrix{} : simulate(thetas, result.simulations);
@@ -188,10 +253,17 @@ AbcResult abc_smc(const std::vector<AbcPrior>& priors, const std::vector<double>
     // A tolerance that no longer shrinks (discrete statistics at their resolution) brings the
     // population no closer to the posterior, only more weight variance: stop.
     if (tolerance >= result.rounds.back().tolerance) break;
-    const Kernel kernel(pop);
+    Matrix free_points;
+    for (const Vector& theta : pop.parameters) {
+      Vector u(d);
+      for (std::size_t a = 0; a < d; ++a) u[a] = free_scales[a].to_free(theta[a]);
+      free_points.push_back(std::move(u));
+    }
+    const Kernel kernel(free_points, pop.weights);
     const DiscreteChoice choose(pop.weights);
     AbcPopulation next;
     Vector densities;
+    Matrix accepted_free;
     AbcRound info;
     info.tolerance = tolerance;
     // The budget counts simulations: a proposal outside the prior's support costs none (with
@@ -199,18 +271,25 @@ AbcResult abc_smc(const std::vector<AbcPrior>& priors, const std::vector<double>
     while (next.parameters.size() < n && info.simulated < budget &&
            info.proposed < kProposalsPerSimulation * budget) {
       const std::uint64_t batch = std::min<std::uint64_t>(n, budget - info.simulated);
-      Matrix thetas;
+      Matrix thetas, batch_free;
       Vector batch_densities;
       for (std::uint64_t k = 0; k < batch; ++k) {
         RandomStream rs = stream(o, round, info.proposed + k);
-        const Vector& from = pop.parameters[choose(rs)];
+        const Vector& from = free_points[choose(rs)];
         Eigen::VectorXd z(kernel.dimension());
         for (Eigen::Index a = 0; a < z.size(); ++a) z[a] = normal(rs, 0, 1);
-        Vector theta = kernel.move(from, z);
-        const double p = prior_density(priors, theta);
+        const Vector u = kernel.move(from, z);
+        Vector theta(d);
+        bool inside = true;
+        for (std::size_t a = 0; a < d; ++a) {
+          theta[a] = free_scales[a].from_free(u[a]);
+          inside = inside && free_scales[a].inside(theta[a]);
+        }
+        const double p = inside ? prior_density(priors, theta) : 0.0;
         if (p > 0) {  // outside the prior's support: rejected without a simulation
           thetas.push_back(std::move(theta));
           batch_densities.push_back(p);
+          batch_free.push_back(u);
         }
       }
       const Matrix stats = run_batch(thetas);
@@ -223,15 +302,22 @@ AbcResult abc_smc(const std::vector<AbcPrior>& priors, const std::vector<double>
         next.statistics.push_back(stats[k]);
         next.distances.push_back(dist);
         densities.push_back(batch_densities[k]);
+        accepted_free.push_back(batch_free[k]);
       }
     }
     if (next.parameters.size() < n) break;  // this tolerance is out of reach: keep the last
     info.accepted = n;
+    // The proposal's density at theta is the kernel mixture's on the free scale times that
+    // scale's Jacobian |d free / d theta|.
     for (std::size_t i = 0; i < n; ++i) {
       double mixture = 0;
       for (std::size_t j = 0; j < n; ++j)
-        mixture += pop.weights[j] * kernel.density(next.parameters[i], pop.parameters[j]);
-      next.weights.push_back(mixture > 0 ? densities[i] / mixture : 0);
+        mixture += pop.weights[j] * kernel.density(accepted_free[i], free_points[j]);
+      double log_jacobian = 0;
+      for (std::size_t a = 0; a < d; ++a)
+        log_jacobian += free_scales[a].log_jacobian(next.parameters[i][a]);
+      const double proposal = mixture * std::exp(log_jacobian);
+      next.weights.push_back(proposal > 0 && std::isfinite(proposal) ? densities[i] / proposal : 0);
     }
     // Truncated importance sampling (Ionides, J. Comput. Graph. Stat. 17, 2008): no weight above
     // sqrt(N) times the mean, so that one proposal accepted far in a tail, where the kernel

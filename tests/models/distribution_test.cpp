@@ -115,3 +115,23 @@ TEST_CASE("quantile inverts the distribution function: the density integrates to
   CHECK(e.quantile(0.8) == 3);
   CHECK(Distribution(Distribution::Fixed{7}).quantile(0.4) == 7);
 }
+
+TEST_CASE("the support holds every draw, and the density is zero outside it") {
+  // ABC moves each prior's parameter on the scale that maps its support onto the line, so a
+  // support narrower than the draws would reject real values, and a wider one waste proposals.
+  for (const Case& c : cases()) {
+    CAPTURE(c.name);
+    const Distribution::Support s = c.d.support();
+    sim::RandomStream rs({5, 0, sim::stream_key("support"), 0});
+    for (int i = 0; i < 20000; ++i) {
+      const double x = c.d.sample(rs, false);
+      REQUIRE(x >= s.lower);
+      REQUIRE(x <= s.upper);
+    }
+    if (std::isfinite(s.lower)) CHECK(*c.d.density(s.lower - 1e-9) == 0);
+    if (std::isfinite(s.upper)) CHECK(*c.d.density(s.upper + 1e-9) == 0);
+  }
+  CHECK(std::isinf(Distribution(Distribution::Normal{0, 1}).support().lower));
+  CHECK(Distribution(Distribution::Exponential{2}).support().lower == 0);
+  CHECK(std::isinf(Distribution(Distribution::LogNormal{0, 1}).support().upper));
+}

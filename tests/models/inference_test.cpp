@@ -102,3 +102,40 @@ TEST_CASE("infer: observations are checked, with the line of what is wrong") {
           std::string::npos);
   }
 }
+
+TEST_CASE("infer: a warm-up shorter than the model's start-up transient is found") {
+  // The observations describe a steady state; a simulation that counts them while its pipeline
+  // is still filling compares unlike with like. Here lots spend 400 days between the data
+  // center and the border: no lot can be seized in the first 13 months, so the monthly
+  // seizures of a pilot are zero that long and then steady, and MSER must put the transient's
+  // end there: at a batch boundary (the pilot's 120 months are cut in batches of 5) no earlier
+  // than month 13 and no later than one batch after the batch in which seizures start (month
+  // 20; measured: 15); beyond a warm-up of 0, within one of two years.
+  const models::Observations obs = models::parse_observations_text(
+      "obs.textproto",
+      "period_days: 365\nobserved { metric: \"lots_first_interdicted_by.customs\" count: 9 }\n");
+  models::InferenceOptions o;
+  o.abc.particles = 20;
+  o.abc.max_rounds = 1;  // the prior only: this test is about the pilot
+  const auto inferred = [&](double transit_days, double warmup_days) {
+    models::ScenarioFile f = models::read_scenario_file(kDir + "infer_synthetic.textproto");
+    f.message->mutable_edges(1)->mutable_transit_days()->set_fixed(transit_days);
+    f.message->set_warmup_days(warmup_days);
+    return models::infer(f, obs, builtin_registry(), o, testing::one_thread());
+  };
+  const models::Inference quick = inferred(1, 0);
+  CHECK(quick.transient.assessed);
+  CHECK(quick.transient.settled);
+  CHECK(quick.transient_days() < 31);  // two days of pipeline: at most the first month
+  CHECK_FALSE(quick.warmup_too_short());
+
+  const models::Inference slow = inferred(400, 0);
+  CAPTURE(slow.transient_days());
+  CHECK(slow.transient.settled);
+  CHECK(slow.transient_days() >= 13 * 365.0 / 12 - 1e-9);
+  CHECK(slow.transient_days() <= 20 * 365.0 / 12 + 1e-9);
+  CHECK(slow.warmup_too_short());
+
+  const models::Inference covered = inferred(400, 730);
+  CHECK_FALSE(covered.warmup_too_short());
+}

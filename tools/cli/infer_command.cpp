@@ -45,10 +45,9 @@ double effective_size(const std::vector<double>& w) {
 }
 
 // posterior_summary.csv: per quantity its weighted mean, sd and quantiles, and each quantile's
-// Monte Carlo standard error from the population's effective sample size.
+// Monte Carlo standard error (sim::weighted_quantile_error).
 std::string summary_csv(const std::vector<Quantity>& quantities, const std::vector<double>& w) {
   std::string out = "quantity,kind,mean,sd,p2_5,p50,p97_5,p2_5_mc_se,p50_mc_se,p97_5_mc_se\n";
-  const double ess = effective_size(w);
   for (const Quantity& q : quantities) {
     double mean = 0, second = 0;
     for (std::size_t i = 0; i < w.size(); ++i) {
@@ -62,7 +61,7 @@ std::string summary_csv(const std::vector<Quantity>& quantities, const std::vect
       out += "," + models::format_number(sim::weighted_quantile(q.values, w, p));
     }
     for (const double p : {0.025, 0.5, 0.975}) {
-      out += "," + models::format_number(sim::weighted_quantile_error(q.values, w, p, ess));
+      out += "," + models::format_number(sim::weighted_quantile_error(q.values, w, p));
     }
     out += "\n";
   }
@@ -78,8 +77,8 @@ void warn_of_quantile_error(const std::vector<Quantity>& quantities, const std::
     if (q.kind != "parameter") continue;
     const double width =
         sim::weighted_quantile(q.values, w, 0.975) - sim::weighted_quantile(q.values, w, 0.025);
-    const double error = std::max(sim::weighted_quantile_error(q.values, w, 0.025, ess),
-                                  sim::weighted_quantile_error(q.values, w, 0.975, ess));
+    const double error = std::max(sim::weighted_quantile_error(q.values, w, 0.025),
+                                  sim::weighted_quantile_error(q.values, w, 0.975));
     if (width > 0 && error > 0.1 * width) {
       log.warn(
           "chiptrail: the 95% interval of {} rests on few particles (effective sample {:.0f}): "
@@ -87,6 +86,28 @@ void warn_of_quantile_error(const std::vector<Quantity>& quantities, const std::
           q.name, ess, models::format_number(error), 100 * error / width);
     }
   }
+}
+
+// The observations describe a steady state: a warning when the simulations count theirs
+// before the model's start-up transient ends (models::Inference::transient).
+void warn_of_short_warmup(const models::Inference& r, spdlog::logger& log) {
+  if (!r.warmup_too_short()) return;
+  if (!r.transient.settled) {
+    log.warn(
+        "chiptrail: at the priors' medians the model does not settle within half of a pilot "
+        "four times a simulation's length, at least ten years (MSER on monthly diverted, flagged "
+        "and interdicted "
+        "lots): the observations are compared with a world still changing; read the posterior "
+        "as that of the observed period, not of a steady state");
+    return;
+  }
+  log.warn(
+      "chiptrail: at the priors' medians the model's start-up transient lasts about {} days "
+      "(MSER on monthly diverted, flagged and interdicted lots), longer than the scenario's "
+      "warm-up of {} days: the counts simulated for the observation period are not yet those "
+      "of the steady state the observations describe; raise warmup_days to at least {}",
+      models::format_number(std::round(r.transient_days())), models::format_number(r.warmup_days),
+      models::format_number(std::ceil(r.transient_days())));
 }
 
 int infer(const Options& o, const models::PolicyRegistry& registry, spdlog::logger& log) {
@@ -178,6 +199,7 @@ int infer(const Options& o, const models::PolicyRegistry& registry, spdlog::logg
               last.tolerance);
   std::fputs(summary.c_str(), stdout);
   warn_of_quantile_error(quantities, pop.weights, log);
+  warn_of_short_warmup(result, log);
   std::printf(
       "posterior predictive check (observed; predictive mean and 95%%; p-value; these "
       "reuse the data the posterior was fitted to, so they rarely reject: a small p says "
@@ -204,6 +226,11 @@ int infer(const Options& o, const models::PolicyRegistry& registry, spdlog::logg
       }
       manifest.set_particles(pop.parameters.size());
       if (observations->window_opens) manifest.set_reporting_lead_days(result.lead_days);
+      manifest.set_warmup_days(result.warmup_days);
+      if (result.transient.assessed) {
+        manifest.set_transient_days(result.transient_days());
+        manifest.set_transient_settled(result.transient.settled);
+      }
       models::write_output_set(o.out,
                                {{"posterior.csv", posterior},
                                 {"posterior_summary.csv", summary},
