@@ -220,8 +220,8 @@ AllocationSearch search_allocations(const ScenarioFile& scenario, const PolicyRe
                                     "; this scenario's metrics are: " + names);
       }
     }
-    const auto objective = [&](std::size_t c, std::uint64_t r) {
-      const double v = run_replication(worlds[c], r).get(o.objective);
+    const auto objective_of = [&](const RunMetrics& m, std::size_t c, std::uint64_t r) {
+      const double v = m.get(o.objective);
       if (std::isnan(v)) {
         throw std::invalid_argument(
             "optimize: the objective " + o.objective + " is not defined in replication " +
@@ -231,6 +231,9 @@ AllocationSearch search_allocations(const ScenarioFile& scenario, const PolicyRe
       }
       return v;
     };
+    const auto objective = [&](std::size_t c, std::uint64_t r) {
+      return objective_of(run_replication(worlds[c], r), c, r);
+    };
     b.race = sim::successive_halving(worlds.size(), objective, o.halving);
     // What is reported comes from fresh replications, after the race: its own are biased
     // toward the winner it chose.
@@ -239,29 +242,36 @@ AllocationSearch search_allocations(const ScenarioFile& scenario, const PolicyRe
     while (base_cost.size() < fresh_from + fresh) {
       base_cost.push_back(total_cost(at_min, base_cost.size()));
     }
-    b.confirmation =
-        sim::confirm_finalists(b.race, objective, fresh_from, fresh, o.halving.threads);
-    const sim::Confirmation spent = sim::confirm_finalists(
+    // One fresh run per finalist and replication gives both its objective and what it spends
+    // (each task writes its own slot of `spent`, so the threads share nothing).
+    const std::vector<std::size_t>& finalists = b.race.finalists;
+    std::vector<std::vector<double>> spent(finalists.size(), std::vector<double>(fresh, 0.0));
+    b.confirmation = sim::confirm_finalists(
         b.race,
-        [&](std::size_t c, std::uint64_t r) { return total_cost(worlds[c], r) - base_cost[r]; },
+        [&](std::size_t c, std::uint64_t r) {
+          const RunMetrics m = run_replication(worlds[c], r);
+          const auto f = static_cast<std::size_t>(std::find(finalists.begin(), finalists.end(), c) -
+                                                  finalists.begin());
+          spent[f][r - fresh_from] = m.get("total_cost_usd") - base_cost[r];
+          return objective_of(m, c, r);
+        },
         fresh_from, fresh, o.halving.threads);
     // The finalists within the budget on the fresh replications, in the race's order; the
     // first is the winner. The race screened on few replications, so a finalist can turn out
     // dearer than its budget; when every one does, the race's winner stays, flagged.
     std::vector<std::size_t> within;
-    for (std::size_t f = 0; f < spent.values.size(); ++f) {
+    for (std::size_t f = 0; f < spent.size(); ++f) {
       sim::RunningStats cost;
-      for (const double v : spent.values[f]) cost.add(v);
+      for (const double v : spent[f]) cost.add(v);
       if (b.budget == 0 || !exceeds(cost, b.budget)) within.push_back(f);
     }
-    b.confirmation.runs += spent.runs;  // the same replications, run again for their cost
     b.over_budget = within.empty();
     if (within.empty()) within.push_back(0);
     const sim::Confirmation& confirmed = b.confirmation;
     b.chosen = confirmed.finalists[within.front()];
     const std::vector<double>& best = confirmed.values[within.front()];
     b.best = estimate(best, o.level);
-    b.reported_cost = estimate(spent.values[within.front()], o.level);
+    b.reported_cost = estimate(spent[within.front()], o.level);
     const double nan = std::numeric_limits<double>::quiet_NaN();
     b.advantage = {nan, nan, nan, 0};  // alone: no runner-up
     b.not_worse = {b.chosen};
