@@ -33,17 +33,13 @@ void summarize_values(const sim::RunningStats& per_run, const MetricInfo* info, 
   if (per_run.count() == 0) {
     s.ci_low = s.ci_high = nan;
     s.ci_method = "student-t";
-  } else if (per_run.count() == 1 && per_run.max() != 0) {
-    // One replication knows no spread: unbounded.
-    const sim::Interval ci = sim::student_t_interval(per_run, level);
-    s.ci_low = ci.low;
-    s.ci_high = ci.high;
-    s.ci_method = "student-t";
   } else if (per_run.count() > 1 && per_run.sd() == 0 && per_run.mean() != 0) {
     // A constant metric has a zero-width interval; say so rather than print -inf..inf.
     s.ci_low = s.ci_high = s.mean;
     s.ci_method = "student-t";
-  } else if (per_run.min() < 0) {
+  } else if ((per_run.count() == 1 && per_run.max() != 0) || per_run.min() < 0) {
+    // One replication knows no spread (the interval is unbounded); a metric negative somewhere
+    // has no support for the gamma interval to respect.
     const sim::Interval ci = sim::student_t_interval(per_run, level);
     s.ci_low = ci.low;
     s.ci_high = ci.high;

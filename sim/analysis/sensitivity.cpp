@@ -40,7 +40,7 @@ double mean_covariance(const std::vector<double>& x, const std::vector<double>& 
 std::vector<BaseSample> base_samples(const std::vector<std::vector<double>>& y, std::size_t k) {
   const std::size_t block = k + 2, n = y.size() / block, r = y.front().size();
   std::vector<BaseSample> out(n);
-  std::vector<double> difference(r), step(r);
+  std::vector<double> difference(r);
   for (std::size_t j = 0; j < n; ++j) {
     const std::vector<double>& a = y[j * block];
     const std::vector<double>& b = y[j * block + 1];
@@ -49,13 +49,12 @@ std::vector<BaseSample> base_samples(const std::vector<std::vector<double>>& y, 
     s.b = mean_of(b);
     for (std::size_t i = 0; i < k; ++i) {
       const std::vector<double>& ab = y[j * block + 2 + i];
-      for (std::size_t q = 0; q < r; ++q) {
-        difference[q] = a[q] - ab[q];
-        step[q] = ab[q] - a[q];
-      }
+      for (std::size_t q = 0; q < r; ++q) difference[q] = a[q] - ab[q];
       s.ab.push_back(mean_of(ab));
       s.jansen_noise.push_back(mean_covariance(difference, difference));
-      s.first_noise.push_back(mean_covariance(b, step));
+      // The first-order estimator's noise term is cov(B, AB - A), the negated covariance with
+      // the difference (negation is exact, so the bits are the same).
+      s.first_noise.push_back(-mean_covariance(b, difference));
     }
   }
   return out;
