@@ -5,6 +5,9 @@
 #include <stdexcept>
 
 #include "models/metric_glossary.hpp"
+#include "models/metrics_recorder.hpp"
+#include "models/run_config.hpp"
+#include "models/supply_chain_model.hpp"
 #include "sim/analysis/steady_state.hpp"
 
 namespace chiptrail::models {
@@ -92,6 +95,40 @@ std::vector<double> averaged(const std::vector<std::vector<double>>& rows, std::
   }
   for (double& v : out) v /= static_cast<double>(std::max<std::size_t>(1, rows.size()));
   return out;
+}
+
+double pilot_days(double days) {
+  return std::max(4 * days, 10 * 365.0);
+}
+
+Transient pilot_transient(const World& world, std::uint64_t seed, const ResourceLimits& limits,
+                          Executor& executor) {
+  RunConfig config;
+  config.seed = sim::hash_combine(seed, sim::stream_key("transient-pilot"));
+  config.limits = limits;
+  config.warmup = world.warmup;
+  config.period = sim::Time::from_days(kPilotPeriodDays);
+  const auto months = static_cast<std::size_t>(world.horizon.to_days() / kPilotPeriodDays);
+  const std::vector<std::string> series = {"lots_diverted", "lots_flagged", "lots_interdicted"};
+  const std::vector<std::vector<double>> rows = executor.run_batch(kPilotRuns, [&](std::size_t k) {
+    MetricsRecorder recorder(world, config);
+    const std::vector<RunMetrics> one{
+        recorder.finish(simulate(world, config, k, recorder).pipeline)};
+    std::vector<double> flat;
+    for (const std::string& metric : series) {
+      const std::vector<double> counts = per_period(one, metric, months).front();
+      flat.insert(flat.end(), counts.begin(), counts.end());
+    }
+    return flat;
+  });
+  std::vector<ReplicatedSeries> outputs(series.size(), ReplicatedSeries(kPilotRuns));
+  for (std::size_t r = 0; r < kPilotRuns; ++r) {
+    for (std::size_t m = 0; m < series.size(); ++m) {
+      const auto first = rows[r].begin() + static_cast<std::ptrdiff_t>(m * months);
+      outputs[m][r].assign(first, first + static_cast<std::ptrdiff_t>(months));
+    }
+  }
+  return longest_transient(outputs);
 }
 
 }  // namespace chiptrail::models

@@ -4,7 +4,10 @@
 #include <string>
 #include <vector>
 
+#include "models/experiment/executor.hpp"
+#include "models/resource_limits.hpp"
 #include "models/run_metrics.hpp"
+#include "models/world.hpp"
 
 namespace chiptrail::models {
 
@@ -18,6 +21,16 @@ struct Transient {
   std::size_t periods = 0;  // periods to leave out from day 0
   bool settled = true;      // false: some series never settles within the first half
 };
+
+// A pilot for the transient of a scenario run for `days`: kPilotRuns replications four times
+// as long (at least ten years, so that MSER can use batches of five months), counted by month;
+// the longest transient of the monthly diverted, flagged and interdicted lots. `world` must
+// already have the pilot's horizon (pilot_days). Its random numbers are its own, under `seed`.
+constexpr std::size_t kPilotRuns = 200;
+constexpr double kPilotPeriodDays = 365.0 / 12;
+double pilot_days(double days);
+Transient pilot_transient(const World& world, std::uint64_t seed, const ResourceLimits& limits,
+                          Executor& executor);
 
 // Per replication, per period: one output of independent replications.
 using ReplicatedSeries = std::vector<std::vector<double>>;

@@ -175,6 +175,9 @@ struct World {
   sim::Time horizon;
   // The scenario's warm-up (`warmup_days`): the steady-state rates start after it by default.
   sim::Time warmup;
+  // What the yearly rates estimate (Scenario.estimand).
+  enum class Estimand { kUnspecified, kSteadyState, kYearsInForce };
+  Estimand estimand = Estimand::kUnspecified;
   std::vector<ChipModel> chips;
   Network network;
   std::vector<Flow> flows;

@@ -45,47 +45,6 @@ const std::vector<std::string>& predicted_metrics() {
   return names;
 }
 
-namespace {
-
-// The pilot behind Inference::transient.
-template <class WorldOf>
-Transient pilot_transient(const WorldOf& world_of, const v1::Scenario& layout,
-                          const std::vector<double>& medians, const InferenceOptions& options,
-                          Executor& executor) {
-  constexpr std::size_t kRuns = 40;
-  constexpr double kMonth = 365.0 / 12;
-  v1::Scenario pilot = layout;
-  pilot.set_horizon_days(std::max(4 * layout.horizon_days(), 10 * 365.0));
-  const World world = world_of(pilot, medians);
-  RunConfig config;  // its own random numbers: the inference's are not touched
-  config.seed = sim::hash_combine(options.abc.seed, sim::stream_key("infer-transient-pilot"));
-  config.limits = options.limits;
-  config.warmup = world.warmup;
-  config.period = sim::Time::from_days(kMonth);
-  const auto months = static_cast<std::size_t>(pilot.horizon_days() / kMonth);
-  const std::vector<std::string> series = {"lots_diverted", "lots_flagged", "lots_interdicted"};
-  const std::vector<std::vector<double>> rows = executor.run_batch(kRuns, [&](std::size_t k) {
-    MetricsRecorder recorder(world, config);
-    std::vector<RunMetrics> one{recorder.finish(simulate(world, config, k, recorder).pipeline)};
-    std::vector<double> flat;
-    for (const std::string& metric : series) {
-      const std::vector<double> counts = per_period(one, metric, months).front();
-      flat.insert(flat.end(), counts.begin(), counts.end());
-    }
-    return flat;
-  });
-  std::vector<ReplicatedSeries> outputs(series.size(), ReplicatedSeries(kRuns));
-  for (std::size_t r = 0; r < kRuns; ++r) {
-    for (std::size_t m = 0; m < series.size(); ++m) {
-      const auto first = rows[r].begin() + static_cast<std::ptrdiff_t>(m * months);
-      outputs[m][r].assign(first, first + static_cast<std::ptrdiff_t>(months));
-    }
-  }
-  return longest_transient(outputs);
-}
-
-}  // namespace
-
 Inference infer(const ScenarioFile& scenario, const Observations& observations,
                 const PolicyRegistry& registry, const InferenceOptions& options,
                 Executor& executor) {
@@ -164,7 +123,12 @@ Inference infer(const ScenarioFile& scenario, const Observations& observations,
     }
   };
   const auto world_at = [&](const std::vector<double>& theta) { return world_of(period, theta); };
-  out.transient = pilot_transient(world_of, period, medians, options, executor);
+  {
+    v1::Scenario pilot = period;  // at the priors' medians, long enough to see the transient
+    pilot.set_horizon_days(pilot_days(period.horizon_days()));
+    out.transient =
+        pilot_transient(world_of(pilot, medians), options.abc.seed, options.limits, executor);
+  }
   const World base_world = build_world(period, scenario.locator, registry);
   RunConfig config;  // every simulation its own replication id under the inference's seed
   config.seed = options.abc.seed;

@@ -47,14 +47,12 @@ struct Inference {
   // How each simulation is laid out: the warm-up, then `lead` for the reporting delays, then
   // the observation period (days).
   double warmup_days = 0, lead_days = 0, period_days = 0;
-  // Whether that warm-up outlasts the start-up transient: a pilot of 40 replications at the
-  // priors' medians, four times a simulation's length (at least ten years, so that MSER can
-  // use batches of five months) counted by month;
-  // MSER on the averaged monthly diverted, flagged and interdicted lots. Observations describe a
-  // steady state, so counts simulated before the transient ends are not comparable with them.
+  // Whether that warm-up outlasts the start-up transient: models::pilot_transient at the
+  // priors' medians. Observations describe a steady state, so counts simulated before the
+  // transient ends are not comparable with them.
   Transient transient;
   [[nodiscard]] double transient_days() const {
-    return static_cast<double>(transient.periods) * 365.0 / 12;
+    return static_cast<double>(transient.periods) * kPilotPeriodDays;
   }
   // Whether the warm-up falls short of the transient, or there is no steady state to reach.
   [[nodiscard]] bool warmup_too_short() const {

@@ -42,6 +42,35 @@ const std::vector<std::string>& headline_metrics() {
   return names;
 }
 
+std::string describe_estimand(const ReadingContext& c) {
+  const auto days = [](double d) { return significant_figures(d); };
+  switch (c.estimand) {
+    case World::Estimand::kSteadyState: {
+      std::string out =
+          "The yearly figures are meant as long-run rates: the scenario's warm-up of " +
+          days(c.scenario_warmup_days) + " days outlasts its start-up transient";
+      if (c.warmup_days + 1e-9 < c.scenario_warmup_days) {
+        out += "; this run's warm-up of " + days(c.warmup_days) +
+               " days is shorter, so they may still carry it";
+      }
+      return out + ".";
+    }
+    case World::Estimand::kYearsInForce: {
+      const auto first = static_cast<long>(std::floor(c.warmup_days / 365 + 1e-9)) + 1;
+      const auto last = static_cast<long>(std::ceil(c.horizon_days / 365 - 1e-9));
+      const std::string years = first >= last
+                                    ? "year " + std::to_string(last)
+                                    : "years " + std::to_string(first) + "-" + std::to_string(last);
+      return "The yearly figures are those of " + years +
+             " of a supply chain started empty at day 0 with its policies in force, not "
+             "long-run rates: the start-up transient is part of them.";
+    }
+    case World::Estimand::kUnspecified:
+      break;
+  }
+  return "";
+}
+
 std::string plain_reading(const std::vector<MetricSummary>& summary, const ReadingContext& c) {
   std::string out = "Over " + std::to_string(c.replications) + " replications of " +
                     significant_figures(c.horizon_days) + " days";
@@ -153,6 +182,8 @@ std::string plain_reading(const std::vector<MetricSummary>& summary, const Readi
   } else {
     out += "The scenario gives the measures no cost.";
   }
+  const std::string estimand = describe_estimand(c);
+  if (!estimand.empty()) out += " " + estimand;
   return out;
 }
 

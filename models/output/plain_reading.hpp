@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "models/summary.hpp"
+#include "models/world.hpp"
 
 namespace chiptrail::models {
 
@@ -20,7 +21,14 @@ struct ReadingContext {
   double horizon_days = 0;
   double warmup_days = 0;
   double ci_level = 0.95;
+  // What the scenario says its yearly rates estimate, with the warm-up it says that for.
+  World::Estimand estimand = World::Estimand::kUnspecified;
+  double scenario_warmup_days = 0;
 };
 std::string plain_reading(const std::vector<MetricSummary>& summary, const ReadingContext& c);
+
+// What the yearly figures estimate, as the scenario declares it (Scenario.estimand): one
+// sentence, empty when the scenario does not say. The reading ends with it.
+std::string describe_estimand(const ReadingContext& c);
 
 }  // namespace chiptrail::models

@@ -58,6 +58,16 @@ class WorldBuilder {
         world_.warmup = sim::Time::from_days(s_.warmup_days());
       }
     }
+    switch (s_.estimand()) {
+      case v1::STEADY_STATE:
+        world_.estimand = World::Estimand::kSteadyState;
+        break;
+      case v1::YEARS_IN_FORCE:
+        world_.estimand = World::Estimand::kYearsInForce;
+        break;
+      default:
+        world_.estimand = World::Estimand::kUnspecified;
+    }
     if (!s_.start_date().empty()) {
       start_date_ = parse_iso_date(s_.start_date());
       if (!start_date_) {

@@ -268,6 +268,18 @@ int compare(const CompareOptions& o, const models::PolicyRegistry& registry, spd
       std::printf("\n%s\n", models::wrap_text(labels[v + 1] + ": " + reading, 96).c_str());
     }
   }
+  // What the yearly figures of the comparison estimate: the base's declaration, and any
+  // variant's that differs.
+  for (std::size_t i = 0; i < loaded.size(); ++i) {
+    const models::World& w = loaded[i].world;
+    if (i > 0 && w.estimand == base.estimand) continue;
+    const std::string said = models::describe_estimand({config.replications, w.horizon.to_days(),
+                                                        config.warmup.to_days(), request.level,
+                                                        w.estimand, w.warmup.to_days()});
+    if (!said.empty()) {
+      std::printf("\n%s\n", models::wrap_text(labels[i] + ": " + said, 96).c_str());
+    }
+  }
   std::fflush(stdout);
   if (o.out.empty()) return kOk;
   try {

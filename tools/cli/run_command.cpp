@@ -79,17 +79,16 @@ int write_outputs(const RunOptions& o, const LoadedScenario& loaded, const RunRe
         models::manifest_of(loaded.file, report.runs.size(), report.seed, o.command_line);
     manifest.set_period_days(report.period_days);
     manifest.set_warmup_days(report.warmup_days);
-    models::write_output_set(
-        o.out,
-        {{"runs.csv", runs_csv(report)},
-         {"summary.csv", summary_csv(report)},
-         {"timeseries.csv", timeseries_csv(report)},
-         {"timeseries_summary.csv", timeseries_summary_csv(report)},
-         {"reading.txt", reading_text(report)},
-         {"glossary.csv", models::glossary_text("csv")},
-         {"detections.csv", detections_csv(loaded.world, report)},
-         {"where.json", where_found_json(loaded.world, report)}},
-        manifest);
+    models::write_output_set(o.out,
+                             {{"runs.csv", runs_csv(report)},
+                              {"summary.csv", summary_csv(report)},
+                              {"timeseries.csv", timeseries_csv(report)},
+                              {"timeseries_summary.csv", timeseries_summary_csv(report)},
+                              {"reading.txt", reading_text(report)},
+                              {"glossary.csv", models::glossary_text("csv")},
+                              {"detections.csv", detections_csv(loaded.world, report)},
+                              {"where.json", where_found_json(loaded.world, report)}},
+                             manifest);
   } catch (const std::exception& e) {
     log.error("chiptrail: {}", e.what());
     return kIoError;
@@ -174,6 +173,8 @@ int run(const RunOptions& o, const models::PolicyRegistry& registry, spdlog::log
   report.seed = config.seed;
   report.horizon_days = world.horizon.to_days();
   report.warmup_days = config.warmup.to_days();
+  report.estimand = world.estimand;
+  report.scenario_warmup_days = world.warmup.to_days();
   report.period_days = config.period.to_days();
   log.debug("chiptrail: {}: {} replications from seed {} on {} threads", o.scenario,
             config.replications, config.seed, o.threads);

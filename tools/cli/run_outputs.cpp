@@ -153,7 +153,8 @@ std::string fixed(double x) {
 }
 
 std::string reading_text(const RunReport& r) {
-  const models::ReadingContext context{r.runs.size(), r.horizon_days, r.warmup_days, r.ci_level};
+  const models::ReadingContext context{r.runs.size(), r.horizon_days, r.warmup_days,
+                                       r.ci_level,    r.estimand,     r.scenario_warmup_days};
   return models::wrap_text(models::plain_reading(r.summary, context), 96) + "\n";
 }
 

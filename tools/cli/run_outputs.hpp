@@ -21,6 +21,9 @@ struct RunReport {
   std::vector<std::vector<models::MetricSummary>> periods;  // the time series, summarised
   double ci_level = 0.95;
   double horizon_days = 0, warmup_days = 0, period_days = 365;
+  // What the scenario says its yearly rates estimate, for the warm-up it set.
+  models::World::Estimand estimand = models::World::Estimand::kUnspecified;
+  double scenario_warmup_days = 0;
 };
 
 // runs.csv: run_id, point_id, replication, seed, then one column per metric.

@@ -228,7 +228,8 @@ class Scenario {
       out.periods = std::move(set.periods);
     });
     out.period_days = config.period.to_days();
-    out.context = {config.replications, w.horizon.to_days(), config.warmup.to_days(), 0.95};
+    out.context = {config.replications, w.horizon.to_days(), config.warmup.to_days(), 0.95,
+                   w.estimand,          w.warmup.to_days()};
     return out;
   }
 
@@ -300,8 +301,8 @@ py::object compare(const Scenario& base, const std::vector<Scenario>& variants,
       row["period"] = e.first_period + i;
       row["start_day"] = static_cast<double>(e.first_period + i) * e.period_days;
       row["end_day"] = static_cast<double>(e.first_period + i + 1) * e.period_days;
-      row["equal_effects_p"] =
-          e.equal_effects.valid ? e.equal_effects.p_value : std::numeric_limits<double>::quiet_NaN();
+      row["equal_effects_p"] = e.equal_effects.valid ? e.equal_effects.p_value
+                                                     : std::numeric_limits<double>::quiet_NaN();
       row["transient_days"] =
           e.transient_assessed ? e.transient_days() : std::numeric_limits<double>::quiet_NaN();
       by_period.append(row);
