@@ -17,7 +17,7 @@
 
 using namespace chiptrail;
 
-TEST_CASE("shipped scenarios: the estimand is declared, and a steady state is one" *
+TEST_CASE("shipped scenarios declare their estimand and a steady state is one" *
           doctest::test_suite("heavy")) {
   models::ThreadExecutor executor(2);
   for (const std::string& path : testing::shipped_scenarios(CHIPTRAIL_SOURCE_DIR)) {
