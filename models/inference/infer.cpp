@@ -123,12 +123,6 @@ Inference infer(const ScenarioFile& scenario, const Observations& observations,
     }
   };
   const auto world_at = [&](const std::vector<double>& theta) { return world_of(period, theta); };
-  {
-    v1::Scenario pilot = period;  // at the priors' medians, long enough to see the transient
-    pilot.set_horizon_days(pilot_days(period.horizon_days()));
-    out.transient =
-        pilot_transient(world_of(pilot, medians), options.abc.seed, options.limits, executor);
-  }
   const World base_world = build_world(period, scenario.locator, registry);
   RunConfig config;  // every simulation its own replication id under the inference's seed
   config.seed = options.abc.seed;
@@ -137,6 +131,13 @@ Inference infer(const ScenarioFile& scenario, const Observations& observations,
   const sim::Time opens = base_world.warmup + (record ? record->lead() : sim::Time::zero());
   config.count_from = opens;  // counts of [warm-up + lead, + period) only
   check_observed_metrics(observations, MetricsRecorder(base_world).finish({}).names);
+  // After the inputs are checked: a bad observation file should not wait for the pilot.
+  {
+    v1::Scenario pilot = period;  // at the priors' medians, long enough to see the transient
+    pilot.set_horizon_days(pilot_days(period.horizon_days()));
+    out.transient =
+        pilot_transient(world_of(pilot, medians), options.abc.seed, options.limits, executor);
+  }
   for (const ObservedCount& o : observations.observed) {
     out.statistics.push_back(o.metric);
     out.observed.push_back(o.count);
